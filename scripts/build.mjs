@@ -1,0 +1,74 @@
+// Builds every bundle with esbuild:
+//   dist/extension.js   the extension host (node, CJS, `vscode` external)
+//   dist/webview/       the panel app (browser, IIFE)
+//   dist/tools/*.js     developer tools (verify)
+//   dist/bench/*.js     benchmarks
+// Flags: --watch, --production (minify, no sourcemaps), --only <name>.
+import * as esbuild from 'esbuild';
+import { existsSync } from 'node:fs';
+
+const args = process.argv.slice(2);
+const watch = args.includes('--watch');
+const production = args.includes('--production');
+const onlyAt = args.indexOf('--only');
+const only = onlyAt >= 0 ? args[onlyAt + 1] : undefined;
+
+const common = {
+  bundle: true,
+  sourcemap: production ? false : 'linked',
+  minify: production,
+  logLevel: 'warning',
+  target: 'es2022',
+};
+
+/** Node-side bundles. ccxt's optional native/protobuf pieces stay external (see CCXT-FACTS.md). */
+const nodeExternals = ['vscode', 'protobufjs', 'protobufjs/*', 'bufferutil', 'utf-8-validate', 'undici', 'playwright-core', 'ccxt'];
+
+const targets = {
+  extension: {
+    ...common,
+    entryPoints: ['src/extension/extension.ts'],
+    outfile: 'dist/extension.js',
+    platform: 'node',
+    format: 'cjs',
+    external: nodeExternals,
+  },
+  webview: {
+    ...common,
+    entryPoints: ['webview/main.ts'],
+    outdir: 'dist/webview',
+    platform: 'browser',
+    format: 'iife',
+  },
+  verify: {
+    ...common,
+    entryPoints: ['tools/verify.ts'],
+    outfile: 'dist/tools/verify.js',
+    platform: 'node',
+    format: 'cjs',
+    external: nodeExternals,
+  },
+  bench: {
+    ...common,
+    entryPoints: ['bench/bench.ts'],
+    outfile: 'dist/bench/bench.js',
+    platform: 'node',
+    format: 'cjs',
+    external: nodeExternals,
+  },
+};
+
+const selected = Object.entries(targets).filter(([name, options]) => {
+  if (only && name !== only) return false;
+  return options.entryPoints.every((entry) => existsSync(entry));
+});
+
+if (watch) {
+  for (const [, options] of selected) {
+    const ctx = await esbuild.context(options);
+    await ctx.watch();
+  }
+  console.log(`watching ${selected.map(([name]) => name).join(', ')}`);
+} else {
+  await Promise.all(selected.map(([, options]) => esbuild.build(options)));
+}
