@@ -1,0 +1,754 @@
+/**
+ * Candles of one timeframe in a fixed-size ring of Float64Arrays.
+ *
+ * Sequence numbers: every held bar has a seq; bars are consecutive (`firstSeq`..`lastSeq`, oldest
+ * first) and a bar keeps its seq while it is held, across ring wrap. Seqs only move forward:
+ * eviction raises `firstSeq`, new bars raise `lastSeq`. The one exception is a history merge that
+ * inserts bars before or between held bars (a rebuild): bars before the first inserted one keep
+ * their seqs, and from there on the bars are renumbered. {@link CandleSeries.drainChanges} reports
+ * that as a change from the first inserted seq on, so a consumer that re-reads every bar from the
+ * reported `fromSeq` to `lastSeq` always mirrors the series exactly.
+ *
+ * Trades build bars (`ingestTrade`); exchange history is the truth for the bars it covers
+ * (`mergeHistory`). Per bar the series keeps, beside the public fields, the times of the trades
+ * that set its open and close (so out-of-order trades still give time-ordered open and close) and
+ * a "covered until" trade time: trades at or before it are already counted in the exchange's
+ * values for that bar and are skipped, so no trade the series has seen is counted twice. See
+ * `mergeHistory`.
+ */
+import { barOpenTime, TIMEFRAME_MS, type Timeframe } from './timeframe';
+import { CandleColumns } from './candleColumns';
+
+export interface CandleSeriesOptions {
+  /** Bars held; the oldest is dropped when a new bar needs room. Integer ≥ 1. */
+  capacity: number;
+}
+
+export const DEFAULT_CANDLE_SERIES_OPTIONS: Readonly<CandleSeriesOptions> = { capacity: 20_000 };
+
+/** The public fields of a bar, for {@link CandleSeries.value} and {@link CandleSeries.valueAt}. */
+export const CandleField = {
+  OpenTime: 0,
+  Open: 1,
+  High: 2,
+  Low: 3,
+  Close: 4,
+  Volume: 5,
+  QuoteVolume: 6,
+  TakerBuyVolume: 7,
+  TradeCount: 8,
+} as const;
+export type CandleField = (typeof CandleField)[keyof typeof CandleField];
+
+/** What {@link CandleSeries.ingestTrade} did with a trade. */
+export const TradeOutcome = {
+  /** Added to the newest (live) bar. */
+  Live: 0,
+  /** Opened a new newest bar. */
+  NewBar: 1,
+  /** Added to an older bar that is still held. */
+  Late: 2,
+  /** Skipped: the exchange's history for its bar already counts it. */
+  Covered: 3,
+  /** Dropped: older than the live bar and its bar is not held (counted in `lateDropped`). */
+  LateDropped: 4,
+  /** Bad numbers (counted in `rejected`). */
+  Rejected: 5,
+} as const;
+export type TradeOutcome = (typeof TradeOutcome)[keyof typeof TradeOutcome];
+
+/** Counters since construction. */
+export class CandleSeriesStats {
+  /** Trades added to a bar (live, new bar or late). */
+  trades = 0;
+  /** Of those, trades added to a bar older than the live bar. */
+  late = 0;
+  /** Trades skipped because the exchange's history for their bar already counts them. */
+  covered = 0;
+  /** Trades older than the live bar whose bar is not held (older than all, or in a gap). */
+  lateDropped = 0;
+  /** Trades with bad numbers (NaN, ±Infinity, negative, zero price or amount, bad side). */
+  rejected = 0;
+  /** History rows applied. */
+  historyRows = 0;
+  /** History rows refused: bad numbers, OHLC out of order, not on a bar boundary, not ascending. */
+  historyRejected = 0;
+  /** Valid history rows older than what the ring can keep. */
+  historyDropped = 0;
+  /** History merges that had to rebuild the ring (bars inserted before or between held bars). */
+  rebuilds = 0;
+}
+
+/** Caller-owned record that {@link CandleSeries.drainChanges} fills. */
+export class CandleChanges {
+  /** Lowest seq to re-read (changed or appended), or -1 when nothing changed. */
+  fromSeq = -1;
+  /** Lowest changed seq among bars that existed at the previous drain, or -1. */
+  changedFromSeq = -1;
+  /** Seqs added at the end since the previous drain (`lastSeq` growth). */
+  appended = 0;
+  /** Held range after the drain; bars below `firstSeq` are gone. */
+  firstSeq = 0;
+  lastSeq = -1;
+}
+
+/** One bar copied out by {@link CandleSeries.readBar}. */
+export class CandleBar {
+  seq = -1;
+  openTime = NaN;
+  open = NaN;
+  high = NaN;
+  low = NaN;
+  close = NaN;
+  volume = NaN;
+  quoteVolume = NaN;
+  takerBuyVolume = NaN;
+  tradeCount = NaN;
+}
+
+export class CandleSeries {
+  readonly timeframe: Timeframe;
+  readonly capacity: number;
+  readonly stats = new CandleSeriesStats();
+
+  private readonly periodMs: number;
+  /** Ring index of the bar with seq `firstSeq`. */
+  private head = 0;
+  private held = 0;
+  private first = 0;
+
+  private readonly openTime: Float64Array;
+  private readonly open: Float64Array;
+  private readonly high: Float64Array;
+  private readonly low: Float64Array;
+  private readonly close: Float64Array;
+  private readonly volume: Float64Array;
+  private readonly quoteVolume: Float64Array;
+  private readonly takerBuyVolume: Float64Array;
+  private readonly tradeCount: Float64Array;
+  /** Time of the trade that set `open`; -Infinity when the open is the exchange's (fixed). */
+  private readonly openTradeTime: Float64Array;
+  /** Time of the trade that set `close`; a later-or-equal trade becomes the close. */
+  private readonly closeTradeTime: Float64Array;
+  /** Trades at or before this time are already in the exchange's values; -Infinity if none. */
+  private readonly coveredUntil: Float64Array;
+  /** The public fields in {@link CandleField} order. */
+  private readonly fields: readonly Float64Array[];
+
+  /** Lowest seq marked changed since the last drain; Infinity when none. */
+  private changedFrom = Infinity;
+  private lastSeqAtDrain = -1;
+
+  /** History rows that passed validation (reused by every merge). */
+  private readonly validRows = new CandleColumns();
+  /** `mergeHistoryRows` input converted to columns (reused). */
+  private readonly rowColumns = new CandleColumns();
+
+  /** Throws RangeError for a capacity that is not an integer ≥ 1 (configuration, not events). */
+  constructor(timeframe: Timeframe, options: Partial<CandleSeriesOptions> = {}) {
+    const { capacity } = { ...DEFAULT_CANDLE_SERIES_OPTIONS, ...options };
+    if (!Number.isInteger(capacity) || capacity < 1) {
+      throw new RangeError(`CandleSeries capacity must be an integer ≥ 1, got ${String(capacity)}`);
+    }
+    this.timeframe = timeframe;
+    this.capacity = capacity;
+    this.periodMs = TIMEFRAME_MS[timeframe];
+    this.openTime = new Float64Array(capacity);
+    this.open = new Float64Array(capacity);
+    this.high = new Float64Array(capacity);
+    this.low = new Float64Array(capacity);
+    this.close = new Float64Array(capacity);
+    this.volume = new Float64Array(capacity);
+    this.quoteVolume = new Float64Array(capacity);
+    this.takerBuyVolume = new Float64Array(capacity);
+    this.tradeCount = new Float64Array(capacity);
+    this.openTradeTime = new Float64Array(capacity);
+    this.closeTradeTime = new Float64Array(capacity);
+    this.coveredUntil = new Float64Array(capacity);
+    this.fields = [
+      this.openTime,
+      this.open,
+      this.high,
+      this.low,
+      this.close,
+      this.volume,
+      this.quoteVolume,
+      this.takerBuyVolume,
+      this.tradeCount,
+    ];
+  }
+
+  /** Bars held. */
+  get count(): number {
+    return this.held;
+  }
+
+  /** Seq of the oldest held bar (`lastSeq + 1` while empty). */
+  get firstSeq(): number {
+    return this.first;
+  }
+
+  /** Seq of the newest (live) bar; `firstSeq - 1` while empty. */
+  get lastSeq(): number {
+    return this.first + this.held - 1;
+  }
+
+  /** Ring index of `seq`, or -1 when it is not held. O(1); allocates nothing. */
+  indexOf(seq: number): number {
+    const pos = seq - this.first;
+    if (!(pos >= 0 && pos < this.held) || !Number.isInteger(pos)) return -1;
+    return this.ringIndex(pos);
+  }
+
+  /** Seq of the held bar in ring slot `index`, or -1 when the slot is empty. O(1). */
+  seqAt(index: number): number {
+    if (!Number.isInteger(index) || index < 0 || index >= this.capacity) return -1;
+    const pos = index >= this.head ? index - this.head : index + this.capacity - this.head;
+    return pos < this.held ? this.first + pos : -1;
+  }
+
+  /** Seq of the bar that opens at `openTime`, or -1 when none is held. O(log n); no allocation. */
+  findSeq(openTime: number): number {
+    const pos = this.lowerBound(openTime);
+    if (pos < this.held && this.openTime[this.ringIndex(pos)] === openTime) return this.first + pos;
+    return -1;
+  }
+
+  /** One field of the bar `seq`, or NaN when it is not held. O(1); allocates nothing. */
+  value(seq: number, field: CandleField): number {
+    const index = this.indexOf(seq);
+    return index < 0 ? NaN : this.fields[field][index];
+  }
+
+  /**
+   * One field of ring slot `index` (0 ≤ index < capacity), NaN outside; a slot not holding a bar
+   * (see {@link seqAt}) has stale content. O(1); allocates nothing.
+   */
+  valueAt(index: number, field: CandleField): number {
+    const column = this.fields[field];
+    return index >= 0 && index < this.capacity ? column[index] : NaN;
+  }
+
+  /** Copies bar `seq` into `out`; false (out untouched) when not held. O(1); no allocation. */
+  readBar(seq: number, out: CandleBar): boolean {
+    const i = this.indexOf(seq);
+    if (i < 0) return false;
+    out.seq = seq;
+    out.openTime = this.openTime[i];
+    out.open = this.open[i];
+    out.high = this.high[i];
+    out.low = this.low[i];
+    out.close = this.close[i];
+    out.volume = this.volume[i];
+    out.quoteVolume = this.quoteVolume[i];
+    out.takerBuyVolume = this.takerBuyVolume[i];
+    out.tradeCount = this.tradeCount[i];
+    return true;
+  }
+
+  /**
+   * Copies bars `fromSeq`..`toSeq` (inclusive, clamped to the held range) into `out` from row 0
+   * and sets `out.count`; row 0 is seq `max(fromSeq, firstSeq)`. Returns the rows copied.
+   * O(rows); allocates only if `out` has to grow.
+   */
+  copyRange(fromSeq: number, toSeq: number, out: CandleColumns): number {
+    const from = Math.max(Math.ceil(fromSeq), this.first);
+    const to = Math.min(Math.floor(toSeq), this.lastSeq);
+    const rows = to >= from ? to - from + 1 : 0;
+    out.ensureCapacity(rows);
+    let i = this.ringIndex(from - this.first);
+    for (let r = 0; r < rows; r++) {
+      out.openTime[r] = this.openTime[i];
+      out.open[r] = this.open[i];
+      out.high[r] = this.high[i];
+      out.low[r] = this.low[i];
+      out.close[r] = this.close[i];
+      out.volume[r] = this.volume[i];
+      out.quoteVolume[r] = this.quoteVolume[i];
+      out.takerBuyVolume[r] = this.takerBuyVolume[i];
+      out.tradeCount[r] = this.tradeCount[i];
+      i = i + 1 === this.capacity ? 0 : i + 1;
+    }
+    out.count = rows;
+    return rows;
+  }
+
+  /**
+   * Writes what changed since the previous drain into `out` and starts a new period. Re-reading
+   * seqs `out.fromSeq`..`out.lastSeq` (and dropping those below `out.firstSeq`) brings a mirror up
+   * to date. O(1); allocates nothing.
+   */
+  drainChanges(out: CandleChanges): void {
+    const first = this.first;
+    const last = this.lastSeq;
+    const previousLast = this.lastSeqAtDrain;
+    // A bar changed and then evicted leaves nothing to re-read below `first`.
+    const changed = this.changedFrom < first ? first : this.changedFrom;
+    const appendedFrom = last > previousLast ? Math.max(previousLast + 1, first) : Infinity;
+    const from = Math.min(changed, appendedFrom);
+    out.changedFromSeq = changed <= previousLast && changed <= last ? changed : -1;
+    out.appended = last > previousLast ? last - previousLast : 0;
+    out.fromSeq = from <= last ? from : -1;
+    out.firstSeq = first;
+    out.lastSeq = last;
+    this.changedFrom = Infinity;
+    this.lastSeqAtDrain = last;
+  }
+
+  /**
+   * Adds one trade. `takerSide` is +1 when the taker bought, -1 when the taker sold.
+   *
+   * - Same bar as the live bar: updates it. Newer: opens a new bar at `barOpenTime` (no empty
+   *   bars are invented for a gap), evicting the oldest bar when the ring is full. O(1).
+   * - Older than the live bar: added to its own bar when that bar is held (binary search,
+   *   O(log n)). When its bar is not held (older than every held bar, or in a gap between held
+   *   bars) it is dropped and counted in `lateDropped`: a ring cannot insert without shifting,
+   *   and such a bar had no other trade here, so the exchange's history is the right way to fill
+   *   it (merge after a reconnect does).
+   * - Open and close follow trade time, not arrival: a trade earlier than the bar's opening trade
+   *   becomes the open; a trade at or after the closing trade's time becomes the close (equal
+   *   times keep arrival order, as the exchange does).
+   * - Trades at or before the bar's covered-until time are skipped (`covered`): see mergeHistory.
+   * - NaN, ±Infinity, negative time, price or amount ≤ 0, side not ±1: counted in `rejected`.
+   *
+   * Allocates nothing.
+   */
+  ingestTrade(timeMs: number, price: number, amount: number, takerSide: number): TradeOutcome {
+    if (
+      !(timeMs >= 0 && timeMs < Infinity) ||
+      !(price > 0 && price < Infinity) ||
+      !(amount > 0 && amount < Infinity) ||
+      (takerSide !== 1 && takerSide !== -1)
+    ) {
+      this.stats.rejected++;
+      return TradeOutcome.Rejected;
+    }
+    const lastIndex = this.held > 0 ? this.ringIndex(this.held - 1) : -1;
+    const liveOpen = lastIndex >= 0 ? this.openTime[lastIndex] : -Infinity;
+    let index = lastIndex;
+    let outcome: TradeOutcome = TradeOutcome.Live;
+    // Most trades fall in the live bar: skip the bar arithmetic for them.
+    if (!(timeMs >= liveOpen && timeMs < liveOpen + this.periodMs)) {
+      const barTime = barOpenTime(timeMs, this.timeframe);
+      if (barTime > liveOpen) {
+        this.openTradeBar(barTime, timeMs, price, amount, takerSide);
+        return TradeOutcome.NewBar;
+      }
+      const pos = this.lowerBound(barTime);
+      index = this.ringIndex(pos);
+      if (pos >= this.held || this.openTime[index] !== barTime) {
+        this.stats.lateDropped++;
+        return TradeOutcome.LateDropped;
+      }
+      outcome = TradeOutcome.Late;
+    }
+    if (timeMs <= this.coveredUntil[index]) {
+      this.stats.covered++;
+      return TradeOutcome.Covered;
+    }
+    this.addTrade(index, timeMs, price, amount, takerSide);
+    this.stats.trades++;
+    if (outcome === TradeOutcome.Late) this.stats.late++;
+    this.markChanged(this.seqOfIndex(index));
+    return outcome;
+  }
+
+  /**
+   * Merges exchange history given as rows `[t, o, h, l, c, v, qv?, tbv?, n?]` (ccxt's fetchOHLCV
+   * rows have the first six), ascending by open time. A missing or non-numeric optional field is
+   * NaN (unknown); a non-numeric required field rejects the row. Same rules and cost as
+   * {@link mergeHistory}, plus O(rows) to convert. Returns the rows applied.
+   */
+  mergeHistoryRows(rows: ReadonlyArray<ArrayLike<unknown>>): number {
+    const columns = this.rowColumns;
+    columns.clear();
+    for (let r = 0; r < rows.length; r++) {
+      const row = rows[r];
+      columns.push(
+        numberOrNaN(row, 0),
+        numberOrNaN(row, 1),
+        numberOrNaN(row, 2),
+        numberOrNaN(row, 3),
+        numberOrNaN(row, 4),
+        numberOrNaN(row, 5),
+        numberOrNaN(row, 6),
+        numberOrNaN(row, 7),
+        numberOrNaN(row, 8),
+      );
+    }
+    return this.mergeHistory(columns);
+  }
+
+  /**
+   * Merges exchange history (`history.count` rows, ascending by open time). The exchange is the
+   * truth for the bars it gives, and the live bar is never lost:
+   *
+   * - A row whose bar is held overwrites all its fields (NaN where the exchange gave none).
+   * - A row newer than the newest held bar is appended (evicting the oldest when full); the
+   *   newest appended row becomes the live bar.
+   * - A row older than the newest held bar whose bar is not held (before the oldest, or in a gap
+   *   after a reconnect) is inserted by rebuilding the ring: O(n + rows), allocating temporary
+   *   columns. That path is rare (start-up, reconnect). When the ring is full, only the newest
+   *   `capacity` bars of the union are kept; older rows are counted in `historyDropped`.
+   * - A bar newer than every row (the live bar built from trades) is kept as it is.
+   *
+   * Trades after the merge, so nothing is counted twice or lost:
+   * - A row that is not the newest bar after the merge is a closed bar: its exchange values are
+   *   final, and late trades for it are skipped (`covered`).
+   * - A row that becomes the newest bar (the live bar fetched while open) takes the exchange's
+   *   values, and then keeps updating from trades newer than the newest trade the series had
+   *   already put into that bar: the exchange's values include every trade we had seen before its
+   *   reply arrived, while trades after that are new. So a user sees the exchange's candle plus
+   *   the trades after it, and no trade the series had seen is counted twice. A race remains at
+   *   the boundary (a trade in the exchange's snapshot whose message arrives after the reply
+   *   counts twice; a trade we saw that the snapshot missed is absent); merging the bar again
+   *   once it has closed settles it, since a closed row is final.
+   *
+   * Bad rows (non-finite or non-positive prices, negative volumes, high/low not enclosing
+   * open/close, open time not on a bar boundary, not strictly ascending) are skipped and counted
+   * in `historyRejected`. Returns the rows applied (held after the merge). O(rows · log n) in
+   * place; allocates only on the rebuild path or when its reused validation buffer grows.
+   */
+  mergeHistory(history: CandleColumns): number {
+    const rows = this.validate(history);
+    if (rows.count === 0) return 0;
+    const newestIndex = this.held > 0 ? this.ringIndex(this.held - 1) : -1;
+    const newestBefore = newestIndex >= 0 ? this.openTime[newestIndex] : -Infinity;
+    // The newest row is the live bar when it matches the held newest bar: it keeps taking
+    // trades newer than those already in it. A newer row is a fresh bar with no trades seen.
+    const liveWatermark =
+      rows.openTime[rows.count - 1] === newestBefore ? this.tradeWatermark(newestIndex) : -Infinity;
+
+    // Rows for held bars are overwritten in place and newer rows appended; a row older than the
+    // newest held bar that is not held needs an insert. Only an insert that survives trimming
+    // the union to the capacity forces a rebuild.
+    let inserted = 0;
+    let appended = 0;
+    let newestInsertPos = -1;
+    for (let r = 0; r < rows.count; r++) {
+      const t = rows.openTime[r];
+      if (t > newestBefore) {
+        appended++;
+        continue;
+      }
+      const pos = this.lowerBound(t); // < held, since the newest held bar is at or after t
+      if (this.openTime[this.ringIndex(pos)] !== t) {
+        inserted++;
+        newestInsertPos = pos + r; // its position in the union, oldest first
+      }
+    }
+    const unionSize = this.held + inserted + appended;
+    const keepFrom = Math.max(0, unionSize - this.capacity);
+    if (inserted > 0 && newestInsertPos >= keepFrom) {
+      this.rebuild(rows, unionSize - keepFrom);
+    } else {
+      for (let r = 0; r < rows.count; r++) {
+        const t = rows.openTime[r];
+        if (t > newestBefore) {
+          this.writeRow(this.pushSlot(), rows, r);
+          continue;
+        }
+        const pos = this.lowerBound(t);
+        const index = this.ringIndex(pos);
+        if (this.openTime[index] === t && this.writeRow(index, rows, r)) this.markChanged(this.first + pos);
+      }
+    }
+    const applied = this.coverMergedBars(rows, liveWatermark);
+    this.stats.historyRows += applied;
+    this.stats.historyDropped += rows.count - applied;
+    return applied;
+  }
+
+  // ---- internals ----
+
+  private ringIndex(pos: number): number {
+    const i = this.head + pos;
+    return i >= this.capacity ? i - this.capacity : i;
+  }
+
+  private seqOfIndex(index: number): number {
+    const pos = index >= this.head ? index - this.head : index + this.capacity - this.head;
+    return this.first + pos;
+  }
+
+  /** First position (0 = oldest) whose open time is ≥ `time`; `held` when none. O(log n). */
+  private lowerBound(time: number): number {
+    let lo = 0;
+    let hi = this.held;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.openTime[this.ringIndex(mid)] < time) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  private markChanged(seq: number): void {
+    if (seq < this.changedFrom) this.changedFrom = seq;
+  }
+
+  /** Ring index for a new newest bar, evicting the oldest when full. */
+  private pushSlot(): number {
+    if (this.held === this.capacity) {
+      this.head = this.head + 1 === this.capacity ? 0 : this.head + 1;
+      this.first++;
+      this.held--;
+    }
+    const index = this.ringIndex(this.held);
+    this.held++;
+    this.markChanged(this.lastSeq);
+    return index;
+  }
+
+  private openTradeBar(barTime: number, timeMs: number, price: number, amount: number, side: number): void {
+    const i = this.pushSlot();
+    this.openTime[i] = barTime;
+    this.open[i] = price;
+    this.high[i] = price;
+    this.low[i] = price;
+    this.close[i] = price;
+    this.volume[i] = amount;
+    this.quoteVolume[i] = price * amount;
+    this.takerBuyVolume[i] = side === 1 ? amount : 0;
+    this.tradeCount[i] = 1;
+    this.openTradeTime[i] = timeMs;
+    this.closeTradeTime[i] = timeMs;
+    this.coveredUntil[i] = -Infinity;
+    this.stats.trades++;
+  }
+
+  private addTrade(i: number, timeMs: number, price: number, amount: number, side: number): void {
+    if (timeMs < this.openTradeTime[i]) {
+      this.open[i] = price;
+      this.openTradeTime[i] = timeMs;
+    }
+    if (timeMs >= this.closeTradeTime[i]) {
+      this.close[i] = price;
+      this.closeTradeTime[i] = timeMs;
+    }
+    if (price > this.high[i]) this.high[i] = price;
+    if (price < this.low[i]) this.low[i] = price;
+    this.volume[i] += amount;
+    this.quoteVolume[i] += price * amount;
+    if (side === 1) this.takerBuyVolume[i] += amount;
+    this.tradeCount[i] += 1;
+  }
+
+  /** Newest trade time already reflected in bar `i` (from trades or an earlier merge). */
+  private tradeWatermark(i: number): number {
+    return Math.max(this.closeTradeTime[i], this.coveredUntil[i]);
+  }
+
+  /** Writes history row `r` into slot `i`; true when a public field changed (NaN equals NaN). */
+  private writeRow(i: number, rows: CandleColumns, r: number): boolean {
+    let changed = false;
+    for (let f = 0; f < this.fields.length; f++) {
+      const column = this.fields[f];
+      const next = fieldOf(rows, f)[r];
+      const before = column[i];
+      if (before !== next && !(before !== before && next !== next)) changed = true;
+      column[i] = next;
+    }
+    return changed;
+  }
+
+  /**
+   * After a merge: rows that are not the newest bar are final (every trade in them is covered);
+   * a row that is the newest bar is covered up to `liveWatermark` and keeps taking newer trades.
+   * The exchange's open is fixed (no later trade can precede it). Returns the rows held.
+   */
+  private coverMergedBars(rows: CandleColumns, liveWatermark: number): number {
+    const newestTime = this.openTime[this.ringIndex(this.held - 1)];
+    let held = 0;
+    for (let r = 0; r < rows.count; r++) {
+      const pos = this.lowerBound(rows.openTime[r]);
+      const i = this.ringIndex(pos);
+      if (pos >= this.held || this.openTime[i] !== rows.openTime[r]) continue; // not kept
+      const covered = this.openTime[i] === newestTime ? liveWatermark : this.openTime[i] + this.periodMs - 1;
+      this.openTradeTime[i] = -Infinity;
+      this.closeTradeTime[i] = covered;
+      this.coveredUntil[i] = covered;
+      held++;
+    }
+    return held;
+  }
+
+  /** Valid rows of `history` copied into the reused buffer. */
+  private validate(history: CandleColumns): CandleColumns {
+    const out = this.validRows;
+    out.clear();
+    let previous = -Infinity;
+    for (let r = 0; r < history.count; r++) {
+      const t = history.openTime[r];
+      const o = history.open[r];
+      const h = history.high[r];
+      const l = history.low[r];
+      const c = history.close[r];
+      const v = history.volume[r];
+      const qv = history.quoteVolume[r];
+      const tbv = history.takerBuyVolume[r];
+      const n = history.tradeCount[r];
+      const ok =
+        t >= 0 &&
+        t < Infinity &&
+        t > previous &&
+        barOpenTime(t, this.timeframe) === t &&
+        l > 0 &&
+        h < Infinity &&
+        l <= o &&
+        l <= c &&
+        h >= o &&
+        h >= c &&
+        v >= 0 &&
+        v < Infinity &&
+        optionalAmount(qv) &&
+        optionalAmount(tbv) &&
+        optionalAmount(n);
+      if (!ok) {
+        this.stats.historyRejected++;
+        continue;
+      }
+      out.push(t, o, h, l, c, v, qv, tbv, n);
+      previous = t;
+    }
+    return out;
+  }
+
+  /**
+   * Rebuilds the ring as the newest `keep` bars of (held ∪ rows), rows winning on equal times.
+   * Seqs: bars before the first bar that was not held keep theirs; later bars are renumbered
+   * consecutively and reported changed from there. O(n + rows); allocates temporary columns.
+   */
+  private rebuild(rows: CandleColumns, keep: number): void {
+    this.stats.rebuilds++;
+    const merged = new CandleColumns(keep);
+    const openTradeTime = new Float64Array(keep);
+    const closeTradeTime = new Float64Array(keep);
+    const coveredUntil = new Float64Array(keep);
+    /** Old seq of each merged bar, -1 for a bar that comes from a row and was not held. */
+    const oldSeq = new Float64Array(keep);
+    /** Whether the merged bar's public fields differ from the held bar's. */
+    const differs = new Uint8Array(keep);
+
+    // Walk both lists from the newest end, filling `merged` from its last slot.
+    let pos = this.held - 1;
+    let r = rows.count - 1;
+    for (let k = keep - 1; k >= 0; k--) {
+      const heldTime = pos >= 0 ? this.openTime[this.ringIndex(pos)] : -Infinity;
+      const rowTime = r >= 0 ? rows.openTime[r] : -Infinity;
+      if (rowTime >= heldTime) {
+        copyRow(rows, r, merged, k);
+        if (rowTime === heldTime) {
+          const i = this.ringIndex(pos);
+          oldSeq[k] = this.first + pos;
+          differs[k] = this.rowDiffersFromSlot(merged, k, i) ? 1 : 0;
+          pos--;
+        } else {
+          oldSeq[k] = -1;
+        }
+        r--;
+      } else {
+        const i = this.ringIndex(pos);
+        this.copySlotTo(i, merged, k);
+        openTradeTime[k] = this.openTradeTime[i];
+        closeTradeTime[k] = this.closeTradeTime[i];
+        coveredUntil[k] = this.coveredUntil[i];
+        oldSeq[k] = this.first + pos;
+        pos--;
+      }
+    }
+    merged.count = keep;
+
+    let firstNew = 0;
+    while (firstNew < keep && oldSeq[firstNew] >= 0) firstNew++;
+    const newFirst = firstNew > 0 ? oldSeq[0] : this.first;
+
+    // Lay the merged bars back into the ring from slot 0.
+    this.head = 0;
+    this.held = keep;
+    this.first = newFirst;
+    for (let k = 0; k < keep; k++) {
+      this.openTime[k] = merged.openTime[k];
+      this.open[k] = merged.open[k];
+      this.high[k] = merged.high[k];
+      this.low[k] = merged.low[k];
+      this.close[k] = merged.close[k];
+      this.volume[k] = merged.volume[k];
+      this.quoteVolume[k] = merged.quoteVolume[k];
+      this.takerBuyVolume[k] = merged.takerBuyVolume[k];
+      this.tradeCount[k] = merged.tradeCount[k];
+      this.openTradeTime[k] = openTradeTime[k];
+      this.closeTradeTime[k] = closeTradeTime[k];
+      this.coveredUntil[k] = coveredUntil[k];
+      if (k < firstNew && differs[k] === 1) this.markChanged(newFirst + k);
+    }
+    if (firstNew < keep) this.markChanged(newFirst + firstNew);
+  }
+
+  private rowDiffersFromSlot(merged: CandleColumns, k: number, i: number): boolean {
+    for (let f = 0; f < this.fields.length; f++) {
+      const a = fieldOf(merged, f)[k];
+      const b = this.fields[f][i];
+      if (a !== b && !(a !== a && b !== b)) return true;
+    }
+    return false;
+  }
+
+  private copySlotTo(i: number, out: CandleColumns, k: number): void {
+    out.openTime[k] = this.openTime[i];
+    out.open[k] = this.open[i];
+    out.high[k] = this.high[i];
+    out.low[k] = this.low[i];
+    out.close[k] = this.close[i];
+    out.volume[k] = this.volume[i];
+    out.quoteVolume[k] = this.quoteVolume[i];
+    out.takerBuyVolume[k] = this.takerBuyVolume[i];
+    out.tradeCount[k] = this.tradeCount[i];
+  }
+}
+
+/** Column `f` (in {@link CandleField} order) of `columns`. */
+function fieldOf(columns: CandleColumns, f: number): Float64Array {
+  switch (f) {
+    case CandleField.OpenTime:
+      return columns.openTime;
+    case CandleField.Open:
+      return columns.open;
+    case CandleField.High:
+      return columns.high;
+    case CandleField.Low:
+      return columns.low;
+    case CandleField.Close:
+      return columns.close;
+    case CandleField.Volume:
+      return columns.volume;
+    case CandleField.QuoteVolume:
+      return columns.quoteVolume;
+    case CandleField.TakerBuyVolume:
+      return columns.takerBuyVolume;
+    default:
+      return columns.tradeCount;
+  }
+}
+
+function copyRow(from: CandleColumns, r: number, to: CandleColumns, k: number): void {
+  to.openTime[k] = from.openTime[r];
+  to.open[k] = from.open[r];
+  to.high[k] = from.high[r];
+  to.low[k] = from.low[r];
+  to.close[k] = from.close[r];
+  to.volume[k] = from.volume[r];
+  to.quoteVolume[k] = from.quoteVolume[r];
+  to.takerBuyVolume[k] = from.takerBuyVolume[r];
+  to.tradeCount[k] = from.tradeCount[r];
+}
+
+/** An optional history amount: unknown (NaN) or a finite value ≥ 0. */
+function optionalAmount(x: number): boolean {
+  return x !== x || (x >= 0 && x < Infinity);
+}
+
+function numberOrNaN(row: ArrayLike<unknown>, k: number): number {
+  const x = row != null && k < row.length ? row[k] : undefined;
+  return typeof x === 'number' ? x : NaN;
+}
