@@ -1,0 +1,291 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runInNewContext } from 'node:vm';
+import { setFlagsFromString } from 'node:v8';
+import { gunzipSync, gzipSync } from 'node:zlib';
+import { afterAll, describe, expect, it } from 'vitest';
+import { BinanceDecoder, DecodeReason } from '../../src/engine/capture/binanceDecoder';
+import { EventKind, MarketEvent } from '../../src/engine/events';
+import { CaptureFileError, CaptureLineReason, CaptureReader, readCapture, type CaptureLineError } from '../../src/feeds/captureReader';
+import { hasSharedData, sharedDataPath } from '../support/sharedData';
+
+const tempDir = mkdtempSync(join(tmpdir(), 'orderscope-capture-'));
+afterAll(() => rmSync(tempDir, { recursive: true, force: true }));
+
+function writeGzip(name: string, text: string): string {
+  const path = join(tempDir, name);
+  writeFileSync(path, gzipSync(text));
+  return path;
+}
+
+/** Everything a consumer can see of an event, as one comparable string. */
+function fingerprint(e: MarketEvent): string {
+  const levels = (l: MarketEvent['bids']) => Array.from({ length: l.count }, (_, i) => `${l.prices[i]}@${l.sizes[i]}`).join(',');
+  switch (e.kind) {
+    case EventKind.Trade:
+      return `T ${e.receiveNs} ${e.symbol} ${e.time} ${e.tradeId} ${e.price} ${e.amount} ${e.takerSide}`;
+    case EventKind.BookTicker:
+      return `K ${e.receiveNs} ${e.symbol} ${e.time} ${e.finalId} ${e.bestBid} ${e.bestBidSize} ${e.bestAsk} ${e.bestAskSize}`;
+    default:
+      return `${e.kind} ${e.receiveNs} ${e.symbol} ${e.time} ${e.firstId} ${e.finalId} ${e.prevFinalId} ${levels(e.bids)} | ${levels(e.asks)}`;
+  }
+}
+
+const trade = (id: number, q = '"0.5"') =>
+  `{"stream":"btcusdt@trade","data":{"e":"trade","E":${1723161255000 + id},"s":"BTCUSDT","t":${id},"p":"61837.63000000","q":${q},"T":${1723161255000 + id},"m":true,"M":true}}`;
+
+// ---- Real captures ------------------------------------------------------------------------
+
+const CAPTURES = {
+  spot0808: { file: 'binance/spot/btcusdt_20240808.gz', depthDiffs: 3451, trades: 9757, bookTickers: 28040, depthSnapshots: 1 },
+  spot0809: { file: 'binance/spot/btcusdt_20240809.gz', depthDiffs: 3044, trades: 10147, bookTickers: 45134, depthSnapshots: 0 },
+  usdmBtc: { file: 'binance/usdm/btcusdt_20240808.gz', depthDiffs: 6551, trades: 21313, bookTickers: 66089, depthSnapshots: 1 },
+  usdmEth: { file: 'binance/usdm/ethusdt_20240808.gz', depthDiffs: 6586, trades: 14076, bookTickers: 53992, depthSnapshots: 1 },
+};
+const allFiles = Object.values(CAPTURES).map((c) => c.file);
+
+describe.skipIf(!hasSharedData(...allFiles))('CaptureReader on the real captures', () => {
+  for (const [name, capture] of Object.entries(CAPTURES)) {
+    it(`${name}: counts per kind equal the data README, nothing malformed or unknown`, async () => {
+      const errors: CaptureLineError[] = [];
+      const counts = await readCapture([sharedDataPath(capture.file)], () => {}, { onError: (e) => errors.push(e) });
+      const { depthDiffs, trades, bookTickers, depthSnapshots } = capture;
+      expect(counts).toMatchObject({ files: 1, depthDiffs, trades, bookTickers, depthSnapshots, malformed: 0, unknown: 0 });
+      expect(counts.lines).toBe(depthDiffs + trades + bookTickers + depthSnapshots);
+      expect(counts.events).toBe(counts.lines);
+      expect(errors).toEqual([]);
+    });
+  }
+
+  it('spot 0808 then 0809 is one continuous stream: U == previous u + 1 across the file boundary', async () => {
+    const paths = [sharedDataPath(CAPTURES.spot0808.file), sharedDataPath(CAPTURES.spot0809.file)];
+    const reader = new CaptureReader(paths);
+    const event = new MarketEvent();
+    let previousFinalId = -1;
+    let gaps = 0;
+    let diffs = 0;
+    let firstOf0809: [string, number] | null = null;
+    while (await reader.fill()) {
+      while (reader.next(event)) {
+        if (firstOf0809 === null && reader.file === paths[1]) firstOf0809 = [reader.file, reader.line];
+        if (event.kind !== EventKind.DepthDiff) continue;
+        if (previousFinalId >= 0 && event.firstId !== previousFinalId + 1) gaps++;
+        previousFinalId = event.finalId;
+        diffs++;
+      }
+    }
+    expect(diffs).toBe(3451 + 3044);
+    expect(gaps).toBe(0);
+    // Line numbers restart with each file.
+    expect(firstOf0809).toEqual([paths[1], 1]);
+    expect(reader.counts.files).toBe(2);
+  });
+
+  it('delivers exactly what decoding each line of the whole file gives, whatever the chunk size', async () => {
+    const path = sharedDataPath(CAPTURES.spot0808.file);
+    const decoder = new BinanceDecoder();
+    const event = new MarketEvent();
+    const expected: string[] = [];
+    for (const line of gunzipSync(readFileSync(path)).toString('utf8').split('\n')) {
+      if (line === '') continue;
+      const space = line.indexOf(' ');
+      decoder.decode(line.slice(space + 1), Number(line.slice(0, space)), event);
+      expected.push(fingerprint(event));
+    }
+    // 1000 bytes: most lines straddle chunks, and the 50 kB snapshot spans dozens of them.
+    for (const chunkBytes of [1000, 4093, 256 * 1024]) {
+      const delivered: string[] = [];
+      await readCapture([path], (e) => void delivered.push(fingerprint(e)), { chunkBytes });
+      expect(delivered.length, `chunkBytes ${chunkBytes}`).toBe(expected.length);
+      expect(delivered, `chunkBytes ${chunkBytes}`).toEqual(expected);
+    }
+  });
+
+  it('memory stays flat: reading a capture six times in a row holds no more than reading it once', async () => {
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const path = sharedDataPath(CAPTURES.spot0808.file);
+    /** Live heap (after a full collection) sampled while reading, every 20 chunks. */
+    async function peakLiveHeap(files: number): Promise<number> {
+      gc();
+      const baseline = process.memoryUsage().heapUsed;
+      const reader = new CaptureReader(Array.from({ length: files }, () => path));
+      const event = new MarketEvent();
+      let peak = 0;
+      let fills = 0;
+      while (await reader.fill()) {
+        while (reader.next(event));
+        if (++fills % 20 === 0) {
+          gc();
+          peak = Math.max(peak, process.memoryUsage().heapUsed - baseline);
+        }
+      }
+      expect(reader.counts.lines).toBe(files * 41249);
+      return peak;
+    }
+    const once = await peakLiveHeap(1);
+    const sixTimes = await peakLiveHeap(6);
+    const decompressedBytes = 11_104_853;
+    // Streaming: the live heap is a few chunks, far below one decompressed file, and does not grow.
+    expect(once).toBeLessThan(decompressedBytes / 4);
+    expect(sixTimes).toBeLessThan(decompressedBytes / 4);
+    expect(sixTimes - once).toBeLessThan(2 * 1024 * 1024);
+  });
+});
+
+// ---- Bad input --------------------------------------------------------------------------------
+
+describe('CaptureReader with bad lines and bad files', () => {
+  const depth = '{"stream":"btcusdt@depth@100ms","data":{"e":"depthUpdate","E":1723161255208,"s":"BTCUSDT","U":10,"u":12,"b":[["61737.63000000","0.00000000"]],"a":[]}}';
+  const ticker = '{"stream":"btcusdt@bookTicker","data":{"u":13,"s":"BTCUSDT","b":"61837.63000000","B":"3.78826000","a":"61837.64000000","A":"1.54698000"}}';
+
+  it('reports each malformed line with its file and line number, skips it, and delivers the rest', async () => {
+    const first = writeGzip(
+      'first.gz',
+      [
+        `1723161254087896568 ${trade(1)}`,
+        'garbage-without-a-prefix',
+        `17231612x4087896568 ${trade(2)}`,
+        `1723161254087896570 {"stream":"btcusdt@trade","data":{"e":"trade"`,
+        `1723161254087896571 ${depth}\r`,
+        '',
+        `1723161254087896572 {"result":null,"id":1}`,
+        `1723161254087896573 ${trade(3, '"-0.5"')}`,
+        `1723161254087896574 ${ticker}`, // no newline at the end of the file
+      ].join('\n'),
+    );
+    const second = writeGzip('second.gz', `1723161254087896575 ${trade(4)}\n1723161254087896576 ${trade(5).replace('"p":"61837.63000000"', '"p":"NaN"')}\n1723161254087896577 ${trade(6)}\n`);
+    const errors: CaptureLineError[] = [];
+    const delivered: string[] = [];
+    const counts = await readCapture([first, second], (e) => void delivered.push(`${e.kind}:${e.receiveNs}`), { onError: (e) => errors.push(e) });
+
+    expect(errors.map((e) => [e.file, e.line, e.reason])).toEqual([
+      [first, 2, CaptureLineReason.NoReceiveTime],
+      [first, 3, CaptureLineReason.BadReceiveTime],
+      [first, 4, DecodeReason.InvalidJson],
+      [first, 8, DecodeReason.Quantity],
+      [second, 2, DecodeReason.Price],
+    ]);
+    for (const error of errors) {
+      expect(error.message).toBe(`${error.file}:${error.line}: ${error.reason}`);
+      expect(error.excerpt.length).toBeGreaterThan(0);
+    }
+    expect(errors[0]!.excerpt).toBe('garbage-without-a-prefix');
+    expect(delivered).toEqual([
+      `${EventKind.Trade}:${Number('1723161254087896568')}`,
+      `${EventKind.DepthDiff}:${Number('1723161254087896571')}`,
+      `${EventKind.BookTicker}:${Number('1723161254087896574')}`,
+      `${EventKind.Trade}:${Number('1723161254087896575')}`,
+      `${EventKind.Trade}:${Number('1723161254087896577')}`,
+    ]);
+    expect(counts).toMatchObject({ files: 2, lines: 12, trades: 3, depthDiffs: 1, bookTickers: 1, unknown: 1, malformed: 5 });
+  });
+
+  /** 30k trade lines; the ids say which lines arrived. */
+  const manyTrades = Array.from({ length: 30_000 }, (_, i) => `${1723161254087896568 + i * 1000} ${trade(i + 1)}\n`).join('');
+
+  it('a truncated gzip rejects with an error naming the file, after delivering every line before the cut', async () => {
+    const whole = gzipSync(manyTrades);
+    const path = join(tempDir, 'truncated.gz');
+    writeFileSync(path, whole.subarray(0, whole.length >> 1));
+    const ids: number[] = [];
+    const failure = await readCapture([path], (e) => void ids.push(e.tradeId)).catch((e: unknown) => e);
+
+    expect(failure).toBeInstanceOf(CaptureFileError);
+    const error = failure as CaptureFileError;
+    expect(error.file).toBe(path);
+    expect(error.message).toContain(path);
+    expect(error.message).toContain('truncated');
+    expect(error.linesRead).toBeGreaterThan(1000);
+    expect(error.linesRead).toBeLessThan(30_000);
+    // Exactly the complete lines before the damage, in order; the cut line is not delivered.
+    expect(ids).toEqual(Array.from({ length: error.linesRead }, (_, i) => i + 1));
+  });
+
+  it('after a damaged file the pull reader can go on with the next one', async () => {
+    const whole = gzipSync(manyTrades);
+    const damaged = join(tempDir, 'damaged.gz');
+    writeFileSync(damaged, whole.subarray(0, 4000));
+    const good = writeGzip('good.gz', `1 ${trade(7)}\n2 ${trade(8)}\n`);
+    const reader = new CaptureReader([damaged, good]);
+    const event = new MarketEvent();
+    const ids: number[] = [];
+    const failures: string[] = [];
+    for (;;) {
+      try {
+        if (!(await reader.fill())) break;
+      } catch (error) {
+        failures.push((error as CaptureFileError).file);
+        continue;
+      }
+      while (reader.next(event)) ids.push(event.tradeId);
+    }
+    expect(failures).toEqual([damaged]);
+    expect(ids.slice(-2)).toEqual([7, 8]);
+    expect(reader.counts.files).toBe(2);
+  });
+
+  it('a missing file or a file that is not gzip rejects with an error naming it', async () => {
+    const missing = join(tempDir, 'does-not-exist.gz');
+    await expect(readCapture([missing], () => {})).rejects.toThrow(missing);
+    const plain = join(tempDir, 'plain.gz');
+    writeFileSync(plain, `1 ${trade(1)}\n`);
+    await expect(readCapture([plain], () => {})).rejects.toMatchObject({ name: 'CaptureFileError', file: plain });
+  });
+});
+
+// ---- Pacing ----------------------------------------------------------------------------------
+
+describe('CaptureReader pacing', () => {
+  const lines = Array.from({ length: 5000 }, (_, i) => `${1000 + i} ${trade(i + 1)}\n`).join('');
+
+  it('readCapture waits for a promise returned by onEvent before decoding the next line', async () => {
+    const path = writeGzip('paced.gz', lines);
+    const seen: number[] = [];
+    let waits = 0;
+    const counts = await readCapture(
+      [path],
+      async (event) => {
+        const id = event.tradeId;
+        if (id % 500 === 0) {
+          await new Promise((resolve) => setTimeout(resolve, 1));
+          waits++;
+        }
+        // The reused event was not overwritten while this consumer waited.
+        expect(event.tradeId).toBe(id);
+        seen.push(id);
+      },
+      { chunkBytes: 2048 },
+    );
+    expect(waits).toBe(10);
+    expect(seen).toEqual(Array.from({ length: 5000 }, (_, i) => i + 1));
+    expect(counts.trades).toBe(5000);
+  });
+
+  it('the pull reader hands out lines only on next(), and can stop midway with close()', async () => {
+    const path = writeGzip('pull.gz', lines);
+    const reader = new CaptureReader([path], { chunkBytes: 4096 });
+    const event = new MarketEvent();
+    expect(reader.next(event)).toBe(false); // nothing before the first fill()
+    expect(await reader.fill()).toBe(true);
+    expect(reader.next(event)).toBe(true);
+    expect([event.tradeId, reader.line, reader.file]).toEqual([1, 1, path]);
+    await new Promise((resolve) => setTimeout(resolve, 5)); // a paused consumer
+    expect(await reader.fill()).toBe(true); // lines still buffered: no new chunk
+    expect(reader.next(event)).toBe(true);
+    expect(event.tradeId).toBe(2);
+    reader.close();
+    expect(reader.next(event)).toBe(false);
+    expect(await reader.fill()).toBe(false);
+    expect(reader.counts.lines).toBe(2);
+  });
+
+  it('close() while fill() waits for the file ends the read quietly', async () => {
+    const reader = new CaptureReader([writeGzip('closing.gz', lines)]);
+    const filling = reader.fill();
+    reader.close();
+    expect(await filling).toBe(false);
+    expect(reader.next(new MarketEvent())).toBe(false);
+  });
+});
