@@ -1,0 +1,52 @@
+/**
+ * Simple moving average: the mean of the last `period` inputs. Defined from the `period`-th bar on
+ * (index period-1), NaN before, as in TradingView's `ta.sma` and TA-Lib's `SMA`.
+ *
+ * Cost: O(1) per update and per commit; the running sum is compensated (see compensatedSum.ts), so
+ * it does not drift and a spike leaving the window leaves no trace. No allocation.
+ */
+import type { IndicatorPlacement } from './indicatorSeries';
+import { resolveOptionsOf, type PartialOptionsOf, type SmaOptions } from './indicatorOptions';
+import { CompensatedSum } from './compensatedSum';
+import { SlidingWindow } from './slidingWindow';
+import { ValueIndicator } from './valueIndicator';
+
+export class Sma extends ValueIndicator {
+  static readonly OUTPUTS = ['sma'] as const;
+  readonly options: Readonly<SmaOptions>;
+  readonly label: string;
+  readonly placement: IndicatorPlacement = 'overlay';
+  readonly warmupBars: number;
+  private readonly period: number;
+  /** The last period-1 closed inputs and their sum. */
+  private readonly window: SlidingWindow;
+  private readonly sum = new CompensatedSum();
+
+  /** Throws IndicatorOptionsError for bad options. Allocates the ring and the window. */
+  constructor(options: PartialOptionsOf<'sma'> = {}) {
+    const o = resolveOptionsOf('sma', options);
+    super(Sma.OUTPUTS, o.source, o.capacity);
+    this.options = o;
+    this.period = o.period;
+    this.label = o.source === 'close' ? `SMA(${o.period})` : `SMA(${o.period}, ${o.source})`;
+    this.warmupBars = o.period;
+    this.window = new SlidingWindow(o.period - 1);
+  }
+
+  override reset(): void {
+    super.reset();
+    this.window.clear();
+    this.sum.clear();
+  }
+
+  protected computeLive(): void {
+    const ready = this.window.count === this.period - 1;
+    this.writeLive(0, ready ? (this.sum.value + this.live) / this.period : NaN);
+  }
+
+  protected override commitLive(): void {
+    const evicted = this.window.push(this.live);
+    this.sum.add(this.live);
+    if (!Number.isNaN(evicted)) this.sum.add(-evicted);
+  }
+}

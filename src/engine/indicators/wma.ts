@@ -1,0 +1,63 @@
+/**
+ * Linearly weighted moving average: weights 1..period, the newest input weighing `period`,
+ * divided by period·(period+1)/2. Defined from the `period`-th bar on (index period-1), NaN
+ * before (TradingView `ta.wma`, TA-Lib `WMA`).
+ *
+ * O(1) through two running sums over the last period-1 closed inputs: their plain sum S and their
+ * weighted sum W (newest weight period-1). Committing x lowers every weight by one and adds x at
+ * weight period-1: W ← W − S + (period−1)·x, then S gains x and loses the input whose weight fell
+ * to 0. Both sums are compensated and the products exact (see compensatedSum.ts), so they do not
+ * drift and a spike leaving the window leaves no trace: strict O(1) per update and commit, no
+ * allocation.
+ */
+import type { IndicatorPlacement } from './indicatorSeries';
+import { resolveOptionsOf, type PartialOptionsOf, type WmaOptions } from './indicatorOptions';
+import { CompensatedSum } from './compensatedSum';
+import { SlidingWindow } from './slidingWindow';
+import { ValueIndicator } from './valueIndicator';
+
+export class Wma extends ValueIndicator {
+  static readonly OUTPUTS = ['wma'] as const;
+  readonly options: Readonly<WmaOptions>;
+  readonly label: string;
+  readonly placement: IndicatorPlacement = 'overlay';
+  readonly warmupBars: number;
+  private readonly period: number;
+  private readonly divisor: number;
+  private readonly window: SlidingWindow;
+  private readonly sum = new CompensatedSum();
+  private readonly weightedSum = new CompensatedSum();
+
+  /** Throws IndicatorOptionsError for bad options. Allocates the ring and the window. */
+  constructor(options: PartialOptionsOf<'wma'> = {}) {
+    const o = resolveOptionsOf('wma', options);
+    super(Wma.OUTPUTS, o.source, o.capacity);
+    this.options = o;
+    this.period = o.period;
+    this.divisor = (o.period * (o.period + 1)) / 2;
+    this.label = o.source === 'close' ? `WMA(${o.period})` : `WMA(${o.period}, ${o.source})`;
+    this.warmupBars = o.period;
+    this.window = new SlidingWindow(o.period - 1);
+  }
+
+  override reset(): void {
+    super.reset();
+    this.window.clear();
+    this.sum.clear();
+    this.weightedSum.clear();
+  }
+
+  protected computeLive(): void {
+    const ready = this.window.count === this.period - 1;
+    this.writeLive(0, ready ? (this.weightedSum.value + this.period * this.live) / this.divisor : NaN);
+  }
+
+  protected override commitLive(): void {
+    const x = this.live;
+    this.weightedSum.subtract(this.sum);
+    this.weightedSum.addScaled(this.period - 1, x);
+    const evicted = this.window.push(x);
+    this.sum.add(x);
+    if (!Number.isNaN(evicted)) this.sum.add(-evicted);
+  }
+}
