@@ -36,11 +36,6 @@ const goodPrice = fc.integer({ min: 1, max: 400 }).map((t) => t / 100);
 const badNumber = fc.constantFrom(NaN, Infinity, -Infinity, -1, -0.5);
 const size = fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 5000 }).map((u) => u / 1000));
 
-type Op =
-  | { kind: 'level'; isBid: boolean; price: number; size: number }
-  | { kind: 'snapshot'; bids: [number, number][]; asks: [number, number][] }
-  | { kind: 'sync'; bids: [number, number][]; asks: [number, number][] };
-
 const levelOp = fc.record({
   kind: fc.constant('level' as const),
   isBid: fc.boolean(),

@@ -53,14 +53,42 @@ export class BookSide {
   }
 
   /**
-   * Binary search. Returns the index of `price` when present, else `-(insertionPoint + 1)`.
-   * O(log n), no allocation.
+   * Finds `price`: its index when present, else `-(insertionPoint + 1)`. Gallops from the touch
+   * (the end) before bisecting, because most updates land near the touch: O(log d) where d is the
+   * distance from the best price. No allocation.
    */
   search(price: number): number {
     const prices = this.prices;
-    let lo = 0;
-    let hi = this.count - 1;
-    if (this.isBid) {
+    const isBid = this.isBid;
+    const count = this.count;
+    // Gallop: find a bracket [lo, hi] with prices[lo - 1] worse than price and prices[hi] at or
+    // better than it... expressed with the ascending order of "better" along the array.
+    let hi = count - 1;
+    let step = 1;
+    let lo = hi - step;
+    // Invariant while galloping: price is worse than prices[hi + 1] (or hi + 1 == count).
+    while (hi >= 0) {
+      const p = prices[hi]!;
+      if (p === price) return hi;
+      if (isBid ? p < price : p > price) return -(hi + 2); // insert right after hi
+      lo = hi - step;
+      if (lo < 0) {
+        lo = 0;
+        break;
+      }
+      const q = prices[lo]!;
+      if (q === price) return lo;
+      if (isBid ? q < price : q > price) {
+        lo = lo + 1;
+        hi = hi - 1;
+        break;
+      }
+      hi = lo - 1;
+      step *= 2;
+    }
+    if (hi < 0) return -1;
+    // Bisect in [lo, hi]: everything before lo is worse than price, everything after hi better.
+    if (isBid) {
       while (lo <= hi) {
         const mid = (lo + hi) >>> 1;
         const p = prices[mid]!;

@@ -1,0 +1,352 @@
+/**
+ * The host ⇄ webview protocol: the only contract between the extension host and the panel.
+ * Both sides import this file. Every message carries `v` (the protocol version); numbers travel
+ * packed in Float64Arrays (VS Code transfers typed arrays without JSON-encoding each number).
+ * Both sides validate every message with the functions below and drop (and count) anything else.
+ */
+
+export const PROTOCOL_VERSION = 1;
+
+// ── Packed layouts ────────────────────────────────────────────────────────────────────────────
+
+/** Bars: rows of BAR_STRIDE numbers: open time (ms, UTC), open, high, low, close, volume. */
+export const BAR_STRIDE = 6;
+/** Book rows: price, size, cumulative size from the best. Index 0 = best. */
+export const BOOK_STRIDE = 3;
+/** Trades: time (ms), price, amount, side (+1 taker buy, -1 taker sell). Oldest first. */
+export const TRADE_STRIDE = 4;
+
+/** Chart layers a user toggles. */
+export interface Layers {
+  volume: boolean;
+  depth: boolean;
+  ladder: boolean;
+  tape: boolean;
+}
+
+export const INDICATOR_KINDS = ['sma', 'ema', 'wma', 'bollinger', 'vwap', 'rsi', 'macd', 'imbalance', 'cvd'] as const;
+export type IndicatorKind = (typeof INDICATOR_KINDS)[number];
+
+/** Where an indicator draws: on the price pane or in a pane of its own. */
+export type IndicatorPlacement = 'overlay' | 'pane';
+
+/**
+ * One indicator's values. `times` holds the bar open times; `values` holds `outputs.length`
+ * numbers per bar (row-major), NaN where undefined (warm-up).
+ */
+export interface IndicatorSeriesData {
+  /** Stable id, e.g. `ema:21`. */
+  id: string;
+  kind: IndicatorKind;
+  placement: IndicatorPlacement;
+  /** Output names, e.g. ['macd', 'signal', 'histogram']; OHLC metrics use ['open','high','low','close']. */
+  outputs: string[];
+  times: Float64Array;
+  values: Float64Array;
+}
+
+/** Facts about the market that shape formatting and grouping. */
+export interface MarketFacts {
+  exchange: string;
+  symbol: string;
+  tickSize: number;
+  /** Decimals to show for prices and amounts. */
+  pricePrecision: number;
+  amountPrecision: number;
+}
+
+export const CONNECTION_STATES = ['connecting', 'live', 'stale', 'reconnecting', 'resyncing', 'replay', 'paused', 'error', 'closed'] as const;
+export type ConnectionState = (typeof CONNECTION_STATES)[number];
+
+/** What the status badge shows. */
+export interface StatusInfo {
+  state: ConnectionState;
+  /** Human text: "stale 12 s", "reconnecting (attempt 3, next in 4 s)", the error message. */
+  detail: string;
+  /** Age of the last message in ms (stale), replay speed (replay), else 0. */
+  value: number;
+}
+
+/** The book window the panel shows: grouped rows, best first. */
+export interface BookWindow {
+  /** Ticks per ladder row (grouping). */
+  ticksPerRow: number;
+  bids: Float64Array;
+  asks: Float64Array;
+  /** False while the book is resyncing: the panel must not show it as the exchange's book. */
+  valid: boolean;
+}
+
+/** Book window changes: whole sides, or only the rows that changed. */
+export interface BookWindowDiff {
+  ticksPerRow: number;
+  valid: boolean;
+  /** 'full': `bids`/`asks` are the whole window. 'rows': (index, price, size, cumulative) quadruples. */
+  mode: 'full' | 'rows';
+  bids: Float64Array;
+  asks: Float64Array;
+  /** Row counts of the window after applying (rows mode truncates/extends to these). */
+  bidCount: number;
+  askCount: number;
+}
+
+export interface FrameStats {
+  /** Events the engine processed since the previous frame. */
+  events: number;
+  /** Inputs the engine refused so far. */
+  rejected: number;
+  /** Host time to build this frame, ms. */
+  buildMs: number;
+}
+
+// ── Host → webview ────────────────────────────────────────────────────────────────────────────
+
+export interface InitMessage {
+  v: typeof PROTOCOL_VERSION;
+  type: 'init';
+  market: MarketFacts;
+  timeframe: string;
+  layers: Layers;
+  /** All held bars, oldest first (BAR_STRIDE per bar). */
+  bars: Float64Array;
+  /** True when older bars exist that can be paged in. */
+  hasOlder: boolean;
+  indicators: IndicatorSeriesData[];
+  book: BookWindow;
+  trades: Float64Array;
+  status: StatusInfo;
+}
+
+export interface FrameMessage {
+  v: typeof PROTOCOL_VERSION;
+  type: 'frame';
+  /** Increasing per panel; the webview acks it. */
+  id: number;
+  /** Changed and appended bars (BAR_STRIDE per bar), oldest first; empty when none. */
+  bars: Float64Array;
+  /** Per indicator: values for the bars from `times[0]` on (same layout as init). */
+  indicators: IndicatorSeriesData[];
+  book: BookWindowDiff | null;
+  /** New trades, oldest first. */
+  trades: Float64Array;
+  status: StatusInfo | null;
+  stats: FrameStats;
+}
+
+/** Older bars, in answer to `loadOlder`. */
+export interface HistoryMessage {
+  v: typeof PROTOCOL_VERSION;
+  type: 'history';
+  bars: Float64Array;
+  indicators: IndicatorSeriesData[];
+  hasOlder: boolean;
+}
+
+export type HostMessage = InitMessage | FrameMessage | HistoryMessage;
+
+// ── Webview → host ────────────────────────────────────────────────────────────────────────────
+
+export interface ReadyMessage {
+  v: typeof PROTOCOL_VERSION;
+  type: 'ready';
+}
+export interface AckMessage {
+  v: typeof PROTOCOL_VERSION;
+  type: 'ack';
+  id: number;
+  /** Time the webview spent applying and drawing the frame, ms. */
+  renderMs: number;
+}
+export interface SetTimeframeIntent {
+  v: typeof PROTOCOL_VERSION;
+  type: 'setTimeframe';
+  timeframe: string;
+}
+export interface SetLayerIntent {
+  v: typeof PROTOCOL_VERSION;
+  type: 'setLayer';
+  layer: keyof Layers;
+  on: boolean;
+}
+export interface SetGroupingIntent {
+  v: typeof PROTOCOL_VERSION;
+  type: 'setGrouping';
+  ticksPerRow: number;
+}
+export interface SetIndicatorIntent {
+  v: typeof PROTOCOL_VERSION;
+  type: 'setIndicator';
+  kind: IndicatorKind;
+  on: boolean;
+}
+export interface LoadOlderIntent {
+  v: typeof PROTOCOL_VERSION;
+  type: 'loadOlder';
+  /** Open time of the oldest bar the webview holds. */
+  before: number;
+}
+export interface OpenSymbolPickerIntent {
+  v: typeof PROTOCOL_VERSION;
+  type: 'openSymbolPicker';
+}
+
+export type WebviewMessage =
+  | ReadyMessage
+  | AckMessage
+  | SetTimeframeIntent
+  | SetLayerIntent
+  | SetGroupingIntent
+  | SetIndicatorIntent
+  | LoadOlderIntent
+  | OpenSymbolPickerIntent;
+
+// ── Validation ────────────────────────────────────────────────────────────────────────────────
+
+/** Why a message was dropped. */
+export class ProtocolError {
+  constructor(readonly reason: string) {}
+}
+
+type Obj = Record<string, unknown>;
+const LAYER_KEYS = ['volume', 'depth', 'ladder', 'tape'] as const;
+
+function isObj(x: unknown): x is Obj {
+  return typeof x === 'object' && x !== null && !Array.isArray(x);
+}
+function isF64(x: unknown, stride: number): x is Float64Array {
+  return x instanceof Float64Array && x.length % stride === 0;
+}
+function isFiniteNum(x: unknown): x is number {
+  return typeof x === 'number' && Number.isFinite(x);
+}
+function isBool(x: unknown): x is boolean {
+  return typeof x === 'boolean';
+}
+function isStr(x: unknown): x is string {
+  return typeof x === 'string';
+}
+
+function checkLayers(x: unknown): string | null {
+  if (!isObj(x)) return 'layers is not an object';
+  for (const k of LAYER_KEYS) if (!isBool(x[k])) return `layers.${k} is not a boolean`;
+  return null;
+}
+function checkStatus(x: unknown): string | null {
+  if (!isObj(x)) return 'status is not an object';
+  if (!(CONNECTION_STATES as readonly unknown[]).includes(x.state)) return `status.state ${String(x.state)} is unknown`;
+  if (!isStr(x.detail)) return 'status.detail is not a string';
+  if (!isFiniteNum(x.value)) return 'status.value is not a number';
+  return null;
+}
+function checkIndicators(x: unknown): string | null {
+  if (!Array.isArray(x)) return 'indicators is not an array';
+  for (const s of x) {
+    if (!isObj(s) || !isStr(s.id)) return 'indicator without id';
+    if (!(INDICATOR_KINDS as readonly unknown[]).includes(s.kind)) return `indicator ${s.id}: unknown kind`;
+    if (s.placement !== 'overlay' && s.placement !== 'pane') return `indicator ${s.id}: bad placement`;
+    if (!Array.isArray(s.outputs) || s.outputs.length === 0 || !s.outputs.every(isStr)) return `indicator ${s.id}: bad outputs`;
+    if (!(s.times instanceof Float64Array) || !(s.values instanceof Float64Array)) return `indicator ${s.id}: not packed`;
+    if (s.values.length !== s.times.length * s.outputs.length) return `indicator ${s.id}: values do not match times`;
+  }
+  return null;
+}
+function checkMarket(x: unknown): string | null {
+  if (!isObj(x)) return 'market is not an object';
+  if (!isStr(x.exchange) || !isStr(x.symbol)) return 'market exchange/symbol missing';
+  if (!isFiniteNum(x.tickSize) || x.tickSize <= 0) return 'market.tickSize is not positive';
+  if (!Number.isInteger(x.pricePrecision) || !Number.isInteger(x.amountPrecision)) return 'market precision is not an integer';
+  return null;
+}
+
+/** Validates a message arriving in the webview. O(size of the metadata); no number is copied. */
+export function parseHostMessage(x: unknown): HostMessage | ProtocolError {
+  if (!isObj(x)) return new ProtocolError('not an object');
+  if (x.v !== PROTOCOL_VERSION) return new ProtocolError(`protocol version ${String(x.v)} is not ${PROTOCOL_VERSION}`);
+  let problem: string | null = null;
+  switch (x.type) {
+    case 'init': {
+      problem =
+        checkMarket(x.market) ??
+        (isStr(x.timeframe) ? null : 'timeframe missing') ??
+        checkLayers(x.layers) ??
+        (isF64(x.bars, BAR_STRIDE) ? null : 'bars not packed') ??
+        (isBool(x.hasOlder) ? null : 'hasOlder missing') ??
+        checkIndicators(x.indicators) ??
+        checkBookWindow(x.book) ??
+        (isF64(x.trades, TRADE_STRIDE) ? null : 'trades not packed') ??
+        checkStatus(x.status);
+      break;
+    }
+    case 'frame': {
+      problem =
+        (Number.isInteger(x.id) ? null : 'frame id missing') ??
+        (isF64(x.bars, BAR_STRIDE) ? null : 'bars not packed') ??
+        checkIndicators(x.indicators) ??
+        (x.book === null ? null : checkBookDiff(x.book)) ??
+        (isF64(x.trades, TRADE_STRIDE) ? null : 'trades not packed') ??
+        (x.status === null ? null : checkStatus(x.status)) ??
+        (isObj(x.stats) && isFiniteNum(x.stats.events) && isFiniteNum(x.stats.rejected) && isFiniteNum(x.stats.buildMs) ? null : 'stats missing');
+      break;
+    }
+    case 'history': {
+      problem =
+        (isF64(x.bars, BAR_STRIDE) ? null : 'bars not packed') ?? checkIndicators(x.indicators) ?? (isBool(x.hasOlder) ? null : 'hasOlder missing');
+      break;
+    }
+    default:
+      return new ProtocolError(`unknown message type ${String(x.type)}`);
+  }
+  return problem === null ? (x as unknown as HostMessage) : new ProtocolError(`${String(x.type)}: ${problem}`);
+}
+
+function checkBookWindow(x: unknown): string | null {
+  if (!isObj(x)) return 'book is not an object';
+  if (!Number.isInteger(x.ticksPerRow) || (x.ticksPerRow as number) < 1) return 'book.ticksPerRow is not a positive integer';
+  if (!isF64(x.bids, BOOK_STRIDE) || !isF64(x.asks, BOOK_STRIDE)) return 'book rows not packed';
+  if (!isBool(x.valid)) return 'book.valid missing';
+  return null;
+}
+function checkBookDiff(x: unknown): string | null {
+  if (!isObj(x)) return 'book is not an object';
+  if (x.mode !== 'full' && x.mode !== 'rows') return 'book.mode is unknown';
+  const stride = x.mode === 'full' ? BOOK_STRIDE : BOOK_STRIDE + 1;
+  if (!Number.isInteger(x.ticksPerRow) || (x.ticksPerRow as number) < 1) return 'book.ticksPerRow is not a positive integer';
+  if (!isF64(x.bids, stride) || !isF64(x.asks, stride)) return 'book rows not packed';
+  if (!Number.isInteger(x.bidCount) || !Number.isInteger(x.askCount)) return 'book row counts missing';
+  if (!isBool(x.valid)) return 'book.valid missing';
+  return null;
+}
+
+/** Validates a message arriving in the host from a webview (untrusted). O(1). */
+export function parseWebviewMessage(x: unknown): WebviewMessage | ProtocolError {
+  if (!isObj(x)) return new ProtocolError('not an object');
+  if (x.v !== PROTOCOL_VERSION) return new ProtocolError(`protocol version ${String(x.v)} is not ${PROTOCOL_VERSION}`);
+  let ok = false;
+  switch (x.type) {
+    case 'ready':
+    case 'openSymbolPicker':
+      ok = true;
+      break;
+    case 'ack':
+      ok = Number.isInteger(x.id) && isFiniteNum(x.renderMs) && x.renderMs >= 0;
+      break;
+    case 'setTimeframe':
+      ok = isStr(x.timeframe) && x.timeframe.length <= 8;
+      break;
+    case 'setLayer':
+      ok = (LAYER_KEYS as readonly unknown[]).includes(x.layer) && isBool(x.on);
+      break;
+    case 'setGrouping':
+      ok = Number.isInteger(x.ticksPerRow) && (x.ticksPerRow as number) >= 1 && (x.ticksPerRow as number) <= 1_000_000;
+      break;
+    case 'setIndicator':
+      ok = (INDICATOR_KINDS as readonly unknown[]).includes(x.kind) && isBool(x.on);
+      break;
+    case 'loadOlder':
+      ok = isFiniteNum(x.before);
+      break;
+    default:
+      return new ProtocolError(`unknown message type ${String(x.type)}`);
+  }
+  return ok ? (x as unknown as WebviewMessage) : new ProtocolError(`${String(x.type)}: malformed fields`);
+}
