@@ -42,7 +42,7 @@ const targets = {
   },
   verify: {
     ...common,
-    entryPoints: ['tools/verify.ts'],
+    entryPoints: ['src/tools/verify.ts'],
     outfile: 'dist/tools/verify.js',
     platform: 'node',
     format: 'cjs',

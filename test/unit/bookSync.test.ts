@@ -75,6 +75,17 @@ describe('BookSync state machine', () => {
     expect(rows(sync.book, true)).toEqual([[10, 3]]);
   });
 
+  it('futures: a diff ending exactly at the snapshot id is contained in it; the next chains by pu', () => {
+    const sync = new BookSync(new OrderBook(), binanceFuturesRule);
+    // As in the real ETHUSDT capture: snapshot id == a buffered diff's u.
+    sync.onDiff(diffEvent({ U: 90, u: 100, pu: 89, bids: [[10, 2]], asks: [] }));
+    sync.onDiff(diffEvent({ U: 101, u: 110, pu: 100, bids: [[10, 3]], asks: [] }));
+    sync.onSnapshot(snapshotEvent(100, new Map([[10, 2]]), new Map([[11, 1]])));
+    expect(sync.state).toBe(SyncState.Live);
+    expect(sync.stats.stale).toBe(1);
+    expect(rows(sync.book, true)).toEqual([[10, 3]]);
+  });
+
   it('a snapshot older than the buffered diffs stays in needsResync until a newer one', () => {
     const sync = new BookSync(new OrderBook(), binanceSpotRule);
     sync.onDiff(diffEvent({ U: 20, u: 25, pu: -1, bids: [[10, 1]], asks: [] }));

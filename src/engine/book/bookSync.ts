@@ -45,6 +45,11 @@ export class BookSyncStats {
   snapshotsRejected = 0;
 }
 
+/** Receives every applied diff's final id (e.g. to compare with the exchange's best bid/ask). */
+export interface BookSyncListener {
+  diffApplied(finalId: number): void;
+}
+
 /** A diff held while waiting for a snapshot. Slots are reused. */
 class HeldDiff {
   firstId = -1;
@@ -67,6 +72,9 @@ export class BookSync {
   readonly stats = new BookSyncStats();
   /** Why the last `needsResync` happened; constant strings. */
   resyncReason = '';
+
+  /** Told after every applied diff, including held diffs replayed after a snapshot. */
+  listener: BookSyncListener | null = null;
 
   private readonly held: HeldDiff[] = [];
   private heldStart = 0;
@@ -163,6 +171,7 @@ export class BookSync {
     for (let i = 0; i < asks.count; i++) book.asks.set(asks.prices[i]!, asks.sizes[i]!);
     this.lastFinalId = finalId;
     this.stats.applied++;
+    if (this.listener !== null) this.listener.diffApplied(finalId);
   }
 
   private hold(diff: MarketEvent): void {

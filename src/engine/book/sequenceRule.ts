@@ -26,10 +26,14 @@ export const binanceSpotRule: SequenceRule = {
   follows: (diff, previousFinalId) => diff.firstId === previousFinalId + 1,
 };
 
-/** Binance USD-M futures: first diff has `U <= lastUpdateId <= u`; then `pu == previous u`. */
+/**
+ * Binance USD-M futures: first diff has `U <= lastUpdateId <= u`, or, when the diff ending exactly
+ * at lastUpdateId was already dropped as contained in the snapshot, `pu == lastUpdateId`; then
+ * `pu == previous u`. (The ETHUSDT capture has exactly that case: its snapshot id is a diff's `u`.)
+ */
 export const binanceFuturesRule: SequenceRule = {
   name: 'binance-futures',
-  bridges: (diff, snapshotId) => diff.firstId <= snapshotId && diff.finalId >= snapshotId,
+  bridges: (diff, snapshotId) => (diff.firstId <= snapshotId && diff.finalId >= snapshotId) || diff.prevFinalId === snapshotId,
   follows: (diff, previousFinalId) => diff.prevFinalId === previousFinalId,
 };
 
@@ -41,4 +45,16 @@ export const okxRule: SequenceRule = {
   name: 'okx',
   bridges: (diff, snapshotId) => diff.prevFinalId === snapshotId,
   follows: (diff, previousFinalId) => diff.prevFinalId === previousFinalId,
+};
+
+/**
+ * Binance, spot or futures decided per diff: futures diffs carry `pu` (prevFinalId >= 0), spot
+ * diffs do not. Lets one replay path handle both capture kinds.
+ */
+export const binanceRule: SequenceRule = {
+  name: 'binance',
+  bridges: (diff, snapshotId) =>
+    diff.prevFinalId >= 0 ? binanceFuturesRule.bridges(diff, snapshotId) : binanceSpotRule.bridges(diff, snapshotId),
+  follows: (diff, previousFinalId) =>
+    diff.prevFinalId >= 0 ? binanceFuturesRule.follows(diff, previousFinalId) : binanceSpotRule.follows(diff, previousFinalId),
 };

@@ -1,0 +1,300 @@
+/**
+ * One market's state: the order book with its sync state machine, candles of the chart's
+ * timeframe, indicators, order-flow metrics and the recent trades. Feeds hand it
+ * {@link MarketEvent}s; panels and the status bar read it. Pure engine: no I/O, no timers.
+ */
+import { BookSync, SyncState, type BookSyncListener } from './book/bookSync';
+import { BookTickerCheck } from './book/bookTickerCheck';
+import { OrderBook } from './book/orderBook';
+import { PriceGrid } from './book/priceGrid';
+import { binanceSpotRule, type SequenceRule } from './book/sequenceRule';
+import { CandleChanges, CandleField, CandleSeries, TradeOutcome } from './candles/candleSeries';
+import type { CandleColumns } from './candles/candleColumns';
+import type { Timeframe } from './candles/timeframe';
+import { EventKind, type MarketEvent } from './events';
+import { createIndicator } from './indicators/createIndicator';
+import type { Indicator } from './indicators/indicatorSeries';
+import { BookImbalance, measureBookImbalance } from './metrics/bookImbalance';
+import { CvdBars } from './metrics/cvdBars';
+import { ImbalanceBars } from './metrics/imbalanceBars';
+import { TradeTape } from './tradeTape';
+
+export interface MarketOptions {
+  symbol: string;
+  tickSize: number;
+  sequenceRule: SequenceRule;
+  timeframe: Timeframe;
+  /** Bars held per series (and indicator values per indicator). */
+  candleCapacity: number;
+  /** Indicator options objects, e.g. `{ kind: 'ema', period: 21 }`. */
+  indicators: readonly unknown[];
+  /** Levels per side for the order-book imbalance. */
+  imbalanceDepth: number;
+  /** Trades kept for the tape. */
+  tapeCapacity: number;
+  /** Initial capacity of each book side (grows by doubling). */
+  bookCapacity: number;
+  /** Resync when the exchange's best bid/ask disagrees with the rebuilt book. */
+  resyncOnTickerMismatch: boolean;
+}
+
+export const DEFAULT_MARKET_OPTIONS: Readonly<MarketOptions> = {
+  symbol: 'BTC/USDT',
+  tickSize: 0.01,
+  sequenceRule: binanceSpotRule,
+  timeframe: '1m',
+  candleCapacity: 20_000,
+  indicators: [],
+  imbalanceDepth: 20,
+  tapeCapacity: 500,
+  bookCapacity: 2048,
+  resyncOnTickerMismatch: true,
+};
+
+/** Counters a user or a test can read. */
+export class MarketStats {
+  events = 0;
+  depthDiffs = 0;
+  snapshots = 0;
+  trades = 0;
+  bookTickers = 0;
+  /** Events of an unknown kind or trades with bad numbers. */
+  rejected = 0;
+}
+
+/** Accumulates the bars a reader (one panel) has not seen since it last took them. */
+export class BarChangeReader {
+  /** Lowest seq to re-read, -1 when nothing changed. */
+  fromSeq = -1;
+  take(out: CandleChanges): void {
+    out.fromSeq = this.fromSeq;
+    this.fromSeq = -1;
+  }
+}
+
+export class Market implements BookSyncListener {
+  readonly options: Readonly<MarketOptions>;
+  readonly book: OrderBook;
+  readonly sync: BookSync;
+  readonly grid: PriceGrid;
+  readonly tickerCheck = new BookTickerCheck();
+  readonly tape: TradeTape;
+  readonly stats = new MarketStats();
+  candles: CandleSeries;
+  indicators: Indicator[];
+  imbalance: ImbalanceBars;
+  cvd: CvdBars;
+  /** Increases on every book change; readers compare it with the version they last drew. */
+  bookVersion = 0;
+  /** Exchange time of the newest event (ms), NaN before any. */
+  lastEventTime = NaN;
+  /** Price of the newest trade, NaN before any. */
+  lastPrice = NaN;
+
+  private readonly imbalanceOut = new BookImbalance();
+  private readonly drained = new CandleChanges();
+  private readonly readers: BarChangeReader[] = [];
+  /** A late trade or a history merge changed closed bars: indicators are recomputed at settle. */
+  private derivedStale = false;
+
+  /** Throws EngineError / RangeError on bad options (configuration, not events). */
+  constructor(options: Partial<MarketOptions> = {}) {
+    this.options = { ...DEFAULT_MARKET_OPTIONS, ...options };
+    this.grid = new PriceGrid(this.options.tickSize);
+    this.book = new OrderBook(this.options.bookCapacity);
+    this.sync = new BookSync(this.book, this.options.sequenceRule);
+    this.sync.listener = this;
+    this.tape = new TradeTape(this.options.tapeCapacity);
+    this.candles = new CandleSeries(this.options.timeframe, { capacity: this.options.candleCapacity });
+    this.indicators = this.options.indicators.map((spec) => createIndicator(withCapacity(spec, this.options.candleCapacity)));
+    this.imbalance = new ImbalanceBars({ capacity: this.options.candleCapacity });
+    this.cvd = new CvdBars({ capacity: this.options.candleCapacity });
+  }
+
+  /** Handles one event. Never throws; bad input is counted. O(event size). */
+  onEvent(event: MarketEvent): void {
+    this.stats.events++;
+    if (event.time === event.time) this.lastEventTime = event.time;
+    switch (event.kind) {
+      case EventKind.DepthDiff:
+        this.stats.depthDiffs++;
+        this.sync.onDiff(event);
+        break;
+      case EventKind.DepthSnapshot:
+        this.stats.snapshots++;
+        this.sync.onSnapshot(event);
+        this.tickerCheck.clear();
+        this.bookChanged();
+        break;
+      case EventKind.Trade:
+        this.stats.trades++;
+        this.onTrade(event.time, event.price, event.amount, event.takerSide);
+        break;
+      case EventKind.BookTicker:
+        this.stats.bookTickers++;
+        this.onBookTicker(event.finalId, event.bestBid, event.bestBidSize, event.bestAsk, event.bestAskSize);
+        break;
+      default:
+        this.stats.rejected++;
+    }
+  }
+
+  /** BookSyncListener: a diff (live or replayed) was applied. */
+  diffApplied(finalId: number): void {
+    if (!this.tickerCheck.onDiffApplied(this.book, finalId) && this.options.resyncOnTickerMismatch) {
+      this.sync.requestResync("the exchange's best bid/ask disagreed with the rebuilt book");
+    }
+    this.bookChanged();
+  }
+
+  /** One trade: candles, indicators, CVD, tape. O(indicators); no allocation. */
+  onTrade(time: number, price: number, amount: number, side: number): void {
+    const outcome = this.candles.ingestTrade(time, price, amount, side);
+    if (outcome === TradeOutcome.Rejected) {
+      this.stats.rejected++;
+      return;
+    }
+    this.tape.push(time, price, amount, side);
+    this.lastPrice = price;
+    if (outcome === TradeOutcome.Live || outcome === TradeOutcome.NewBar) {
+      const seq = this.candles.lastSeq;
+      if (!this.derivedStale) {
+        this.updateIndicators(seq);
+        this.cvd.addTrade(seq, amount, side as 1 | -1);
+      }
+      if (outcome === TradeOutcome.NewBar) this.sampleImbalance();
+    } else if (outcome === TradeOutcome.Late) {
+      this.derivedStale = true;
+    }
+  }
+
+  /**
+   * Exchange candle history (closed bars are the truth). Indicators and CVD are recomputed from
+   * the held bars at the next `settle`. O(rows) (O(bars) when bars are inserted).
+   */
+  mergeHistory(history: CandleColumns): number {
+    const applied = this.candles.mergeHistory(history);
+    if (applied > 0) this.derivedStale = true;
+    return applied;
+  }
+
+  /** Same, from ccxt's `[t, o, h, l, c, v]` rows. */
+  mergeHistoryRows(rows: ReadonlyArray<ArrayLike<unknown>>): number {
+    const applied = this.candles.mergeHistoryRows(rows);
+    if (applied > 0) this.derivedStale = true;
+    return applied;
+  }
+
+  /** Switches the chart timeframe: new empty series (history comes from the feed). */
+  setTimeframe(timeframe: Timeframe): void {
+    this.candles = new CandleSeries(timeframe, { capacity: this.options.candleCapacity });
+    for (const indicator of this.indicators) indicator.reset();
+    this.imbalance = new ImbalanceBars({ capacity: this.options.candleCapacity });
+    this.cvd = new CvdBars({ capacity: this.options.candleCapacity });
+    this.derivedStale = false;
+    for (const reader of this.readers) reader.fromSeq = 0;
+  }
+
+  /** Replaces the indicator set (options objects as in MarketOptions). Throws on bad options. */
+  setIndicators(specs: readonly unknown[]): void {
+    this.indicators = specs.map((spec) => createIndicator(withCapacity(spec, this.options.candleCapacity)));
+    this.derivedStale = true;
+  }
+
+  /** Registers a reader of bar changes (one per panel). */
+  addBarReader(): BarChangeReader {
+    const reader = new BarChangeReader();
+    this.readers.push(reader);
+    return reader;
+  }
+
+  removeBarReader(reader: BarChangeReader): void {
+    const i = this.readers.indexOf(reader);
+    if (i >= 0) this.readers.splice(i, 1);
+  }
+
+  /**
+   * Brings derived series up to date and hands bar changes to every reader. Call before reading
+   * (a frame build). O(1) normally; O(bars × indicators) after a late trade or history merge.
+   */
+  settle(): void {
+    if (this.derivedStale) this.rebuildDerived();
+    this.candles.drainChanges(this.drained);
+    const from = this.drained.fromSeq;
+    if (from >= 0) {
+      for (const reader of this.readers) reader.fromSeq = reader.fromSeq < 0 ? from : Math.min(reader.fromSeq, from);
+    }
+  }
+
+  /** Inputs refused anywhere in the engine: book levels, diffs, snapshots, trades, indicator inputs. */
+  rejectedTotal(): number {
+    let total = this.stats.rejected + this.book.rejected + this.sync.stats.rejected + this.sync.stats.snapshotsRejected;
+    for (const indicator of this.indicators) total += indicator.rejected;
+    return total;
+  }
+
+  /** True when the book may be shown as the exchange's book (not resyncing). */
+  bookIsShowable(): boolean {
+    return this.sync.isShowable();
+  }
+
+  /** The book's sync state, for the status badge. */
+  bookState(): SyncState {
+    return this.sync.state;
+  }
+
+  private onBookTicker(id: number, bid: number, bidSize: number, ask: number, askSize: number): void {
+    const reached = this.sync.state === SyncState.Live ? this.sync.lastFinalId : -1;
+    if (!this.tickerCheck.onTicker(this.book, reached, id, bid, bidSize, ask, askSize) && this.options.resyncOnTickerMismatch) {
+      this.sync.requestResync("the exchange's best bid/ask disagreed with the rebuilt book");
+    }
+  }
+
+  private bookChanged(): void {
+    this.bookVersion++;
+    this.sampleImbalance();
+  }
+
+  private sampleImbalance(): void {
+    if (this.candles.count === 0 || !this.sync.isShowable()) return;
+    const b = this.book;
+    if (measureBookImbalance(b.bids.sizes, b.bids.count, b.asks.sizes, b.asks.count, this.options.imbalanceDepth, this.imbalanceOut)) {
+      if (this.imbalanceOut.ratio === this.imbalanceOut.ratio) this.imbalance.sample(this.candles.lastSeq, this.imbalanceOut.ratio);
+    }
+  }
+
+  private updateIndicators(seq: number): void {
+    const c = this.candles;
+    const t = c.value(seq, CandleField.OpenTime);
+    const o = c.value(seq, CandleField.Open);
+    const h = c.value(seq, CandleField.High);
+    const l = c.value(seq, CandleField.Low);
+    const cl = c.value(seq, CandleField.Close);
+    const v = c.value(seq, CandleField.Volume);
+    for (let i = 0; i < this.indicators.length; i++) this.indicators[i]!.updateBar(seq, t, o, h, l, cl, v);
+  }
+
+  /** Recomputes indicators and CVD from the held bars. O(bars × indicators). */
+  private rebuildDerived(): void {
+    this.derivedStale = false;
+    for (const indicator of this.indicators) indicator.reset();
+    this.cvd = new CvdBars({ capacity: this.options.candleCapacity });
+    const c = this.candles;
+    for (let seq = c.firstSeq; seq <= c.lastSeq; seq++) {
+      this.updateIndicators(seq);
+      // CVD per bar from the bar's taker-buy volume: delta = 2·takerBuy − volume.
+      const tbv = c.value(seq, CandleField.TakerBuyVolume);
+      const v = c.value(seq, CandleField.Volume);
+      this.cvd.startBar(seq);
+      if (tbv === tbv && v === v) {
+        if (tbv > 0) this.cvd.addTrade(seq, tbv, 1);
+        if (v - tbv > 0) this.cvd.addTrade(seq, v - tbv, -1);
+      }
+    }
+    for (const reader of this.readers) reader.fromSeq = c.count > 0 ? c.firstSeq : -1;
+  }
+}
+
+function withCapacity(spec: unknown, capacity: number): unknown {
+  return typeof spec === 'object' && spec !== null && !('capacity' in spec) ? { ...spec, capacity } : spec;
+}

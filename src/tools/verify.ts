@@ -1,0 +1,66 @@
+/**
+ * `npm run verify -- [--candles TF] FILE...`: replays Binance captures through the engine and
+ * prints one JSON line of checks, then (with --candles) one JSON line per closed bar (a bar is
+ * closed once an event's exchange time reaches its end).
+ * Problems (malformed lines, damaged files) go to stderr with file and line; the replay goes on.
+ */
+import { parseTimeframe, TimeframeError, type Timeframe } from '../engine/candles/timeframe';
+import { verifyCaptures } from './verifyCaptures';
+
+const USAGE = 'usage: npm run verify -- [--candles TF] FILE...  (TF one of 1s 1m 3m 5m 15m 30m 1h 2h 4h 1d 1w)';
+
+async function main(argv: string[]): Promise<number> {
+  let candles: Timeframe | null = null;
+  const files: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '--candles') {
+      const tf = parseTimeframe(argv[++i]);
+      if (tf instanceof TimeframeError) {
+        process.stderr.write(`verify: ${tf.message}\n${USAGE}\n`);
+        return 2;
+      }
+      candles = tf;
+    } else if (arg === '--help' || arg === '-h') {
+      process.stdout.write(`${USAGE}\n`);
+      return 0;
+    } else if (arg.startsWith('--')) {
+      process.stderr.write(`verify: unknown option ${arg}\n${USAGE}\n`);
+      return 2;
+    } else files.push(arg);
+  }
+  if (files.length === 0) {
+    process.stderr.write(`verify: no capture files given\n${USAGE}\n`);
+    return 2;
+  }
+  const result = await verifyCaptures(files, { candles, onProblem: (m) => process.stderr.write(`verify: ${m}\n`) });
+  process.stdout.write(`${JSON.stringify(result.summary)}\n`);
+  const bars = result.closedBars;
+  if (bars) {
+    for (let i = 0; i < bars.count; i++) {
+      const row = {
+        t: bars.openTime[i],
+        o: bars.open[i],
+        h: bars.high[i],
+        l: bars.low[i],
+        c: bars.close[i],
+        v: bars.volume[i],
+        qv: bars.quoteVolume[i],
+        n: bars.tradeCount[i],
+        tbv: bars.takerBuyVolume[i],
+      };
+      process.stdout.write(`${JSON.stringify(row)}\n`);
+    }
+  }
+  return result.problems.length > 0 ? 1 : 0;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(`verify: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = 1;
+  },
+);
