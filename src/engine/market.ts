@@ -5,7 +5,8 @@
  */
 import { BookSync, SyncState, type BookSyncListener } from './book/bookSync';
 import { BookTickerCheck } from './book/bookTickerCheck';
-import { OrderBook } from './book/orderBook';
+import { BookChanges, OrderBook } from './book/orderBook';
+import type { ExternalLevel } from './book/bookSide';
 import { PriceGrid } from './book/priceGrid';
 import { binanceSpotRule, type SequenceRule } from './book/sequenceRule';
 import { CandleChanges, CandleField, CandleSeries, TradeOutcome } from './candles/candleSeries';
@@ -91,6 +92,8 @@ export class Market implements BookSyncListener {
   /** Price of the newest trade, NaN before any. */
   lastPrice = NaN;
 
+  /** Levels changed by the last `mirrorBook` (reused). */
+  readonly mirrorChanges = new BookChanges();
   private readonly imbalanceOut = new BookImbalance();
   private readonly drained = new CandleChanges();
   private readonly readers: BarChangeReader[] = [];
@@ -199,6 +202,23 @@ export class Market implements BookSyncListener {
   setIndicators(specs: readonly unknown[]): void {
     this.indicators = specs.map((spec) => createIndicator(withCapacity(spec, this.options.candleCapacity)));
     this.derivedStale = true;
+  }
+
+  /**
+   * Mirrors a book sequenced elsewhere (ccxt keeps its own): rows best-first. The book is then
+   * the exchange's until `requestResync`. O(levels).
+   */
+  mirrorBook(bids: ArrayLike<ExternalLevel>, asks: ArrayLike<ExternalLevel>): void {
+    this.book.syncFrom(bids, asks, this.mirrorChanges);
+    this.sync.adoptExternalBook();
+    if (this.mirrorChanges.bids.count + this.mirrorChanges.asks.count > 0) this.bookChanged();
+  }
+
+  /** The book is no longer the exchange's (gap, checksum failure, reconnect). */
+  requestResync(reason: string): void {
+    this.sync.requestResync(reason);
+    this.tickerCheck.clear();
+    this.bookVersion++;
   }
 
   /** Registers a reader of bar changes (one per panel). */

@@ -154,6 +154,16 @@ export class BookSync {
     this.enterNeedsResync(reason);
   }
 
+  /**
+   * The book was just replaced by one sequenced elsewhere (a mirrored ccxt book): it is the
+   * exchange's now. Held diffs are dropped. O(1).
+   */
+  adoptExternalBook(): void {
+    this.state = SyncState.Live;
+    this.heldStart = 0;
+    this.heldCount = 0;
+  }
+
   /** Diffs currently held. */
   heldDiffs(): number {
     return this.heldCount;

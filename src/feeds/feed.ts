@@ -1,0 +1,65 @@
+/**
+ * The contract between a source of market data (ccxt live, a recording, the simulator) and the
+ * market session that owns an engine {@link Market}. A feed pushes; the sink never throws.
+ */
+import type { ExternalLevel } from '../engine/book/bookSide';
+import type { MarketEvent } from '../engine/events';
+import type { MarketFacts, StatusInfo } from '../engine/protocol';
+
+/** 24h ticker figures for the status bar and the watchlist. NaN where the source has none. */
+export interface TickerSnapshot {
+  symbol: string;
+  last: number;
+  open24h: number;
+  high24h: number;
+  low24h: number;
+  /** Base volume over 24h. */
+  volume24h: number;
+  /** Percent change over 24h. */
+  changePercent24h: number;
+  /** Exchange time of the figures, ms. */
+  time: number;
+}
+
+/** A connection status plus which streams are polled instead of streamed (the user is told). */
+export interface FeedStatus extends StatusInfo {
+  polled: readonly string[];
+}
+
+export interface FeedSink {
+  /** A market event; the object is reused by the feed, copy what you keep. */
+  event(event: MarketEvent): void;
+  /**
+   * The feed keeps its own sequenced book (ccxt does): mirror it. Rows best-first,
+   * `[price, size]`. The sink records which levels changed.
+   */
+  mirrorBook(bids: ArrayLike<ExternalLevel>, asks: ArrayLike<ExternalLevel>): void;
+  /** The book is not the exchange's until the next snapshot/mirror (gap, checksum, reconnect). */
+  bookResync(reason: string): void;
+  /** Candle history `[t, o, h, l, c, v, ...]` rows, oldest first, for `timeframe`. */
+  history(timeframe: string, rows: ReadonlyArray<ArrayLike<unknown>>): void;
+  ticker(ticker: TickerSnapshot): void;
+  status(status: FeedStatus): void;
+}
+
+/** What a session needs to open a feed. */
+export interface FeedTarget {
+  exchange: string;
+  symbol: string;
+  timeframe: string;
+  /** Bars of history to load (ccxt: paginated fetchOHLCV). */
+  historyBars: number;
+}
+
+export interface Feed {
+  /** Human name, e.g. "binance (live)", "replay btcusdt_20240808.gz", "simulator". */
+  readonly name: string;
+  /** Resolves the market's facts (tick size, precision) or rejects with a message a person can act on. */
+  open(target: FeedTarget): Promise<MarketFacts>;
+  /** Starts pushing into `sink`; returns at once. */
+  start(sink: FeedSink): void;
+  /** Asks for candle history of another timeframe (the user switched). */
+  changeTimeframe(timeframe: string): void;
+  /** Stops and releases sockets, timers and files. Idempotent. */
+  close(): Promise<void>;
+}
