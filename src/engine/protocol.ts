@@ -31,8 +31,9 @@ export type IndicatorKind = (typeof INDICATOR_KINDS)[number];
 export type IndicatorPlacement = 'overlay' | 'pane';
 
 /**
- * One indicator's values. `times` holds the bar open times; `values` holds `outputs.length`
- * numbers per bar (row-major), NaN where undefined (warm-up).
+ * One indicator's values. `times` holds the bar open times; `values` holds
+ * `outputs.length × times.length` numbers, output-major (all of output 0, then output 1, ...),
+ * NaN where undefined (warm-up).
  */
 export interface IndicatorSeriesData {
   /** Stable id, e.g. `ema:21`. */

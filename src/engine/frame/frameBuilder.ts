@@ -1,0 +1,282 @@
+/**
+ * Builds the messages one panel receives: `init` (everything it shows) and `frame` (what changed
+ * since the previous frame). With one frame in flight per panel, "since the previous frame" is
+ * "since the last frame the webview acknowledged". Pure engine code: the scheduler decides when.
+ */
+import { LevelRows } from '../book/orderBook';
+import { CandleField } from '../candles/candleSeries';
+import type { Indicator, IndicatorSeries } from '../indicators/indicatorSeries';
+import type { BarChangeReader, Market } from '../market';
+import {
+  BAR_STRIDE,
+  BOOK_STRIDE,
+  PROTOCOL_VERSION,
+  TRADE_STRIDE,
+  type BookWindow,
+  type BookWindowDiff,
+  type FrameMessage,
+  type HistoryMessage,
+  type IndicatorKind,
+  type IndicatorSeriesData,
+  type InitMessage,
+  type MarketFacts,
+  type StatusInfo,
+} from '../protocol';
+import { DEFAULT_PANEL_SETTINGS, type PanelSettings } from './panelSettings';
+
+/** Shared empty payload (never written). */
+const EMPTY: Float64Array = new Float64Array(0);
+
+/** A series the panel draws, with the protocol's description of it. */
+interface DrawnSeries {
+  id: string;
+  kind: IndicatorKind;
+  placement: 'overlay' | 'pane';
+  series: IndicatorSeries;
+}
+
+export class FrameBuilder {
+  settings: PanelSettings;
+  private readonly reader: BarChangeReader;
+  private bidRows: LevelRows;
+  private askRows: LevelRows;
+  /** The window last sent, packed (BOOK_STRIDE per row), to diff rows against. */
+  private sentBids: Float64Array = EMPTY;
+  private sentAsks: Float64Array = EMPTY;
+  private sentBookValid = false;
+  private sentBookVersion = -1;
+  private sentTradeTotal = 0;
+  private sentStatus: StatusInfo | null = null;
+  private sentEvents = 0;
+  /** Open time of the oldest bar the webview holds. */
+  private oldestSentTime = NaN;
+
+  constructor(
+    private readonly market: Market,
+    private readonly facts: MarketFacts,
+    settings: Partial<PanelSettings> = {},
+  ) {
+    this.settings = { ...DEFAULT_PANEL_SETTINGS, ...settings };
+    this.reader = market.addBarReader();
+    this.bidRows = new LevelRows(this.settings.bookRows);
+    this.askRows = new LevelRows(this.settings.bookRows);
+  }
+
+  /** Releases the market's change reader. */
+  dispose(): void {
+    this.market.removeBarReader(this.reader);
+  }
+
+  /** Changes what the panel shows; the caller sends a fresh `init` afterwards. */
+  updateSettings(settings: Partial<PanelSettings>): void {
+    this.settings = { ...this.settings, ...settings };
+    if (this.bidRows.capacity !== this.settings.bookRows) {
+      this.bidRows = new LevelRows(this.settings.bookRows);
+      this.askRows = new LevelRows(this.settings.bookRows);
+    }
+  }
+
+  /** Everything the panel shows. Resets change tracking. O(init bars + window + tape). */
+  buildInit(status: StatusInfo): InitMessage {
+    const market = this.market;
+    market.settle();
+    this.reader.fromSeq = -1;
+    const candles = market.candles;
+    const from = Math.max(candles.firstSeq, candles.lastSeq - this.settings.initBars + 1);
+    const bars = this.packBars(from, candles.lastSeq);
+    this.oldestSentTime = candles.count > 0 ? candles.value(from, CandleField.OpenTime) : NaN;
+    const book = this.buildWindow();
+    this.sentBids = book.bids;
+    this.sentAsks = book.asks;
+    this.sentBookValid = book.valid;
+    this.sentBookVersion = market.bookVersion;
+    const tape = market.tape;
+    const since = Math.max(0, tape.total - this.settings.tapeRows);
+    const trades = new Float64Array(tape.countSince(since) * TRADE_STRIDE);
+    tape.copySince(since, trades);
+    this.sentTradeTotal = tape.total;
+    this.sentStatus = status;
+    this.sentEvents = market.stats.events;
+    return {
+      v: PROTOCOL_VERSION,
+      type: 'init',
+      market: this.facts,
+      timeframe: candles.timeframe,
+      layers: { ...this.settings.layers },
+      bars,
+      hasOlder: candles.count > 0 && from > candles.firstSeq,
+      indicators: this.packIndicators(from, candles.lastSeq),
+      book,
+      trades,
+      status,
+    };
+  }
+
+  /**
+   * What changed since the previous frame, or null when nothing did. `status` is included when
+   * it differs from the last one sent. O(changed bars × series + window + new trades).
+   */
+  buildFrame(id: number, status: StatusInfo, buildStartMs: number, nowMs: () => number): FrameMessage | null {
+    const market = this.market;
+    market.settle();
+    const candles = market.candles;
+    let fromSeq = this.reader.fromSeq;
+    this.reader.fromSeq = -1;
+    if (fromSeq >= 0) fromSeq = Math.max(fromSeq, candles.firstSeq);
+    const bars = fromSeq >= 0 && candles.count > 0 ? this.packBars(fromSeq, candles.lastSeq) : EMPTY;
+    const indicators = fromSeq >= 0 && candles.count > 0 ? this.packIndicators(fromSeq, candles.lastSeq) : [];
+    const book = market.bookVersion !== this.sentBookVersion ? this.buildWindowDiff() : null;
+    const newTrades = market.tape.countSince(this.sentTradeTotal);
+    const trades = newTrades > 0 ? new Float64Array(newTrades * TRADE_STRIDE) : EMPTY;
+    if (newTrades > 0) market.tape.copySince(this.sentTradeTotal, trades);
+    this.sentTradeTotal = market.tape.total;
+    const statusChanged = !sameStatus(status, this.sentStatus);
+    if (statusChanged) this.sentStatus = status;
+    if (bars.length === 0 && book === null && trades.length === 0 && !statusChanged) return null;
+    const events = market.stats.events - this.sentEvents;
+    this.sentEvents = market.stats.events;
+    return {
+      v: PROTOCOL_VERSION,
+      type: 'frame',
+      id,
+      bars,
+      indicators,
+      book,
+      trades,
+      status: statusChanged ? status : null,
+      stats: { events, rejected: market.rejectedTotal(), buildMs: nowMs() - buildStartMs },
+    };
+  }
+
+  /** Older bars before `before` (open time), one page, in answer to `loadOlder`. */
+  buildHistory(before: number): HistoryMessage {
+    const candles = this.market.candles;
+    let to = candles.findSeq(before) - 1;
+    if (!(to >= candles.firstSeq)) to = Math.min(candles.lastSeq, candles.firstSeq - 1);
+    if (Number.isNaN(before) || before > this.oldestSentTime) to = -1;
+    const from = Math.max(candles.firstSeq, to - this.settings.historyPageBars + 1);
+    if (to < from) return { v: PROTOCOL_VERSION, type: 'history', bars: EMPTY, indicators: [], hasOlder: false };
+    this.oldestSentTime = candles.value(from, CandleField.OpenTime);
+    return {
+      v: PROTOCOL_VERSION,
+      type: 'history',
+      bars: this.packBars(from, to),
+      indicators: this.packIndicators(from, to),
+      hasOlder: from > candles.firstSeq,
+    };
+  }
+
+  private packBars(fromSeq: number, toSeq: number): Float64Array {
+    const candles = this.market.candles;
+    const n = Math.max(0, toSeq - fromSeq + 1);
+    const out = new Float64Array(n * BAR_STRIDE);
+    for (let k = 0, seq = fromSeq; k < n; k++, seq++) {
+      const o = k * BAR_STRIDE;
+      out[o] = candles.value(seq, CandleField.OpenTime);
+      out[o + 1] = candles.value(seq, CandleField.Open);
+      out[o + 2] = candles.value(seq, CandleField.High);
+      out[o + 3] = candles.value(seq, CandleField.Low);
+      out[o + 4] = candles.value(seq, CandleField.Close);
+      out[o + 5] = candles.value(seq, CandleField.Volume);
+    }
+    return out;
+  }
+
+  private drawnSeries(): DrawnSeries[] {
+    const market = this.market;
+    const drawn: DrawnSeries[] = market.indicators.map((indicator: Indicator) => ({
+      id: indicator.label,
+      kind: indicator.options.kind,
+      placement: indicator.placement,
+      series: indicator,
+    }));
+    drawn.push({ id: 'OBI', kind: 'imbalance', placement: 'pane', series: market.imbalance });
+    drawn.push({ id: 'CVD', kind: 'cvd', placement: 'pane', series: market.cvd });
+    return drawn;
+  }
+
+  private packIndicators(fromSeq: number, toSeq: number): IndicatorSeriesData[] {
+    const candles = this.market.candles;
+    const n = Math.max(0, toSeq - fromSeq + 1);
+    const times = new Float64Array(n);
+    for (let k = 0; k < n; k++) times[k] = candles.value(fromSeq + k, CandleField.OpenTime);
+    return this.drawnSeries().map(({ id, kind, placement, series }) => {
+      const outputs = series.outputs.slice();
+      const values = new Float64Array(n * outputs.length);
+      for (let o = 0; o < outputs.length; o++) series.copyRange(fromSeq, n, o, values, o * n);
+      return { id, kind, placement, outputs, times, values };
+    });
+  }
+
+  /** The grouped book window, best first; empty and invalid while resyncing. */
+  private buildWindow(): BookWindow {
+    const market = this.market;
+    const valid = market.bookIsShowable();
+    const ticks = this.settings.ticksPerRow;
+    if (!valid) return { ticksPerRow: ticks, bids: EMPTY, asks: EMPTY, valid };
+    market.book.group(true, market.grid, ticks, this.bidRows);
+    market.book.group(false, market.grid, ticks, this.askRows);
+    return { ticksPerRow: ticks, bids: packRows(this.bidRows), asks: packRows(this.askRows), valid };
+  }
+
+  /** Rows that changed since the last window sent, or the whole window when that is smaller. */
+  private buildWindowDiff(): BookWindowDiff {
+    const window = this.buildWindow();
+    const bidChanges = changedRows(this.sentBids, window.bids);
+    const askChanges = changedRows(this.sentAsks, window.asks);
+    const rowsCost = (bidChanges.length + askChanges.length) / (BOOK_STRIDE + 1);
+    const fullCost = (window.bids.length + window.asks.length) / BOOK_STRIDE;
+    const validChanged = window.valid !== this.sentBookValid;
+    this.sentBids = window.bids;
+    this.sentAsks = window.asks;
+    this.sentBookValid = window.valid;
+    this.sentBookVersion = this.market.bookVersion;
+    const base = {
+      ticksPerRow: window.ticksPerRow,
+      valid: window.valid,
+      bidCount: window.bids.length / BOOK_STRIDE,
+      askCount: window.asks.length / BOOK_STRIDE,
+    };
+    // Each changed row costs BOOK_STRIDE + 1 numbers against BOOK_STRIDE for a full row.
+    if (validChanged || rowsCost * (BOOK_STRIDE + 1) >= fullCost * BOOK_STRIDE) {
+      return { ...base, mode: 'full', bids: window.bids, asks: window.asks };
+    }
+    return { ...base, mode: 'rows', bids: bidChanges, asks: askChanges };
+  }
+}
+
+function packRows(rows: LevelRows): Float64Array {
+  const out = new Float64Array(rows.count * BOOK_STRIDE);
+  for (let r = 0; r < rows.count; r++) {
+    out[r * BOOK_STRIDE] = rows.prices[r]!;
+    out[r * BOOK_STRIDE + 1] = rows.sizes[r]!;
+    out[r * BOOK_STRIDE + 2] = rows.cumulative[r]!;
+  }
+  return out;
+}
+
+/** (index, price, size, cumulative) for every row of `next` that differs from `previous`. */
+function changedRows(previous: Float64Array, next: Float64Array): Float64Array {
+  const rows = next.length / BOOK_STRIDE;
+  let changed = 0;
+  for (let r = 0; r < rows; r++) if (rowDiffers(previous, next, r)) changed++;
+  const out = new Float64Array(changed * (BOOK_STRIDE + 1));
+  let o = 0;
+  for (let r = 0; r < rows; r++) {
+    if (!rowDiffers(previous, next, r)) continue;
+    out[o++] = r;
+    for (let f = 0; f < BOOK_STRIDE; f++) out[o++] = next[r * BOOK_STRIDE + f]!;
+  }
+  return out;
+}
+
+function rowDiffers(previous: Float64Array, next: Float64Array, r: number): boolean {
+  const at = r * BOOK_STRIDE;
+  if (at + BOOK_STRIDE > previous.length) return true;
+  for (let f = 0; f < BOOK_STRIDE; f++) if (previous[at + f] !== next[at + f]) return true;
+  return false;
+}
+
+function sameStatus(a: StatusInfo, b: StatusInfo | null): boolean {
+  return b !== null && a.state === b.state && a.detail === b.detail && a.value === b.value;
+}

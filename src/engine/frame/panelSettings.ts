@@ -1,0 +1,25 @@
+import type { Layers } from '../protocol';
+
+/** What one panel shows; a plain object merged over {@link DEFAULT_PANEL_SETTINGS}. */
+export interface PanelSettings {
+  layers: Layers;
+  /** Ticks per ladder row. */
+  ticksPerRow: number;
+  /** Ladder rows per side (the book window). */
+  bookRows: number;
+  /** Bars sent in `init`; older ones are paged in on `loadOlder`. */
+  initBars: number;
+  /** Bars per `history` page. */
+  historyPageBars: number;
+  /** Trades in `init` (the tape's length). */
+  tapeRows: number;
+}
+
+export const DEFAULT_PANEL_SETTINGS: Readonly<PanelSettings> = {
+  layers: { volume: true, depth: true, ladder: true, tape: true },
+  ticksPerRow: 1,
+  bookRows: 40,
+  initBars: 2000,
+  historyPageBars: 2000,
+  tapeRows: 100,
+};
