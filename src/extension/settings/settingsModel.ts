@@ -1,0 +1,164 @@
+/**
+ * Orderscope's settings as one typed object, validated from raw values. No `vscode` import: the
+ * extension passes a getter over `workspace.getConfiguration('orderscope')`, tests a plain map.
+ * A bad value yields a problem naming the setting and falls back to the default; it never throws.
+ * The `contributes.configuration` schema in package.json mirrors these defaults (a test checks).
+ */
+import { TIMEFRAMES, type Timeframe } from '../../engine/candles/timeframe';
+
+export const STATUS_BAR_FORMATS = ['price', 'priceAndChange', 'compact'] as const;
+export type StatusBarFormat = (typeof STATUS_BAR_FORMATS)[number];
+
+export const PANEL_INDICATORS = ['ema', 'sma', 'bollinger', 'vwap', 'rsi', 'macd', 'imbalance', 'cvd'] as const;
+export type PanelIndicator = (typeof PANEL_INDICATORS)[number];
+
+export interface IndicatorParameters {
+  emaPeriod: number;
+  smaPeriod: number;
+  bollingerPeriod: number;
+  bollingerMultiplier: number;
+  rsiPeriod: number;
+  macdFast: number;
+  macdSlow: number;
+  macdSignal: number;
+  imbalanceDepth: number;
+}
+
+export interface OrderscopeSettings {
+  exchange: string;
+  symbol: string;
+  timeframe: Timeframe;
+  statusBarSymbols: string[];
+  statusBarFormat: StatusBarFormat;
+  staleAfterSeconds: number;
+  maxFps: number;
+  ladderRows: number;
+  ticksPerRow: number;
+  depthWindowPercent: number;
+  depthOverlayWidth: number;
+  indicators: PanelIndicator[];
+  indicatorParameters: IndicatorParameters;
+  largeTradeThreshold: number;
+  httpProxy: string;
+  httpsProxy: string;
+  socksProxy: string;
+  /** Per exchange id, an object merged into the ccxt constructor config (urls for mirrors/testnets). */
+  endpoints: Record<string, Record<string, unknown>>;
+  historyBars: number;
+  alertsEnabled: boolean;
+}
+
+/** One setting: its key under `orderscope.`, default, and validator returning a problem or null. */
+interface SettingSpec<K extends keyof OrderscopeSettings> {
+  key: string;
+  field: K;
+  default: OrderscopeSettings[K];
+  check(value: unknown): string | null;
+}
+
+const isInt = (min: number, max: number) => (v: unknown): string | null =>
+  Number.isInteger(v) && (v as number) >= min && (v as number) <= max ? null : `must be a whole number from ${min} to ${max}`;
+const isNum = (min: number, max: number) => (v: unknown): string | null =>
+  typeof v === 'number' && Number.isFinite(v) && v >= min && v <= max ? null : `must be a number from ${min} to ${max}`;
+const isOneOf = (values: readonly string[]) => (v: unknown): string | null =>
+  typeof v === 'string' && values.includes(v) ? null : `must be one of ${values.join(', ')}`;
+const isProxyUrl = (v: unknown): string | null =>
+  v === '' || (typeof v === 'string' && /^(https?|socks[45]?h?):\/\/[^\s]+$/.test(v)) ? null : 'must be empty or a URL such as http://host:port or socks5://host:port';
+const isSymbol = (v: unknown): string | null =>
+  typeof v === 'string' && /^[A-Za-z0-9._-]+\/[A-Za-z0-9._:-]+$/.test(v) ? null : 'must be a unified symbol such as BTC/USDT';
+const isExchangeId = (v: unknown): string | null =>
+  typeof v === 'string' && /^[a-z0-9]+$/.test(v) ? null : 'must be a ccxt exchange id such as binance, or "simulator"';
+
+const DEFAULT_PARAMETERS: IndicatorParameters = {
+  emaPeriod: 21,
+  smaPeriod: 50,
+  bollingerPeriod: 20,
+  bollingerMultiplier: 2,
+  rsiPeriod: 14,
+  macdFast: 12,
+  macdSlow: 26,
+  macdSignal: 9,
+  imbalanceDepth: 20,
+};
+
+function checkParameters(v: unknown): string | null {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return 'must be an object of indicator parameters';
+  const o = v as Record<string, unknown>;
+  for (const key of Object.keys(o)) if (!(key in DEFAULT_PARAMETERS)) return `has an unknown parameter "${key}"`;
+  for (const key of Object.keys(DEFAULT_PARAMETERS) as (keyof IndicatorParameters)[]) {
+    if (!(key in o)) continue;
+    const problem = key === 'bollingerMultiplier' ? isNum(0.1, 10)(o[key]) : isInt(1, 1000)(o[key]);
+    if (problem) return `${key} ${problem}`;
+  }
+  const fast = (o.macdFast as number | undefined) ?? DEFAULT_PARAMETERS.macdFast;
+  const slow = (o.macdSlow as number | undefined) ?? DEFAULT_PARAMETERS.macdSlow;
+  return fast < slow ? null : 'macdFast must be less than macdSlow';
+}
+
+function checkEndpoints(v: unknown): string | null {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return 'must be an object keyed by exchange id';
+  for (const [id, config] of Object.entries(v)) {
+    if (isExchangeId(id)) return `has a bad exchange id "${id}"`;
+    if (typeof config !== 'object' || config === null || Array.isArray(config)) return `["${id}"] must be an object merged into the ccxt config`;
+  }
+  return null;
+}
+
+export const SETTING_SPECS = [
+  { key: 'exchange', field: 'exchange', default: 'binance', check: isExchangeId },
+  { key: 'symbol', field: 'symbol', default: 'BTC/USDT', check: isSymbol },
+  { key: 'timeframe', field: 'timeframe', default: '1m', check: isOneOf(TIMEFRAMES) },
+  {
+    key: 'statusBar.symbols',
+    field: 'statusBarSymbols',
+    default: ['BTC/USDT'],
+    check: (v) => (Array.isArray(v) && v.length <= 20 && v.every((s) => isSymbol(s) === null) ? null : 'must be a list of up to 20 symbols such as BTC/USDT'),
+  },
+  { key: 'statusBar.format', field: 'statusBarFormat', default: 'priceAndChange', check: isOneOf(STATUS_BAR_FORMATS) },
+  { key: 'statusBar.staleAfterSeconds', field: 'staleAfterSeconds', default: 30, check: isInt(5, 3600) },
+  { key: 'chart.maxFps', field: 'maxFps', default: 20, check: isInt(1, 60) },
+  { key: 'ladder.rows', field: 'ladderRows', default: 40, check: isInt(5, 200) },
+  { key: 'ladder.ticksPerRow', field: 'ticksPerRow', default: 1, check: isInt(1, 100000) },
+  { key: 'depth.windowPercent', field: 'depthWindowPercent', default: 1, check: isNum(0.01, 50) },
+  { key: 'depth.overlayWidth', field: 'depthOverlayWidth', default: 120, check: isInt(40, 400) },
+  {
+    key: 'indicators',
+    field: 'indicators',
+    default: ['ema', 'vwap'],
+    check: (v) => (Array.isArray(v) && v.every((k) => isOneOf(PANEL_INDICATORS)(k) === null) ? null : `must be a list of ${PANEL_INDICATORS.join(', ')}`),
+  },
+  { key: 'indicatorParameters', field: 'indicatorParameters', default: DEFAULT_PARAMETERS, check: checkParameters },
+  { key: 'tape.largeTradeThreshold', field: 'largeTradeThreshold', default: 1, check: isNum(0, 1e12) },
+  { key: 'network.httpProxy', field: 'httpProxy', default: '', check: isProxyUrl },
+  { key: 'network.httpsProxy', field: 'httpsProxy', default: '', check: isProxyUrl },
+  { key: 'network.socksProxy', field: 'socksProxy', default: '', check: isProxyUrl },
+  { key: 'network.endpoints', field: 'endpoints', default: {}, check: checkEndpoints },
+  { key: 'history.bars', field: 'historyBars', default: 1000, check: isInt(100, 20000) },
+  { key: 'alerts.enabled', field: 'alertsEnabled', default: true, check: (v) => (typeof v === 'boolean' ? null : 'must be true or false') },
+] as const satisfies readonly SettingSpec<keyof OrderscopeSettings>[];
+
+export interface SettingsRead {
+  settings: OrderscopeSettings;
+  /** One message per bad value: "orderscope.chart.maxFps must be ...; using 20". */
+  problems: string[];
+}
+
+/**
+ * Reads every setting through `get` (undefined = not set). O(settings).
+ * Missing values take the default silently; bad ones take it with a problem naming the setting.
+ */
+export function readSettings(get: (key: string) => unknown): SettingsRead {
+  const settings = {} as Record<string, unknown>;
+  const problems: string[] = [];
+  for (const spec of SETTING_SPECS as readonly SettingSpec<keyof OrderscopeSettings>[]) {
+    const raw = get(spec.key);
+    let value: unknown = spec.default;
+    if (raw !== undefined && raw !== null) {
+      const problem = spec.check(raw);
+      if (problem === null) value = raw;
+      else problems.push(`orderscope.${spec.key} ${problem}; got ${JSON.stringify(raw)}, using ${JSON.stringify(spec.default)}`);
+    }
+    settings[spec.field] = spec.field === 'indicatorParameters' ? { ...DEFAULT_PARAMETERS, ...(value as object) } : value;
+  }
+  return { settings: settings as unknown as OrderscopeSettings, problems };
+}
