@@ -24,6 +24,9 @@ export interface TickerSnapshot {
 /** A connection status plus which streams are polled instead of streamed (the user is told). */
 export interface FeedStatus extends StatusInfo {
   polled: readonly string[];
+  /** Reconnecting: the attempt number and when the next try happens (epoch ms). */
+  attempt?: number;
+  retryAt?: number;
 }
 
 export interface FeedSink {
