@@ -5,7 +5,7 @@
 //   dist/bench/*.js     benchmarks
 // Flags: --watch, --production (minify, no sourcemaps), --only <name>.
 import * as esbuild from 'esbuild';
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 
 const args = process.argv.slice(2);
 const watch = args.includes('--watch');
@@ -24,6 +24,18 @@ const common = {
 /** Node-side bundles. ccxt's optional native/protobuf pieces stay external (see CCXT-FACTS.md). */
 const nodeExternals = ['vscode', 'protobufjs', 'protobufjs/*', 'bufferutil', 'utf-8-validate', 'undici', 'playwright-core', 'ccxt'];
 
+/**
+ * The extension loads ccxt lazily (`import('ccxt')` on the first live feed). In the extension
+ * bundle that import is rewritten to the sibling chunk `./ccxt.js`, built separately below, so
+ * activation never parses ccxt and the .vsix ships no node_modules.
+ */
+const ccxtAsSiblingChunk = {
+  name: 'ccxt-as-sibling-chunk',
+  setup(build) {
+    build.onResolve({ filter: /^ccxt$/ }, () => ({ path: './ccxt.js', external: true }));
+  },
+};
+
 const targets = {
   extension: {
     ...common,
@@ -31,7 +43,20 @@ const targets = {
     outfile: 'dist/extension.js',
     platform: 'node',
     format: 'cjs',
-    external: nodeExternals,
+    external: nodeExternals.filter((name) => name !== 'ccxt'),
+    plugins: [ccxtAsSiblingChunk],
+    // `import()` becomes a lazy `require`, which every extension host supports.
+    supported: { 'dynamic-import': false },
+  },
+  ccxt: {
+    ...common,
+    entryPoints: ['scripts/ccxtChunk.cjs'],
+    outfile: 'dist/ccxt.js',
+    platform: 'node',
+    format: 'cjs',
+    minify: true,
+    sourcemap: false,
+    external: ['protobufjs', 'protobufjs/*', 'bufferutil', 'utf-8-validate', 'undici'],
   },
   webview: {
     ...common,
@@ -62,6 +87,9 @@ const selected = Object.entries(targets).filter(([name, options]) => {
   if (only && name !== only) return false;
   return options.entryPoints.every((entry) => existsSync(entry));
 });
+
+// A production build starts clean, so no stale map or chunk reaches the package.
+if (production) rmSync('dist', { recursive: true, force: true });
 
 if (watch) {
   for (const [, options] of selected) {

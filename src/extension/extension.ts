@@ -1,12 +1,18 @@
 import * as vscode from 'vscode';
+import { registerCommands } from './commands/registerCommands';
+import { Orderscope } from './orderscope';
 
-/** Activation: registers the commands; every registration is owned by the context. */
-export function activate(context: vscode.ExtensionContext): void {
-  const log = vscode.window.createOutputChannel('Orderscope', { log: true });
-  context.subscriptions.push(
-    log,
-    vscode.commands.registerCommand('orderscope.showLog', () => log.show()),
-  );
+/**
+ * Activation: builds the composition root and registers the commands. Nothing here loads ccxt
+ * (the first live feed does); the activation time is logged.
+ */
+export function activate(context: vscode.ExtensionContext): { activationMs: number } {
+  const started = performance.now();
+  const app = new Orderscope(context, null);
+  context.subscriptions.push(app, ...registerCommands(app));
+  const activationMs = performance.now() - started;
+  app.log.info(`activated in ${activationMs.toFixed(1)} ms`);
+  return { activationMs };
 }
 
 export function deactivate(): void {

@@ -190,8 +190,8 @@ export class FrameBuilder {
       placement: indicator.placement,
       series: indicator,
     }));
-    drawn.push({ id: 'OBI', kind: 'imbalance', placement: 'pane', series: market.imbalance });
-    drawn.push({ id: 'CVD', kind: 'cvd', placement: 'pane', series: market.cvd });
+    if (this.settings.metrics.imbalance) drawn.push({ id: 'OBI', kind: 'imbalance', placement: 'pane', series: market.imbalance });
+    if (this.settings.metrics.cvd) drawn.push({ id: 'CVD', kind: 'cvd', placement: 'pane', series: market.cvd });
     return drawn;
   }
 

@@ -13,6 +13,8 @@ export interface PanelSettings {
   historyPageBars: number;
   /** Trades in `init` (the tape's length). */
   tapeRows: number;
+  /** Order-flow panes sent to the panel (the engine always keeps them). */
+  metrics: { imbalance: boolean; cvd: boolean };
 }
 
 export const DEFAULT_PANEL_SETTINGS: Readonly<PanelSettings> = {
@@ -22,4 +24,5 @@ export const DEFAULT_PANEL_SETTINGS: Readonly<PanelSettings> = {
   initBars: 2000,
   historyPageBars: 2000,
   tapeRows: 100,
+  metrics: { imbalance: true, cvd: true },
 };

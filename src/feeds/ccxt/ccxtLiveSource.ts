@@ -10,6 +10,19 @@ import { resolveCcxtLiveOptions, type CcxtLiveOptions } from './ccxtLiveOptions'
 import { CcxtVenue } from './ccxtVenue';
 import { loadCcxt } from './loadCcxt';
 
+/** An exchange and the streams it offers (book, trades, candles, tickers). */
+export interface StreamingExchange {
+  id: string;
+  streams: string[];
+}
+
+const STREAMS: readonly (readonly [string, string])[] = [
+  ['watchOrderBook', 'book'],
+  ['watchTrades', 'trades'],
+  ['watchOHLCV', 'candles'],
+  ['watchTickers', 'tickers'],
+];
+
 export class CcxtLiveSource {
   readonly options: CcxtLiveOptions;
   private readonly venues = new Map<string, CcxtVenue>();
@@ -48,6 +61,36 @@ export class CcxtLiveSource {
     const closing = venue.close();
     this.closing.add(closing);
     return closing.finally(() => this.closing.delete(closing));
+  }
+
+  /** Every active market symbol `exchangeId` lists (loads ccxt and the markets on first use). */
+  async listMarkets(exchangeId: string): Promise<string[]> {
+    const venue = await this.acquireVenue(exchangeId);
+    try {
+      await venue.loadMarkets();
+      const markets = venue.rest.markets as Record<string, { active?: boolean } | undefined>;
+      return Object.keys(markets).filter((symbol) => markets[symbol]?.active !== false);
+    } finally {
+      void this.releaseVenue(venue);
+    }
+  }
+
+  /** The exchanges ccxt can stream from, with which streams each has. Loads ccxt. */
+  async streamingExchanges(): Promise<StreamingExchange[]> {
+    const ccxt = await loadCcxt();
+    const out: StreamingExchange[] = [];
+    for (const id of Object.keys(ccxt.pro).sort()) {
+      const Cls = (ccxt.pro as unknown as Record<string, new () => { name?: string; has: Record<string, unknown> }>)[id];
+      if (typeof Cls !== 'function') continue;
+      try {
+        const has = new Cls().has;
+        const streams = STREAMS.filter(([method]) => has[method] === true).map(([, label]) => label);
+        if (streams.length > 0) out.push({ id, streams });
+      } catch {
+        // An exchange class that cannot even be built here is not offered.
+      }
+    }
+    return out;
   }
 
   /** Closes every venue (feeds should be closed first). */

@@ -1,0 +1,82 @@
+import * as vscode from 'vscode';
+import { SessionRegistry } from '../feeds/sessionRegistry';
+import { AlertController } from './alerts/alertController';
+import { ChartPanelManager } from './panel/chartPanelManager';
+import { FeedRouter, type ReplayFeedFactory } from './sessions/feedRouter';
+import { SettingsService } from './settings/settingsService';
+import { TickerBar } from './statusBar/tickerBar';
+import { WatchlistTree } from './watchlist/watchlistTree';
+
+const RECENT_KEY = 'orderscope.recentSymbols';
+
+/**
+ * The extension's composition root: owns every long-lived part, each a Disposable, and wires
+ * settings changes through to them. Made once per activation and owned by the context.
+ */
+export class Orderscope implements vscode.Disposable {
+  readonly log: vscode.LogOutputChannel;
+  readonly settings: SettingsService;
+  readonly router: FeedRouter;
+  readonly registry: SessionRegistry;
+  readonly tickerBar: TickerBar;
+  readonly panels: ChartPanelManager;
+  readonly alerts: AlertController;
+  readonly watchlist: WatchlistTree;
+  private readonly disposables: vscode.Disposable[] = [];
+
+  constructor(
+    readonly context: vscode.ExtensionContext,
+    replayFeed: ReplayFeedFactory | null,
+  ) {
+    this.log = vscode.window.createOutputChannel('Orderscope', { log: true });
+    this.settings = new SettingsService(this.log);
+    const s = this.settings.settings;
+    this.router = new FeedRouter(s, replayFeed);
+    this.registry = new SessionRegistry({
+      createFeed: this.router.createFeed,
+      session: { timeframe: s.timeframe, historyBars: s.historyBars },
+    });
+    this.tickerBar = new TickerBar(this.registry, s);
+    this.panels = new ChartPanelManager(this.registry, s, context.extensionUri, this.log);
+    this.alerts = new AlertController(context.globalState, this.registry, this.log);
+    this.alerts.enabled = s.alertsEnabled;
+    this.watchlist = new WatchlistTree(
+      context.globalState,
+      this.registry,
+      s.statusBarSymbols.map((symbol) => ({ exchange: s.exchange, symbol })),
+    );
+    this.disposables.push(
+      vscode.window.registerTreeDataProvider('orderscope.watchlist', this.watchlist),
+      this.settings.onDidChange((next) => {
+        this.log.info('settings changed; applying');
+        this.router.applySettings(next);
+        this.tickerBar.applySettings(next);
+        this.panels.applySettings(next);
+        this.alerts.enabled = next.alertsEnabled;
+      }),
+    );
+  }
+
+  /** Symbols opened recently, newest first. */
+  recentSymbols(): string[] {
+    const stored = this.context.globalState.get<unknown>(RECENT_KEY);
+    return Array.isArray(stored) ? stored.filter((x): x is string => typeof x === 'string') : [];
+  }
+
+  rememberSymbol(symbol: string): void {
+    const next = [symbol, ...this.recentSymbols().filter((s) => s !== symbol)].slice(0, 10);
+    void this.context.globalState.update(RECENT_KEY, next);
+  }
+
+  dispose(): void {
+    for (const d of this.disposables) d.dispose();
+    this.panels.dispose();
+    this.watchlist.dispose();
+    this.alerts.dispose();
+    this.tickerBar.dispose();
+    void this.registry.dispose();
+    void this.router.close();
+    this.settings.dispose();
+    this.log.dispose();
+  }
+}

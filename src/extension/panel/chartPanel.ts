@@ -1,0 +1,271 @@
+import * as vscode from 'vscode';
+import { parseTimeframe, TimeframeError } from '../../engine/candles/timeframe';
+import { FrameBuilder } from '../../engine/frame/frameBuilder';
+import type { Market } from '../../engine/market';
+import { parseWebviewMessage, ProtocolError, type HostMessage, type Layers, type StatusInfo, type WebviewMessage } from '../../engine/protocol';
+import type { SessionLease } from '../../feeds/marketSession';
+import type { SessionRegistry } from '../../feeds/sessionRegistry';
+import type { OrderscopeSettings, PanelIndicator } from '../settings/settingsModel';
+import { FrameScheduler } from './frameScheduler';
+import { indicatorSpecs } from './indicatorSpecs';
+import { newNonce, panelHtml } from './panelHtml';
+
+export const CHART_VIEW_TYPE = 'orderscope.chart';
+
+export interface ChartTarget {
+  exchange: string;
+  symbol: string;
+}
+
+/** What a panel shows beyond its market; restored after a reload. */
+export interface ChartView {
+  timeframe: string;
+  layers: Layers;
+  ticksPerRow: number;
+  indicators: PanelIndicator[];
+}
+
+/**
+ * One chart panel: a webview fed by the frame scheduler from a market session it leases.
+ * Every message from the webview is validated; malformed ones are dropped and counted.
+ */
+export class ChartPanel implements vscode.Disposable {
+  target: ChartTarget;
+  view: ChartView;
+  /** Messages from the webview dropped as malformed. */
+  dropped = 0;
+  private lease: SessionLease;
+  private builder: FrameBuilder | undefined;
+  private scheduler: FrameScheduler | undefined;
+  private poll: ReturnType<typeof setInterval> | undefined;
+  private sessionSubscriptions: vscode.Disposable[] = [];
+  private readonly subscriptions: vscode.Disposable[] = [];
+  private readonly disposed = new vscode.EventEmitter<ChartPanel>();
+  readonly onDidDispose = this.disposed.event;
+
+  constructor(
+    readonly panel: vscode.WebviewPanel,
+    target: ChartTarget,
+    view: ChartView,
+    private readonly registry: SessionRegistry,
+    private settings: OrderscopeSettings,
+    private readonly extensionUri: vscode.Uri,
+    private readonly log: vscode.LogOutputChannel,
+  ) {
+    this.target = target;
+    this.view = view;
+    const webviewRoot = vscode.Uri.joinPath(extensionUri, 'dist', 'webview');
+    panel.webview.options = { enableScripts: true, localResourceRoots: [webviewRoot] };
+    panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'icon.png');
+    this.lease = this.attach();
+    this.render();
+    this.subscriptions.push(
+      panel.webview.onDidReceiveMessage((m: unknown) => this.onMessage(m)),
+      panel.onDidChangeViewState(() => this.onVisibility()),
+      panel.onDidDispose(() => this.dispose()),
+    );
+  }
+
+  /** Shows another market in this panel. */
+  switchMarket(target: ChartTarget): void {
+    this.detach();
+    this.target = target;
+    this.lease = this.attach();
+    this.panel.title = this.title();
+  }
+
+  /** Switches the timeframe (shared by every reader of the session). */
+  setTimeframe(timeframe: string): string | undefined {
+    const tf = parseTimeframe(timeframe);
+    if (tf instanceof TimeframeError) return tf.message;
+    this.view = { ...this.view, timeframe: tf };
+    const problem = this.lease.session.setTimeframe(tf);
+    this.scheduler?.resetView();
+    return problem?.message;
+  }
+
+  setLayer(layer: keyof Layers, on: boolean): void {
+    this.view = { ...this.view, layers: { ...this.view.layers, [layer]: on } };
+    this.builder?.updateSettings({ layers: this.view.layers });
+    this.scheduler?.resetView();
+  }
+
+  toggleIndicator(kind: PanelIndicator, on?: boolean): void {
+    const has = this.view.indicators.includes(kind);
+    const want = on ?? !has;
+    if (want === has) return;
+    this.view = { ...this.view, indicators: want ? [...this.view.indicators, kind] : this.view.indicators.filter((k) => k !== kind) };
+    this.applyIndicators();
+    this.builder?.updateSettings({ metrics: this.metrics() });
+    this.scheduler?.resetView();
+  }
+
+  applySettings(settings: OrderscopeSettings): void {
+    this.settings = settings;
+    if (this.scheduler) this.scheduler.options = { ...this.scheduler.options, maxFps: settings.maxFps };
+    this.builder?.updateSettings({ bookRows: settings.ladderRows });
+    this.applyIndicators();
+    this.scheduler?.resetView();
+    this.restartPoll();
+  }
+
+  reveal(): void {
+    this.panel.reveal();
+  }
+
+  dispose(): void {
+    this.detach();
+    for (const s of this.subscriptions) s.dispose();
+    this.subscriptions.length = 0;
+    this.disposed.fire(this);
+    this.disposed.dispose();
+  }
+
+  private title(): string {
+    return `${this.target.symbol} · ${this.target.exchange}`;
+  }
+
+  private render(): void {
+    const webview = this.panel.webview;
+    const root = vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview');
+    this.panel.title = this.title();
+    webview.html = panelHtml({
+      cspSource: webview.cspSource,
+      nonce: newNonce(),
+      scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(root, 'main.js')).toString(),
+      styleUri: webview.asWebviewUri(vscode.Uri.joinPath(root, 'main.css')).toString(),
+      title: this.title(),
+    });
+  }
+
+  private attach(): SessionLease {
+    const lease = this.registry.acquire(this.target.exchange, this.target.symbol, 'market');
+    const session = lease.session;
+    const tf = parseTimeframe(this.view.timeframe);
+    if (!(tf instanceof TimeframeError) && session.timeframe !== tf) session.setTimeframe(tf);
+    this.sessionSubscriptions = [
+      session.onMarket((market) => this.bindMarket(market)),
+      session.onStatus(() => this.scheduler?.marketChanged()),
+    ];
+    if (session.market) this.bindMarket(session.market);
+    return lease;
+  }
+
+  private detach(): void {
+    for (const s of this.sessionSubscriptions) s.dispose();
+    this.sessionSubscriptions = [];
+    this.unbindMarket();
+    this.lease.release();
+  }
+
+  private bindMarket(market: Market): void {
+    this.unbindMarket();
+    const facts = this.lease.session.facts ?? {
+      exchange: this.target.exchange,
+      symbol: this.target.symbol,
+      tickSize: market.grid.tickSize,
+      pricePrecision: market.grid.decimals,
+      amountPrecision: 4,
+    };
+    this.builder = new FrameBuilder(market, facts, {
+      layers: this.view.layers,
+      ticksPerRow: this.view.ticksPerRow,
+      bookRows: this.settings.ladderRows,
+      metrics: this.metrics(),
+    });
+    this.applyIndicators();
+    this.scheduler = new FrameScheduler(this.builder, (m) => this.post(m), () => this.status(), { maxFps: this.settings.maxFps });
+    this.scheduler.setVisible(this.panel.visible);
+    // The webview may already be up (a market switch, a session that reopened): start over.
+    this.scheduler.onReady();
+    this.restartPoll();
+  }
+
+  private unbindMarket(): void {
+    if (this.poll) clearInterval(this.poll);
+    this.poll = undefined;
+    this.scheduler?.dispose();
+    this.scheduler = undefined;
+    this.builder?.dispose();
+    this.builder = undefined;
+  }
+
+  /** The market changes with every event; the scheduler is nudged at the frame rate, not per event. */
+  private restartPoll(): void {
+    if (this.poll) clearInterval(this.poll);
+    this.poll = undefined;
+    if (!this.scheduler || !this.panel.visible) return;
+    this.poll = setInterval(() => this.scheduler?.marketChanged(), Math.max(16, 1000 / this.settings.maxFps));
+  }
+
+  private metrics(): { imbalance: boolean; cvd: boolean } {
+    return { imbalance: this.view.indicators.includes('imbalance'), cvd: this.view.indicators.includes('cvd') };
+  }
+
+  private applyIndicators(): void {
+    const market = this.lease.session.market;
+    if (!market) return;
+    try {
+      market.setIndicators(indicatorSpecs(this.view.indicators, this.settings.indicatorParameters));
+    } catch (error) {
+      this.log.error(`indicator settings refused: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+
+  private status(): StatusInfo {
+    const s = this.lease.session.latestStatus;
+    return { state: s.state, detail: s.detail, value: s.value };
+  }
+
+  private post(message: HostMessage): void {
+    void this.panel.webview.postMessage(message);
+  }
+
+  private onVisibility(): void {
+    this.scheduler?.setVisible(this.panel.visible);
+    this.restartPoll();
+  }
+
+  private onMessage(raw: unknown): void {
+    const message = parseWebviewMessage(raw);
+    if (message instanceof ProtocolError) {
+      this.dropped++;
+      this.log.warn(`chart ${this.title()}: dropped a malformed message from the panel (${message.reason})`);
+      return;
+    }
+    this.handle(message);
+  }
+
+  private handle(message: WebviewMessage): void {
+    switch (message.type) {
+      case 'ready':
+        this.scheduler?.onReady();
+        break;
+      case 'ack':
+        this.scheduler?.onAck(message.id, message.renderMs);
+        break;
+      case 'setTimeframe': {
+        const problem = this.setTimeframe(message.timeframe);
+        if (problem) void vscode.window.showWarningMessage(`Orderscope: ${problem}`);
+        break;
+      }
+      case 'setLayer':
+        this.setLayer(message.layer, message.on);
+        break;
+      case 'setGrouping':
+        this.view = { ...this.view, ticksPerRow: message.ticksPerRow };
+        this.builder?.updateSettings({ ticksPerRow: message.ticksPerRow });
+        this.scheduler?.resetView();
+        break;
+      case 'setIndicator':
+        if (message.kind !== 'wma') this.toggleIndicator(message.kind, message.on);
+        break;
+      case 'loadOlder':
+        if (this.builder) this.post(this.builder.buildHistory(message.before));
+        break;
+      case 'openSymbolPicker':
+        void vscode.commands.executeCommand('orderscope.switchSymbol');
+        break;
+    }
+  }
+}

@@ -1,0 +1,147 @@
+import * as vscode from 'vscode';
+import { TIMEFRAMES } from '../../engine/candles/timeframe';
+import type { SessionRegistry } from '../../feeds/sessionRegistry';
+import { PANEL_INDICATORS, type OrderscopeSettings, type PanelIndicator } from '../settings/settingsModel';
+import { CHART_VIEW_TYPE, ChartPanel, type ChartTarget, type ChartView } from './chartPanel';
+
+/**
+ * The chart panels: one per market, reused when already open, restored after a window reload by
+ * a WebviewPanelSerializer from the state the webview saved (market, timeframe, layers, ...).
+ */
+export class ChartPanelManager implements vscode.Disposable, vscode.WebviewPanelSerializer {
+  private readonly panels = new Map<string, ChartPanel>();
+  private active: ChartPanel | undefined;
+  private readonly subscriptions: vscode.Disposable[] = [];
+
+  constructor(
+    private readonly registry: SessionRegistry,
+    private settings: OrderscopeSettings,
+    private readonly extensionUri: vscode.Uri,
+    private readonly log: vscode.LogOutputChannel,
+  ) {
+    this.subscriptions.push(vscode.window.registerWebviewPanelSerializer(CHART_VIEW_TYPE, this));
+  }
+
+  /** The panel the user last focused, if any is open. */
+  get activePanel(): ChartPanel | undefined {
+    return this.active;
+  }
+
+  list(): ChartPanel[] {
+    return [...this.panels.values()];
+  }
+
+  /** Opens (or reveals) the chart of a market. */
+  open(target: ChartTarget, column = vscode.ViewColumn.Active): ChartPanel {
+    const existing = this.panels.get(key(target));
+    if (existing) {
+      existing.reveal();
+      return existing;
+    }
+    const panel = vscode.window.createWebviewPanel(CHART_VIEW_TYPE, `${target.symbol} · ${target.exchange}`, column, {
+      enableScripts: true,
+      retainContextWhenHidden: false,
+    });
+    return this.adopt(panel, target, this.defaultView());
+  }
+
+  /** Moves the active panel (or a new one) to another market. */
+  switchActive(target: ChartTarget): ChartPanel {
+    const panel = this.active;
+    if (!panel) return this.open(target);
+    const other = this.panels.get(key(target));
+    if (other && other !== panel) {
+      other.reveal();
+      return other;
+    }
+    this.panels.delete(key(panel.target));
+    panel.switchMarket(target);
+    this.panels.set(key(target), panel);
+    return panel;
+  }
+
+  applySettings(settings: OrderscopeSettings): void {
+    this.settings = settings;
+    for (const panel of this.panels.values()) panel.applySettings(settings);
+  }
+
+  /** WebviewPanelSerializer: a panel that was open before the reload. */
+  async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: unknown): Promise<void> {
+    const restored = restoreFromState(state, this.settings);
+    this.log.info(`restoring chart ${restored.target.symbol} on ${restored.target.exchange} (${restored.view.timeframe})`);
+    const existing = this.panels.get(key(restored.target));
+    if (existing) {
+      panel.dispose();
+      return;
+    }
+    this.adopt(panel, restored.target, restored.view);
+  }
+
+  dispose(): void {
+    for (const panel of [...this.panels.values()]) panel.dispose();
+    for (const s of this.subscriptions) s.dispose();
+  }
+
+  private defaultView(): ChartView {
+    return {
+      timeframe: this.settings.timeframe,
+      layers: { volume: true, depth: true, ladder: true, tape: true },
+      ticksPerRow: this.settings.ticksPerRow,
+      indicators: [...this.settings.indicators],
+    };
+  }
+
+  private adopt(webviewPanel: vscode.WebviewPanel, target: ChartTarget, view: ChartView): ChartPanel {
+    const panel = new ChartPanel(webviewPanel, target, view, this.registry, this.settings, this.extensionUri, this.log);
+    this.panels.set(key(target), panel);
+    this.active = panel;
+    webviewPanel.onDidChangeViewState((e) => {
+      if (e.webviewPanel.active) this.active = panel;
+    });
+    panel.onDidDispose(() => {
+      if (this.panels.get(key(panel.target)) === panel) this.panels.delete(key(panel.target));
+      if (this.active === panel) this.active = undefined;
+    });
+    return panel;
+  }
+}
+
+function key(target: ChartTarget): string {
+  return `${target.exchange}\u0000${target.symbol}`;
+}
+
+/**
+ * The market and view from the webview's saved state. The webview keeps its choices plus a
+ * `rangeKey` of `exchange:symbol:timeframe`; anything missing or malformed takes the settings.
+ */
+export function restoreFromState(state: unknown, settings: OrderscopeSettings): { target: ChartTarget; view: ChartView } {
+  const o = typeof state === 'object' && state !== null ? (state as Record<string, unknown>) : {};
+  const target: ChartTarget = { exchange: settings.exchange, symbol: settings.symbol };
+  let timeframe: string = settings.timeframe;
+  if (typeof o.rangeKey === 'string') {
+    const first = o.rangeKey.indexOf(':');
+    const last = o.rangeKey.lastIndexOf(':');
+    if (first > 0 && last > first + 1) {
+      target.exchange = o.rangeKey.slice(0, first);
+      target.symbol = o.rangeKey.slice(first + 1, last);
+      timeframe = o.rangeKey.slice(last + 1);
+    }
+  }
+  if (typeof o.timeframe === 'string') timeframe = o.timeframe;
+  if (!(TIMEFRAMES as readonly string[]).includes(timeframe)) timeframe = settings.timeframe;
+  const l = o.layers as Record<string, unknown> | undefined;
+  const layers =
+    l && typeof l === 'object' && ['volume', 'depth', 'ladder', 'tape'].every((k) => typeof l[k] === 'boolean')
+      ? { volume: l.volume as boolean, depth: l.depth as boolean, ladder: l.ladder as boolean, tape: l.tape as boolean }
+      : { volume: true, depth: true, ladder: true, tape: true };
+  const ticksPerRow = Number.isInteger(o.ticksPerRow) && (o.ticksPerRow as number) >= 1 ? (o.ticksPerRow as number) : settings.ticksPerRow;
+  const indicators = new Set<PanelIndicator>(settings.indicators);
+  if (typeof o.indicators === 'object' && o.indicators !== null) {
+    for (const [kind, on] of Object.entries(o.indicators)) {
+      if (!(PANEL_INDICATORS as readonly string[]).includes(kind) || typeof on !== 'boolean') continue;
+      if (on) indicators.add(kind as PanelIndicator);
+      else indicators.delete(kind as PanelIndicator);
+    }
+  }
+  return { target, view: { timeframe, layers, ticksPerRow, indicators: [...indicators] } };
+}

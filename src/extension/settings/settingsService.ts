@@ -1,0 +1,54 @@
+import * as vscode from 'vscode';
+import { readSettings, type OrderscopeSettings } from './settingsModel';
+
+/**
+ * The one typed accessor for Orderscope's configuration. Re-reads on every change (so every
+ * change applies live), reports each bad value once with a message naming the setting.
+ */
+export class SettingsService implements vscode.Disposable {
+  private current: OrderscopeSettings;
+  private readonly changed = new vscode.EventEmitter<OrderscopeSettings>();
+  private readonly reported = new Set<string>();
+  private readonly subscription: vscode.Disposable;
+  readonly onDidChange = this.changed.event;
+
+  constructor(private readonly log: vscode.LogOutputChannel) {
+    this.current = this.read();
+    this.subscription = vscode.workspace.onDidChangeConfiguration((e) => {
+      if (!e.affectsConfiguration('orderscope')) return;
+      this.current = this.read();
+      this.changed.fire(this.current);
+    });
+  }
+
+  get settings(): OrderscopeSettings {
+    return this.current;
+  }
+
+  /** Writes one setting (global scope) and returns when it is stored. */
+  async update(key: string, value: unknown): Promise<void> {
+    await vscode.workspace.getConfiguration('orderscope').update(key, value, vscode.ConfigurationTarget.Global);
+  }
+
+  dispose(): void {
+    this.subscription.dispose();
+    this.changed.dispose();
+  }
+
+  private read(): OrderscopeSettings {
+    const config = vscode.workspace.getConfiguration('orderscope');
+    const { settings, problems } = readSettings((key) => {
+      // Only values the user set count; the schema defaults live in settingsModel too.
+      const inspected = config.inspect(key);
+      return inspected?.workspaceFolderValue ?? inspected?.workspaceValue ?? inspected?.globalValue;
+    });
+    for (const problem of problems) {
+      this.log.warn(problem);
+      if (!this.reported.has(problem)) {
+        this.reported.add(problem);
+        void vscode.window.showWarningMessage(`Orderscope: ${problem}`);
+      }
+    }
+    return settings;
+  }
+}
