@@ -1,0 +1,361 @@
+/**
+ * Records a session into an order-flow SQLite database (schema in `orderFlowSchema.ts`), through
+ * node-sqlite3-wasm (WebAssembly SQLite writing the file directly, so it runs in VS Code's
+ * Electron without a native module).
+ *
+ * What a row is:
+ * - `trades`: one row per trade event; `trade_id` the exchange id as text (NULL when unknown),
+ *   `side` the taker's side (`buy`/`sell`), `timestamp` the trade's exchange time.
+ * - `book`: a snapshot of the best `bookDepth` (default 20) levels per side, written once per
+ *   `bookIntervalMs` (default 100) window of exchange time in which the book changed: the book as it stood
+ *   after the window's last change, stamped with that change's exchange time. When the book then
+ *   stays unchanged for one interval of local time, its row is written at the next flush (so a
+ *   quiet book is not held back). Nothing is written while the book is resyncing (it is not the
+ *   exchange's book then). The recorder rebuilds the book itself from the diffs and snapshots it
+ *   is given (with the exchange's sequence rule) or mirrors the feed's book.
+ * - Times as ISO-8601 UTC text with milliseconds (`orderFlowTime.ts`); levels as JSON
+ *   (`orderFlowLevels.ts`); `instrument` the `symbol` option, else the events' symbol.
+ *
+ * A lock left by a killed recorder is recovered at open (`staleSqliteLock.ts`).
+ *
+ * Durability: events are buffered in typed arrays and written by a timer every
+ * `flushIntervalMs` (<= 1 s) in one transaction, so a killed process loses at most the last
+ * interval and the file stays a valid database (SQLite's rollback journal undoes a half-written
+ * transaction when the file is next opened). A burst beyond 65,536 buffered trades is written at
+ * once to bound memory.
+ */
+import type { Database, Statement } from 'node-sqlite3-wasm';
+import type { ExternalLevel } from '../../engine/book/bookSide';
+import { BookSync, DiffOutcome } from '../../engine/book/bookSync';
+import { BookChanges, BookReject, LevelRows, OrderBook } from '../../engine/book/orderBook';
+import { isPrice, isSize } from '../../engine/book/levelValidity';
+import { binanceRule } from '../../engine/book/sequenceRule';
+import { EventKind, type MarketEvent } from '../../engine/events';
+import { ExchangeClock } from './exchangeClock';
+import { LevelTextWriter } from './orderFlowLevels';
+import { ORDER_FLOW_SCHEMA_SQL, orderFlowSchemaProblem } from './orderFlowSchema';
+import { formatOrderFlowTime, MAX_ORDER_FLOW_TIME_MS } from './orderFlowTime';
+import { withStaleLockRecovery } from './staleSqliteLock';
+import { RecorderError, RecorderStats, resolveRecorderOptions, type Recorder, type RecorderOptions } from './recorder';
+
+/** Trades buffered before a flush is forced. */
+const MAX_BUFFERED_TRADES = 65_536;
+/** Trades per INSERT statement: one statement step per batch costs far less than one per row. */
+const TRADE_BATCH = 32;
+const TRADE_COLUMNS = 6;
+
+export class OrderFlowDbRecorder implements Recorder {
+  readonly stats = new RecorderStats();
+
+  private readonly options: RecorderOptions;
+  private readonly db: Database;
+  private readonly insertBook: Statement;
+  private readonly insertTrade: Statement;
+  private readonly insertTrades: Statement;
+  private readonly timer: NodeJS.Timeout;
+  private readonly clock = new ExchangeClock();
+  private closed = false;
+  private lastSymbol = '';
+
+  // Buffered trades, struct-of-arrays (grown by doubling).
+  private tradeTimes = new Float64Array(1024);
+  private tradePrices = new Float64Array(1024);
+  private tradeSizes = new Float64Array(1024);
+  private tradeIds = new Float64Array(1024);
+  private tradeSides = new Int8Array(1024);
+  private tradeCount = 0;
+
+  // Buffered book rows (a few per second: plain arrays).
+  private bookTimes: number[] = [];
+  private bookBids: string[] = [];
+  private bookAsks: string[] = [];
+
+  // The recorder's own copy of the book, and the sampling state.
+  private readonly book = new OrderBook(2048);
+  private readonly sync: BookSync;
+  private readonly changes = new BookChanges();
+  private readonly levelText = new LevelTextWriter();
+  private readonly bidRows: LevelRows;
+  private readonly askRows: LevelRows;
+  private dirty = false;
+  private changeTime = NaN;
+  private changeLocal = 0;
+
+  // Bind arrays reused for every insert.
+  private readonly bookValues: (string | number | null)[] = [null, '', '', ''];
+  private readonly tradeValues: (string | number | null)[] = [null, null, 0, 0, '', ''];
+  private readonly batchValues: (string | number | null)[] = new Array<string | number | null>(TRADE_BATCH * TRADE_COLUMNS).fill(null);
+  /** The last timestamp text made, for the next row of the same millisecond. */
+  private lastTimeMs = NaN;
+  private lastTimeText = '';
+
+  private constructor(
+    readonly path: string,
+    db: Database,
+    options: RecorderOptions,
+  ) {
+    this.db = db;
+    this.options = options;
+    this.insertBook = db.prepare('INSERT INTO book(instrument, bids, asks, timestamp) VALUES (?, ?, ?, ?)');
+    const tradeInsert = 'INSERT INTO trades(instrument, trade_id, price, size, side, timestamp) VALUES ';
+    this.insertTrade = db.prepare(`${tradeInsert}(?, ?, ?, ?, ?, ?)`);
+    this.insertTrades = db.prepare(tradeInsert + Array.from({ length: TRADE_BATCH }, () => '(?, ?, ?, ?, ?, ?)').join(', '));
+    this.sync = new BookSync(this.book, options.sequenceRule ?? binanceRule);
+    this.bidRows = new LevelRows(options.bookDepth);
+    this.askRows = new LevelRows(options.bookDepth);
+    this.timer = setInterval(() => this.onTimer(), options.flushIntervalMs);
+    this.timer.unref();
+  }
+
+  /**
+   * Opens `path` (created when absent; an existing order-flow database is appended to) and starts
+   * recording. Rejects with {@link RecorderError} for bad options, a file SQLite cannot open or
+   * write, or a database with another schema.
+   */
+  static async open(path: string, options: Partial<RecorderOptions> = {}): Promise<OrderFlowDbRecorder> {
+    const resolved = resolveRecorderOptions(path, options);
+    // Loaded on first use: instantiating SQLite's WebAssembly takes ~50 ms.
+    const sqlite = await import('node-sqlite3-wasm');
+    const attempt = (): Database => {
+      const db = new sqlite.Database(path);
+      try {
+        db.exec(ORDER_FLOW_SCHEMA_SQL);
+        const problem = orderFlowSchemaProblem(db);
+        if (problem !== null) throw new RecorderError(path, problem);
+        return db;
+      } catch (error) {
+        db.close();
+        throw error;
+      }
+    };
+    try {
+      const db = await withStaleLockRecovery(path, attempt, (lock) =>
+        resolved.onProblem?.(`${path}: removed the lock ${lock} left by a process that was killed while writing`),
+      );
+      return new OrderFlowDbRecorder(path, db, resolved);
+    } catch (error) {
+      if (error instanceof RecorderError) throw error;
+      throw new RecorderError(path, `cannot record into this file (${error instanceof Error ? error.message : String(error)})`);
+    }
+  }
+
+  /** Buffers a trade or applies a book event. O(levels); no allocation per event. Never throws. */
+  event(event: MarketEvent): void {
+    this.stats.events++;
+    if (this.closed) {
+      this.stats.dropped++;
+      return;
+    }
+    this.clock.observe(event.time);
+    if (event.symbol !== '') this.lastSymbol = event.symbol;
+    switch (event.kind) {
+      case EventKind.Trade:
+        this.bufferTrade(event);
+        return;
+      case EventKind.DepthDiff: {
+        const time = this.bookTime(event.time);
+        this.beforeBookChange(time);
+        const appliedBefore = this.sync.stats.applied;
+        if (this.sync.onDiff(event) === DiffOutcome.Rejected) this.stats.rejected++;
+        this.afterBookChange(time, appliedBefore);
+        return;
+      }
+      case EventKind.DepthSnapshot: {
+        const time = this.bookTime(event.time);
+        this.beforeBookChange(time);
+        if (this.sync.onSnapshot(event) !== BookReject.Ok) this.stats.rejected++;
+        this.afterBookChange(time, -1);
+        return;
+      }
+      case EventKind.BookTicker:
+        this.stats.skipped++;
+        return;
+      default:
+        this.stats.rejected++;
+    }
+  }
+
+  /** Mirrors the feed's book; a row follows the sampling rule. O(levels). Never throws. */
+  mirrorBook(bids: ArrayLike<ExternalLevel>, asks: ArrayLike<ExternalLevel>): void {
+    this.stats.events++;
+    if (this.closed) {
+      this.stats.dropped++;
+      return;
+    }
+    const time = this.clock.now();
+    this.beforeBookChange(time);
+    this.book.syncFrom(bids, asks, this.changes);
+    const changed = this.changes.bids.count + this.changes.asks.count > 0 || !this.sync.isShowable();
+    this.sync.adoptExternalBook();
+    if (changed) this.afterBookChange(time, -1);
+  }
+
+  /** The book is not the exchange's: what was valid is kept, nothing is written until it is again. */
+  bookResync(reason: string): void {
+    if (this.closed) return;
+    if (this.dirty) this.writeBookRow();
+    this.sync.requestResync(reason);
+  }
+
+  async flush(): Promise<void> {
+    this.commit();
+  }
+
+  async close(): Promise<RecorderStats> {
+    if (this.closed) return this.stats;
+    clearInterval(this.timer);
+    if (this.dirty) this.writeBookRow();
+    this.commit();
+    this.closed = true;
+    this.insertBook.finalize();
+    this.insertTrade.finalize();
+    this.insertTrades.finalize();
+    try {
+      this.db.close();
+    } catch (error) {
+      this.report(`closing the database failed (${error instanceof Error ? error.message : String(error)})`);
+    }
+    return this.stats;
+  }
+
+  private bufferTrade(event: MarketEvent): void {
+    const time = event.time;
+    if (!isPrice(event.price) || !isSize(event.amount) || !(time >= 0 && time <= MAX_ORDER_FLOW_TIME_MS)) {
+      this.stats.rejected++;
+      return;
+    }
+    if (this.tradeCount === this.tradeTimes.length) this.growTrades();
+    const i = this.tradeCount++;
+    this.tradeTimes[i] = time;
+    this.tradePrices[i] = event.price;
+    this.tradeSizes[i] = event.amount;
+    this.tradeIds[i] = event.tradeId;
+    this.tradeSides[i] = event.takerSide < 0 ? -1 : 1;
+    if (this.tradeCount >= MAX_BUFFERED_TRADES) this.commit();
+  }
+
+  /** An event's exchange time, or the estimated one when it has none (or a bad one). */
+  private bookTime(time: number): number {
+    return time >= 0 && time <= MAX_ORDER_FLOW_TIME_MS ? time : this.clock.now();
+  }
+
+  /** A change at `time` closes the window of the pending row: write that row first. */
+  private beforeBookChange(time: number): void {
+    if (!this.dirty) return;
+    const interval = this.options.bookIntervalMs;
+    if (interval === 0 || Math.floor(time / interval) !== Math.floor(this.changeTime / interval)) this.writeBookRow();
+  }
+
+  /** After a book event: `appliedBefore` is the diff count before it (-1: it changed the book). */
+  private afterBookChange(time: number, appliedBefore: number): void {
+    if (!this.sync.isShowable()) {
+      this.dirty = false;
+      return;
+    }
+    // A diff that was buffered or stale changed nothing.
+    if (appliedBefore >= 0 && this.sync.stats.applied === appliedBefore) return;
+    this.dirty = true;
+    this.changeTime = time;
+    this.changeLocal = performance.now();
+  }
+
+  private writeBookRow(): void {
+    this.dirty = false;
+    if (!this.sync.isShowable()) return;
+    const depth = this.options.bookDepth;
+    this.book.top(true, depth, this.bidRows);
+    this.book.top(false, depth, this.askRows);
+    this.bookTimes.push(this.changeTime);
+    this.bookBids.push(this.levelText.format(this.bidRows.prices, this.bidRows.sizes, this.bidRows.count));
+    this.bookAsks.push(this.levelText.format(this.askRows.prices, this.askRows.sizes, this.askRows.count));
+  }
+
+  private onTimer(): void {
+    if (this.dirty && performance.now() - this.changeLocal >= this.options.bookIntervalMs) this.writeBookRow();
+    this.commit();
+  }
+
+  /** Writes every buffered row in one transaction. */
+  private commit(): void {
+    const books = this.bookTimes.length;
+    const trades = this.tradeCount;
+    if (this.closed || books + trades === 0) return;
+    const instrument = this.options.symbol !== '' ? this.options.symbol : this.lastSymbol !== '' ? this.lastSymbol : null;
+    const db = this.db;
+    try {
+      db.exec('BEGIN');
+      const bookValues = this.bookValues;
+      bookValues[0] = instrument;
+      for (let i = 0; i < books; i++) {
+        bookValues[1] = this.bookBids[i]!;
+        bookValues[2] = this.bookAsks[i]!;
+        bookValues[3] = this.timeText(this.bookTimes[i]!);
+        this.insertBook.run(bookValues);
+      }
+      const batch = this.batchValues;
+      let i = 0;
+      for (; i + TRADE_BATCH <= trades; i += TRADE_BATCH) {
+        for (let k = 0; k < TRADE_BATCH; k++) this.tradeRow(i + k, instrument, batch, k * TRADE_COLUMNS);
+        this.insertTrades.run(batch);
+      }
+      for (; i < trades; i++) {
+        this.tradeRow(i, instrument, this.tradeValues, 0);
+        this.insertTrade.run(this.tradeValues);
+      }
+      db.exec('COMMIT');
+      this.stats.bookRows += books;
+      this.stats.tradeRows += trades;
+      this.stats.flushes++;
+    } catch (error) {
+      try {
+        if (db.inTransaction) db.exec('ROLLBACK');
+      } catch {
+        // The failure is reported below; a rollback that fails leaves SQLite to roll back on open.
+      }
+      this.stats.dropped += books + trades;
+      this.report(`writing ${books + trades} rows failed, they are lost (${error instanceof Error ? error.message : String(error)})`);
+    }
+    this.tradeCount = 0;
+    this.bookTimes.length = 0;
+    this.bookBids.length = 0;
+    this.bookAsks.length = 0;
+  }
+
+  /** Bind values of buffered trade `i` into `out` from `at`. */
+  private tradeRow(i: number, instrument: string | null, out: (string | number | null)[], at: number): void {
+    const id = this.tradeIds[i]!;
+    out[at] = instrument;
+    out[at + 1] = Number.isSafeInteger(id) && id >= 0 ? String(id) : null;
+    out[at + 2] = this.tradePrices[i]!;
+    out[at + 3] = this.tradeSizes[i]!;
+    out[at + 4] = this.tradeSides[i]! < 0 ? 'sell' : 'buy';
+    out[at + 5] = this.timeText(this.tradeTimes[i]!);
+  }
+
+  /** Timestamp text; trades often share a millisecond, so the last one is reused. */
+  private timeText(ms: number): string {
+    if (ms !== this.lastTimeMs) {
+      this.lastTimeMs = ms;
+      this.lastTimeText = formatOrderFlowTime(ms);
+    }
+    return this.lastTimeText;
+  }
+
+  private growTrades(): void {
+    const size = this.tradeTimes.length * 2;
+    this.tradeTimes = grow(this.tradeTimes, new Float64Array(size));
+    this.tradePrices = grow(this.tradePrices, new Float64Array(size));
+    this.tradeSizes = grow(this.tradeSizes, new Float64Array(size));
+    this.tradeIds = grow(this.tradeIds, new Float64Array(size));
+    this.tradeSides = grow(this.tradeSides, new Int8Array(size));
+  }
+
+  private report(reason: string): void {
+    this.options.onProblem?.(`${this.path}: ${reason}`);
+  }
+}
+
+function grow<T extends Float64Array | Int8Array>(from: T, to: T): T {
+  to.set(from);
+  return to;
+}

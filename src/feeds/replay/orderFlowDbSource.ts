@@ -1,0 +1,407 @@
+/**
+ * Replays an order-flow SQLite database (schema in `recorder/orderFlowSchema.ts`): each `book`
+ * row is a snapshot (a DepthSnapshot event, `finalId` = the row id), each `trades` row a trade.
+ * Both tables are streamed in id order with one row of lookahead each and merged by timestamp,
+ * so the trades inside each book row's window [its time, the next row's time) come after that
+ * row, in order (a trade at the very time of a snapshot comes after it). Memory is constant: two
+ * open statements and two lookahead rows.
+ *
+ * A lock left behind by a killed process is recovered at open (`recorder/staleSqliteLock.ts`).
+ * Levels are read as JSON or Python literals, timestamps as ISO-8601 or epoch numbers
+ * (`orderFlowLevels.ts`, `orderFlowTime.ts`). A bad row is reported (`file: book row id N:
+ * reason`) and skipped; a table SQLite can no longer read (corrupt pages) is reported and ends,
+ * while the other table plays on.
+ */
+import type { Database, Statement } from 'node-sqlite3-wasm';
+import { okxRule } from '../../engine/book/sequenceRule';
+import { EventKind, LevelList, type MarketEvent, TakerSide } from '../../engine/events';
+import type { TickerSnapshot } from '../feed';
+import { LevelTextParser } from '../recorder/orderFlowLevels';
+import { orderFlowSchemaProblem } from '../recorder/orderFlowSchema';
+import { parseOrderFlowTime } from '../recorder/orderFlowTime';
+import { withStaleLockRecovery } from '../recorder/staleSqliteLock';
+import { matchInstrument } from './instrumentMatch';
+import {
+  emptyTicker,
+  ReplayItem,
+  ReplayOpenError,
+  replayProblem,
+  type ReplayProblemHandler,
+  type ReplaySource,
+  type ReplaySourceInfo,
+} from './replaySource';
+
+type Row = Record<string, unknown>;
+
+/** The next book row, parsed. Reused. */
+class BookRow {
+  id = 0;
+  time = NaN;
+  readonly bids = new LevelList(64);
+  readonly asks = new LevelList(64);
+}
+
+/** The next trade row, parsed. Reused. */
+class TradeRow {
+  id = 0;
+  time = NaN;
+  tradeId = -1;
+  price = NaN;
+  amount = NaN;
+  side: TakerSide = TakerSide.Buy;
+}
+
+/** One table read in id order, one row ahead. */
+class TableCursor {
+  /** Id of the last row taken from the table. */
+  lastId = 0;
+  ended = false;
+  private rows: Iterator<Row> | null;
+
+  constructor(
+    readonly table: 'book' | 'trades',
+    private readonly statement: Statement,
+    instrument: string | null,
+    readonly firstId: number,
+    readonly lastIdInTable: number,
+  ) {
+    this.rows = statement.iterate(instrument === null ? [] : [instrument]) as Iterator<Row>;
+  }
+
+  /** The next row, null at the end; throws what SQLite throws (the caller ends the table). */
+  take(): Row | null {
+    if (this.rows === null) return null;
+    const result = this.rows.next();
+    if (result.done === true) {
+      this.end();
+      return null;
+    }
+    this.lastId = Number(result.value.id);
+    return result.value;
+  }
+
+  end(): void {
+    this.ended = true;
+    this.rows = null;
+  }
+
+  /** Fraction of the table's id range taken. */
+  fraction(): number {
+    if (this.ended) return 1;
+    const span = this.lastIdInTable - this.firstId + 1;
+    return span > 0 ? Math.max(0, Math.min(1, (this.lastId - this.firstId + 1) / span)) : 1;
+  }
+
+  finalize(): void {
+    this.rows = null;
+    try {
+      if (!this.statement.isFinalized) this.statement.finalize();
+    } catch {
+      // finalize() repeats the error of the statement's last step, already reported.
+    }
+  }
+}
+
+export class OrderFlowDbSource implements ReplaySource {
+  readonly sequenceRule = okxRule;
+  time = NaN;
+  readonly ticker: TickerSnapshot = emptyTicker();
+  readonly resyncReason = '';
+  readonly checksumsVerified = 0;
+  readonly checksumMismatches = 0;
+
+  private db: Database | null = null;
+  private books: TableCursor | null = null;
+  private trades: TableCursor | null = null;
+  private readonly nextBook = new BookRow();
+  private readonly nextTrade = new TradeRow();
+  private hasBook = false;
+  private hasTrade = false;
+  private readonly levels = new LevelTextParser();
+
+  constructor(
+    readonly path: string,
+    private readonly onProblem: ReplayProblemHandler,
+  ) {}
+
+  async open(wanted: string): Promise<ReplaySourceInfo> {
+    // Loaded on first use: instantiating SQLite's WebAssembly takes ~50 ms, which activation of
+    // the extension should not pay for a Binance replay.
+    const sqlite = await import('node-sqlite3-wasm');
+    let schemaProblem: string | null = null;
+    try {
+      // The first read is what meets a lock (one a killed recorder left is recovered).
+      this.db = await withStaleLockRecovery(
+        this.path,
+        () => {
+          const opened = this.openDatabase(sqlite.Database);
+          try {
+            schemaProblem = orderFlowSchemaProblem(opened);
+            return opened;
+          } catch (error) {
+            opened.close();
+            throw error;
+          }
+        },
+        (lock) => this.onProblem(replayProblem(this.path, -1, `removed the lock ${lock} left by a process that was killed while using the database`)),
+      );
+    } catch (error) {
+      if (error instanceof ReplayOpenError) throw error;
+      throw new ReplayOpenError(this.path, `cannot read this database (${error instanceof Error ? error.message : String(error)})`);
+    }
+    const db = this.db;
+    try {
+      if (schemaProblem !== null) throw new ReplayOpenError(this.path, schemaProblem);
+      const names = instrumentNames(db);
+      // A recording without instrument names holds one market: play it whatever was asked.
+      const instrument = names.length === 0 ? null : matchInstrument(wanted, names);
+      if (names.length > 0 && instrument === null) {
+        throw new ReplayOpenError(this.path, `no market "${wanted}" in this database (it holds ${names.join(', ')})`);
+      }
+      const where = instrument === null ? 'instrument IS NULL' : 'instrument = ?';
+      // Two queries: SQLite answers min() or max() alone from the b-tree's edge, both at once by
+      // a full scan (which a corrupt page also breaks).
+      const edge = (sql: string): number => {
+        try {
+          return Number(db.get(sql)?.id ?? 0);
+        } catch {
+          return 0;
+        }
+      };
+      const range = (table: string): [number, number] => [edge(`SELECT min(id) AS id FROM ${table}`), edge(`SELECT max(id) AS id FROM ${table}`)];
+      const [bookFirst, bookLast] = range('book');
+      const [tradeFirst, tradeLast] = range('trades');
+      this.books = new TableCursor(
+        'book',
+        db.prepare(`SELECT id, bids, asks, timestamp FROM book WHERE ${where} ORDER BY id`),
+        instrument,
+        bookFirst,
+        bookLast,
+      );
+      this.trades = new TableCursor(
+        'trades',
+        db.prepare(`SELECT id, trade_id, price, size, side, timestamp FROM trades WHERE ${where} ORDER BY id`),
+        instrument,
+        tradeFirst,
+        tradeLast,
+      );
+      const samplePrices: number[] = [];
+      const sampleSizes: number[] = [];
+      this.loadBook();
+      this.loadTrade();
+      if (this.hasBook) {
+        for (const list of [this.nextBook.bids, this.nextBook.asks]) {
+          for (let i = 0; i < list.count; i++) {
+            samplePrices.push(list.prices[i]!);
+            sampleSizes.push(list.sizes[i]!);
+          }
+        }
+      }
+      if (this.hasTrade) {
+        samplePrices.push(this.nextTrade.price);
+        sampleSizes.push(this.nextTrade.amount);
+      }
+      return { exchange: 'okx', symbol: instrument ?? wanted, samplePrices, sampleSizes };
+    } catch (error) {
+      this.close();
+      if (error instanceof ReplayOpenError) throw error;
+      throw new ReplayOpenError(this.path, `cannot read this database (${error instanceof Error ? error.message : String(error)})`);
+    }
+  }
+
+  async fill(): Promise<boolean> {
+    return this.hasBook || this.hasTrade;
+  }
+
+  next(event: MarketEvent): ReplayItem {
+    const book = this.nextBook;
+    const trade = this.nextTrade;
+    if (this.hasBook && (!this.hasTrade || !(trade.time < book.time))) {
+      event.reset(EventKind.DepthSnapshot);
+      event.finalId = book.id;
+      event.time = book.time;
+      event.bids.copyFrom(book.bids);
+      event.asks.copyFrom(book.asks);
+      this.time = book.time;
+      this.loadBook();
+      return ReplayItem.Event;
+    }
+    if (this.hasTrade) {
+      event.reset(EventKind.Trade);
+      event.time = trade.time;
+      event.tradeId = trade.tradeId;
+      event.price = trade.price;
+      event.amount = trade.amount;
+      event.takerSide = trade.side;
+      this.time = trade.time;
+      this.loadTrade();
+      return ReplayItem.Event;
+    }
+    return ReplayItem.None;
+  }
+
+  progress(): number {
+    const books = this.books;
+    const trades = this.trades;
+    if (books === null || trades === null) return 0;
+    const bookSpan = Math.max(0, books.lastIdInTable - books.firstId + 1);
+    const tradeSpan = Math.max(0, trades.lastIdInTable - trades.firstId + 1);
+    if (bookSpan + tradeSpan === 0) return 1;
+    return (books.fraction() * bookSpan + trades.fraction() * tradeSpan) / (bookSpan + tradeSpan);
+  }
+
+  close(): void {
+    this.books?.finalize();
+    this.trades?.finalize();
+    this.books = this.trades = null;
+    this.hasBook = this.hasTrade = false;
+    try {
+      if (this.db?.isOpen) this.db.close();
+    } catch {
+      // Nothing is written; a failing close loses nothing.
+    }
+    this.db = null;
+  }
+
+  /**
+   * Read-write when possible, so SQLite can roll back what a killed recorder left half-written
+   * (a hot journal); nothing else is ever written. Read-only for a write-protected file.
+   */
+  private openDatabase(DatabaseClass: typeof Database): Database {
+    try {
+      return new DatabaseClass(this.path, { fileMustExist: true });
+    } catch (first) {
+      try {
+        return new DatabaseClass(this.path, { readOnly: true });
+      } catch {
+        throw new ReplayOpenError(this.path, `cannot open this database (${first instanceof Error ? first.message : String(first)})`);
+      }
+    }
+  }
+
+  /** Advances the book lookahead to the next usable row. */
+  private loadBook(): void {
+    const cursor = this.books;
+    this.hasBook = false;
+    if (cursor === null) return;
+    const out = this.nextBook;
+    for (let row = this.takeRow(cursor); row !== null; row = this.takeRow(cursor)) {
+      out.id = cursor.lastId;
+      out.time = parseOrderFlowTime(row.timestamp);
+      if (!(out.time === out.time)) {
+        this.rowProblem(cursor, `timestamp ${JSON.stringify(row.timestamp)} is not ISO-8601 or an epoch number`);
+        continue;
+      }
+      if (!this.readLevels(cursor, 'bids', row.bids, out.bids) || !this.readLevels(cursor, 'asks', row.asks, out.asks)) continue;
+      sortBestFirst(out.bids, true);
+      sortBestFirst(out.asks, false);
+      this.hasBook = true;
+      return;
+    }
+  }
+
+  /** Advances the trade lookahead to the next usable row. */
+  private loadTrade(): void {
+    const cursor = this.trades;
+    this.hasTrade = false;
+    if (cursor === null) return;
+    const out = this.nextTrade;
+    for (let row = this.takeRow(cursor); row !== null; row = this.takeRow(cursor)) {
+      out.id = cursor.lastId;
+      out.time = parseOrderFlowTime(row.timestamp);
+      out.price = typeof row.price === 'number' ? row.price : NaN;
+      out.amount = typeof row.size === 'number' ? row.size : NaN;
+      const side = typeof row.side === 'string' ? row.side.trim().toLowerCase() : '';
+      if (!(out.time === out.time)) {
+        this.rowProblem(cursor, `timestamp ${JSON.stringify(row.timestamp)} is not ISO-8601 or an epoch number`);
+      } else if (!(out.price > 0 && out.price < Infinity) || !(out.amount >= 0 && out.amount < Infinity)) {
+        this.rowProblem(cursor, `price ${JSON.stringify(row.price)} or size ${JSON.stringify(row.size)} is not a usable number`);
+      } else if (side !== 'buy' && side !== 'sell' && side !== 'b' && side !== 's') {
+        this.rowProblem(cursor, `side ${JSON.stringify(row.side)} is not buy or sell`);
+      } else {
+        out.side = side[0] === 'b' ? TakerSide.Buy : TakerSide.Sell;
+        const id = Number(row.trade_id);
+        out.tradeId = row.trade_id !== null && Number.isSafeInteger(id) && id >= 0 ? id : -1;
+        this.hasTrade = true;
+        return;
+      }
+    }
+  }
+
+  /** The next row of a table; on an SQLite error (corrupt pages) reports it and ends the table. */
+  private takeRow(cursor: TableCursor): Row | null {
+    try {
+      return cursor.take();
+    } catch (error) {
+      const after = cursor.lastId > 0 ? `after row id ${cursor.lastId}` : 'at its first row';
+      const detail = error instanceof Error ? error.message : String(error);
+      this.onProblem(replayProblem(this.path, 0, `table "${cursor.table}" unreadable ${after} (${detail}); the rest of it is skipped`));
+      cursor.end();
+      return null;
+    }
+  }
+
+  private readLevels(cursor: TableCursor, column: string, value: unknown, out: LevelList): boolean {
+    if (typeof value !== 'string') {
+      this.rowProblem(cursor, `${column} is not text`);
+      return false;
+    }
+    if (!this.levels.parse(value, out)) {
+      this.rowProblem(cursor, `${column} is not a level list: ${this.levels.reason}`);
+      return false;
+    }
+    return true;
+  }
+
+  private rowProblem(cursor: TableCursor, reason: string): void {
+    const label = cursor.table === 'book' ? 'book' : 'trades';
+    this.onProblem({
+      file: this.path,
+      line: cursor.lastId,
+      reason,
+      message: `${this.path}: ${label} row id ${cursor.lastId}: ${reason}`,
+    });
+  }
+}
+
+/**
+ * The instruments a database holds. A table with corrupt pages fails a full scan: then the names
+ * in the rows before the damage are used (the replay reports the damage when it gets there).
+ */
+function instrumentNames(db: Database): string[] {
+  const names = new Set<string>();
+  for (const table of ['book', 'trades']) {
+    for (const sql of [`SELECT DISTINCT instrument FROM ${table}`, `SELECT DISTINCT instrument FROM (SELECT instrument FROM ${table} ORDER BY id LIMIT 1000)`]) {
+      try {
+        for (const row of db.all(sql)) if (typeof row.instrument === 'string') names.add(row.instrument);
+        break;
+      } catch {
+        // Try the smaller scan, else go without this table's names.
+      }
+    }
+  }
+  return [...names];
+}
+
+/** Sorts levels best-first (bids descending, asks ascending) when they are not. O(n) if sorted. */
+function sortBestFirst(list: LevelList, isBid: boolean): void {
+  const prices = list.prices;
+  const sizes = list.sizes;
+  const n = list.count;
+  let sorted = true;
+  for (let i = 1; i < n && sorted; i++) sorted = isBid ? prices[i - 1]! > prices[i]! : prices[i - 1]! < prices[i]!;
+  if (sorted) return;
+  // Insertion sort: book rows hold tens of levels.
+  for (let i = 1; i < n; i++) {
+    const p = prices[i]!;
+    const s = sizes[i]!;
+    let j = i - 1;
+    while (j >= 0 && (isBid ? prices[j]! < p : prices[j]! > p)) {
+      prices[j + 1] = prices[j]!;
+      sizes[j + 1] = sizes[j]!;
+      j--;
+    }
+    prices[j + 1] = p;
+    sizes[j + 1] = s;
+  }
+}

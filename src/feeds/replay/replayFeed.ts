@@ -1,0 +1,582 @@
+/**
+ * Plays a recording as a {@link Feed}: the raw Binance capture format (spot and futures, several
+ * files as one stream), cryptofeed's OKX captures, and order-flow SQLite databases; the format is
+ * told from the content ({@link detectReplayFormat}).
+ *
+ * Timing is on the exchange's timestamps, never the local receive time (which runs about 1.27 s
+ * behind in the Binance captures): an item without an exchange time (spot bookTicker) takes the
+ * last one seen, and the market clock never runs backwards. Speed 1 is real time, any speed up to
+ * Infinity (as fast as the sink takes events) can be set while playing; pause and resume.
+ *
+ * Timers: one at a time. When the next item is due later, one `setTimeout` waits for it; when it
+ * wakes, every item due by then (plus `granularityMs`) goes out in one batch, so at high speed one
+ * timer carries many events. Work runs in slices of at most `sliceMs`, with `setImmediate`
+ * between them, so the extension host's event loop never stalls. Memory is constant: the source
+ * holds one chunk (or one row per table) and the feed one pending item.
+ *
+ * Bad input is reported through `onProblem` (`file:line: reason`), throttled per file, and the
+ * replay goes on; a damaged file ends the replay with status `error` naming it. Nothing throws
+ * out of the feed once it is open.
+ */
+import { basename } from 'node:path';
+import { binanceRule, type SequenceRule } from '../../engine/book/sequenceRule';
+import { parseTimeframe, TimeframeError } from '../../engine/candles/timeframe';
+import { EventKind, MarketEvent } from '../../engine/events';
+import type { MarketFacts } from '../../engine/protocol';
+import type { Feed, FeedSink, FeedStatus, FeedTarget } from '../feed';
+import { BinanceCaptureSource } from './binanceCaptureSource';
+import { CryptofeedOkxSource } from './cryptofeedOkxSource';
+import { inferMarketFacts } from './inferMarketFacts';
+import { OrderFlowDbSource } from './orderFlowDbSource';
+import { ReplayBars } from './replayBars';
+import { ReplayClock } from './replayClock';
+import { detectReplayFormat, type ReplayFormat } from './replayFormat';
+import { ReplayItem, ReplayOpenError, replayProblem, type ReplayProblem, type ReplaySource } from './replaySource';
+
+export interface ReplayOptions {
+  /** Initial speed: market ms per wall ms; Infinity = as fast as possible. */
+  speed: number;
+  /** Start paused (`resume()` starts playing). */
+  paused: boolean;
+  /** Each piece of bad input, `file:line: reason`. */
+  onProblem: ((problem: ReplayProblem) => void) | null;
+  /** Progress, at most every `progressIntervalMs` of wall time, and once at the end. */
+  onProgress: ((progress: ReplayProgress) => void) | null;
+  progressIntervalMs: number;
+  /** Facts that override the inferred ones (tick size, precisions). */
+  facts: Partial<MarketFacts>;
+  /** Longest run of work before yielding to the event loop, ms. */
+  sliceMs: number;
+  /** Items due within this many wall ms go out with the current batch. */
+  granularityMs: number;
+  /** When the sink is this far (wall ms) behind the clock, the clock waits for it. */
+  maxLagMs: number;
+  /** Problems reported per file; the rest are counted and summarized at the end. */
+  maxProblemsPerFile: number;
+  /** Book diffs without any snapshot before the replay reports that the book cannot be built. */
+  snapshotWaitDiffs: number;
+}
+
+export const DEFAULT_REPLAY_OPTIONS: Readonly<ReplayOptions> = {
+  speed: 1,
+  paused: false,
+  onProblem: null,
+  onProgress: null,
+  progressIntervalMs: 250,
+  facts: {},
+  sliceMs: 8,
+  granularityMs: 4,
+  maxLagMs: 1000,
+  maxProblemsPerFile: 20,
+  snapshotWaitDiffs: 1000,
+};
+
+/** How far a replay is. */
+export interface ReplayProgress {
+  /** Fraction of the recording consumed (bytes or rows), 0..1. */
+  fraction: number;
+  /** Exchange time of the last item played, ms (NaN before the first). */
+  marketTime: number;
+  /** Items played (events, tickers, resyncs). */
+  items: number;
+  speed: number;
+  paused: boolean;
+  finished: boolean;
+}
+
+/** Counters a user or a test can read. */
+export class ReplayStats {
+  events = 0;
+  trades = 0;
+  depthDiffs = 0;
+  depthSnapshots = 0;
+  bookTickers = 0;
+  tickers = 0;
+  resyncs = 0;
+  /** Problems found, reported or not. */
+  problems = 0;
+  /** Problems over the per-file limit (counted, summarized at the end). */
+  problemsSuppressed = 0;
+  /** Exchange checksums (OKX) that matched the rebuilt book, and that did not. */
+  checksumsVerified = 0;
+  checksumMismatches = 0;
+}
+
+const State = { Created: 0, Open: 1, Playing: 2, Paused: 3, Finished: 4, Closed: 5 } as const;
+type State = (typeof State)[keyof typeof State];
+
+export class ReplayFeed implements Feed {
+  readonly name: string;
+  readonly stats = new ReplayStats();
+  /** Resolves when the replay has played to its end or was closed. */
+  readonly finished: Promise<void>;
+
+  private readonly paths: readonly string[];
+  private readonly options: ReplayOptions;
+  private readonly clock: ReplayClock;
+  private readonly event = new MarketEvent();
+  private readonly bars = new ReplayBars();
+  private state: State = State.Created;
+  private detected: ReplayFormat | null = null;
+  private source: ReplaySource | null = null;
+  private sink: FeedSink | null = null;
+  private target: FeedTarget | null = null;
+  private resolveFinished: () => void = () => {};
+
+  // The item taken from the source and not yet played.
+  private pendingItem: ReplayItem = ReplayItem.None;
+  private pendingTime = NaN;
+  /** Exchange time of the last item played; the clock never goes back. */
+  private marketTime = NaN;
+  private items = 0;
+
+  private timeout: NodeJS.Timeout | null = null;
+  private immediate: NodeJS.Immediate | null = null;
+  private filling = false;
+  private lastProgressWall = -Infinity;
+  /** Market time at the moment of pausing. */
+  private pausedAt = NaN;
+
+  // Problem bookkeeping.
+  private readonly problemsPerFile = new Map<string, number>();
+  private fileFailure: string | null = null;
+  private snapshotSeen = false;
+  private noSnapshotReported = false;
+
+  /** `paths`: one recording, or several Binance capture files that form one stream. */
+  constructor(paths: string | readonly string[], options: Partial<ReplayOptions> = {}) {
+    this.paths = typeof paths === 'string' ? [paths] : [...paths];
+    this.options = { ...DEFAULT_REPLAY_OPTIONS, ...options };
+    this.clock = new ReplayClock(validSpeed(this.options.speed) ? this.options.speed : 1);
+    const first = this.paths[0] !== undefined ? basename(this.paths[0]) : '(no file)';
+    this.name = `replay ${first}${this.paths.length > 1 ? ` +${this.paths.length - 1}` : ''}`;
+    this.finished = new Promise((resolve) => (this.resolveFinished = resolve));
+  }
+
+  /** The recording's format, once open. */
+  get format(): ReplayFormat | null {
+    return this.detected;
+  }
+
+  /** The sequence rule the replayed book events follow (for the engine's Market), once open. */
+  get sequenceRule(): SequenceRule {
+    return this.source?.sequenceRule ?? binanceRule;
+  }
+
+  /** Market ms per wall ms; Infinity = as fast as the sink takes events. */
+  get speed(): number {
+    return this.clock.speed;
+  }
+
+  /** True while paused (or opened with `paused` and not yet resumed). */
+  get paused(): boolean {
+    return this.state === State.Paused || (this.state === State.Open && this.options.paused);
+  }
+
+  /**
+   * Detects the format, reads the start of the recording and finds `target.symbol` in it ('' =
+   * the recording's first market). Rejects with {@link ReplayOpenError} naming the file.
+   */
+  async open(target: FeedTarget): Promise<MarketFacts> {
+    if (this.state !== State.Created) throw new ReplayOpenError(this.paths[0] ?? '', 'this replay was already opened');
+    if (this.paths.length === 0) throw new ReplayOpenError('', 'no recording given');
+    const format = await detectReplayFormat(this.paths[0]!);
+    for (const path of this.paths.slice(1)) {
+      const other = await detectReplayFormat(path);
+      if (format !== 'binance-capture' || other !== format) {
+        throw new ReplayOpenError(path, 'only Binance gzip captures can be replayed as several files in a row');
+      }
+    }
+    const report = (problem: ReplayProblem): void => this.problem(problem);
+    const source: ReplaySource =
+      format === 'binance-capture'
+        ? new BinanceCaptureSource(this.paths, report)
+        : format === 'okx-cryptofeed'
+          ? new CryptofeedOkxSource(this.paths[0]!, report)
+          : new OrderFlowDbSource(this.paths[0]!, report);
+    const info = await source.open(target.symbol);
+    if (this.state !== State.Created) {
+      source.close(); // closed while opening
+      throw new ReplayOpenError(this.paths[0]!, 'the replay was closed while opening');
+    }
+    this.detected = format;
+    this.source = source;
+    this.target = target;
+    this.state = State.Open;
+    const inferred = inferMarketFacts(target.exchange || info.exchange, target.symbol || info.symbol, info.samplePrices, info.sampleSizes);
+    return { ...inferred, ...this.options.facts };
+  }
+
+  /** Starts playing into `sink` (paused if the options say so). Returns at once. */
+  start(sink: FeedSink): void {
+    if (this.state !== State.Open) return;
+    this.sink = sink;
+    if (this.options.paused) {
+      this.state = State.Paused;
+      this.sendStatus();
+      return;
+    }
+    this.state = State.Playing;
+    this.sendStatus();
+    this.schedule(0);
+  }
+
+  /** Gives the sink the replayed bars of `timeframe` as history (a recording has no exchange). */
+  changeTimeframe(timeframe: string): void {
+    const sink = this.sink;
+    if (sink === null || this.state === State.Closed) return;
+    const tf = parseTimeframe(timeframe);
+    if (tf instanceof TimeframeError) {
+      this.problem(replayProblem(this.paths[0]!, -1, tf.message));
+      return;
+    }
+    try {
+      sink.history(tf, this.bars.history(tf, this.target?.historyBars ?? 1000));
+    } catch (error) {
+      this.sinkFailed(error);
+    }
+  }
+
+  /**
+   * Sets the speed (market ms per wall ms, Infinity = as fast as possible) while playing or
+   * paused. False (nothing changes) for NaN, zero or a negative speed.
+   */
+  setSpeed(speed: number): boolean {
+    if (!validSpeed(speed)) return false;
+    this.rebase();
+    this.clock.speed = speed;
+    if (this.state === State.Playing) {
+      this.sendStatus();
+      this.schedule(0); // a waiting timer may now be too long
+    } else if (this.state === State.Paused) {
+      this.sendStatus();
+    }
+    return true;
+  }
+
+  /** Stops playing; the market clock stops with it. No-op unless playing. Status `paused`. */
+  pause(): void {
+    if (this.state === State.Open) {
+      this.options.paused = true;
+      return;
+    }
+    if (this.state !== State.Playing) return;
+    this.rebase();
+    this.pausedAt = this.clock.speed === Infinity ? this.marketTime : this.clock.marketAt(performance.now());
+    this.cancelTimers();
+    this.state = State.Paused;
+    this.sendStatus();
+    this.reportProgress(true);
+  }
+
+  /** Plays on from where it paused (the clock resumes at the paused market time). */
+  resume(): void {
+    if (this.state === State.Open) {
+      this.options.paused = false;
+      return;
+    }
+    if (this.state !== State.Paused || this.sink === null) return;
+    this.rebase();
+    this.state = State.Playing;
+    this.sendStatus();
+    this.schedule(0);
+  }
+
+  /** How far the replay is. O(1). */
+  progress(): ReplayProgress {
+    const finished = this.state === State.Finished;
+    return {
+      fraction: finished ? 1 : (this.source?.progress() ?? 0),
+      marketTime: this.marketTime,
+      items: this.items,
+      speed: this.clock.speed,
+      paused: this.paused,
+      finished,
+    };
+  }
+
+  /** Stops, releases the file and timers, sends status `closed` if started. Idempotent. */
+  async close(): Promise<void> {
+    if (this.state === State.Closed) return;
+    const wasStarted = this.sink !== null;
+    this.cancelTimers();
+    this.state = State.Closed;
+    this.closeSource();
+    if (wasStarted) this.sendStatus();
+    this.resolveFinished();
+  }
+
+  // ---- Playing ---------------------------------------------------------------------------
+
+  /** Timer callback: plays one slice. */
+  private readonly pump = (): void => {
+    this.timeout = null;
+    this.immediate = null;
+    const source = this.source;
+    if (this.state !== State.Playing || source === null) return;
+    try {
+      this.playSlice(source);
+    } catch (error) {
+      // Sources and sinks do not throw; should one, the replay ends with the reason, never the host.
+      this.pendingItem = ReplayItem.None;
+      this.problem(replayProblem(this.paths[0]!, 0, `the replay failed (${error instanceof Error ? error.message : String(error)})`));
+      this.finish();
+    }
+  };
+
+  /** Plays every due item, for at most one slice; then waits, yields, or refills. */
+  private playSlice(source: ReplaySource): void {
+    const { sliceMs, granularityMs, maxLagMs } = this.options;
+    const sliceEnd = performance.now() + sliceMs;
+    const clock = this.clock;
+    for (let n = 1; ; n++) {
+      if (this.pendingItem === ReplayItem.None) {
+        const item = source.next(this.event);
+        if (item === ReplayItem.None) {
+          this.refill();
+          break;
+        }
+        this.pendingItem = item;
+        const time = source.time;
+        // No exchange time (spot bookTicker): the last one seen; and never backwards.
+        this.pendingTime = time === time && !(time < this.marketTime) ? time : this.marketTime;
+      }
+      if (clock.speed !== Infinity && this.pendingTime === this.pendingTime) {
+        const wall = performance.now();
+        if (!clock.started) clock.anchor(this.pendingTime, wall);
+        const wait = clock.dueIn(this.pendingTime, wall);
+        if (wait > granularityMs) {
+          this.schedule(wait);
+          break;
+        }
+        if (wait < -maxLagMs) clock.anchor(this.pendingTime, wall);
+      }
+      try {
+        this.play();
+      } catch (error) {
+        this.sinkFailed(error);
+      }
+      if (this.state !== State.Playing) break; // the sink paused or closed the replay
+      if ((n & 63) === 0 && performance.now() > sliceEnd) {
+        this.immediate = setImmediate(this.pump);
+        break;
+      }
+    }
+    this.reportProgress(false);
+  }
+
+  /** Hands the pending item to the sink (which must not throw; the caller catches if it does). */
+  private play(): void {
+    const item = this.pendingItem;
+    this.pendingItem = ReplayItem.None;
+    if (this.pendingTime === this.pendingTime) this.marketTime = this.pendingTime;
+    this.items++;
+    const sink = this.sink!;
+    const stats = this.stats;
+    switch (item) {
+      case ReplayItem.Event: {
+        const event = this.event;
+        stats.events++;
+        switch (event.kind) {
+          case EventKind.Trade:
+            stats.trades++;
+            this.bars.addTrade(event.time, event.price, event.amount, event.takerSide);
+            break;
+          case EventKind.DepthDiff:
+            stats.depthDiffs++;
+            stats.checksumsVerified = this.source!.checksumsVerified;
+            if (!this.snapshotSeen && stats.depthDiffs >= this.options.snapshotWaitDiffs) this.reportNoSnapshot();
+            break;
+          case EventKind.DepthSnapshot:
+            stats.depthSnapshots++;
+            stats.checksumsVerified = this.source!.checksumsVerified;
+            this.snapshotSeen = true;
+            break;
+          case EventKind.BookTicker:
+            stats.bookTickers++;
+            break;
+        }
+        sink.event(event);
+        break;
+      }
+      case ReplayItem.Ticker: {
+        stats.tickers++;
+        sink.ticker({ ...this.source!.ticker });
+        break;
+      }
+      case ReplayItem.Resync: {
+        stats.resyncs++;
+        stats.checksumMismatches = this.source!.checksumMismatches;
+        sink.bookResync(this.source!.resyncReason);
+        break;
+      }
+    }
+  }
+
+  /** Reads the next chunk, then plays on (or finishes). */
+  private refill(): void {
+    const source = this.source;
+    if (this.filling || source === null) return;
+    this.filling = true;
+    source.fill().then(
+      (more) => {
+        this.filling = false;
+        if (this.state === State.Closed) return;
+        if (!more) this.finish();
+        else if (this.state === State.Playing) this.schedule(0);
+      },
+      (error: unknown) => {
+        // Sources do not reject; if one does, the replay ends with the reason.
+        this.filling = false;
+        this.problem(replayProblem(this.paths[0]!, 0, `reading failed (${error instanceof Error ? error.message : String(error)})`));
+        if (this.state !== State.Closed) this.finish();
+      },
+    );
+  }
+
+  private finish(): void {
+    if (this.state !== State.Playing && this.state !== State.Paused) return;
+    // A refill can complete while paused with items still pending: those wait for resume.
+    if (this.pendingItem !== ReplayItem.None) return;
+    this.cancelTimers();
+    this.state = State.Finished;
+    if (!this.snapshotSeen && this.stats.depthDiffs > 0) this.reportNoSnapshot();
+    for (const [file, count] of this.problemsPerFile) {
+      const over = count - this.options.maxProblemsPerFile;
+      if (over > 0) this.options.onProblem?.(replayProblem(file, 0, `${over} more problems were not reported one by one`));
+    }
+    this.sendStatus();
+    this.reportProgress(true);
+    this.closeSource();
+    this.resolveFinished();
+  }
+
+  /** Sources do not throw on close; should one, the replay still ends cleanly. */
+  private closeSource(): void {
+    try {
+      this.source?.close();
+    } catch (error) {
+      this.problem(replayProblem(this.paths[0]!, -1, `closing the recording failed (${error instanceof Error ? error.message : String(error)})`));
+    }
+  }
+
+  private schedule(delayMs: number): void {
+    if (this.state !== State.Playing || this.filling) return;
+    this.cancelTimers();
+    if (delayMs <= 0) this.immediate = setImmediate(this.pump);
+    else this.timeout = setTimeout(this.pump, Math.min(delayMs, 2 ** 31 - 1));
+  }
+
+  private cancelTimers(): void {
+    if (this.timeout !== null) clearTimeout(this.timeout);
+    if (this.immediate !== null) clearImmediate(this.immediate);
+    this.timeout = null;
+    this.immediate = null;
+  }
+
+  /** Re-anchors the clock where the replay stands (before a speed change, a pause, a resume). */
+  private rebase(): void {
+    const wall = performance.now();
+    const clock = this.clock;
+    if (!clock.started) return;
+    let market = this.state === State.Paused ? this.pausedAt : clock.marketAt(wall);
+    if (!(market === market) || clock.speed === Infinity) market = this.marketTime;
+    // Behind the clock (the sink is slow): restart from the next item, not the clock's time.
+    if (this.pendingItem !== ReplayItem.None && this.pendingTime < market) market = this.pendingTime;
+    if (market === market) clock.anchor(market, wall);
+  }
+
+  // ---- Reporting -------------------------------------------------------------------------
+
+  private sendStatus(): void {
+    const sink = this.sink;
+    if (sink === null) return;
+    const speed = this.clock.speed;
+    const speedText = speed === Infinity ? 'max speed' : `${speed}×`;
+    const label = this.paths.map((path) => basename(path)).join(' + ');
+    let status: FeedStatus;
+    switch (this.state) {
+      case State.Playing:
+        status = { state: 'replay', detail: `${label} at ${speedText}${this.failureNote()}`, value: statusSpeed(speed), polled: [] };
+        break;
+      case State.Paused:
+        status = { state: 'paused', detail: `${label} paused (${speedText})${this.failureNote()}`, value: statusSpeed(speed), polled: [] };
+        break;
+      case State.Finished:
+        status =
+          this.fileFailure !== null
+            ? { state: 'error', detail: `replay ended: ${this.fileFailure}`, value: 0, polled: [] }
+            : { state: 'paused', detail: `${label}: end of recording (${this.stats.events} events)`, value: statusSpeed(speed), polled: [] };
+        break;
+      default:
+        status = { state: 'closed', detail: `${label} closed`, value: 0, polled: [] };
+    }
+    try {
+      sink.status(status);
+    } catch (error) {
+      this.sinkFailed(error);
+    }
+  }
+
+  private failureNote(): string {
+    return this.fileFailure !== null ? ` (${this.fileFailure})` : '';
+  }
+
+  private reportProgress(force: boolean): void {
+    const onProgress = this.options.onProgress;
+    if (onProgress === null) return;
+    const now = performance.now();
+    if (!force && now - this.lastProgressWall < this.options.progressIntervalMs) return;
+    this.lastProgressWall = now;
+    try {
+      onProgress(this.progress());
+    } catch {
+      // A failing progress callback must not stop the replay.
+    }
+  }
+
+  private problem(problem: ReplayProblem): void {
+    this.stats.problems++;
+    if (problem.line === 0 && this.fileFailure === null) {
+      this.fileFailure = problem.message;
+      if (this.state === State.Playing || this.state === State.Paused) this.sendStatus();
+    }
+    const count = (this.problemsPerFile.get(problem.file) ?? 0) + 1;
+    this.problemsPerFile.set(problem.file, count);
+    if (count > this.options.maxProblemsPerFile) {
+      this.stats.problemsSuppressed++;
+      return;
+    }
+    try {
+      this.options.onProblem?.(problem);
+    } catch {
+      // A failing problem callback must not stop the replay.
+    }
+  }
+
+  private reportNoSnapshot(): void {
+    if (this.noSnapshotReported) return;
+    this.noSnapshotReported = true;
+    const file = this.paths.join(' + ');
+    this.problem({
+      file: this.paths[0]!,
+      line: -1,
+      reason: 'no depth snapshot',
+      message: `${file}: no depth snapshot after ${this.stats.depthDiffs} book updates: the order book cannot be rebuilt (trades and candles still play)`,
+    });
+  }
+
+  /** The sink must not throw; if it does, the replay reports it and goes on. */
+  private sinkFailed(error: unknown): void {
+    this.problem(replayProblem(this.paths[0]!, -1, `the sink failed (${error instanceof Error ? error.message : String(error)})`));
+  }
+}
+
+function validSpeed(speed: number): boolean {
+  return speed > 0;
+}
+
+/** Status value for a speed: the speed, 0 for "as fast as possible" (status values are finite). */
+function statusSpeed(speed: number): number {
+  return speed === Infinity ? 0 : speed;
+}
