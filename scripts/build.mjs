@@ -5,7 +5,7 @@
 //   dist/bench/*.js     benchmarks
 // Flags: --watch, --production (minify, no sourcemaps), --only <name>.
 import * as esbuild from 'esbuild';
-import { existsSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, rmSync } from 'node:fs';
 
 const args = process.argv.slice(2);
 const watch = args.includes('--watch');
@@ -91,12 +91,28 @@ const selected = Object.entries(targets).filter(([name, options]) => {
 // A production build starts clean, so no stale map or chunk reaches the package.
 if (production) rmSync('dist', { recursive: true, force: true });
 
+/**
+ * node-sqlite3-wasm (recorder, SQLite replay) loads its .wasm from beside the script that bundles
+ * it, so the file goes next to every node bundle that can reach it.
+ */
+function copySqliteWasm() {
+  const wasm = 'node_modules/node-sqlite3-wasm/dist/node-sqlite3-wasm.wasm';
+  for (const [name, options] of selected) {
+    if (options.platform !== 'node' || name === 'ccxt') continue;
+    const dir = options.outfile.slice(0, options.outfile.lastIndexOf('/'));
+    mkdirSync(dir, { recursive: true });
+    copyFileSync(wasm, `${dir}/node-sqlite3-wasm.wasm`);
+  }
+}
+
 if (watch) {
   for (const [, options] of selected) {
     const ctx = await esbuild.context(options);
     await ctx.watch();
   }
+  copySqliteWasm();
   console.log(`watching ${selected.map(([name]) => name).join(', ')}`);
 } else {
   await Promise.all(selected.map(([, options]) => esbuild.build(options)));
+  copySqliteWasm();
 }

@@ -12,6 +12,7 @@ export function activate(context: vscode.ExtensionContext): { activationMs: numb
   context.subscriptions.push(app, ...registerCommands(app));
   const activationMs = performance.now() - started;
   app.log.info(`activated in ${activationMs.toFixed(1)} ms`);
+  if (app.settings.settings.demoOnStartup) void vscode.commands.executeCommand('orderscope.openDemo');
   return { activationMs };
 }
 

@@ -46,6 +46,7 @@ export interface OrderscopeSettings {
   endpoints: Record<string, Record<string, unknown>>;
   historyBars: number;
   alertsEnabled: boolean;
+  demoOnStartup: boolean;
 }
 
 /** One setting: its key under `orderscope.`, default, and validator returning a problem or null. */
@@ -68,6 +69,8 @@ const isSymbol = (v: unknown): string | null =>
   typeof v === 'string' && /^[A-Za-z0-9._-]+\/[A-Za-z0-9._:-]+$/.test(v) ? null : 'must be a unified symbol such as BTC/USDT';
 const isExchangeId = (v: unknown): string | null =>
   typeof v === 'string' && /^[a-z0-9]+$/.test(v) ? null : 'must be a ccxt exchange id such as binance, or "simulator"';
+
+const isBoolean = (v: unknown): string | null => (typeof v === 'boolean' ? null : 'must be true or false');
 
 const DEFAULT_PARAMETERS: IndicatorParameters = {
   emaPeriod: 21,
@@ -134,7 +137,8 @@ export const SETTING_SPECS = [
   { key: 'network.socksProxy', field: 'socksProxy', default: '', check: isProxyUrl },
   { key: 'network.endpoints', field: 'endpoints', default: {}, check: checkEndpoints },
   { key: 'history.bars', field: 'historyBars', default: 1000, check: isInt(100, 20000) },
-  { key: 'alerts.enabled', field: 'alertsEnabled', default: true, check: (v) => (typeof v === 'boolean' ? null : 'must be true or false') },
+  { key: 'alerts.enabled', field: 'alertsEnabled', default: true, check: isBoolean },
+  { key: 'demoOnStartup', field: 'demoOnStartup', default: false, check: isBoolean },
 ] as const satisfies readonly SettingSpec<keyof OrderscopeSettings>[];
 
 export interface SettingsRead {

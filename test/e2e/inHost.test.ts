@@ -1,0 +1,39 @@
+/**
+ * Tests that run inside the real VS Code extension host (code-server 4.139.1 = VS Code 1.139.1)
+ * with the packaged extension as the extension under development; see test/e2e/inHostTests.ts.
+ */
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { E2E_TIMEOUTS } from './codeServerSession';
+import { startInHostRunner, type InHostRunner } from './inHostTests';
+import { packagedExtension } from './packagedExtension';
+
+describe('in the extension host of a real VS Code', () => {
+  let runner: InHostRunner;
+
+  beforeAll(async () => {
+    runner = await startInHostRunner({ name: 'in-host', vsixPath: await packagedExtension() });
+  }, E2E_TIMEOUTS.setupMs);
+
+  afterAll(async () => {
+    await runner?.stop();
+  }, E2E_TIMEOUTS.teardownMs);
+
+  it('the extension activates and its commands are registered and run (vscode API)', async () => {
+    const result = await runner.run(join(__dirname, 'inHost', 'extensionSuite.ts'));
+    const report = result.log.filter((line) => line.includes('[in-host]'));
+    expect(report, result.log.join('\n')).toEqual([
+      'info: [in-host] ok   the packaged extension is present and activates',
+      'info: [in-host] ok   orderscope.showLog is a registered command',
+      'info: [in-host] ok   orderscope.showLog runs without error',
+      'info: [in-host] checks: 3 ok, 0 failed',
+    ]);
+    expect(result.exitCode, result.log.join('\n')).toBe(0);
+  }, E2E_TIMEOUTS.testMs);
+
+  it('a failing in-host suite comes back as a non-zero exit code', async () => {
+    const result = await runner.run(join(__dirname, 'inHost', 'failingSuite.ts'));
+    expect(result.log.some((line) => line.includes('[in-host] looking for a command that does not exist')), result.log.join('\n')).toBe(true);
+    expect(result.exitCode).not.toBe(0);
+  }, E2E_TIMEOUTS.testMs);
+});

@@ -1,0 +1,174 @@
+/**
+ * Drives the real VS Code workbench served by code-server in Debian's Chromium through
+ * playwright-core: command palette, quick picks, status bar, Output panel, webviews, reload and
+ * screenshots (saved under test-artifacts/e2e/).
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium, type BrowserContext, type FrameLocator, type Locator, type Page } from 'playwright-core';
+import { E2E_ARTIFACTS_DIR, type CodeServerSession } from './codeServerSession';
+
+const CHROMIUM_PATH = process.env.ORDERSCOPE_CHROMIUM ?? '/usr/bin/chromium';
+const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+
+/** How long UI waits may take: the workbench and extension host start in a few seconds warm. */
+const UI_TIMEOUT_MS = 30_000;
+
+export interface OpenWorkbenchOptions {
+  /** Appended to the session URL, e.g. `?payload=...` for in-host tests. */
+  query?: string;
+  /** Runs after the page exists and before it loads the workbench (e.g. `page.exposeFunction`). */
+  beforeLoad?: (page: Page) => Promise<void>;
+  /** Wait for `.monaco-workbench` (default true). */
+  waitForWorkbench?: boolean;
+}
+
+/** One browser window on the workbench. */
+export class Workbench {
+  constructor(
+    readonly context: BrowserContext,
+    readonly page: Page,
+    private readonly name: string,
+  ) {}
+
+  /** The quick input (command palette, quick picks). */
+  get quickInput(): Locator {
+    return this.page.locator('.quick-input-widget');
+  }
+
+  /** Rows of the quick input's list. */
+  get quickInputRows(): Locator {
+    return this.quickInput.locator('.monaco-list-row');
+  }
+
+  /** Waits for the workbench and for extensions to finish activating. */
+  async waitForReady(): Promise<void> {
+    await this.page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+    await this.page.locator('.statusbar-item').first().waitFor({ timeout: UI_TIMEOUT_MS });
+    // "Activating Extensions..." is shown in the status bar while startup activation runs.
+    await this.page.locator('#status\\.progress', { hasText: 'Activating Extensions' }).waitFor({ state: 'detached', timeout: UI_TIMEOUT_MS });
+  }
+
+  /** Opens the command palette (F1) and types `text` after its `>`; returns the labels of the rows shown. */
+  async searchCommands(text: string): Promise<string[]> {
+    await this.closeQuickInput();
+    await this.page.keyboard.press('F1');
+    const input = this.quickInput.locator('input');
+    await input.waitFor({ timeout: UI_TIMEOUT_MS });
+    await input.fill(`>${text}`);
+    // The list filters asynchronously: wait until a row matches the text (or none can).
+    await this.page.waitForFunction(
+      (needle) => {
+        const rows = [...document.querySelectorAll('.quick-input-widget .monaco-list-row')];
+        const noResults = document.querySelector('.quick-input-widget .quick-input-message')?.textContent?.includes('No matching');
+        return noResults || rows.some((row) => row.querySelector('.label-name')?.textContent?.toLowerCase().includes(needle.toLowerCase()));
+      },
+      text,
+      { timeout: UI_TIMEOUT_MS },
+    ).catch(() => undefined); // no match in time: the caller's assertion on the rows reports it
+    // The label, without the keybinding that the row's aria-label appends.
+    return this.quickInputRows.evaluateAll((rows) => rows.map((row) => row.querySelector('.label-name')?.textContent ?? ''));
+  }
+
+  /** Runs a command from the palette by its exact label, e.g. "Orderscope: Show Log". */
+  async runCommand(label: string): Promise<void> {
+    await this.searchCommands(label);
+    await this.pickQuickInputRow(label);
+  }
+
+  /** In an open quick pick: clicks the row whose label is exactly `label` (fails if none). */
+  async pickQuickInputRow(label: string): Promise<void> {
+    const exactLabel = new RegExp(`^${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
+    const row = this.quickInputRows.filter({ has: this.page.locator('.label-name', { hasText: exactLabel }) }).first();
+    // Not waiting for the widget to close: the picked command may open another quick pick.
+    await row.click({ timeout: UI_TIMEOUT_MS });
+  }
+
+  /** Waits for a quick pick (opened by a command) and picks the row labelled `label`. */
+  async pickFromQuickPick(label: string, filterText?: string): Promise<void> {
+    await this.quickInput.waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
+    if (filterText !== undefined) await this.quickInput.locator('input').fill(filterText);
+    await this.pickQuickInputRow(label);
+  }
+
+  /** Closes the quick input if it is open. */
+  async closeQuickInput(): Promise<void> {
+    if (await this.quickInput.isVisible()) {
+      await this.page.keyboard.press('Escape');
+      await this.quickInput.waitFor({ state: 'hidden', timeout: UI_TIMEOUT_MS });
+    }
+  }
+
+  /** Status-bar items as `{ id, text, ariaLabel }` (id is the contributing extension's item id). */
+  async statusBarItems(): Promise<{ id: string; text: string; ariaLabel: string }[]> {
+    return this.page.locator('.statusbar-item').evaluateAll((items) =>
+      items.map((item) => ({
+        id: item.id,
+        text: (item as HTMLElement).innerText.trim(),
+        ariaLabel: item.getAttribute('aria-label') ?? '',
+      })),
+    );
+  }
+
+  /** A status-bar item whose text contains `text`. */
+  statusBarItem(text: string | RegExp): Locator {
+    return this.page.locator('.statusbar-item', { hasText: text });
+  }
+
+  /** The channel picker of the Output panel (the panel's title bar and the view header each have one; one is shown). */
+  get outputChannelPicker(): Locator {
+    return this.page.locator('.part.panel select[aria-label="Switch Output"]').filter({ visible: true }).first();
+  }
+
+  /** The names of the channels the Output panel offers (the panel must be open). */
+  async outputChannels(): Promise<string[]> {
+    await this.outputChannelPicker.waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
+    return this.outputChannelPicker.locator('option:not([disabled])').evaluateAll((options) => options.map((o) => (o as HTMLOptionElement).value));
+  }
+
+  /** The content frame of the active webview (panel or view). */
+  webviewFrame(): FrameLocator {
+    return this.page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
+  }
+
+  /** Reloads the window (as "Developer: Reload Window") and waits for it to be ready again. */
+  async reload(): Promise<void> {
+    await this.page.reload();
+    await this.waitForReady();
+  }
+
+  /** Saves a full-window screenshot to test-artifacts/e2e/<session>-<label>.png; returns its path. */
+  async screenshot(label: string): Promise<string> {
+    mkdirSync(E2E_ARTIFACTS_DIR, { recursive: true });
+    const path = join(E2E_ARTIFACTS_DIR, `${this.name}-${label}.png`);
+    await this.page.screenshot({ path });
+    return path;
+  }
+
+  async close(): Promise<void> {
+    await this.context.close();
+  }
+}
+
+/** Opens the session's workbench in a fresh Chromium profile and waits until it is ready. */
+export async function openWorkbench(session: CodeServerSession, options: OpenWorkbenchOptions = {}): Promise<Workbench> {
+  const context = await chromium.launchPersistentContext(join(session.profile.dir, 'chromium'), {
+    executablePath: CHROMIUM_PATH,
+    args: CHROMIUM_ARGS,
+    viewport: { width: 1400, height: 900 },
+  });
+  try {
+    const page = context.pages()[0] ?? (await context.newPage());
+    page.setDefaultTimeout(UI_TIMEOUT_MS);
+    await options.beforeLoad?.(page);
+    const workbench = new Workbench(context, page, session.name);
+    const query = options.query ?? '';
+    const separator = query && session.url.includes('?') ? '&' : query ? '?' : '';
+    await page.goto(`${session.url}${separator}${query.replace(/^\?/, '')}`);
+    if (options.waitForWorkbench !== false) await workbench.waitForReady();
+    return workbench;
+  } catch (error) {
+    await context.close();
+    throw error;
+  }
+}
