@@ -1,6 +1,9 @@
 import * as vscode from 'vscode';
 import { registerCommands } from './commands/registerCommands';
 import { Orderscope } from './orderscope';
+import { RecordingController } from './recording/recordingController';
+import { registerRecordingCommands } from './recording/registerRecordingCommands';
+import { ReplayController } from './recording/replayController';
 
 /**
  * Activation: builds the composition root and registers the commands. Nothing here loads ccxt
@@ -8,8 +11,11 @@ import { Orderscope } from './orderscope';
  */
 export function activate(context: vscode.ExtensionContext): { activationMs: number } {
   const started = performance.now();
-  const app = new Orderscope(context, null);
-  context.subscriptions.push(app, ...registerCommands(app));
+  const log = vscode.window.createOutputChannel('Orderscope', { log: true });
+  const replay = new ReplayController(log);
+  const app = new Orderscope(context, log, replay.createFeed);
+  const recording = new RecordingController(log);
+  context.subscriptions.push(app, recording, ...registerCommands(app), ...registerRecordingCommands(app, replay, recording));
   const activationMs = performance.now() - started;
   app.log.info(`activated in ${activationMs.toFixed(1)} ms`);
   if (app.settings.settings.demoOnStartup) void vscode.commands.executeCommand('orderscope.openDemo');

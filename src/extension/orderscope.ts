@@ -26,9 +26,10 @@ export class Orderscope implements vscode.Disposable {
 
   constructor(
     readonly context: vscode.ExtensionContext,
+    log: vscode.LogOutputChannel,
     replayFeed: ReplayFeedFactory | null,
   ) {
-    this.log = vscode.window.createOutputChannel('Orderscope', { log: true });
+    this.log = log;
     this.settings = new SettingsService(this.log);
     const s = this.settings.settings;
     this.router = new FeedRouter(s, replayFeed);

@@ -3,6 +3,7 @@
  * market session that owns an engine {@link Market}. A feed pushes; the sink never throws.
  */
 import type { ExternalLevel } from '../engine/book/bookSide';
+import type { SequenceRule } from '../engine/book/sequenceRule';
 import type { MarketEvent } from '../engine/events';
 import type { MarketFacts, StatusInfo } from '../engine/protocol';
 
@@ -57,6 +58,11 @@ export interface FeedTarget {
 export interface Feed {
   /** Human name, e.g. "binance (live)", "replay btcusdt_20240808.gz", "simulator". */
   readonly name: string;
+  /**
+   * How the feed's depth diffs chain, once `open` resolved (a replay knows it from the file).
+   * Absent: the session's default (feeds that mirror a book sequenced elsewhere need none).
+   */
+  readonly sequenceRule?: SequenceRule;
   /** Resolves the market's facts (tick size, precision) or rejects with a message a person can act on. */
   open(target: FeedTarget): Promise<MarketFacts>;
   /** Starts pushing into `sink`; returns at once. */

@@ -46,6 +46,9 @@ export interface SessionLease extends Disposable {
   release(): void;
 }
 
+/** What a tap receives: the book and market events of the session (the recorder's sink). */
+export type SessionTap = Pick<FeedSink, 'event' | 'mirrorBook' | 'bookResync'>;
+
 export class MarketSession implements FeedSink {
   readonly key: SessionKey;
   /** Status changes (and the stale age, once a second). */
@@ -56,6 +59,7 @@ export class MarketSession implements FeedSink {
   readonly onMarket: (listener: (market: Market) => void) => Disposable;
 
   private readonly options: MarketSessionOptions;
+  private readonly taps: SessionTap[] = [];
   private readonly statusEmitter = new Emitter<SessionStatus>();
   private readonly tickerEmitter = new Emitter<TickerSnapshot>();
   private readonly marketEmitter = new Emitter<Market>();
@@ -220,14 +224,31 @@ export class MarketSession implements FeedSink {
 
   event(event: MarketEvent): void {
     this.engine?.onEvent(event);
+    for (let i = 0; i < this.taps.length; i++) this.taps[i]!.event(event);
   }
 
   mirrorBook(bids: ArrayLike<ExternalLevel>, asks: ArrayLike<ExternalLevel>): void {
     this.engine?.mirrorBook(bids, asks);
+    for (let i = 0; i < this.taps.length; i++) this.taps[i]!.mirrorBook(bids, asks);
   }
 
   bookResync(reason: string): void {
     this.engine?.requestResync(reason);
+    for (let i = 0; i < this.taps.length; i++) this.taps[i]!.bookResync(reason);
+  }
+
+  /**
+   * Sees every event, mirrored book and resync the engine sees, in the same order (a recorder).
+   * A tap must not throw. Dispose to detach.
+   */
+  addTap(tap: SessionTap): Disposable {
+    this.taps.push(tap);
+    return {
+      dispose: () => {
+        const i = this.taps.indexOf(tap);
+        if (i >= 0) this.taps.splice(i, 1);
+      },
+    };
   }
 
   history(timeframe: string, rows: ReadonlyArray<ArrayLike<unknown>>): void {
@@ -291,7 +312,14 @@ export class MarketSession implements FeedSink {
       if (this.feed !== feed || this.isClosed) return;
       this.marketFacts = facts;
       if (want === 'market' && this.engine === undefined) {
-        this.engine = new Market({ ...this.options.market, symbol: this.key.symbol, tickSize: facts.tickSize, timeframe: this.chartTimeframe });
+        const sequenceRule = feed.sequenceRule ?? this.options.market.sequenceRule;
+        this.engine = new Market({
+          ...this.options.market,
+          ...(sequenceRule ? { sequenceRule } : {}),
+          symbol: this.key.symbol,
+          tickSize: facts.tickSize,
+          timeframe: this.chartTimeframe,
+        });
         this.marketEmitter.fire(this.engine);
       } else if (want === 'market') {
         // Back from ticker-only: the book was not watched meanwhile.

@@ -1,0 +1,76 @@
+import * as vscode from 'vscode';
+import { ReplayFeed } from '../../feeds/replay/replayFeed';
+import type { ReplayProblem } from '../../feeds/replay/replaySource';
+import type { Orderscope } from '../orderscope';
+import { REPLAY_EXCHANGE } from '../sessions/feedRouter';
+
+const SPEEDS: readonly { label: string; speed: number }[] = [
+  { label: '1×', speed: 1 },
+  { label: '10×', speed: 10 },
+  { label: '100×', speed: 100 },
+  { label: '1000×', speed: 1000 },
+  { label: 'Maximum', speed: Infinity },
+];
+
+/**
+ * Replays of recordings (raw Binance captures, cryptofeed OKX captures, order-flow SQLite
+ * databases): a file picker, a speed picker, a chart of the replay and a progress notification
+ * whose cancel button ends it. Problems in the file go to the log with file and line.
+ */
+export class ReplayController {
+  /** Speed chosen for each path, read when the session's feed is made. */
+  private readonly speeds = new Map<string, number>();
+
+  constructor(private readonly log: vscode.LogOutputChannel) {}
+
+  /** The feed router's factory for `replay` sessions. */
+  readonly createFeed = (path: string): ReplayFeed =>
+    new ReplayFeed(path, {
+      speed: this.speeds.get(path) ?? 1,
+      onProblem: (problem: ReplayProblem) => this.log.warn(`replay: ${problem.message}`),
+    });
+
+  async run(app: Orderscope): Promise<void> {
+    const files = await vscode.window.showOpenDialog({
+      title: 'Replay Recording',
+      canSelectMany: false,
+      openLabel: 'Replay',
+      filters: { 'Recordings (captures, order-flow databases)': ['gz', 'db', 'sqlite', 'sqlite3', '0'], 'All files': ['*'] },
+    });
+    const file = files?.[0];
+    if (!file) return;
+    const speed = await vscode.window.showQuickPick(SPEEDS, { title: 'Replay speed', placeHolder: 'Timed on the exchange timestamps' });
+    if (!speed) return;
+    const path = file.fsPath;
+    this.speeds.set(path, speed.speed);
+    const panel = app.panels.open({ exchange: REPLAY_EXCHANGE, symbol: path });
+    const session = app.registry.find(REPLAY_EXCHANGE, path);
+    await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `Replaying ${file.path.split('/').pop()} at ${speed.label}`, cancellable: true },
+      (progress, cancel) =>
+        new Promise<void>((resolve) => {
+          let reported = 0;
+          const timer = setInterval(() => {
+            const feed = session?.currentFeed;
+            if (!(feed instanceof ReplayFeed)) return;
+            const p = feed.progress();
+            const percent = Math.floor(p.fraction * 100);
+            const when = Number.isFinite(p.marketTime) ? new Date(p.marketTime).toISOString().replace('T', ' ').slice(0, 19) : '';
+            progress.report({ increment: percent - reported, message: `${percent}%${when ? ` · ${when} UTC` : ''}` });
+            reported = percent;
+            if (p.finished) finish();
+          }, 500);
+          const finish = (): void => {
+            clearInterval(timer);
+            closed.dispose();
+            resolve();
+          };
+          const closed = panel.onDidDispose(finish);
+          cancel.onCancellationRequested(() => {
+            panel.panel.dispose();
+            finish();
+          });
+        }),
+    );
+  }
+}
