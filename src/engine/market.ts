@@ -14,6 +14,7 @@ import type { CandleColumns } from './candles/candleColumns';
 import type { Timeframe } from './candles/timeframe';
 import { EventKind, type MarketEvent } from './events';
 import { createIndicator } from './indicators/createIndicator';
+import { IndicatorSet } from './indicators/indicatorSet';
 import type { Indicator } from './indicators/indicatorSeries';
 import { BookImbalance, measureBookImbalance } from './metrics/bookImbalance';
 import { CvdBars } from './metrics/cvdBars';
@@ -82,7 +83,6 @@ export class Market implements BookSyncListener {
   readonly tape: TradeTape;
   readonly stats = new MarketStats();
   candles: CandleSeries;
-  indicators: Indicator[];
   imbalance: ImbalanceBars;
   cvd: CvdBars;
   /** Increases on every book change; readers compare it with the version they last drew. */
@@ -96,6 +96,8 @@ export class Market implements BookSyncListener {
   readonly mirrorChanges = new BookChanges();
   private readonly imbalanceOut = new BookImbalance();
   private readonly drained = new CandleChanges();
+  /** The indicators, fed the live bar (see IndicatorSet); replaced by `setIndicators`. */
+  private indicatorSet: IndicatorSet;
   private readonly readers: BarChangeReader[] = [];
   /** A late trade or a history merge changed closed bars: indicators are recomputed at settle. */
   private derivedStale = false;
@@ -109,9 +111,14 @@ export class Market implements BookSyncListener {
     this.sync.listener = this;
     this.tape = new TradeTape(this.options.tapeCapacity);
     this.candles = new CandleSeries(this.options.timeframe, { capacity: this.options.candleCapacity });
-    this.indicators = this.options.indicators.map((spec) => createIndicator(withCapacity(spec, this.options.candleCapacity)));
+    this.indicatorSet = this.createIndicatorSet(this.options.indicators);
     this.imbalance = new ImbalanceBars({ capacity: this.options.candleCapacity });
     this.cvd = new CvdBars({ capacity: this.options.candleCapacity });
+  }
+
+  /** The chart's indicators, in the order of the options. Fed by the market only. */
+  get indicators(): readonly Indicator[] {
+    return this.indicatorSet.list;
   }
 
   /** Handles one event. Never throws; bad input is counted. O(event size). */
@@ -191,7 +198,7 @@ export class Market implements BookSyncListener {
   /** Switches the chart timeframe: new empty series (history comes from the feed). */
   setTimeframe(timeframe: Timeframe): void {
     this.candles = new CandleSeries(timeframe, { capacity: this.options.candleCapacity });
-    for (const indicator of this.indicators) indicator.reset();
+    this.indicatorSet.reset();
     this.imbalance = new ImbalanceBars({ capacity: this.options.candleCapacity });
     this.cvd = new CvdBars({ capacity: this.options.candleCapacity });
     this.derivedStale = false;
@@ -200,7 +207,7 @@ export class Market implements BookSyncListener {
 
   /** Replaces the indicator set (options objects as in MarketOptions). Throws on bad options. */
   setIndicators(specs: readonly unknown[]): void {
-    this.indicators = specs.map((spec) => createIndicator(withCapacity(spec, this.options.candleCapacity)));
+    this.indicatorSet = this.createIndicatorSet(specs);
     this.derivedStale = true;
   }
 
@@ -283,21 +290,19 @@ export class Market implements BookSyncListener {
     }
   }
 
+  private createIndicatorSet(specs: readonly unknown[]): IndicatorSet {
+    return new IndicatorSet(specs.map((spec) => createIndicator(withCapacity(spec, this.options.candleCapacity))));
+  }
+
+  /** Feeds bar `seq` to the indicators (skipped when no price changed: see IndicatorSet). */
   private updateIndicators(seq: number): void {
-    const c = this.candles;
-    const t = c.value(seq, CandleField.OpenTime);
-    const o = c.value(seq, CandleField.Open);
-    const h = c.value(seq, CandleField.High);
-    const l = c.value(seq, CandleField.Low);
-    const cl = c.value(seq, CandleField.Close);
-    const v = c.value(seq, CandleField.Volume);
-    for (let i = 0; i < this.indicators.length; i++) this.indicators[i]!.updateBar(seq, t, o, h, l, cl, v);
+    this.indicatorSet.feed(this.candles, seq);
   }
 
   /** Recomputes indicators and CVD from the held bars. O(bars × indicators). */
   private rebuildDerived(): void {
     this.derivedStale = false;
-    for (const indicator of this.indicators) indicator.reset();
+    this.indicatorSet.reset();
     this.cvd = new CvdBars({ capacity: this.options.candleCapacity });
     const c = this.candles;
     for (let seq = c.firstSeq; seq <= c.lastSeq; seq++) {

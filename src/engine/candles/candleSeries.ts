@@ -137,6 +137,8 @@ export class CandleSeries {
 
   /** Lowest seq marked changed since the last drain; Infinity when none. */
   private changedFrom = Infinity;
+  /** See {@link priceRevision}. */
+  private revision = 0;
   private lastSeqAtDrain = -1;
 
   /** History rows that passed validation (reused by every merge). */
@@ -191,6 +193,15 @@ export class CandleSeries {
   /** Seq of the newest (live) bar; `firstSeq - 1` while empty. */
   get lastSeq(): number {
     return this.first + this.held - 1;
+  }
+
+  /**
+   * Increases whenever a held bar's open time, open, high, low or close may have changed (a new
+   * bar, a trade that moved a price, a history merge); a trade that only adds volume leaves it.
+   * Lets a consumer of prices (the indicators) skip a bar it has already seen. O(1).
+   */
+  get priceRevision(): number {
+    return this.revision;
   }
 
   /** Ring index of `seq`, or -1 when it is not held. O(1); allocates nothing. */
@@ -320,37 +331,39 @@ export class CandleSeries {
       !(amount > 0 && amount < Infinity) ||
       (takerSide !== 1 && takerSide !== -1)
     ) {
-      this.stats.rejected++;
-      return TradeOutcome.Rejected;
+      return this.rejectTrade();
     }
-    const lastIndex = this.held > 0 ? this.ringIndex(this.held - 1) : -1;
-    const liveOpen = lastIndex >= 0 ? this.openTime[lastIndex] : -Infinity;
-    let index = lastIndex;
-    let outcome: TradeOutcome = TradeOutcome.Live;
-    // Most trades fall in the live bar: skip the bar arithmetic for them.
-    if (!(timeMs >= liveOpen && timeMs < liveOpen + this.periodMs)) {
-      const barTime = barOpenTime(timeMs, this.timeframe);
-      if (barTime > liveOpen) {
-        this.openTradeBar(barTime, timeMs, price, amount, takerSide);
-        return TradeOutcome.NewBar;
+    const held = this.held;
+    if (held > 0) {
+      const live = this.ringIndex(held - 1);
+      const liveOpen = this.openTime[live];
+      // Most trades are the live bar's newest (in its period, not before its close, not covered):
+      // a few comparisons and stores. What addTrade does then, given that a bar's open trade is
+      // never after its close trade and low ≤ close ≤ high: the trade is the close, and a price
+      // equal to the close moves nothing else.
+      if (
+        timeMs >= liveOpen &&
+        timeMs < liveOpen + this.periodMs &&
+        timeMs >= this.closeTradeTime[live] &&
+        timeMs > this.coveredUntil[live]
+      ) {
+        if (price !== this.close[live]) {
+          this.revision++;
+          this.close[live] = price;
+          if (price > this.high[live]) this.high[live] = price;
+          else if (price < this.low[live]) this.low[live] = price;
+        }
+        this.closeTradeTime[live] = timeMs;
+        this.volume[live] += amount;
+        this.quoteVolume[live] += price * amount;
+        if (takerSide === 1) this.takerBuyVolume[live] += amount;
+        this.tradeCount[live] += 1;
+        this.stats.trades++;
+        this.markChanged(this.first + held - 1);
+        return TradeOutcome.Live;
       }
-      const pos = this.lowerBound(barTime);
-      index = this.ringIndex(pos);
-      if (pos >= this.held || this.openTime[index] !== barTime) {
-        this.stats.lateDropped++;
-        return TradeOutcome.LateDropped;
-      }
-      outcome = TradeOutcome.Late;
     }
-    if (timeMs <= this.coveredUntil[index]) {
-      this.stats.covered++;
-      return TradeOutcome.Covered;
-    }
-    this.addTrade(index, timeMs, price, amount, takerSide);
-    this.stats.trades++;
-    if (outcome === TradeOutcome.Late) this.stats.late++;
-    this.markChanged(this.seqOfIndex(index));
-    return outcome;
+    return this.ingestOtherTrade(timeMs, price, amount, takerSide);
   }
 
   /**
@@ -412,6 +425,7 @@ export class CandleSeries {
   mergeHistory(history: CandleColumns): number {
     const rows = this.validate(history);
     if (rows.count === 0) return 0;
+    this.revision++;
     const newestIndex = this.held > 0 ? this.ringIndex(this.held - 1) : -1;
     const newestBefore = newestIndex >= 0 ? this.openTime[newestIndex] : -Infinity;
     // The newest row is the live bar when it matches the held newest bar: it keeps taking
@@ -461,14 +475,55 @@ export class CandleSeries {
 
   // ---- internals ----
 
+  private rejectTrade(): TradeOutcome {
+    this.stats.rejected++;
+    return TradeOutcome.Rejected;
+  }
+
+  /**
+   * {@link ingestTrade} for a valid trade that is not the live bar's newest: out of order or
+   * covered in the live bar, a new bar, or a late trade.
+   */
+  private ingestOtherTrade(timeMs: number, price: number, amount: number, takerSide: number): TradeOutcome {
+    const live = this.held > 0 ? this.ringIndex(this.held - 1) : -1;
+    const liveOpen = live >= 0 ? this.openTime[live] : -Infinity;
+    if (timeMs >= liveOpen && timeMs < liveOpen + this.periodMs) {
+      if (timeMs <= this.coveredUntil[live]) {
+        this.stats.covered++;
+        return TradeOutcome.Covered;
+      }
+      this.revision++;
+      this.addTrade(live, timeMs, price, amount, takerSide);
+      this.stats.trades++;
+      this.markChanged(this.lastSeq);
+      return TradeOutcome.Live;
+    }
+    const barTime = barOpenTime(timeMs, this.timeframe);
+    if (barTime > liveOpen) {
+      this.openTradeBar(barTime, timeMs, price, amount, takerSide);
+      return TradeOutcome.NewBar;
+    }
+    const pos = this.lowerBound(barTime);
+    const index = this.ringIndex(pos);
+    if (pos >= this.held || this.openTime[index] !== barTime) {
+      this.stats.lateDropped++;
+      return TradeOutcome.LateDropped;
+    }
+    if (timeMs <= this.coveredUntil[index]) {
+      this.stats.covered++;
+      return TradeOutcome.Covered;
+    }
+    this.revision++;
+    this.addTrade(index, timeMs, price, amount, takerSide);
+    this.stats.trades++;
+    this.stats.late++;
+    this.markChanged(this.first + pos);
+    return TradeOutcome.Late;
+  }
+
   private ringIndex(pos: number): number {
     const i = this.head + pos;
     return i >= this.capacity ? i - this.capacity : i;
-  }
-
-  private seqOfIndex(index: number): number {
-    const pos = index >= this.head ? index - this.head : index + this.capacity - this.head;
-    return this.first + pos;
   }
 
   /** First position (0 = oldest) whose open time is ≥ `time`; `held` when none. O(log n). */
@@ -502,6 +557,7 @@ export class CandleSeries {
 
   private openTradeBar(barTime: number, timeMs: number, price: number, amount: number, side: number): void {
     const i = this.pushSlot();
+    this.revision++;
     this.openTime[i] = barTime;
     this.open[i] = price;
     this.high[i] = price;
@@ -517,6 +573,7 @@ export class CandleSeries {
     this.stats.trades++;
   }
 
+  /** Adds a trade to bar `i` (the caller bumps the price revision). */
   private addTrade(i: number, timeMs: number, price: number, amount: number, side: number): void {
     if (timeMs < this.openTradeTime[i]) {
       this.open[i] = price;

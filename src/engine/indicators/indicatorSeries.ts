@@ -3,6 +3,7 @@
  * them and a panel can read any of them the same way: per-bar values addressed by the candle's
  * absolute seq, one column per named output.
  */
+import type { CandleBar } from '../candles/candleSeries';
 import type { IndicatorOptions } from './indicatorOptions';
 
 export interface IndicatorSeries {
@@ -46,6 +47,11 @@ export interface Indicator extends IndicatorSeries {
   /** Bars needed (counting the live one) before every output is defined. */
   readonly warmupBars: number;
   /**
+   * Whether the outputs depend on the bar's volume. When false, feeding the same seq again with
+   * only the volume changed (a trade at an unchanged price) changes nothing, and may be skipped.
+   */
+  readonly usesVolume: boolean;
+  /**
    * Feeds bar `seq` (open time in ms UTC, OHLCV). Returns false, counted in `rejected`, for a bad
    * seq, an older seq or unusable numbers; state is then unchanged. Amortized O(1); no allocation.
    */
@@ -58,6 +64,12 @@ export interface Indicator extends IndicatorSeries {
     close: number,
     volume: number,
   ): boolean;
+  /**
+   * {@link updateBar} with `bar.seq` and the bar's fields, same result. For a caller feeding one
+   * bar to many indicators: an object argument costs nothing per call, while six numbers are
+   * boxed per call when the call is not inlined (a list of indicators never is).
+   */
+  updateFromBar(bar: CandleBar): boolean;
   /** Forgets every bar and the `rejected` count. O(capacity); allocates nothing. */
   reset(): void;
 }

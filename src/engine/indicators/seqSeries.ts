@@ -14,10 +14,12 @@ export abstract class SeqSeries implements IndicatorSeries {
   readonly capacity: number;
   private readonly width: number;
   private readonly rows: Float64Array;
-  private empty = true;
+  /** No bar since construction or reset. Subclasses read it, never write it. */
+  protected empty = true;
   /** First seq fed since the last reset. */
   private first = 0;
-  private newest = 0;
+  /** Seq of the live bar when not empty. Subclasses read it, never write it. */
+  protected newest = 0;
   /** Offset in `rows` of the newest bar's row. */
   private head = 0;
   private rejectedCount = 0;
@@ -71,6 +73,7 @@ export abstract class SeqSeries implements IndicatorSeries {
 
   /** Column `column` (outputs first, then hidden ones) at `seq`; NaN when not held. O(1). */
   protected read(seq: number, column: number): number {
+    this.refreshLive();
     if (this.empty || !Number.isSafeInteger(seq) || seq > this.newest) return NaN;
     if (seq < this.first || seq <= this.newest - this.capacity) return NaN;
     return this.rows[this.rowOf(seq) * this.width + column];
@@ -92,10 +95,17 @@ export abstract class SeqSeries implements IndicatorSeries {
     }
     if (seq === this.newest) return true;
     if (seq < this.newest) return this.reject();
+    this.refreshLive();
     this.commitLive();
     this.moveHead(Math.max(this.newest + 1, seq - this.capacity + 1), seq);
     return true;
   }
+
+  /**
+   * Writes the live bar's outputs when a subclass took an input without writing them yet (see
+   * ValueIndicator); every read and every commit comes here first. Nothing to do by default.
+   */
+  protected refreshLive(): void {}
 
   /** Folds the live bar's input into the committed state; called when a higher seq arrives. */
   protected commitLive(): void {}

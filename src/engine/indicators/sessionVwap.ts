@@ -7,6 +7,7 @@
  * Candles, not trades, are the input so backfilled history gives the same values as live bars.
  * O(1) per update and commit; no allocation.
  */
+import type { CandleBar } from '../candles/candleSeries';
 import type { Indicator, IndicatorPlacement } from './indicatorSeries';
 import { resolveOptionsOf, type PartialOptionsOf, type VwapOptions } from './indicatorOptions';
 import { SeqSeries } from './seqSeries';
@@ -19,6 +20,7 @@ export class SessionVwap extends SeqSeries implements Indicator {
   readonly label = 'VWAP';
   readonly placement: IndicatorPlacement = 'overlay';
   readonly warmupBars = 1;
+  readonly usesVolume = true;
   /** UTC day number and sums of the closed bars of the current session (day NaN before any). */
   private day = NaN;
   private priceVolume = 0;
@@ -67,6 +69,11 @@ export class SessionVwap extends SeqSeries implements Indicator {
     volume: number,
   ): boolean {
     return this.update(seq, openTime, high, low, close, volume);
+  }
+
+  /** {@link update} from a bar (see {@link Indicator.updateFromBar}). Same cost and result. */
+  updateFromBar(bar: CandleBar): boolean {
+    return this.update(bar.seq, bar.openTime, bar.high, bar.low, bar.close, bar.volume);
   }
 
   override reset(): void {

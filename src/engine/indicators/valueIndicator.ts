@@ -5,7 +5,14 @@
  * update recomputes the live bar's outputs from (committed state, live input) in O(1), so
  * replacing the live input any number of times costs nothing extra and leaves no trace; a new seq
  * first folds the live input into the committed state ({@link SeqSeries.commitLive}).
+ *
+ * The live bar is fed on every trade that moves its price (IndicatorSet), far more often than
+ * anything reads it (a frame). So `updateFromBar` only takes a new input for the live bar and
+ * marks its outputs stale; they are written from it when first read, or before the bar is
+ * committed ({@link SeqSeries.refreshLive}). Every read sees exactly what writing them on each
+ * update gives, since they are a function of the committed state and the live input alone.
  */
+import type { CandleBar } from '../candles/candleSeries';
 import type { Indicator, IndicatorPlacement } from './indicatorSeries';
 import type { IndicatorOptions } from './indicatorOptions';
 import { priceFromBar, type PriceSource } from './priceSource';
@@ -15,9 +22,13 @@ export abstract class ValueIndicator extends SeqSeries implements Indicator {
   abstract readonly options: Readonly<IndicatorOptions>;
   abstract readonly placement: IndicatorPlacement;
   abstract readonly warmupBars: number;
+  /** One number per bar from open/high/low/close: volume is never read. */
+  readonly usesVolume = false;
   private readonly source: PriceSource;
   /** The live bar's input (NaN before the first one). */
   protected live = NaN;
+  /** `live` changed since the live outputs were written (see {@link refreshLive}). */
+  private outputsStale = false;
 
   protected constructor(outputs: readonly string[], source: PriceSource, capacity: number, hiddenColumns = 0) {
     super(outputs, capacity, hiddenColumns);
@@ -35,6 +46,7 @@ export abstract class ValueIndicator extends SeqSeries implements Indicator {
     if (!this.enterBar(seq)) return false;
     this.live = value;
     this.computeLive();
+    this.outputsStale = false;
     return true;
   }
 
@@ -51,9 +63,33 @@ export abstract class ValueIndicator extends SeqSeries implements Indicator {
     return this.update(seq, priceFromBar(this.source, open, high, low, close));
   }
 
+  /**
+   * {@link updateBar} from a bar (see {@link Indicator.updateFromBar}), same result. A new input
+   * for the live bar is only taken, its outputs written when read (see above): O(1), no
+   * allocation; otherwise as {@link update}.
+   */
+  updateFromBar(bar: CandleBar): boolean {
+    // Close, the default source, read directly: through priceFromBar's switch V8 boxed the value,
+    // an allocation per update (measured).
+    const source = this.source;
+    const value = source === 'close' ? bar.close : priceFromBar(source, bar.open, bar.high, bar.low, bar.close);
+    if (bar.seq !== this.newest || this.empty || !Number.isFinite(value)) return this.update(bar.seq, value);
+    this.live = value;
+    this.outputsStale = true;
+    return true;
+  }
+
   override reset(): void {
     super.reset();
     this.live = NaN;
+    this.outputsStale = false;
+  }
+
+  protected override refreshLive(): void {
+    if (this.outputsStale) {
+      this.outputsStale = false;
+      this.computeLive();
+    }
   }
 
   /** Writes the live bar's outputs from the committed state and `live`. */

@@ -1,0 +1,87 @@
+/**
+ * `npm run bench`: every engine figure measured in one process, each next to its peer measured
+ * in the same run on the same input. Sections run in order; each returns a partial record of
+ * figures, and the last line printed is all of them merged into one JSON object.
+ *
+ * To add a figure: append a section (a name and an async function returning its keys).
+ */
+import { runBookApplyBench } from './bookApplyBench';
+import { runCaptureReplayBench } from './captureReplayBench';
+import { printComparison, printFigure, round } from './report';
+import { runTradeIngestBench } from './tradeIngestBench';
+
+/** Figures by key, as they appear in the final JSON line. */
+export type BenchRecord = Record<string, number>;
+
+export interface BenchSection {
+  name: string;
+  run: () => Promise<BenchRecord>;
+}
+
+const APPLY_GOAL = 10;
+const CAPTURE_GOAL = 3;
+const HEAP_GOAL_MB = 1;
+const TRADES_GOAL_PER_SEC = 20e6;
+
+const sections: BenchSection[] = [
+  {
+    name: 'order book: 1,000,000 level updates (engine OrderBook vs ccxt OrderBook), heap growth',
+    run: async () => {
+      const f = await runBookApplyBench();
+      console.log(`  ${f.updates} updates (${f.trims} of them trims to 1000 levels a side)`);
+      printComparison('apply', f.applyPerSec, 'ccxt', f.ccxtApplyPerSec, APPLY_GOAL);
+      printFigure('heap growth over 1M updates after warm-up', `${f.heapGrowthMB.toFixed(3)} MB`, `≤ ${HEAP_GOAL_MB} MB`, f.heapGrowthMB <= HEAP_GOAL_MB);
+      return {
+        applyPerSec: round(f.applyPerSec),
+        ccxtApplyPerSec: round(f.ccxtApplyPerSec),
+        applyRatio: round(f.applyRatio, 2),
+        heapGrowthMB: round(f.heapGrowthMB, 3),
+      };
+    },
+  },
+  {
+    name: 'capture replay: spot BTCUSDT 0808+0809 raw lines → book + 1m candles (engine vs ccxt binance handler)',
+    run: async () => {
+      const f = await runCaptureReplayBench();
+      console.log(`  ${f.lines} lines: ${f.diffsApplied} diffs applied, ${f.trades} trades into ${f.bars} bars; final books equal`);
+      printComparison('lines', f.capturePerSec, 'ccxt', f.ccxtCapturePerSec, CAPTURE_GOAL);
+      return {
+        capturePerSec: round(f.capturePerSec),
+        ccxtCapturePerSec: round(f.ccxtCapturePerSec),
+        captureRatio: round(f.captureRatio, 2),
+      };
+    },
+  },
+  {
+    name: 'trade ingest: 1,000,000 real trades → 1m candles + EMA, SMA, RSI, MACD, Bollinger (engine vs naive object-per-bar chart)',
+    run: async () => {
+      const f = await runTradeIngestBench();
+      console.log(`  ${f.trades} trades into ${f.bars} bars (${(100 * f.samePriceFraction).toFixed(1)}% at the previous trade's price); values equal to 1e-9`);
+      printComparison('candles + indicators (CandleSeries + IndicatorSet)', f.tradesPerSec, 'naive', f.naiveTradesPerSec, null);
+      printComparison('whole Market.onTrade (+ CVD, tape)', f.marketTradesPerSec, 'naive', f.naiveTradesPerSec, null);
+      printFigure('candles + indicators', `${(f.tradesPerSec / 1e6).toFixed(2)}M trades/s`, `≥ ${TRADES_GOAL_PER_SEC / 1e6}M/s`, f.tradesPerSec >= TRADES_GOAL_PER_SEC);
+      return {
+        tradesPerSec: round(f.tradesPerSec),
+        marketTradesPerSec: round(f.marketTradesPerSec),
+        naiveTradesPerSec: round(f.naiveTradesPerSec),
+        tradesRatio: round(f.tradesRatio, 2),
+      };
+    },
+  },
+];
+
+async function main(): Promise<void> {
+  const record: BenchRecord = {};
+  for (const section of sections) {
+    console.log(`== ${section.name}`);
+    const started = performance.now();
+    Object.assign(record, await section.run());
+    console.log(`  (${((performance.now() - started) / 1000).toFixed(1)} s)`);
+  }
+  console.log(JSON.stringify(record));
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});
