@@ -165,12 +165,13 @@ describe('ImbalanceBars', () => {
               continue;
             }
             expect(series.sample(seq, op.value)).toBe(true);
+            const value = op.value === 0 ? 0 : op.value; // a zero balance has no sign
             if (live !== undefined && live.seq === seq) {
-              live.high = Math.max(live.high, op.value);
-              live.low = Math.min(live.low, op.value);
-              live.close = op.value;
+              live.high = Math.max(live.high, value);
+              live.low = Math.min(live.low, value);
+              live.close = value;
             } else {
-              bars.push({ seq, open: op.value, high: op.value, low: op.value, close: op.value });
+              bars.push({ seq, open: value, high: value, low: value, close: value });
             }
             const bar = bars.at(-1)!;
             expect([0, 1, 2, 3].map((o) => series.latest(o))).toEqual([bar.open, bar.high, bar.low, bar.close]);

@@ -30,8 +30,10 @@ export class ImbalanceBars extends SeqSeries {
    * `rejected` and changing nothing, for a non-finite value, a non-integer seq or a seq older than
    * the newest bar. O(1), or O(min(gap, capacity)) after skipped seqs; allocates nothing.
    */
-  sample(seq: number, value: number): boolean {
-    if (!Number.isFinite(value)) return this.reject();
+  sample(seq: number, sampled: number): boolean {
+    if (!Number.isFinite(sampled)) return this.reject();
+    // -0 and +0 are the same balance; one sign keeps high/low independent of sample order.
+    const value = sampled === 0 ? 0 : sampled;
     if (!this.enterBar(seq)) return false;
     if (Number.isNaN(this.readLive(0))) {
       this.writeLive(0, value);
