@@ -40,7 +40,7 @@ export function panelCsp(cspSource: string, nonce: string): string {
 /** The whole document. O(1). */
 export function panelHtml(options: PanelHtmlOptions): string {
   if (!/^[A-Za-z0-9+/=]{16,}$/.test(options.nonce)) throw new Error('the CSP nonce must be at least 16 base64 characters');
-  if (/[\s;,'"]/.test(options.cspSource)) throw new Error(`unexpected characters in cspSource ${JSON.stringify(options.cspSource)}`);
+  if (!isSourceList(options.cspSource)) throw new Error(`unexpected characters in cspSource ${JSON.stringify(options.cspSource)}`);
   const csp = panelCsp(options.cspSource, options.nonce);
   return `<!DOCTYPE html>
 <html lang="en">
@@ -56,6 +56,16 @@ export function panelHtml(options: PanelHtmlOptions): string {
 </body>
 </html>
 `;
+}
+
+/**
+ * VS Code's `cspSource` is a CSP source list: `'self' https://*.vscode-cdn.net` in VS Code 1.139
+ * (desktop and web), a single origin in older versions. Each token must be `'self'` or a
+ * host/scheme source; nothing that could end the directive (`;`, `,`) or add a keyword.
+ */
+function isSourceList(cspSource: string): boolean {
+  const tokens = cspSource.trim().split(/\s+/);
+  return tokens.length > 0 && tokens.every((token) => token === "'self'" || /^[^\s;,'"]+$/.test(token));
 }
 
 function escapeHtml(text: string): string {

@@ -1,0 +1,502 @@
+/**
+ * The chart: candles (split into history + live series), volume in its own pane, indicator
+ * overlays and panes, the depth overlay primitive and the legend. `draw()` runs once per
+ * animation frame with what changed since the last one: one `update()` per live series (two
+ * when a bar closed in between: the closing row and the new one), no call on an unchanged one.
+ */
+import {
+  CandlestickSeries,
+  ColorType,
+  CrosshairMode,
+  HistogramSeries,
+  LineSeries,
+  LineStyle,
+  createChart,
+  type CandlestickData,
+  type HistogramData,
+  type HistogramSeriesPartialOptions,
+  type IChartApi,
+  type ISeriesApi,
+  type LineData,
+  type LineSeriesPartialOptions,
+  type LogicalRange,
+  type PriceFormat,
+  type Time,
+  type WhitespaceData,
+} from 'lightweight-charts';
+import type { IndicatorKind } from '../../src/engine/protocol';
+import { compactNumber, priceFormatter, valueFormatter } from '../format/numberFormat';
+import { chartTime, timeFormatters, timeframeMs } from '../format/localTime';
+import { BarColumn, type PanelModel } from '../state/panelModel';
+import { RowChanges, type SeriesColumns } from '../state/seriesColumns';
+import type { SavedRange } from '../state/viewState';
+import type { Theme } from '../theme/theme';
+import { DepthPrimitive } from './depthPrimitive';
+import type { DepthStyle } from './depthRenderer';
+import { Legend, type LegendLine } from './legend';
+import { SplitSeries, type ItemBuilder } from './splitSeries';
+
+/** Start paging older bars in when fewer than this many bars are left of the view. */
+const PAGE_MARGIN_BARS = 50;
+/** Space right of the newest bar beyond the depth overlay, CSS px. */
+const RIGHT_GAP_PX = 24;
+const DEFAULT_BAR_SPACING = 6;
+/** Whitespace bars the clock holds ahead of the newest bar, and the margin that triggers a refill. */
+const CLOCK_BARS = 512;
+const CLOCK_MARGIN_BARS = 256;
+/** Frames over which a restored range is re-applied until the chart keeps it. */
+const RESTORE_ATTEMPTS = 30;
+const MAIN_PANE_STRETCH = 3;
+const VOLUME_PANE_STRETCH = 0.8;
+
+export interface ChartEvents {
+  /** Older bars are wanted (the user scrolled near the oldest held bar). */
+  loadOlder(before: number): void;
+  /** The visible range changed (to persist it). */
+  rangeChanged(): void;
+}
+
+export interface ChartSettings {
+  /** Whether an indicator kind is shown. */
+  indicatorShown(kind: IndicatorKind): boolean;
+  depthWidth(): number;
+}
+
+/** One output of an indicator, drawn as a split line or histogram. */
+interface OutputView {
+  column: number;
+  split: SplitSeries<'Line'> | SplitSeries<'Histogram'>;
+}
+
+interface IndicatorView {
+  id: string;
+  kind: IndicatorKind;
+  pane: number;
+  colour: string;
+  outputs: OutputView[];
+}
+
+export class ChartView {
+  readonly chart: IChartApi;
+  readonly legend: Legend;
+  readonly depth: DepthPrimitive;
+  private readonly candles: SplitSeries<'Candlestick'>;
+  /** Whitespace time points for the coming bars (see ensureClock). */
+  private readonly clock: ISeriesApi<'Line'>;
+  /** Open time (ms) of the last clock point, NaN when none. */
+  private clockEnd = NaN;
+  private barMs = NaN;
+  private volume: SplitSeries<'Histogram'> | null = null;
+  private indicatorViews: IndicatorView[] = [];
+  private layoutKey = '';
+  private generation = -1;
+  private historyPages = 0;
+  private bookVersion = -1;
+  private olderRequested = false;
+  /** A saved range waiting for the first bars of a new init. */
+  private pendingRange: SavedRange | null = null;
+  private restoreAttempts = 0;
+  private readonly changes = new RowChanges();
+  private readonly indicatorChanges = new RowChanges();
+  private price: (x: number) => string = String;
+  private pricePrecision = 2;
+  private tickSize = 0.01;
+  private drawnKey = '';
+  private layers = { volume: true, depth: true };
+
+  constructor(
+    private readonly doc: Document,
+    readonly container: HTMLElement,
+    private readonly model: PanelModel,
+    private theme: Theme,
+    private readonly settings: ChartSettings,
+    private readonly events: ChartEvents,
+  ) {
+    this.chart = createChart(container, {
+      autoSize: true,
+      layout: { attributionLogo: false, panes: { enableResize: true } },
+      crosshair: { mode: CrosshairMode.Normal },
+      timeScale: {
+        timeVisible: true,
+        secondsVisible: false,
+        enableConflation: true,
+        minBarSpacing: 0.05,
+        shiftVisibleRangeOnNewBar: true,
+        // New bars land on the clock's whitespace points (see ensureClock): still follow them.
+        allowShiftVisibleRangeOnWhitespaceReplacement: true,
+      },
+    });
+    this.clock = this.chart.addSeries(LineSeries, { visible: false, lastValueVisible: false, priceLineVisible: false, crosshairMarkerVisible: false }, 0);
+    const candleOptions = { priceLineVisible: false, lastValueVisible: false };
+    const history = this.chart.addSeries(CandlestickSeries, candleOptions, 0);
+    const live = this.chart.addSeries(CandlestickSeries, { ...candleOptions, lastValueVisible: true, priceLineVisible: true }, 0);
+    this.candles = new SplitSeries(history, live, candleItem, 0);
+    this.depth = new DepthPrimitive(model.book, this.depthStyle(), this.price, () => this.tickSize * model.book.ticksPerRow);
+    live.attachPrimitive(this.depth);
+    this.legend = new Legend(doc);
+    container.append(this.legend.root);
+    this.chart.subscribeCrosshairMove((param) => {
+      this.legend.hoverTime = param.time === undefined ? NaN : (param.time as number) * 1000;
+      this.requestDraw();
+    });
+    this.chart.timeScale().subscribeSizeChange(() => this.requestDraw());
+    this.chart.timeScale().subscribeVisibleLogicalRangeChange((range) => {
+      this.checkOlder(range);
+      this.events.rangeChanged();
+    });
+    this.applyTheme(theme);
+  }
+
+  /** Set by the app: asks for a draw on the next animation frame (crosshair moved, resized). */
+  requestDraw: () => void = () => {};
+
+  /** Layers that change the chart (volume pane, depth overlay). */
+  setLayers(volume: boolean, depth: boolean): void {
+    if (volume === this.layers.volume && depth === this.layers.depth) return;
+    this.layers = { volume, depth };
+    this.depth.style = this.depthStyle();
+    this.depth.invalidate();
+    this.keepNewestBarClear();
+  }
+
+  /** A new depth width or indicator choice: re-layout and restyle at the next draw. */
+  settingsChanged(): void {
+    this.depth.style = this.depthStyle();
+    this.depth.invalidate();
+    this.keepNewestBarClear();
+    this.layoutKey = '';
+  }
+
+  /** Restores `range` once the next init's bars are drawn. */
+  restoreRangeAfterInit(range: SavedRange | null): void {
+    this.pendingRange = range;
+    this.restoreAttempts = 0;
+  }
+
+  applyTheme(theme: Theme): void {
+    this.theme = theme;
+    this.chart.applyOptions({
+      layout: {
+        background: { type: ColorType.Solid, color: theme.background },
+        textColor: theme.muted,
+        fontFamily: theme.fontFamily,
+        fontSize: Math.max(10, Math.round(theme.fontSize * 0.92)),
+        panes: { separatorColor: theme.border, separatorHoverColor: theme.grid },
+      },
+      grid: { vertLines: { color: theme.grid }, horzLines: { color: theme.grid } },
+      rightPriceScale: { borderColor: theme.border },
+      timeScale: { borderColor: theme.border },
+      crosshair: {
+        vertLine: { color: theme.muted, labelBackgroundColor: theme.border },
+        horzLine: { color: theme.muted, labelBackgroundColor: theme.border },
+      },
+    });
+    const candle = {
+      upColor: theme.up,
+      downColor: theme.down,
+      borderUpColor: theme.up,
+      borderDownColor: theme.down,
+      wickUpColor: theme.up,
+      wickDownColor: theme.down,
+    };
+    this.candles.history.applyOptions(candle);
+    this.candles.live.applyOptions(candle);
+    this.depth.style = this.depthStyle();
+    this.depth.invalidate();
+    // Volume and histogram colours are baked into their items, and line colours into options.
+    this.layoutKey = '';
+    this.model.bars.touchAll();
+  }
+
+  /** Draws what changed in the model since the last call. */
+  draw(): void {
+    const model = this.model;
+    if (model.generation !== this.generation) this.startGeneration();
+    this.ensureLayout();
+    const bars = model.bars.takeChanges(this.changes);
+    this.candles.sync(model.bars, bars);
+    this.volume?.sync(model.bars, bars);
+    for (const held of model.indicators.list) {
+      const changes = held.rows.takeChanges(this.indicatorChanges);
+      const view = this.indicatorViews.find((v) => v.id === held.id);
+      if (view !== undefined) for (const output of view.outputs) output.split.sync(held.rows, changes);
+    }
+    // After the bars (the first placement of the view is on real bars), before the next frame's.
+    this.ensureClock();
+    if (model.book.version !== this.bookVersion) {
+      this.bookVersion = model.book.version;
+      this.depth.invalidate();
+    }
+    if (this.pendingRange !== null) this.continueRestore();
+    if (model.historyPages !== this.historyPages) {
+      this.historyPages = model.historyPages;
+      this.olderRequested = false;
+      this.checkOlder(this.chart.timeScale().getVisibleLogicalRange());
+    }
+    this.legend.draw(model, this.price, compactNumber);
+  }
+
+  /** Where the chart is looking, for the persisted state; null before any bar. */
+  savedRange(): SavedRange | null {
+    const range = this.chart.timeScale().getVisibleLogicalRange();
+    const bars = this.model.bars;
+    if (range === null || bars.length === 0) return null;
+    const last = bars.length - 1;
+    const from = Math.min(last, Math.max(0, Math.round(range.from)));
+    return { following: range.to >= last - 0.5, bars: range.to - range.from, fromTime: bars.time(from), rightGap: range.to - last };
+  }
+
+  /** Read-only facts for the debug hook. */
+  describe(): Record<string, unknown> {
+    const last = this.candles.live.data().at(-1) as CandlestickData<Time> | undefined;
+    const range = this.chart.timeScale().getVisibleLogicalRange();
+    return {
+      candles: {
+        count: this.candles.drawnCount(),
+        historyCount: this.candles.history.data().length,
+        liveCount: this.candles.live.data().length,
+        firstTime: ((this.candles.history.data()[0] ?? last)?.time as number | undefined) ?? null,
+        last: last === undefined ? null : { time: (last.time as number) * 1000, open: last.open, high: last.high, low: last.low, close: last.close },
+      },
+      volume:
+        this.volume === null
+          ? null
+          : { count: this.volume.drawnCount(), last: (this.volume.live.data().at(-1) as HistogramData<Time> | undefined)?.value ?? null },
+      indicators: this.indicatorViews.map((v) => ({
+        id: v.id,
+        kind: v.kind,
+        pane: v.pane,
+        outputs: v.outputs.map((o) => {
+          const item = o.split.live.data().at(-1) as LineData<Time> | WhitespaceData<Time> | undefined;
+          return item !== undefined && 'value' in item ? item.value : null;
+        }),
+        count: v.outputs[0]?.split.drawnCount() ?? 0,
+      })),
+      panes: this.chart.panes().length,
+      visibleRange: range === null ? null : { from: range.from, to: range.to },
+      rangePending: this.pendingRange !== null,
+      depth: { ...this.depth.renderer.geometry, style: this.depth.style },
+      /** Calls on the candle series pair. */
+      sync: { ...this.candles.counts },
+      theme: { background: this.theme.background, up: this.theme.up, down: this.theme.down, kind: this.theme.kind },
+      legend: this.legend.text(),
+    };
+  }
+
+  private startGeneration(): void {
+    const model = this.model;
+    this.generation = model.generation;
+    this.olderRequested = false;
+    this.historyPages = model.historyPages;
+    const market = model.market!;
+    this.pricePrecision = market.pricePrecision;
+    this.tickSize = market.tickSize;
+    this.price = priceFormatter(market.pricePrecision);
+    this.depth.format = this.price;
+    const formatters = timeFormatters(model.timeframe);
+    this.barMs = timeframeMs(model.timeframe);
+    this.clockEnd = NaN;
+    this.chart.applyOptions({
+      localization: { timeFormatter: formatters.crosshair },
+      timeScale: { tickMarkFormatter: formatters.tickMark, secondsVisible: model.timeframe.endsWith('s') },
+    });
+    const format: PriceFormat = { type: 'price', precision: market.pricePrecision, minMove: 10 ** -market.pricePrecision };
+    this.candles.history.applyOptions({ priceFormat: format });
+    this.candles.live.applyOptions({ priceFormat: format });
+    this.legend.setTitle(`${market.symbol} · ${model.timeframe} · ${market.exchange}`);
+    const key = `${market.exchange}:${market.symbol}:${model.timeframe}`;
+    if (key !== this.drawnKey && this.pendingRange === null) {
+      // Another market or timeframe: start at the live edge rather than at an unrelated range.
+      this.chart.timeScale().applyOptions({ barSpacing: DEFAULT_BAR_SPACING });
+      this.keepNewestBarClear(true);
+    }
+    this.drawnKey = key;
+    this.layoutKey = '';
+  }
+
+  /**
+   * Keeps whitespace time points for the next bars ahead of the newest one. A bar at a time the
+   * chart does not have yet makes lightweight-charts re-send every series' whole data (seconds
+   * at 100k bars); on an existing point the update stays incremental. Extending the clock is one
+   * `setData()` every CLOCK_BARS / 2 bars.
+   */
+  private ensureClock(): void {
+    const last = this.model.bars.lastTime();
+    if (!(this.barMs > 0) || !(last === last)) return;
+    if (this.clockEnd === this.clockEnd && last + CLOCK_MARGIN_BARS * this.barMs <= this.clockEnd) return;
+    const points = new Array<WhitespaceData<Time>>(CLOCK_BARS);
+    for (let k = 0; k < CLOCK_BARS; k++) points[k] = { time: chartTime(last + (k + 1) * this.barMs) };
+    this.clock.setData(points);
+    this.clockEnd = last + CLOCK_BARS * this.barMs;
+  }
+
+  /** Creates the volume and indicator series when the set of shown series changed. */
+  private ensureLayout(): void {
+    const model = this.model;
+    const shown = model.indicators.list.filter((s) => this.settings.indicatorShown(s.kind));
+    const key = `${this.layers.volume}|${model.indicators.layoutVersion}|${shown.map((s) => s.id).join(',')}`;
+    if (key === this.layoutKey) return;
+    this.layoutKey = key;
+    this.volume?.remove(this.chart);
+    this.volume = null;
+    for (const view of this.indicatorViews) for (const o of view.outputs) o.split.remove(this.chart);
+    this.indicatorViews = [];
+    let pane = 1;
+    if (this.layers.volume) this.volume = this.histogramSplit({ priceFormat: { type: 'volume' }, color: this.theme.upVolume }, pane++, (rows, i) => volumeItem(rows, i, this.theme));
+    let colour = 0;
+    const legend: LegendLine[] = [];
+    for (const s of shown) {
+      const onPane = s.placement === 'pane';
+      const p = onPane ? pane++ : 0;
+      const c = this.theme.palette[colour++ % this.theme.palette.length]!;
+      const view: IndicatorView = { id: s.id, kind: s.kind, pane: p, colour: c, outputs: [] };
+      const format = this.valueFormat(s.kind);
+      const priceFormat = this.priceFormatOf(s.kind);
+      // OHLC metrics (OBI, CVD) draw their close; other indicators every output.
+      const ohlc = s.outputs.length === 4 && s.outputs[3] === 'close';
+      const columns = ohlc ? [3] : s.outputs.map((_, k) => k);
+      for (const column of columns) {
+        const name = s.outputs[column]!;
+        if (name === 'histogram') {
+          view.outputs.push({ column, split: this.histogramSplit({ priceFormat, lastValueVisible: false }, p, (rows, i) => histogramItem(rows, i, column, this.theme)) });
+        } else {
+          const secondary = name === 'signal' || name === 'upper' || name === 'lower';
+          const lineColour = name === 'signal' ? this.theme.palette[(colour + 2) % this.theme.palette.length]! : c;
+          view.outputs.push({
+            column,
+            split: this.lineSplit(
+              {
+                color: lineColour,
+                lineWidth: 1,
+                lineStyle: secondary && name !== 'signal' ? LineStyle.Dashed : LineStyle.Solid,
+                priceFormat,
+                crosshairMarkerVisible: false,
+                // Overlays would crowd the price axis next to the touch labels; the legend shows them.
+                lastValueVisible: onPane,
+              },
+              p,
+              (rows, i) => lineItem(rows, i, column),
+            ),
+          });
+        }
+      }
+      if (s.kind === 'rsi') {
+        for (const level of [70, 30]) view.outputs[0]!.split.history.createPriceLine({ price: level, color: this.theme.grid, lineStyle: LineStyle.Dotted, lineWidth: 1, axisLabelVisible: false, title: '' });
+      }
+      this.indicatorViews.push(view);
+      legend.push({ id: s.id, label: s.id, colour: c, columns, format });
+    }
+    const panes = this.chart.panes();
+    panes[0]?.setStretchFactor(MAIN_PANE_STRETCH);
+    for (let k = 1; k < panes.length; k++) panes[k]!.setStretchFactor(this.layers.volume && k === 1 ? VOLUME_PANE_STRETCH : 1);
+    this.legend.setLines(this.doc, legend);
+  }
+
+  private lineSplit(options: LineSeriesPartialOptions, pane: number, build: ItemBuilder<'Line'>): SplitSeries<'Line'> {
+    const history = this.chart.addSeries(LineSeries, { ...options, lastValueVisible: false, priceLineVisible: false }, pane);
+    const live = this.chart.addSeries(LineSeries, { ...options, priceLineVisible: false }, pane);
+    return new SplitSeries(history, live, build, 1);
+  }
+
+  private histogramSplit(options: HistogramSeriesPartialOptions, pane: number, build: ItemBuilder<'Histogram'>): SplitSeries<'Histogram'> {
+    const history = this.chart.addSeries(HistogramSeries, { ...options, lastValueVisible: false, priceLineVisible: false }, pane);
+    const live = this.chart.addSeries(HistogramSeries, { ...options, priceLineVisible: false }, pane);
+    return new SplitSeries(history, live, build, 0);
+  }
+
+  private valueFormat(kind: IndicatorKind): (x: number) => string {
+    if (kind === 'cvd') return compactNumber;
+    if (kind === 'imbalance') return (x) => (Number.isFinite(x) ? x.toFixed(3) : '—');
+    if (kind === 'rsi') return (x) => (Number.isFinite(x) ? x.toFixed(1) : '—');
+    return valueFormatter(this.pricePrecision, kind !== 'macd');
+  }
+
+  private priceFormatOf(kind: IndicatorKind): PriceFormat {
+    if (kind === 'cvd') return { type: 'volume', precision: 2, minMove: 0.01 };
+    if (kind === 'imbalance') return { type: 'price', precision: 3, minMove: 0.001 };
+    if (kind === 'rsi') return { type: 'price', precision: 1, minMove: 0.1 };
+    return { type: 'price', precision: this.pricePrecision, minMove: 10 ** -this.pricePrecision };
+  }
+
+  private depthStyle(): DepthStyle {
+    const t = this.theme;
+    return { visible: this.layers.depth, width: this.settings.depthWidth(), up: t.up, down: t.down, upFill: t.upFill, downFill: t.downFill };
+  }
+
+  /**
+   * Leaves room right of the newest bar for the depth overlay, as a right offset in bars at the
+   * current spacing. Only while the view follows the live edge (or `force`, for a fresh view):
+   * setting the offset scrolls to the live edge, which must not yank a user looking at history.
+   * (`rightOffsetPixels` would be simpler, but the chart re-applies it on every resize, which
+   * scrolls a view in history back to the live edge.)
+   */
+  private keepNewestBarClear(force = false): void {
+    const ts = this.chart.timeScale();
+    const range = ts.getVisibleLogicalRange();
+    const following = range === null || range.to >= this.model.bars.length - 1.5;
+    if (!following && !force) return;
+    const px = (this.layers.depth ? this.settings.depthWidth() : 0) + RIGHT_GAP_PX;
+    ts.applyOptions({ rightOffset: Math.ceil(px / ts.options().barSpacing) });
+  }
+
+  private checkOlder(range: LogicalRange | null): void {
+    const model = this.model;
+    if (range === null || this.olderRequested || !model.hasOlder || model.bars.length === 0) return;
+    if (range.from > PAGE_MARGIN_BARS) return;
+    this.olderRequested = true;
+    this.events.loadOlder(model.bars.firstTime());
+  }
+
+  /**
+   * Applies the remembered range, and checks on the following frames that it held: the chart
+   * applies a range asynchronously, and its first layout (the price axis finding its width)
+   * can move it again. Until the chart knows its width a range cannot be placed at all
+   * (autoSize reports the size asynchronously; the size subscription asks for another draw).
+   */
+  private continueRestore(): void {
+    const saved = this.pendingRange!;
+    const bars = this.model.bars;
+    const ts = this.chart.timeScale();
+    if (bars.length === 0 || ts.width() === 0) return;
+    const last = bars.length - 1;
+    let from = last + saved.rightGap - saved.bars;
+    if (!saved.following) from = Math.max(0, bars.indexAtOrBefore(saved.fromTime));
+    const target = { from, to: from + saved.bars };
+    const now = ts.getVisibleLogicalRange();
+    if (now !== null && Math.abs(now.from - target.from) < 0.5 && Math.abs(now.to - target.to) < 0.5) {
+      this.pendingRange = null;
+      return;
+    }
+    if (++this.restoreAttempts > RESTORE_ATTEMPTS) {
+      this.pendingRange = null;
+      return;
+    }
+    ts.setVisibleLogicalRange(target);
+    this.requestDraw();
+  }
+}
+
+function candleItem(rows: SeriesColumns, i: number): CandlestickData<Time> {
+  return {
+    time: chartTime(rows.time(i)),
+    open: rows.value(i, BarColumn.Open),
+    high: rows.value(i, BarColumn.High),
+    low: rows.value(i, BarColumn.Low),
+    close: rows.value(i, BarColumn.Close),
+  };
+}
+
+function volumeItem(rows: SeriesColumns, i: number, theme: Theme): HistogramData<Time> {
+  const up = rows.value(i, BarColumn.Close) >= rows.value(i, BarColumn.Open);
+  return { time: chartTime(rows.time(i)), value: rows.value(i, BarColumn.Volume), color: up ? theme.upVolume : theme.downVolume };
+}
+
+function lineItem(rows: SeriesColumns, i: number, column: number): LineData<Time> | WhitespaceData<Time> {
+  const value = rows.value(i, column);
+  return value === value ? { time: chartTime(rows.time(i)), value } : { time: chartTime(rows.time(i)) };
+}
+
+function histogramItem(rows: SeriesColumns, i: number, column: number, theme: Theme): HistogramData<Time> | WhitespaceData<Time> {
+  const value = rows.value(i, column);
+  return value === value ? { time: chartTime(rows.time(i)), value, color: value >= 0 ? theme.upVolume : theme.downVolume } : { time: chartTime(rows.time(i)) };
+}

@@ -1,0 +1,115 @@
+/**
+ * The order-book depth overlay, an `ISeriesPrimitive` on the live candle series (the one series
+ * that always has data, so its price scale can place prices): the step curves of
+ * {@link DepthRenderer} plus the best bid and ask labelled on the price axis. Modelled on the
+ * lightweight-charts `volume-profile` plugin example; no `autoscaleInfo`, so the book never
+ * changes the chart's price range.
+ */
+import type {
+  IPrimitivePaneView,
+  ISeriesApi,
+  ISeriesPrimitive,
+  ISeriesPrimitiveAxisView,
+  PrimitivePaneViewZOrder,
+  SeriesAttachedParameter,
+  SeriesType,
+  Time,
+} from 'lightweight-charts';
+import type { BookModel } from '../state/bookModel';
+import { DepthRenderer, type DepthStyle } from './depthRenderer';
+
+/** A best-price label on the price axis; its place is computed when the axis is painted. */
+class TouchLabel implements ISeriesPrimitiveAxisView {
+  constructor(
+    private readonly price: () => number,
+    private readonly owner: DepthPrimitive,
+    private readonly colour: () => string,
+  ) {}
+  coordinate(): number {
+    return this.owner.priceToY(this.price()) ?? -100;
+  }
+  text(): string {
+    return this.owner.format(this.price());
+  }
+  textColor(): string {
+    return readableOn(this.colour());
+  }
+  backColor(): string {
+    return this.colour();
+  }
+  visible(): boolean {
+    return this.owner.style.visible && Number.isFinite(this.price());
+  }
+  tickVisible(): boolean {
+    return true;
+  }
+}
+
+export class DepthPrimitive implements ISeriesPrimitive<Time> {
+  style: DepthStyle;
+  readonly renderer: DepthRenderer;
+  private series: ISeriesApi<SeriesType> | null = null;
+  private requestUpdate: (() => void) | null = null;
+  private readonly views: readonly IPrimitivePaneView[];
+  private readonly labels: readonly ISeriesPrimitiveAxisView[];
+
+  constructor(
+    readonly book: BookModel,
+    style: DepthStyle,
+    /** Formats a price to the market's precision. */
+    public format: (price: number) => string,
+    rowStep: () => number,
+  ) {
+    this.style = style;
+    this.renderer = new DepthRenderer(book, () => this.style, (price) => this.priceToY(price), rowStep);
+    const renderer = this.renderer;
+    this.views = [{ zOrder: (): PrimitivePaneViewZOrder => 'normal', renderer: () => renderer }];
+    this.labels = [
+      new TouchLabel(() => book.bestBid(), this, () => this.style.up),
+      new TouchLabel(() => book.bestAsk(), this, () => this.style.down),
+    ];
+  }
+
+  attached(param: SeriesAttachedParameter<Time>): void {
+    this.series = param.series;
+    this.requestUpdate = param.requestUpdate;
+  }
+
+  detached(): void {
+    this.series = null;
+    this.requestUpdate = null;
+  }
+
+  /** The viewport changed: geometry is recomputed at the next draw (not here). */
+  updateAllViews(): void {
+    this.renderer.dirty = true;
+  }
+
+  paneViews(): readonly IPrimitivePaneView[] {
+    return this.views;
+  }
+
+  priceAxisViews(): readonly ISeriesPrimitiveAxisView[] {
+    return this.labels;
+  }
+
+  /** The book or the style changed: redraw. */
+  invalidate(): void {
+    this.renderer.dirty = true;
+    this.requestUpdate?.();
+  }
+
+  priceToY(price: number): number | null {
+    if (this.series === null || !Number.isFinite(price)) return null;
+    return this.series.priceToCoordinate(price);
+  }
+}
+
+/** Black or white, whichever reads better on `colour` (#rrggbb or rgb(a)). */
+function readableOn(colour: string): string {
+  const hex = /^#([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})/i.exec(colour);
+  const fn = /^rgba?\(\s*([\d.]+)[,\s]+([\d.]+)[,\s]+([\d.]+)/i.exec(colour);
+  const rgb = hex ? [1, 2, 3].map((i) => Number.parseInt(hex[i]!, 16)) : fn ? [1, 2, 3].map((i) => Number(fn[i])) : [128, 128, 128];
+  const luminance = 0.2126 * rgb[0]! + 0.7152 * rgb[1]! + 0.0722 * rgb[2]!;
+  return luminance > 140 ? '#000000' : '#ffffff';
+}

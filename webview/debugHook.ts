@@ -1,0 +1,53 @@
+/**
+ * `window.__orderscope`: a read-only view of what the panel shows, for tests, benchmarks and a
+ * person in the webview's developer tools. It reads the chart's series data, the ladder's and
+ * tape's cells and the badge; it changes nothing and exposes nothing the panel does not show.
+ */
+import type { PanelApp } from './panelApp';
+
+export interface DebugHook {
+  /** A plain-data picture of the panel. */
+  snapshot(): Record<string, unknown>;
+  /** RGBA of the composited chart (panes, axes, overlay) at CSS-pixel points of the chart element. */
+  chartPixels(points: readonly [number, number][]): number[][];
+}
+
+export function installDebugHook(win: Window, app: PanelApp): void {
+  const hook: DebugHook = {
+    snapshot: () => {
+      const model = app.model;
+      const book = model.book;
+      const rows = (side: typeof book.bids): number[][] => Array.from({ length: side.count }, (_, r) => [side.price(r), side.size(r), side.cumulative(r)]);
+      const badge = app.toolbar.badge.root;
+      return {
+        generation: model.generation,
+        framesApplied: model.framesApplied,
+        historyPages: model.historyPages,
+        hasOlder: model.hasOlder,
+        market: model.market,
+        timeframe: model.timeframe,
+        dropped: app.dropped,
+        lastDropReason: app.lastDropReason,
+        renderErrors: app.renderErrors,
+        draws: app.loop.draws,
+        acks: app.loop.acks,
+        lastRenderMs: app.loop.lastRenderMs,
+        intents: { ...app.intents },
+        viewState: structuredClone(app.viewState()),
+        modelBars: model.bars.length,
+        book: { valid: book.valid, ticksPerRow: book.ticksPerRow, bids: rows(book.bids), asks: rows(book.asks) },
+        ladder: app.ladder.shown(),
+        tape: app.tape.shown(),
+        badge: { text: badge.textContent, className: badge.className, title: badge.title },
+        ...app.chart.describe(),
+      };
+    },
+    chartPixels: (points) => {
+      const canvas = app.chart.chart.takeScreenshot();
+      const ctx = canvas.getContext('2d')!;
+      const ratio = win.devicePixelRatio;
+      return points.map(([x, y]) => Array.from(ctx.getImageData(Math.round(x * ratio), Math.round(y * ratio), 1, 1).data));
+    },
+  };
+  Object.defineProperty(win, '__orderscope', { value: Object.freeze(hook), writable: false, configurable: false });
+}

@@ -1,0 +1,257 @@
+/**
+ * The panel: receives host messages (validated, applied to the model, drawn once per animation
+ * frame, acknowledged), turns toolbar choices into intents, and keeps the user's choices and the
+ * chart's range in the persisted view state.
+ */
+import { INDICATOR_KINDS, ProtocolError, parseHostMessage, type IndicatorKind, type Layers } from '../src/engine/protocol';
+import { ChartView } from './chart/chartView';
+import { timeFormatters } from './format/localTime';
+import { amountFormatter, priceFormatter } from './format/numberFormat';
+import { FrameLoop } from './frameLoop';
+import type { HostLink } from './host/hostLink';
+import { LadderView, type LadderFormat } from './ladder/ladderView';
+import { PanelModel } from './state/panelModel';
+import type { ViewState } from './state/viewState';
+import { TapeView } from './tape/tapeView';
+import { readTheme, watchTheme } from './theme/theme';
+import { Toolbar } from './toolbar/toolbar';
+
+/** Malformed messages logged to the console (then only counted). */
+const LOGGED_DROPS = 20;
+/** Minimum time between saves of the chart's range while the user scrolls. */
+const RANGE_SAVE_MS = 250;
+
+export class PanelApp {
+  readonly model = new PanelModel();
+  readonly toolbar: Toolbar;
+  readonly chart: ChartView;
+  readonly ladder: LadderView;
+  readonly tape: TapeView;
+  readonly loop: FrameLoop;
+  /** Messages dropped (malformed), and why the last one was. */
+  dropped = 0;
+  lastDropReason = '';
+  renderErrors = 0;
+  /** Intents posted, by type (for the debug hook). */
+  readonly intents: Record<string, number> = {};
+  private state: ViewState;
+  private readonly root: HTMLElement;
+  private inits = 0;
+  private drawnStatusAt = -1;
+  private drawnTicksPerRow = 0;
+  private ladderFormat: LadderFormat = { price: String, amount: String, base: '' };
+  private rangeSave: ReturnType<typeof setTimeout> | null = null;
+
+  constructor(
+    doc: Document,
+    private readonly host: HostLink,
+  ) {
+    this.state = host.restore();
+    const theme = readTheme(doc);
+    this.root = doc.createElement('main');
+    this.root.className = 'panel';
+    this.toolbar = new Toolbar(doc, {
+      symbol: () => this.post({ type: 'openSymbolPicker' }),
+      timeframe: (timeframe) => {
+        this.update({ timeframe });
+        this.post({ type: 'setTimeframe', timeframe });
+      },
+      layer: (layer, on) => this.setLayer(layer, on),
+      depthWidth: (depthWidth) => {
+        this.update({ depthWidth });
+        this.chart.settingsChanged();
+        this.loop.request();
+      },
+      indicator: (kind, on) => {
+        this.update({ indicators: { ...this.state.indicators, [kind]: on } });
+        this.post({ type: 'setIndicator', kind, on });
+        this.chart.settingsChanged();
+        this.loop.request();
+      },
+      grouping: (ticksPerRow) => {
+        this.update({ ticksPerRow });
+        this.post({ type: 'setGrouping', ticksPerRow });
+      },
+    });
+    const chartBox = doc.createElement('div');
+    chartBox.className = 'chart';
+    const side = doc.createElement('div');
+    side.className = 'side';
+    this.root.append(chartBox, side);
+    doc.body.append(this.toolbar.root, this.root);
+    this.chart = new ChartView(
+      doc,
+      chartBox,
+      this.model,
+      theme,
+      {
+        indicatorShown: (kind) => this.indicatorOn(kind),
+        depthWidth: () => this.state.depthWidth,
+      },
+      {
+        loadOlder: (before) => this.post({ type: 'loadOlder', before }),
+        rangeChanged: () => this.scheduleRangeSave(),
+      },
+    );
+    this.chart.requestDraw = () => this.loop.request();
+    this.ladder = new LadderView(doc, this.model.book, this.state.impactQuantity, (impactQuantity) => {
+      this.update({ impactQuantity });
+      this.loop.request();
+    });
+    this.tape = new TapeView(doc, this.model.trades, this.state.bigTrade, (bigTrade) => this.update({ bigTrade }));
+    side.append(this.ladder.root, this.tape.root);
+    this.loop = new FrameLoop(
+      () => this.draw(),
+      (id, renderMs) => this.post({ type: 'ack', id, renderMs }),
+      (error) => {
+        this.renderErrors++;
+        if (this.renderErrors <= LOGGED_DROPS) console.error('orderscope: drawing failed', error);
+      },
+    );
+    this.toolbar.showDepthWidth(this.state.depthWidth);
+    if (this.state.layers !== null) this.showLayers(this.state.layers);
+    watchTheme(doc, () => {
+      this.chart.applyTheme(readTheme(doc));
+      this.loop.request();
+    });
+  }
+
+  /** Starts listening and tells the host the panel is ready for its `init`. */
+  start(win: Window): void {
+    win.addEventListener('message', (event: MessageEvent) => this.receive(event.data));
+    this.post({ type: 'ready' });
+  }
+
+  /** One message from the host. Malformed ones are dropped and counted, never acted on. */
+  receive(data: unknown): void {
+    const message = parseHostMessage(data);
+    if (message instanceof ProtocolError) return this.drop(message.reason);
+    const problem = this.model.apply(message, performance.now());
+    if (problem !== null) return this.drop(`${message.type}: ${problem}`);
+    if (message.type === 'init') this.initArrived();
+    if (message.type === 'frame') this.loop.frameArrived(message.id);
+    else this.loop.request();
+  }
+
+  /** Current persisted state (for the debug hook). */
+  viewState(): ViewState {
+    return this.state;
+  }
+
+  private initArrived(): void {
+    const model = this.model;
+    const market = model.market!;
+    const price = priceFormatter(market.pricePrecision);
+    const amount = amountFormatter(market.amountPrecision);
+    const clock = timeFormatters(model.timeframe).clock;
+    this.toolbar.showMarket(market.exchange, market.symbol, market.tickSize, price);
+    this.toolbar.showTimeframe(model.timeframe);
+    this.ladderFormat = { price, amount, base: market.symbol.split('/')[0] ?? '' };
+    this.showGrouping();
+    this.tape.setFormat({ price, amount, clock });
+    const first = this.inits === 0;
+    this.inits++;
+    const key = `${market.exchange}:${market.symbol}:${model.timeframe}`;
+    if (first) {
+      this.reconcile();
+      this.chart.restoreRangeAfterInit(this.state.range !== null && this.state.rangeKey === key ? this.state.range : null);
+    } else {
+      // The host answered an intent (or re-sent its view): what it sends is what is shown.
+      this.update({ timeframe: model.timeframe, ticksPerRow: model.book.ticksPerRow });
+    }
+    this.showLayers(this.state.layers ?? model.layers);
+    this.toolbar.showIndicators((kind) => this.indicatorOn(kind));
+  }
+
+  /**
+   * First init after a (re)load: the host may have started afresh (VS Code restored the panel)
+   * while this panel remembers the user's choices; ask the host for each one that differs.
+   */
+  private reconcile(): void {
+    const model = this.model;
+    const s = this.state;
+    if (s.timeframe !== null && s.timeframe !== model.timeframe) this.post({ type: 'setTimeframe', timeframe: s.timeframe });
+    if (s.ticksPerRow !== null && s.ticksPerRow !== model.book.ticksPerRow) this.post({ type: 'setGrouping', ticksPerRow: s.ticksPerRow });
+    if (s.layers !== null) {
+      for (const layer of Object.keys(s.layers) as (keyof Layers)[]) {
+        if (s.layers[layer] !== model.layers[layer]) this.post({ type: 'setLayer', layer, on: s.layers[layer] });
+      }
+    }
+    for (const kind of INDICATOR_KINDS) {
+      const wanted = s.indicators[kind];
+      const present = model.indicators.list.some((x) => x.kind === kind);
+      if (wanted !== undefined && wanted !== present) this.post({ type: 'setIndicator', kind, on: wanted });
+    }
+    if (s.timeframe === null) this.update({ timeframe: model.timeframe });
+    if (s.ticksPerRow === null) this.update({ ticksPerRow: model.book.ticksPerRow });
+  }
+
+  private setLayer(layer: keyof Layers, on: boolean): void {
+    const layers = { ...(this.state.layers ?? this.model.layers), [layer]: on };
+    this.update({ layers });
+    this.post({ type: 'setLayer', layer, on });
+    this.showLayers(layers);
+    this.loop.request();
+  }
+
+  private showLayers(layers: Layers): void {
+    this.toolbar.showLayers(layers);
+    this.chart.setLayers(layers.volume, layers.depth);
+    this.root.classList.toggle('no-ladder', !layers.ladder);
+    this.root.classList.toggle('no-tape', !layers.tape);
+  }
+
+  /** The ladder's row size (the host may change grouping with a frame as well as an init). */
+  private showGrouping(): void {
+    const ticks = this.model.book.ticksPerRow;
+    this.drawnTicksPerRow = ticks;
+    this.toolbar.showGrouping(ticks);
+    this.ladder.setFormat(this.ladderFormat, this.model.market!.tickSize * ticks);
+  }
+
+  private draw(): void {
+    const model = this.model;
+    if (model.generation === 0) return;
+    if (model.book.ticksPerRow !== this.drawnTicksPerRow) this.showGrouping();
+    const layers = this.state.layers ?? model.layers;
+    this.chart.draw();
+    if (layers.ladder) this.ladder.draw();
+    if (layers.tape) this.tape.draw();
+    if (model.statusAt !== this.drawnStatusAt) {
+      this.drawnStatusAt = model.statusAt;
+      this.toolbar.badge.show(model.status, model.statusAt);
+    }
+  }
+
+  private drop(reason: string): void {
+    this.dropped++;
+    this.lastDropReason = reason;
+    if (this.dropped <= LOGGED_DROPS) console.warn(`orderscope: dropped a malformed message (${reason})`);
+  }
+
+  private post(message: Parameters<HostLink['post']>[0]): void {
+    this.intents[message.type] = (this.intents[message.type] ?? 0) + 1;
+    this.host.post(message);
+  }
+
+  private update(patch: Partial<ViewState>): void {
+    this.state = { ...this.state, ...patch };
+    this.host.save(this.state);
+  }
+
+  private scheduleRangeSave(): void {
+    if (this.rangeSave !== null) return;
+    this.rangeSave = setTimeout(() => {
+      this.rangeSave = null;
+      const range = this.chart.savedRange();
+      const market = this.model.market;
+      if (range === null || market === null) return;
+      this.update({ range, rangeKey: `${market.exchange}:${market.symbol}:${this.model.timeframe}` });
+    }, RANGE_SAVE_MS);
+  }
+
+  /** Whether an indicator kind is shown: the user's choice here, else whether the host sends it. */
+  indicatorOn(kind: IndicatorKind): boolean {
+    return this.state.indicators[kind] ?? this.model.indicators.list.some((s) => s.kind === kind);
+  }
+}

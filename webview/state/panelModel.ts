@@ -1,0 +1,94 @@
+/**
+ * Everything the panel shows, as plain data: host messages are applied here (cheaply, on
+ * arrival) and the views draw from it once per animation frame.
+ */
+import {
+  BAR_STRIDE,
+  type FrameStats,
+  type HostMessage,
+  type Layers,
+  type MarketFacts,
+  type StatusInfo,
+} from '../../src/engine/protocol';
+import { BookModel } from './bookModel';
+import { IndicatorStore } from './indicatorStore';
+import { checkMessageNumbers } from './messageNumbers';
+import { SeriesColumns } from './seriesColumns';
+import { TradeRing } from './tradeRing';
+
+/** Bar columns after the open time. */
+export const BarColumn = { Open: 0, High: 1, Low: 2, Close: 3, Volume: 4 } as const;
+
+export class PanelModel {
+  market: MarketFacts | null = null;
+  timeframe = '';
+  layers: Layers = { volume: true, depth: true, ladder: true, tape: true };
+  hasOlder = false;
+  readonly bars = new SeriesColumns(5, 4096);
+  readonly indicators = new IndicatorStore();
+  readonly book = new BookModel();
+  readonly trades = new TradeRing(500);
+  status: StatusInfo = { state: 'connecting', detail: '', value: 0 };
+  /** performance.now() when `status` arrived (to age a stale badge locally). */
+  statusAt = 0;
+  /** Increases with every `init`; views reset what they drew from the previous one. */
+  generation = 0;
+  /** Increases with every `history` page. */
+  historyPages = 0;
+  lastStats: FrameStats | null = null;
+  framesApplied = 0;
+
+  /**
+   * Applies a validated message. Returns why it was refused (its numbers are unusable), or
+   * null. A refused message changes nothing. O(message size).
+   */
+  apply(message: HostMessage, now: number): string | null {
+    const problem = checkMessageNumbers(message);
+    if (problem !== null) return problem;
+    switch (message.type) {
+      case 'init':
+        this.market = message.market;
+        this.timeframe = message.timeframe;
+        this.layers = { ...message.layers };
+        this.hasOlder = message.hasOlder;
+        this.bars.clear();
+        writeBars(this.bars, message.bars);
+        this.indicators.reset(message.indicators);
+        this.book.reset(message.book);
+        this.trades.clear();
+        this.trades.pushPacked(message.trades);
+        this.setStatus(message.status, now);
+        this.generation++;
+        break;
+      case 'frame':
+        writeBars(this.bars, message.bars);
+        this.indicators.merge(message.indicators);
+        if (message.book !== null) this.book.apply(message.book);
+        this.trades.pushPacked(message.trades);
+        if (message.status !== null) this.setStatus(message.status, now);
+        this.lastStats = message.stats;
+        this.framesApplied++;
+        break;
+      case 'history':
+        writeBars(this.bars, message.bars);
+        this.indicators.merge(message.indicators);
+        this.hasOlder = message.hasOlder;
+        this.historyPages++;
+        break;
+    }
+    return null;
+  }
+
+  private setStatus(status: StatusInfo, now: number): void {
+    this.status = status;
+    this.statusAt = now;
+  }
+}
+
+function writeBars(bars: SeriesColumns, packed: Float64Array): void {
+  bars.write(
+    packed.length / BAR_STRIDE,
+    (k) => packed[k * BAR_STRIDE]!,
+    (k, c) => packed[k * BAR_STRIDE + 1 + c]!,
+  );
+}

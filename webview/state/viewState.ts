@@ -1,0 +1,88 @@
+/**
+ * What the panel remembers across reloads through `vscodeApi.setState`: the user's choices and
+ * where the chart was scrolled. Restored state is untrusted (an older version may have written
+ * it), so every field is checked and falls back to its default on its own.
+ */
+import { INDICATOR_KINDS, type IndicatorKind, type Layers } from '../../src/engine/protocol';
+
+/** Where the chart was looking. */
+export interface SavedRange {
+  /** True when the newest bar was in view: restore by following the live edge. */
+  following: boolean;
+  /** Bars in view (logical width). */
+  bars: number;
+  /** Open time (ms) of the bar at the left edge, for a view scrolled into history. */
+  fromTime: number;
+  /** Bars of space right of the newest bar (following view). */
+  rightGap: number;
+}
+
+export interface ViewState {
+  /** Chosen timeframe, null until the user picks one. */
+  timeframe: string | null;
+  layers: Layers | null;
+  ticksPerRow: number | null;
+  /** Indicator kinds the user switched on (true) or off (false); others follow the host. */
+  indicators: Partial<Record<IndicatorKind, boolean>>;
+  range: SavedRange | null;
+  /** Quantity for the market-impact line, in base units. */
+  impactQuantity: number;
+  /** Tape rows at or above this amount are highlighted; 0 = automatic. */
+  bigTrade: number;
+  /** Depth overlay width, CSS px. */
+  depthWidth: number;
+  /** Symbol the saved range belongs to (`exchange:symbol:timeframe`). */
+  rangeKey: string;
+}
+
+export const DEFAULT_VIEW_STATE: Readonly<ViewState> = {
+  timeframe: null,
+  layers: null,
+  ticksPerRow: null,
+  indicators: {},
+  range: null,
+  impactQuantity: 1,
+  bigTrade: 0,
+  depthWidth: 140,
+  rangeKey: '',
+};
+
+export const DEPTH_WIDTHS = [80, 140, 200, 280] as const;
+
+/** The restored state, each field checked. O(1). */
+export function parseViewState(x: unknown): ViewState {
+  const s = { ...DEFAULT_VIEW_STATE, indicators: {} } as ViewState;
+  if (typeof x !== 'object' || x === null) return s;
+  const o = x as Record<string, unknown>;
+  if (typeof o.timeframe === 'string' && o.timeframe.length <= 8) s.timeframe = o.timeframe;
+  if (isLayers(o.layers)) s.layers = { volume: o.layers.volume, depth: o.layers.depth, ladder: o.layers.ladder, tape: o.layers.tape };
+  if (Number.isInteger(o.ticksPerRow) && (o.ticksPerRow as number) >= 1 && (o.ticksPerRow as number) <= 1_000_000) s.ticksPerRow = o.ticksPerRow as number;
+  if (typeof o.indicators === 'object' && o.indicators !== null) {
+    for (const kind of INDICATOR_KINDS) {
+      const on = (o.indicators as Record<string, unknown>)[kind];
+      if (typeof on === 'boolean') s.indicators[kind] = on;
+    }
+  }
+  if (isRange(o.range)) s.range = { following: o.range.following, bars: o.range.bars, fromTime: o.range.fromTime, rightGap: o.range.rightGap };
+  if (isPositive(o.impactQuantity)) s.impactQuantity = o.impactQuantity;
+  if (typeof o.bigTrade === 'number' && Number.isFinite(o.bigTrade) && o.bigTrade >= 0) s.bigTrade = o.bigTrade;
+  if ((DEPTH_WIDTHS as readonly unknown[]).includes(o.depthWidth)) s.depthWidth = o.depthWidth as number;
+  if (typeof o.rangeKey === 'string') s.rangeKey = o.rangeKey;
+  return s;
+}
+
+function isPositive(x: unknown): x is number {
+  return typeof x === 'number' && Number.isFinite(x) && x > 0;
+}
+
+function isLayers(x: unknown): x is Layers {
+  if (typeof x !== 'object' || x === null) return false;
+  const o = x as Record<string, unknown>;
+  return ['volume', 'depth', 'ladder', 'tape'].every((k) => typeof o[k] === 'boolean');
+}
+
+function isRange(x: unknown): x is SavedRange {
+  if (typeof x !== 'object' || x === null) return false;
+  const o = x as Record<string, unknown>;
+  return typeof o.following === 'boolean' && isPositive(o.bars) && [o.fromTime, o.rightGap].every((n) => typeof n === 'number' && Number.isFinite(n));
+}

@@ -1,0 +1,161 @@
+/**
+ * The trade tape: the newest trades first (local time, price, amount), buys and sells in their
+ * colours, trades at or above a size threshold highlighted. A fixed pool of row elements (as
+ * many as fit); per frame only changed cells are written.
+ */
+import type { TradeRing } from '../state/tradeRing';
+
+export interface TapeFormat {
+  price(x: number): string;
+  amount(x: number): string;
+  clock(ms: number): string;
+}
+
+interface TapeCells {
+  root: HTMLElement;
+  time: HTMLElement;
+  price: HTMLElement;
+  amount: HTMLElement;
+  shownTime: number;
+  shownPrice: number;
+  shownAmount: number;
+  shownClass: string;
+}
+
+const ROW_HEIGHT = 17;
+/** Automatic threshold: this many times the median amount of the trades held. */
+const AUTO_MULTIPLE = 10;
+
+export class TapeView {
+  readonly root: HTMLElement;
+  private readonly body: HTMLElement;
+  private readonly thresholdInput: HTMLInputElement;
+  private readonly rows: TapeCells[] = [];
+  private readonly sorted: Float64Array;
+  private drawnVersion = -1;
+  private format: TapeFormat = { price: String, amount: String, clock: String };
+  /** The threshold in use (the user's, or the automatic one). */
+  threshold = Infinity;
+
+  constructor(
+    doc: Document,
+    private readonly trades: TradeRing,
+    private userThreshold: number,
+    private readonly onThreshold: (amount: number) => void,
+  ) {
+    this.sorted = new Float64Array(trades.capacity);
+    this.root = doc.createElement('section');
+    this.root.className = 'tape';
+    const head = doc.createElement('header');
+    head.className = 'panel-head';
+    const title = doc.createElement('span');
+    title.className = 'panel-title';
+    title.textContent = 'Trades';
+    const label = doc.createElement('label');
+    label.className = 'tape-threshold';
+    label.append(doc.createTextNode('highlight ≥ '));
+    this.thresholdInput = doc.createElement('input');
+    this.thresholdInput.type = 'number';
+    this.thresholdInput.min = '0';
+    this.thresholdInput.step = 'any';
+    this.thresholdInput.placeholder = 'auto';
+    this.thresholdInput.setAttribute('aria-label', 'Highlight trades of at least this amount (empty: automatic)');
+    if (userThreshold > 0) this.thresholdInput.value = String(userThreshold);
+    label.append(this.thresholdInput);
+    head.append(title, label);
+    const cols = doc.createElement('div');
+    cols.className = 'tape-cols';
+    for (const name of ['Time', 'Price', 'Size']) {
+      const span = doc.createElement('span');
+      span.textContent = name;
+      cols.append(span);
+    }
+    this.body = doc.createElement('div');
+    this.body.className = 'tape-body';
+    this.root.append(head, cols, this.body);
+    this.thresholdInput.addEventListener('change', () => {
+      const value = this.thresholdInput.value.trim() === '' ? 0 : Number(this.thresholdInput.value);
+      this.userThreshold = Number.isFinite(value) && value >= 0 ? value : 0;
+      if (this.userThreshold === 0) this.thresholdInput.value = '';
+      this.onThreshold(this.userThreshold);
+      this.drawnVersion = -1;
+      this.draw();
+    });
+    new ResizeObserver(() => this.fit(doc)).observe(this.body);
+  }
+
+  setFormat(format: TapeFormat): void {
+    this.format = format;
+    for (const c of this.rows) c.shownTime = c.shownPrice = c.shownAmount = NaN;
+    this.drawnVersion = -1;
+  }
+
+  /** Redraws what changed since the last call. O(rows shown), plus O(held) for the automatic threshold. */
+  draw(): void {
+    const trades = this.trades;
+    if (trades.version === this.drawnVersion) return;
+    this.drawnVersion = trades.version;
+    this.threshold = this.userThreshold > 0 ? this.userThreshold : this.autoThreshold();
+    for (let j = 0; j < this.rows.length; j++) {
+      const c = this.rows[j]!;
+      if (j >= trades.count) {
+        if (c.shownTime === c.shownTime) {
+          c.time.textContent = c.price.textContent = c.amount.textContent = '';
+          c.root.className = 'trow';
+          c.shownTime = c.shownPrice = c.shownAmount = NaN;
+          c.shownClass = 'trow';
+        }
+        continue;
+      }
+      const time = trades.field(j, 0);
+      const price = trades.field(j, 1);
+      const amount = trades.field(j, 2);
+      const side = trades.field(j, 3);
+      if (time !== c.shownTime) c.time.textContent = this.format.clock(time);
+      if (price !== c.shownPrice) c.price.textContent = this.format.price(price);
+      if (amount !== c.shownAmount) c.amount.textContent = this.format.amount(amount);
+      const cls = `trow ${side > 0 ? 'buy' : 'sell'}${amount >= this.threshold ? ' big' : ''}`;
+      if (cls !== c.shownClass) c.root.className = cls;
+      c.shownTime = time;
+      c.shownPrice = price;
+      c.shownAmount = amount;
+      c.shownClass = cls;
+    }
+  }
+
+  /** What the tape shows (newest first), for the debug hook. */
+  shown(): { rows: string[][]; big: number; threshold: number } {
+    const rows = this.rows.filter((c) => c.time.textContent !== '');
+    return {
+      rows: rows.map((c) => [c.time.textContent ?? '', c.price.textContent ?? '', c.amount.textContent ?? '', c.root.classList.contains('buy') ? 'buy' : 'sell']),
+      big: rows.filter((c) => c.root.classList.contains('big')).length,
+      threshold: this.threshold,
+    };
+  }
+
+  /** AUTO_MULTIPLE × the median amount of the trades held. */
+  private autoThreshold(): number {
+    const n = this.trades.count;
+    if (n === 0) return Infinity;
+    for (let j = 0; j < n; j++) this.sorted[j] = this.trades.field(j, 2);
+    const held = this.sorted.subarray(0, n).sort();
+    return held[n >> 1]! * AUTO_MULTIPLE;
+  }
+
+  private fit(doc: Document): void {
+    const n = Math.max(1, Math.floor(this.body.clientHeight / ROW_HEIGHT));
+    while (this.rows.length < n) {
+      const root = doc.createElement('div');
+      root.className = 'trow';
+      const time = doc.createElement('span');
+      const price = doc.createElement('span');
+      const amount = doc.createElement('span');
+      root.append(time, price, amount);
+      this.body.append(root);
+      this.rows.push({ root, time, price, amount, shownTime: NaN, shownPrice: NaN, shownAmount: NaN, shownClass: 'trow' });
+    }
+    while (this.rows.length > n) this.rows.pop()!.root.remove();
+    this.drawnVersion = -1;
+    this.draw();
+  }
+}

@@ -1,0 +1,161 @@
+/**
+ * The toolbar: symbol (opens the host's picker), timeframe, layer toggles, depth width,
+ * indicators, ladder grouping, and the status badge. It only reports choices; the app turns
+ * them into intents and local changes.
+ */
+import { INDICATOR_KINDS, type IndicatorKind, type Layers } from '../../src/engine/protocol';
+import { DEPTH_WIDTHS } from '../state/viewState';
+import { StatusBadge } from './statusBadge';
+
+/** The engine's timeframes (src/engine/candles/timeframe.ts; the webview imports only the protocol). */
+const TIMEFRAMES = ['1s', '1m', '3m', '5m', '15m', '30m', '1h', '2h', '4h', '1d', '1w'];
+/** Ticks per ladder row offered by the grouping control. */
+export const GROUPINGS = [1, 2, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 10000];
+
+const LAYER_LABELS: Record<keyof Layers, string> = { volume: 'Volume', depth: 'Depth', ladder: 'Ladder', tape: 'Tape' };
+export const INDICATOR_LABELS: Record<IndicatorKind, string> = {
+  sma: 'SMA',
+  ema: 'EMA',
+  wma: 'WMA',
+  bollinger: 'Bollinger bands',
+  vwap: 'VWAP',
+  rsi: 'RSI',
+  macd: 'MACD',
+  imbalance: 'Book imbalance (OBI)',
+  cvd: 'Cumulative volume delta',
+};
+
+export interface ToolbarEvents {
+  symbol(): void;
+  timeframe(timeframe: string): void;
+  layer(layer: keyof Layers, on: boolean): void;
+  depthWidth(px: number): void;
+  indicator(kind: IndicatorKind, on: boolean): void;
+  grouping(ticksPerRow: number): void;
+}
+
+export class Toolbar {
+  readonly root: HTMLElement;
+  readonly badge: StatusBadge;
+  private readonly symbolButton: HTMLButtonElement;
+  private readonly timeframeSelect: HTMLSelectElement;
+  private readonly layerButtons = new Map<keyof Layers, HTMLButtonElement>();
+  private readonly depthSelect: HTMLSelectElement;
+  private readonly indicatorBoxes = new Map<IndicatorKind, HTMLInputElement>();
+  private readonly groupingSelect: HTMLSelectElement;
+
+  constructor(doc: Document, events: ToolbarEvents) {
+    this.root = doc.createElement('header');
+    this.root.className = 'toolbar';
+    this.root.setAttribute('role', 'toolbar');
+
+    this.symbolButton = doc.createElement('button');
+    this.symbolButton.className = 'symbol';
+    this.symbolButton.title = 'Choose a market';
+    this.symbolButton.addEventListener('click', () => events.symbol());
+
+    this.timeframeSelect = select(doc, 'timeframe', 'Timeframe', TIMEFRAMES.map((t) => [t, t]));
+    this.timeframeSelect.addEventListener('change', () => events.timeframe(this.timeframeSelect.value));
+
+    const layers = doc.createElement('div');
+    layers.className = 'group layers';
+    for (const layer of Object.keys(LAYER_LABELS) as (keyof Layers)[]) {
+      const b = doc.createElement('button');
+      b.className = 'toggle';
+      b.dataset.layer = layer;
+      b.textContent = LAYER_LABELS[layer];
+      b.setAttribute('aria-pressed', 'true');
+      b.addEventListener('click', () => events.layer(layer, b.getAttribute('aria-pressed') !== 'true'));
+      this.layerButtons.set(layer, b);
+      layers.append(b);
+    }
+    this.depthSelect = select(doc, 'depth-width', 'Depth overlay width', DEPTH_WIDTHS.map((w) => [String(w), `${w}px`]));
+    this.depthSelect.addEventListener('change', () => events.depthWidth(Number(this.depthSelect.value)));
+    layers.append(this.depthSelect);
+
+    const indicators = doc.createElement('details');
+    indicators.className = 'indicators';
+    const summary = doc.createElement('summary');
+    summary.textContent = 'Indicators';
+    const menu = doc.createElement('div');
+    menu.className = 'menu';
+    for (const kind of INDICATOR_KINDS) {
+      const label = doc.createElement('label');
+      const box = doc.createElement('input');
+      box.type = 'checkbox';
+      box.dataset.kind = kind;
+      box.addEventListener('change', () => events.indicator(kind, box.checked));
+      label.append(box, doc.createTextNode(` ${INDICATOR_LABELS[kind]}`));
+      menu.append(label);
+      this.indicatorBoxes.set(kind, box);
+    }
+    indicators.append(summary, menu);
+    // Close the menu when the user clicks elsewhere.
+    doc.addEventListener('click', (e) => {
+      if (indicators.open && !indicators.contains(e.target as Node)) indicators.open = false;
+    });
+
+    const grouping = doc.createElement('label');
+    grouping.className = 'group grouping';
+    grouping.append(doc.createTextNode('Step '));
+    this.groupingSelect = select(doc, 'grouping', 'Ladder row size (ticks per row)', []);
+    this.groupingSelect.addEventListener('change', () => events.grouping(Number(this.groupingSelect.value)));
+    grouping.append(this.groupingSelect);
+
+    this.badge = new StatusBadge(doc);
+    const spacer = doc.createElement('span');
+    spacer.className = 'spacer';
+    this.root.append(this.symbolButton, this.timeframeSelect, layers, indicators, grouping, spacer, this.badge.root);
+  }
+
+  showMarket(exchange: string, symbol: string, tickSize: number, format: (price: number) => string): void {
+    this.symbolButton.textContent = `${symbol} · ${exchange} ▾`;
+    const current = Number(this.groupingSelect.value);
+    this.groupingSelect.replaceChildren(...GROUPINGS.map((g) => option(this.root.ownerDocument, String(g), format(g * tickSize))));
+    if (current > 0) this.showGrouping(current);
+  }
+
+  showTimeframe(timeframe: string): void {
+    if (!TIMEFRAMES.includes(timeframe) && ![...this.timeframeSelect.options].some((o) => o.value === timeframe)) {
+      this.timeframeSelect.append(option(this.root.ownerDocument, timeframe, timeframe));
+    }
+    this.timeframeSelect.value = timeframe;
+  }
+
+  showLayers(layers: Layers): void {
+    for (const [layer, b] of this.layerButtons) b.setAttribute('aria-pressed', String(layers[layer]));
+    this.depthSelect.disabled = !layers.depth;
+  }
+
+  showDepthWidth(px: number): void {
+    this.depthSelect.value = String(px);
+  }
+
+  showIndicators(on: (kind: IndicatorKind) => boolean): void {
+    for (const [kind, box] of this.indicatorBoxes) box.checked = on(kind);
+  }
+
+  showGrouping(ticksPerRow: number): void {
+    const doc = this.root.ownerDocument;
+    if (![...this.groupingSelect.options].some((o) => o.value === String(ticksPerRow))) {
+      this.groupingSelect.append(option(doc, String(ticksPerRow), `${ticksPerRow} ticks`));
+    }
+    this.groupingSelect.value = String(ticksPerRow);
+  }
+}
+
+function select(doc: Document, className: string, title: string, options: [string, string][]): HTMLSelectElement {
+  const s = doc.createElement('select');
+  s.className = className;
+  s.title = title;
+  s.setAttribute('aria-label', title);
+  for (const [value, label] of options) s.append(option(doc, value, label));
+  return s;
+}
+
+function option(doc: Document, value: string, label: string): HTMLOptionElement {
+  const o = doc.createElement('option');
+  o.value = value;
+  o.textContent = label;
+  return o;
+}
