@@ -258,7 +258,7 @@ export class ChartPanel implements vscode.Disposable {
         this.scheduler?.resetView();
         break;
       case 'setIndicator':
-        if (message.kind !== 'wma') this.toggleIndicator(message.kind, message.on);
+        this.toggleIndicator(message.kind, message.on);
         break;
       case 'loadOlder':
         if (this.builder) this.post(this.builder.buildHistory(message.before));

@@ -9,6 +9,7 @@ export function indicatorSpecs(chosen: readonly PanelIndicator[], p: IndicatorPa
   for (const kind of chosen) {
     if (kind === 'ema') specs.push({ kind: 'ema', period: p.emaPeriod });
     else if (kind === 'sma') specs.push({ kind: 'sma', period: p.smaPeriod });
+    else if (kind === 'wma') specs.push({ kind: 'wma', period: p.wmaPeriod });
     else if (kind === 'bollinger') specs.push({ kind: 'bollinger', period: p.bollingerPeriod, multiplier: p.bollingerMultiplier });
     else if (kind === 'vwap') specs.push({ kind: 'vwap' });
     else if (kind === 'rsi') specs.push({ kind: 'rsi', period: p.rsiPeriod });

@@ -9,12 +9,13 @@ import { TIMEFRAMES, type Timeframe } from '../../engine/candles/timeframe';
 export const STATUS_BAR_FORMATS = ['price', 'priceAndChange', 'compact'] as const;
 export type StatusBarFormat = (typeof STATUS_BAR_FORMATS)[number];
 
-export const PANEL_INDICATORS = ['ema', 'sma', 'bollinger', 'vwap', 'rsi', 'macd', 'imbalance', 'cvd'] as const;
+export const PANEL_INDICATORS = ['ema', 'sma', 'wma', 'bollinger', 'vwap', 'rsi', 'macd', 'imbalance', 'cvd'] as const;
 export type PanelIndicator = (typeof PANEL_INDICATORS)[number];
 
 export interface IndicatorParameters {
   emaPeriod: number;
   smaPeriod: number;
+  wmaPeriod: number;
   bollingerPeriod: number;
   bollingerMultiplier: number;
   rsiPeriod: number;
@@ -75,6 +76,7 @@ const isBoolean = (v: unknown): string | null => (typeof v === 'boolean' ? null 
 const DEFAULT_PARAMETERS: IndicatorParameters = {
   emaPeriod: 21,
   smaPeriod: 50,
+  wmaPeriod: 20,
   bollingerPeriod: 20,
   bollingerMultiplier: 2,
   rsiPeriod: 14,
