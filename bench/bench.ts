@@ -8,6 +8,9 @@
 import { runBookApplyBench } from './bookApplyBench';
 import { runCaptureReplayBench } from './captureReplayBench';
 import { printComparison, printFigure, round } from './report';
+import { runPanelBench } from './panelBench';
+import { measureRecorderEventsPerSec } from './recorderBench';
+import { measureReplaySpeedup } from './replayBench';
 import { runTradeIngestBench } from './tradeIngestBench';
 
 /** Figures by key, as they appear in the final JSON line. */
@@ -22,6 +25,8 @@ const APPLY_GOAL = 10;
 const CAPTURE_GOAL = 3;
 const HEAP_GOAL_MB = 1;
 const TRADES_GOAL_PER_SEC = 20e6;
+const REPLAY_GOAL = 500;
+const RECORDER_GOAL = 50_000;
 
 const sections: BenchSection[] = [
   {
@@ -66,6 +71,34 @@ const sections: BenchSection[] = [
         naiveTradesPerSec: round(f.naiveTradesPerSec),
         tradesRatio: round(f.tradesRatio, 2),
       };
+    },
+  },
+  {
+    name: 'replay: spot BTCUSDT capture at maximum speed, decode + book + candles + indicators (times real time)',
+    run: async () => {
+      const speedup = await measureReplaySpeedup();
+      printFigure('replay speed-up over real time', `${speedup.toFixed(0)}×`, `≥ ${REPLAY_GOAL}×`, speedup >= REPLAY_GOAL);
+      return { replaySpeedup: round(speedup, 1) };
+    },
+  },
+  {
+    name: 'recorder: trade and book events into the order-flow SQLite database',
+    run: async () => {
+      const perSec = await measureRecorderEventsPerSec();
+      printFigure('recorder', `${Math.round(perSec)} events/s`, `≥ ${RECORDER_GOAL}`, perSec >= RECORDER_GOAL);
+      return { recorderEventsPerSec: round(perSec) };
+    },
+  },
+  {
+    name: 'chart panel in headless Chromium: 1000 trades/s + 10 book updates/s, pointer over the chart (ack-paced frames vs naive per-message update + full JSON)',
+    run: async () => {
+      const f = await runPanelBench();
+      printFigure('panel fps, 10k bars', `${f.panelFps10k} (p99 ${f.panelP99Ms10k} ms)`, '≥ 55 fps, p99 ≤ 20 ms', f.panelFps10k! >= 55 && f.panelP99Ms10k! <= 20);
+      printFigure('panel fps, 100k bars', `${f.panelFps100k}`, '≥ 50 fps', f.panelFps100k! >= 50);
+      printFigure('frame build p99', `${f.frameBuildP99Ms} ms`, '≤ 0.5 ms', f.frameBuildP99Ms! <= 0.5);
+      printFigure('median frame bytes / init bytes', `${f.bytesPerFrameRatio}`, '≤ 0.05', f.bytesPerFrameRatio! <= 0.05);
+      console.log(`  naive baseline: ${f.naivePanelFps10k} fps at 10k bars, frame/init bytes ${f.naiveBytesPerFrameRatio}`);
+      return f;
     },
   },
 ];
