@@ -49,8 +49,11 @@ export class Workbench {
     await this.page.locator('#status\\.progress', { hasText: 'Activating Extensions' }).waitFor({ state: 'detached', timeout: UI_TIMEOUT_MS });
   }
 
-  /** Opens the command palette (F1) and types `text` after its `>`; returns the labels of the rows shown. */
-  async searchCommands(text: string): Promise<string[]> {
+  /**
+   * Opens the command palette (F1) and types `text` after its `>`; returns the labels of the rows
+   * shown once one matches (or none can), or after `settleMs`.
+   */
+  async searchCommands(text: string, settleMs = UI_TIMEOUT_MS): Promise<string[]> {
     await this.closeQuickInput();
     await this.page.keyboard.press('F1');
     const input = this.quickInput.locator('input');
@@ -60,11 +63,13 @@ export class Workbench {
     await this.page.waitForFunction(
       (needle) => {
         const rows = [...document.querySelectorAll('.quick-input-widget .monaco-list-row')];
-        const noResults = document.querySelector('.quick-input-widget .quick-input-message')?.textContent?.includes('No matching');
+        // The message element stays in the DOM (hidden) after it was shown once.
+        const message = document.querySelector<HTMLElement>('.quick-input-widget .quick-input-message');
+        const noResults = message !== null && message.offsetParent !== null && message.textContent?.includes('No matching');
         return noResults || rows.some((row) => row.querySelector('.label-name')?.textContent?.toLowerCase().includes(needle.toLowerCase()));
       },
       text,
-      { timeout: UI_TIMEOUT_MS },
+      { timeout: settleMs },
     ).catch(() => undefined); // no match in time: the caller's assertion on the rows reports it
     // The label, without the keybinding that the row's aria-label appends.
     return this.quickInputRows.evaluateAll((rows) => rows.map((row) => row.querySelector('.label-name')?.textContent ?? ''));
@@ -72,16 +77,33 @@ export class Workbench {
 
   /** Runs a command from the palette by its exact label, e.g. "Orderscope: Show Log". */
   async runCommand(label: string): Promise<void> {
-    await this.searchCommands(label);
-    await this.pickQuickInputRow(label);
+    // Right after startup the palette can open before the remote extension host has sent the
+    // contributed commands, or re-render its list under the pointer: search again until a
+    // row with the label is there and takes the click.
+    const deadline = Date.now() + UI_TIMEOUT_MS;
+    for (;;) {
+      const listed = (await this.searchCommands(label, 3_000)).includes(label);
+      if (listed) {
+        try {
+          await this.pickQuickInputRow(label, 5_000);
+          return;
+        } catch (error) {
+          if (Date.now() > deadline) throw error;
+        }
+      } else if (Date.now() > deadline) {
+        throw new Error(`the command palette does not list "${label}"; it lists ${JSON.stringify(await this.searchCommands(label))}`);
+      }
+      await this.closeQuickInput();
+      await this.page.waitForTimeout(500);
+    }
   }
 
   /** In an open quick pick: clicks the row whose label is exactly `label` (fails if none). */
-  async pickQuickInputRow(label: string): Promise<void> {
+  async pickQuickInputRow(label: string, timeoutMs = UI_TIMEOUT_MS): Promise<void> {
     const exactLabel = new RegExp(`^${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
     const row = this.quickInputRows.filter({ has: this.page.locator('.label-name', { hasText: exactLabel }) }).first();
     // Not waiting for the widget to close: the picked command may open another quick pick.
-    await row.click({ timeout: UI_TIMEOUT_MS });
+    await row.click({ timeout: timeoutMs });
   }
 
   /** Waits for a quick pick (opened by a command) and picks the row labelled `label`. */
@@ -131,9 +153,15 @@ export class Workbench {
     return this.page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
   }
 
-  /** Reloads the window (as "Developer: Reload Window") and waits for it to be ready again. */
+  /**
+   * Runs "Developer: Reload Window" as a user does: the workbench shuts down in order (editors
+   * and webview states are saved; a bare page reload can lose them) before the page loads
+   * again; waits until it is ready again.
+   */
   async reload(): Promise<void> {
-    await this.page.reload();
+    const reloaded = this.page.waitForEvent('load', { timeout: 60_000 });
+    await this.runCommand('Developer: Reload Window');
+    await reloaded;
     await this.waitForReady();
   }
 

@@ -249,6 +249,8 @@ export class BinanceVenue extends Venue<BinanceTapeEvent, BinanceConnection> {
     const stream = `${state.lower}@kline_${interval}`;
     const pushed = state.pushedCandle.get(interval);
     const bars = series.bars;
+    // A market with no trade yet (e.g. ETHUSDT without a capture) has no bar to push.
+    if (bars.length === 0) return;
     // Close the bars that ended since the last push (final values, x: true), then the open one.
     let from = bars.length - 1;
     if (pushed !== undefined) {

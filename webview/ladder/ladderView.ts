@@ -159,7 +159,8 @@ export class LadderView {
 
   private drawRow(cells: RowCells, side: BookSideRows, r: number, maxSize: number): void {
     if (r >= side.count) {
-      if (cells.shownPrice === cells.shownPrice) {
+      // Checked on the text: after a new init the cache is unknown (NaN) but the row may still show a level.
+      if (cells.price.textContent !== '') {
         cells.price.textContent = '';
         cells.size.textContent = '';
         cells.total.textContent = '';

@@ -99,7 +99,9 @@ export class TapeView {
     for (let j = 0; j < this.rows.length; j++) {
       const c = this.rows[j]!;
       if (j >= trades.count) {
-        if (c.shownTime === c.shownTime) {
+        // Checked on the text, not the cache: after a new init the cache is unknown (NaN) while
+        // the row may still show the previous market's trade.
+        if (c.time.textContent !== '') {
           c.time.textContent = c.price.textContent = c.amount.textContent = '';
           c.root.className = 'trow';
           c.shownTime = c.shownPrice = c.shownAmount = NaN;

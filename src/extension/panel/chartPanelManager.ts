@@ -67,7 +67,7 @@ export class ChartPanelManager implements vscode.Disposable, vscode.WebviewPanel
 
   /** WebviewPanelSerializer: a panel that was open before the reload. */
   async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: unknown): Promise<void> {
-    const restored = restoreFromState(state, this.settings);
+    const restored = restoreFromState(state, this.settings, panel.title);
     this.log.info(`restoring chart ${restored.target.symbol} on ${restored.target.exchange} (${restored.view.timeframe})`);
     const existing = this.panels.get(key(restored.target));
     if (existing) {
@@ -111,10 +111,24 @@ function key(target: ChartTarget): string {
 }
 
 /**
- * The market and view from the webview's saved state. The webview keeps its choices plus a
- * `rangeKey` of `exchange:symbol:timeframe`; anything missing or malformed takes the settings.
+ * The market in a panel title as the host writes it (`BTC/USDT · binance`), or undefined.
+ * VS Code saves the title with the panel and hands it back on restore.
  */
-export function restoreFromState(state: unknown, settings: OrderscopeSettings): { target: ChartTarget; view: ChartView } {
+function targetFromTitle(title: string | undefined): ChartTarget | undefined {
+  const at = title?.lastIndexOf(' · ') ?? -1;
+  if (title === undefined || at <= 0) return undefined;
+  const exchange = title.slice(at + 3);
+  return /^[a-z0-9]+$/.test(exchange) ? { exchange, symbol: title.slice(0, at) } : undefined;
+}
+
+/**
+ * The market and view from the webview's saved state and the restored panel's title. The
+ * webview keeps its choices plus a `rangeKey` of `exchange:symbol:timeframe`, which moves only
+ * when the chart's range is saved (a symbol switch on a market without bars leaves it behind),
+ * so the title, which the host rewrites on every switch, names the market when it can.
+ * Anything missing or malformed takes the settings.
+ */
+export function restoreFromState(state: unknown, settings: OrderscopeSettings, title?: string): { target: ChartTarget; view: ChartView } {
   const o = typeof state === 'object' && state !== null ? (state as Record<string, unknown>) : {};
   const target: ChartTarget = { exchange: settings.exchange, symbol: settings.symbol };
   let timeframe: string = settings.timeframe;
@@ -126,6 +140,11 @@ export function restoreFromState(state: unknown, settings: OrderscopeSettings): 
       target.symbol = o.rangeKey.slice(first + 1, last);
       timeframe = o.rangeKey.slice(last + 1);
     }
+  }
+  const titled = targetFromTitle(title);
+  if (titled) {
+    target.exchange = titled.exchange;
+    target.symbol = titled.symbol;
   }
   if (typeof o.timeframe === 'string') timeframe = o.timeframe;
   if (!(TIMEFRAMES as readonly string[]).includes(timeframe)) timeframe = settings.timeframe;

@@ -10,7 +10,7 @@ import { FeedOpenError } from '../feedOpenError';
 import { classifyError, ErrorAction, errorMessage, errorTable, stopMessage, type ErrorTable } from './ccxtErrors';
 import { ccxtConfigFor, type CcxtLiveOptions } from './ccxtLiveOptions';
 import type { CcxtExchange, CcxtModule } from './loadCcxt';
-import { marketFactsOf, type CcxtMarketLike } from './marketFacts';
+import { marketFactsOf, type CcxtMarketLike, type PrecisionModes } from './marketFacts';
 import { TickerHub } from './tickerHub';
 
 type ExchangeClass = new (config: Record<string, unknown>) => CcxtExchange;
@@ -23,6 +23,14 @@ export function exchangeClassOf(ccxt: CcxtModule, exchangeId: string): { cls: Ex
   if (isExchange(pro)) return { cls: pro, streaming: true };
   if (isExchange(rest)) return { cls: rest, streaming: false };
   return undefined;
+}
+
+/**
+ * ccxt's precision-mode constants: under `functions` in its ES module build, top-level in its
+ * CommonJS build (the one the extension's bundled ccxt chunk loads, where `functions` is absent).
+ */
+function precisionModes(ccxt: CcxtModule): PrecisionModes {
+  return (ccxt.functions as PrecisionModes | undefined) ?? (ccxt as unknown as PrecisionModes);
 }
 
 export class CcxtVenue {
@@ -115,7 +123,7 @@ export class CcxtVenue {
       const hint = byId !== undefined ? ` (did you mean ${byId}?)` : '';
       throw new FeedOpenError(`${this.id} does not list symbol ${symbol}${hint}`, false);
     }
-    return marketFactsOf(this.id, symbol, market, Number(this.rest.precisionMode), this.ccxt.functions);
+    return marketFactsOf(this.id, symbol, market, Number(this.rest.precisionMode), precisionModes(this.ccxt));
   }
 
   /** A fresh ccxt instance for one stream, sharing the loaded markets (no extra REST call). */

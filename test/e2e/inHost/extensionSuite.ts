@@ -6,10 +6,9 @@
  */
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
+import { runChecks, type Check } from './hostSupport';
 
 const EXTENSION_ID = 'orderscope.orderscope';
-
-type Check = readonly [name: string, body: () => Promise<void>];
 
 const checks: readonly Check[] = [
   [
@@ -37,17 +36,6 @@ const checks: readonly Check[] = [
 ];
 
 /** Entry point VS Code calls (extensionTestsPath); resolves when every check passed. */
-export async function run(): Promise<void> {
-  const failures: string[] = [];
-  for (const [name, body] of checks) {
-    try {
-      await body();
-      console.log(`[in-host] ok   ${name}`);
-    } catch (error) {
-      failures.push(name);
-      console.log(`[in-host] FAIL ${name}: ${error instanceof Error ? error.message : String(error)}`);
-    }
-  }
-  console.log(`[in-host] checks: ${checks.length - failures.length} ok, ${failures.length} failed`);
-  if (failures.length > 0) throw new Error(`in-host checks failed: ${failures.join('; ')}`);
+export function run(): Promise<void> {
+  return runChecks(checks);
 }
