@@ -79,7 +79,8 @@ const targets = {
     outfile: 'dist/bench/bench.js',
     platform: 'node',
     format: 'cjs',
-    external: nodeExternals,
+    // The host section bundles an in-host suite with esbuild at run time.
+    external: [...nodeExternals, 'esbuild'],
   },
 };
 

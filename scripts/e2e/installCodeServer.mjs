@@ -206,15 +206,18 @@ export async function installCodeServer(options = {}) {
   return paths;
 }
 
-if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  try {
-    const started = Date.now();
-    const paths = await installCodeServer();
-    console.log(`code-server ${E2E_VERSIONS.codeServer} on Node ${E2E_VERSIONS.node} ready (${Date.now() - started} ms):`);
-    console.log(`  node         ${paths.nodeBin}`);
-    console.log(`  code-server  ${paths.codeServerEntry}`);
-  } catch (error) {
-    console.error(error instanceof Error ? error.message : error);
-    process.exit(1);
-  }
+// Run as a script (not when imported, nor when bundled into the benchmark, where import.meta is empty).
+if (import.meta.url && process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const started = Date.now();
+  installCodeServer().then(
+    (paths) => {
+      console.log(`code-server ${E2E_VERSIONS.codeServer} on Node ${E2E_VERSIONS.node} ready (${Date.now() - started} ms):`);
+      console.log(`  node         ${paths.nodeBin}`);
+      console.log(`  code-server  ${paths.codeServerEntry}`);
+    },
+    (error) => {
+      console.error(error instanceof Error ? error.message : error);
+      process.exit(1);
+    },
+  );
 }
