@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { EventKind, MarketEvent } from '../../engine/events';
 import type { MarketSession } from '../../feeds/marketSession';
 import type { Recorder } from '../../feeds/recorder/recorder';
 import type { Orderscope } from '../orderscope';
@@ -43,9 +44,16 @@ export class RecordingController implements vscode.Disposable {
       symbol: panel.target.symbol,
       onProblem: (message: string) => this.log.warn(`recorder: ${message}`),
     });
-    // The recorder starts from a full book: the engine's current one.
-    const book = session.market.book;
-    if (session.market.bookIsShowable()) recorder.mirrorBook(bestFirstRows(book.bids), bestFirstRows(book.asks));
+    // The recorder starts from a full book: the engine's current one. A sequenced book goes in
+    // as a snapshot carrying the engine's last update id, so the diffs that follow bridge it
+    // (a mirrored book has no id, and the recorder would take the next diff for a gap).
+    const market = session.market;
+    if (market.bookIsShowable()) {
+      const bids = bestFirstRows(market.book.bids);
+      const asks = bestFirstRows(market.book.asks);
+      if (market.sync.lastFinalId >= 0) recorder.event(bookSnapshot(bids, asks, market.sync.lastFinalId));
+      else recorder.mirrorBook(bids, asks);
+    }
     this.active = { recorder, session, tap: session.addTap(recorder) };
     this.log.info(`recording ${panel.target.symbol} on ${panel.target.exchange} to ${target.fsPath}`);
     this.timer = setInterval(() => this.render(), 1000);
@@ -81,6 +89,17 @@ export class RecordingController implements vscode.Disposable {
     this.item.tooltip = `Recording to ${active.recorder.path}\nClick to stop`;
     this.item.show();
   }
+}
+
+/** A snapshot event of `bids`/`asks` (best first) whose `lastUpdateId` is `finalId`. */
+function bookSnapshot(bids: [number, number][], asks: [number, number][], finalId: number): MarketEvent {
+  const snapshot = new MarketEvent();
+  snapshot.reset(EventKind.DepthSnapshot);
+  snapshot.time = NaN; // no exchange time: the recorder stamps it with its clock, as for a mirrored book
+  snapshot.finalId = finalId;
+  for (const [price, size] of bids) snapshot.bids.push(price, size);
+  for (const [price, size] of asks) snapshot.asks.push(price, size);
+  return snapshot;
 }
 
 /** A book side as ccxt-shaped rows, best first (the recorder's snapshot input). */

@@ -1,8 +1,20 @@
 import * as vscode from 'vscode';
+import type { MarketFacts } from '../../engine/protocol';
+import type { FeedTarget } from '../../feeds/feed';
 import { ReplayFeed } from '../../feeds/replay/replayFeed';
 import type { ReplayProblem } from '../../feeds/replay/replaySource';
 import type { Orderscope } from '../orderscope';
 import { REPLAY_EXCHANGE } from '../sessions/feedRouter';
+
+/**
+ * A replay session is keyed by the file's path, so the session opens its feed with the path as
+ * the symbol; the recording's own market (its first) is the one to play.
+ */
+class RecordingReplayFeed extends ReplayFeed {
+  override open(target: FeedTarget): Promise<MarketFacts> {
+    return super.open({ ...target, symbol: '' });
+  }
+}
 
 const SPEEDS: readonly { label: string; speed: number }[] = [
   { label: '1×', speed: 1 },
@@ -25,7 +37,7 @@ export class ReplayController {
 
   /** The feed router's factory for `replay` sessions. */
   readonly createFeed = (path: string): ReplayFeed =>
-    new ReplayFeed(path, {
+    new RecordingReplayFeed(path, {
       speed: this.speeds.get(path) ?? 1,
       onProblem: (problem: ReplayProblem) => this.log.warn(`replay: ${problem.message}`),
     });
