@@ -145,10 +145,24 @@ export class ChartPanel implements vscode.Disposable {
     if (!(tf instanceof TimeframeError) && session.timeframe !== tf) session.setTimeframe(tf);
     this.sessionSubscriptions = [
       session.onMarket((market) => this.bindMarket(market)),
-      session.onStatus(() => this.scheduler?.marketChanged()),
+      session.onStatus((status) => {
+        this.scheduler?.marketChanged();
+        // Without a market the webview has nothing to draw its badge on: an error that ends the
+        // session before any data must still reach the user, naming what is wrong.
+        if (status.state === 'error' && !this.builder) this.reportOpenError(status.detail);
+      }),
     ];
+    if (session.latestStatus.state === 'error' && !session.market) this.reportOpenError(session.latestStatus.detail);
     if (session.market) this.bindMarket(session.market);
     return lease;
+  }
+
+  private reportOpenError(detail: string): void {
+    const message = `${this.title()}: ${detail}`;
+    this.log.error(`chart ${message}`);
+    void vscode.window.showErrorMessage(`Orderscope: ${message}`, 'Switch Symbol...').then((choice) => {
+      if (choice) void vscode.commands.executeCommand('orderscope.switchSymbol');
+    });
   }
 
   private detach(): void {
