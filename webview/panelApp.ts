@@ -151,6 +151,8 @@ export class PanelApp {
     this.tape.setFormat({ price, amount, clock });
     const first = this.inits === 0;
     this.inits++;
+    // Saved on every init, so a reload restores the market the host shows now (after a switch too).
+    if (model.panel !== null) this.update({ panel: { ...model.panel } });
     const key = `${market.exchange}:${market.symbol}:${model.timeframe}`;
     if (first) {
       this.reconcile();

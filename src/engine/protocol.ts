@@ -7,6 +7,9 @@
 
 export const PROTOCOL_VERSION = 1;
 
+/** The timeframes a panel may ask for (`setTimeframe`); the engine's own list. */
+export { TIMEFRAMES, TIMEFRAME_MS } from './candles/timeframe';
+
 // ── Packed layouts ────────────────────────────────────────────────────────────────────────────
 
 /** Bars: rows of BAR_STRIDE numbers: open time (ms, UTC), open, high, low, close, volume. */
@@ -102,9 +105,17 @@ export interface FrameStats {
 
 // ── Host → webview ────────────────────────────────────────────────────────────────────────────
 
+/** Which market a panel shows, as the host names it (a replay: exchange `replay`, symbol its path). */
+export interface PanelKey {
+  exchange: string;
+  symbol: string;
+}
+
 export interface InitMessage {
   v: typeof PROTOCOL_VERSION;
   type: 'init';
+  /** The host's key for this panel; the webview saves it so a reload restores the same market. */
+  panel: PanelKey;
   market: MarketFacts;
   timeframe: string;
   layers: Layers;
@@ -267,6 +278,7 @@ export function parseHostMessage(x: unknown): HostMessage | ProtocolError {
   switch (x.type) {
     case 'init': {
       problem =
+        (isObj(x.panel) && isStr(x.panel.exchange) && isStr(x.panel.symbol) ? null : 'panel key missing') ??
         checkMarket(x.market) ??
         (isStr(x.timeframe) ? null : 'timeframe missing') ??
         checkLayers(x.layers) ??

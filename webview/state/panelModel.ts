@@ -8,6 +8,7 @@ import {
   type HostMessage,
   type Layers,
   type MarketFacts,
+  type PanelKey,
   type StatusInfo,
 } from '../../src/engine/protocol';
 import { BookModel } from './bookModel';
@@ -21,6 +22,8 @@ export const BarColumn = { Open: 0, High: 1, Low: 2, Close: 3, Volume: 4 } as co
 
 export class PanelModel {
   market: MarketFacts | null = null;
+  /** The host's key for this panel (its market as the host names it). */
+  panel: PanelKey | null = null;
   timeframe = '';
   layers: Layers = { volume: true, depth: true, ladder: true, tape: true };
   hasOlder = false;
@@ -48,6 +51,7 @@ export class PanelModel {
     switch (message.type) {
       case 'init':
         this.market = message.market;
+        this.panel = message.panel;
         this.timeframe = message.timeframe;
         this.layers = { ...message.layers };
         this.hasOlder = message.hasOlder;

@@ -3,7 +3,7 @@
  * where the chart was scrolled. Restored state is untrusted (an older version may have written
  * it), so every field is checked and falls back to its default on its own.
  */
-import { INDICATOR_KINDS, type IndicatorKind, type Layers } from '../../src/engine/protocol';
+import { INDICATOR_KINDS, type IndicatorKind, type Layers, type PanelKey } from '../../src/engine/protocol';
 
 /** Where the chart was looking. */
 export interface SavedRange {
@@ -18,6 +18,8 @@ export interface SavedRange {
 }
 
 export interface ViewState {
+  /** The host's key for the market this panel shows (from the last init): what a reload restores. */
+  panel: PanelKey | null;
   /** Chosen timeframe, null until the user picks one. */
   timeframe: string | null;
   layers: Layers | null;
@@ -36,6 +38,7 @@ export interface ViewState {
 }
 
 export const DEFAULT_VIEW_STATE: Readonly<ViewState> = {
+  panel: null,
   timeframe: null,
   layers: null,
   ticksPerRow: null,
@@ -68,6 +71,10 @@ export function parseViewState(x: unknown): ViewState {
   if (typeof o.bigTrade === 'number' && Number.isFinite(o.bigTrade) && o.bigTrade >= 0) s.bigTrade = o.bigTrade;
   if ((DEPTH_WIDTHS as readonly unknown[]).includes(o.depthWidth)) s.depthWidth = o.depthWidth as number;
   if (typeof o.rangeKey === 'string') s.rangeKey = o.rangeKey;
+  const panel = o.panel as Record<string, unknown> | null | undefined;
+  if (typeof panel === 'object' && panel !== null && typeof panel.exchange === 'string' && typeof panel.symbol === 'string') {
+    s.panel = { exchange: panel.exchange, symbol: panel.symbol };
+  }
   return s;
 }
 

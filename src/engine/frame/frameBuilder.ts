@@ -100,6 +100,7 @@ export class FrameBuilder {
     return {
       v: PROTOCOL_VERSION,
       type: 'init',
+      panel: this.settings.panel ?? { exchange: this.facts.exchange, symbol: this.facts.symbol },
       market: this.facts,
       timeframe: candles.timeframe,
       layers: { ...this.settings.layers },

@@ -1,7 +1,9 @@
-import type { Layers } from '../protocol';
+import type { Layers, PanelKey } from '../protocol';
 
 /** What one panel shows; a plain object merged over {@link DEFAULT_PANEL_SETTINGS}. */
 export interface PanelSettings {
+  /** The host's key for the panel; null: the market's own exchange and symbol. */
+  panel: PanelKey | null;
   layers: Layers;
   /** Ticks per ladder row. */
   ticksPerRow: number;
@@ -18,6 +20,7 @@ export interface PanelSettings {
 }
 
 export const DEFAULT_PANEL_SETTINGS: Readonly<PanelSettings> = {
+  panel: null,
   layers: { volume: true, depth: true, ladder: true, tape: true },
   ticksPerRow: 1,
   bookRows: 40,

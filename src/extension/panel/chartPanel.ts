@@ -182,6 +182,7 @@ export class ChartPanel implements vscode.Disposable {
       amountPrecision: 4,
     };
     this.builder = new FrameBuilder(market, facts, {
+      panel: { ...this.target },
       layers: this.view.layers,
       ticksPerRow: this.view.ticksPerRow,
       bookRows: this.settings.ladderRows,

@@ -67,7 +67,7 @@ export class ChartPanelManager implements vscode.Disposable, vscode.WebviewPanel
 
   /** WebviewPanelSerializer: a panel that was open before the reload. */
   async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: unknown): Promise<void> {
-    const restored = restoreFromState(state, this.settings, panel.title);
+    const restored = restoreFromState(state, this.settings);
     this.log.info(`restoring chart ${restored.target.symbol} on ${restored.target.exchange} (${restored.view.timeframe})`);
     const existing = this.panels.get(key(restored.target));
     if (existing) {
@@ -111,41 +111,20 @@ function key(target: ChartTarget): string {
 }
 
 /**
- * The market in a panel title as the host writes it (`BTC/USDT · binance`), or undefined.
- * VS Code saves the title with the panel and hands it back on restore.
+ * The market and view from the webview's saved state: the webview saves the host's key for the
+ * panel (`panel`, from every init) and the user's choices; its `rangeKey` is
+ * `exchange:symbol:timeframe`. Anything missing or malformed takes the settings.
  */
-function targetFromTitle(title: string | undefined): ChartTarget | undefined {
-  const at = title?.lastIndexOf(' · ') ?? -1;
-  if (title === undefined || at <= 0) return undefined;
-  const exchange = title.slice(at + 3);
-  return /^[a-z0-9]+$/.test(exchange) ? { exchange, symbol: title.slice(0, at) } : undefined;
-}
-
-/**
- * The market and view from the webview's saved state and the restored panel's title. The
- * webview keeps its choices plus a `rangeKey` of `exchange:symbol:timeframe`, which moves only
- * when the chart's range is saved (a symbol switch on a market without bars leaves it behind),
- * so the title, which the host rewrites on every switch, names the market when it can.
- * Anything missing or malformed takes the settings.
- */
-export function restoreFromState(state: unknown, settings: OrderscopeSettings, title?: string): { target: ChartTarget; view: ChartView } {
+export function restoreFromState(state: unknown, settings: OrderscopeSettings): { target: ChartTarget; view: ChartView } {
   const o = typeof state === 'object' && state !== null ? (state as Record<string, unknown>) : {};
   const target: ChartTarget = { exchange: settings.exchange, symbol: settings.symbol };
+  const panel = o.panel as Record<string, unknown> | null | undefined;
+  if (typeof panel === 'object' && panel !== null && typeof panel.exchange === 'string' && typeof panel.symbol === 'string') {
+    target.exchange = panel.exchange;
+    target.symbol = panel.symbol;
+  }
   let timeframe: string = settings.timeframe;
-  if (typeof o.rangeKey === 'string') {
-    const first = o.rangeKey.indexOf(':');
-    const last = o.rangeKey.lastIndexOf(':');
-    if (first > 0 && last > first + 1) {
-      target.exchange = o.rangeKey.slice(0, first);
-      target.symbol = o.rangeKey.slice(first + 1, last);
-      timeframe = o.rangeKey.slice(last + 1);
-    }
-  }
-  const titled = targetFromTitle(title);
-  if (titled) {
-    target.exchange = titled.exchange;
-    target.symbol = titled.symbol;
-  }
+  if (typeof o.rangeKey === 'string') timeframe = o.rangeKey.slice(o.rangeKey.lastIndexOf(':') + 1);
   if (typeof o.timeframe === 'string') timeframe = o.timeframe;
   if (!(TIMEFRAMES as readonly string[]).includes(timeframe)) timeframe = settings.timeframe;
   const l = o.layers as Record<string, unknown> | undefined;
