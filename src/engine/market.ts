@@ -68,10 +68,6 @@ export class MarketStats {
 export class BarChangeReader {
   /** Lowest seq to re-read, -1 when nothing changed. */
   fromSeq = -1;
-  take(out: CandleChanges): void {
-    out.fromSeq = this.fromSeq;
-    this.fromSeq = -1;
-  }
 }
 
 export class Market implements BookSyncListener {

@@ -206,6 +206,7 @@ export class MarketSession implements FeedSink {
     if (!this.isClosed) {
       this.isClosed = true;
       this.leases.clear();
+      this.taps.length = 0; // a closed session feeds no recorder
       this.rejectReady(new Error(`the ${this.key.exchange} ${this.key.symbol} session closed before its market opened`));
       this.schedule();
       this.work = this.work.then(() => {

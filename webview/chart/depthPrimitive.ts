@@ -17,6 +17,7 @@ import type {
 } from 'lightweight-charts';
 import type { BookModel } from '../state/bookModel';
 import { DepthRenderer, type DepthStyle } from './depthRenderer';
+import { parseColour } from '../theme/theme';
 
 /** A best-price label on the price axis; its place is computed when the axis is painted. */
 class TouchLabel implements ISeriesPrimitiveAxisView {
@@ -105,11 +106,9 @@ export class DepthPrimitive implements ISeriesPrimitive<Time> {
   }
 }
 
-/** Black or white, whichever reads better on `colour` (#rrggbb or rgb(a)). */
+/** Black or white, whichever reads better on `colour` (any form the theme parser reads). */
 function readableOn(colour: string): string {
-  const hex = /^#([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})/i.exec(colour);
-  const fn = /^rgba?\(\s*([\d.]+)[,\s]+([\d.]+)[,\s]+([\d.]+)/i.exec(colour);
-  const rgb = hex ? [1, 2, 3].map((i) => Number.parseInt(hex[i]!, 16)) : fn ? [1, 2, 3].map((i) => Number(fn[i])) : [128, 128, 128];
-  const luminance = 0.2126 * rgb[0]! + 0.7152 * rgb[1]! + 0.0722 * rgb[2]!;
+  const rgb = parseColour(colour) ?? [128, 128, 128, 1];
+  const luminance = 0.2126 * rgb[0] + 0.7152 * rgb[1] + 0.0722 * rgb[2];
   return luminance > 140 ? '#000000' : '#ffffff';
 }

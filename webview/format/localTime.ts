@@ -9,13 +9,11 @@
  * midnight; it is labelled with the local clock time unless that is local midnight.
  */
 import { TickMarkType, type Time, type UTCTimestamp } from 'lightweight-charts';
+import { TIMEFRAME_MS } from '../../src/engine/protocol';
 
-/** Length of a timeframe such as `1m`, `4h`, `1w` in ms; NaN when not understood. */
+/** Length of a timeframe such as `1m`, `4h`, `1w` in ms (the engine's table); NaN when unknown. */
 export function timeframeMs(timeframe: string): number {
-  const m = /^(\d+)([smhdw])$/.exec(timeframe);
-  if (m === null) return NaN;
-  const unit = { s: 1e3, m: 60e3, h: 3600e3, d: 86400e3, w: 604800e3 }[m[2] as 's' | 'm' | 'h' | 'd' | 'w'];
-  return Number(m[1]) * unit;
+  return (TIMEFRAME_MS as Readonly<Record<string, number>>)[timeframe] ?? NaN;
 }
 
 export interface TimeFormatters {

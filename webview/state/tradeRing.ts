@@ -26,7 +26,9 @@ export class TradeRing {
   pushPacked(packed: Float64Array): void {
     if (packed.length === 0) return;
     for (let i = 0; i < packed.length; i += TRADE_STRIDE) {
-      this.rows.set(packed.subarray(i, i + TRADE_STRIDE), (this.total % this.capacity) * TRADE_STRIDE);
+      // Field by field: a subarray view per trade would allocate.
+      const o = (this.total % this.capacity) * TRADE_STRIDE;
+      for (let f = 0; f < TRADE_STRIDE; f++) this.rows[o + f] = packed[i + f]!;
       this.total++;
     }
     this.version++;

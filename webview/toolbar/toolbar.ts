@@ -3,12 +3,11 @@
  * indicators, ladder grouping, and the status badge. It only reports choices; the app turns
  * them into intents and local changes.
  */
-import { INDICATOR_KINDS, type IndicatorKind, type Layers } from '../../src/engine/protocol';
+import { INDICATOR_KINDS, TIMEFRAMES, type IndicatorKind, type Layers } from '../../src/engine/protocol';
 import { DEPTH_WIDTHS } from '../state/viewState';
 import { StatusBadge } from './statusBadge';
 
 /** The engine's timeframes (src/engine/candles/timeframe.ts; the webview imports only the protocol). */
-const TIMEFRAMES = ['1s', '1m', '3m', '5m', '15m', '30m', '1h', '2h', '4h', '1d', '1w'];
 /** Ticks per ladder row offered by the grouping control. */
 export const GROUPINGS = [1, 2, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 10000];
 
@@ -116,7 +115,7 @@ export class Toolbar {
   }
 
   showTimeframe(timeframe: string): void {
-    if (!TIMEFRAMES.includes(timeframe) && ![...this.timeframeSelect.options].some((o) => o.value === timeframe)) {
+    if (!(TIMEFRAMES as readonly string[]).includes(timeframe) && ![...this.timeframeSelect.options].some((o) => o.value === timeframe)) {
       this.timeframeSelect.append(option(this.root.ownerDocument, timeframe, timeframe));
     }
     this.timeframeSelect.value = timeframe;

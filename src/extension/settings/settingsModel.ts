@@ -5,12 +5,14 @@
  * The `contributes.configuration` schema in package.json mirrors these defaults (a test checks).
  */
 import { TIMEFRAMES, type Timeframe } from '../../engine/candles/timeframe';
+import { INDICATOR_KINDS, type IndicatorKind } from '../../engine/protocol';
 
 export const STATUS_BAR_FORMATS = ['price', 'priceAndChange', 'compact'] as const;
 export type StatusBarFormat = (typeof STATUS_BAR_FORMATS)[number];
 
-export const PANEL_INDICATORS = ['ema', 'sma', 'wma', 'bollinger', 'vwap', 'rsi', 'macd', 'imbalance', 'cvd'] as const;
-export type PanelIndicator = (typeof PANEL_INDICATORS)[number];
+/** What a panel can show: the protocol's indicator kinds (overlays, panes and order-flow metrics). */
+export const PANEL_INDICATORS = INDICATOR_KINDS;
+export type PanelIndicator = IndicatorKind;
 
 export interface IndicatorParameters {
   emaPeriod: number;

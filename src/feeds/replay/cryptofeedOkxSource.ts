@@ -51,6 +51,9 @@ const TRADE_CHANNELS = new Set(['trades', 'trades-all']);
 
 type Item = Record<string, unknown>;
 
+/** Shared empty item list: most lines reset to it, so it is not allocated per line. */
+const NO_ITEMS: readonly Item[] = [];
+
 export class CryptofeedOkxSource implements ReplaySource {
   readonly sequenceRule = okxRule;
   checksumsVerified = 0;
@@ -65,7 +68,7 @@ export class CryptofeedOkxSource implements ReplaySource {
   private fileBytes = 0;
   private instId = '';
   // The message being handed out: its data items from `itemIndex` on.
-  private items: Item[] = [];
+  private items: readonly Item[] = NO_ITEMS;
   private itemIndex = 0;
   private channel = '';
   private action = '';
@@ -175,12 +178,12 @@ export class CryptofeedOkxSource implements ReplaySource {
 
   close(): void {
     this.reader.close();
-    this.items = [];
+    this.items = NO_ITEMS;
   }
 
   /** Parses a line into the current message (its data items), or reports why it cannot. */
   private takeLine(line: string): void {
-    this.items = [];
+    this.items = NO_ITEMS;
     this.itemIndex = 0;
     const lineNo = this.reader.line;
     if (line.trim() === '' || SENT_OR_CONNECT.test(line)) return;
