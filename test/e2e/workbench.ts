@@ -1,15 +1,13 @@
 /**
- * Drives the real VS Code workbench served by code-server in Debian's Chromium through
- * playwright-core: command palette, quick picks, status bar, Output panel, webviews, reload and
- * screenshots (saved under test-artifacts/e2e/).
+ * Drives the real VS Code workbench served by code-server in Chromium or Chrome (found by
+ * scripts/testEnv/chromium.mjs) through playwright-core: command palette, quick picks, status bar,
+ * Output panel, webviews, reload and screenshots (saved under test-artifacts/e2e/).
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type FrameLocator, type Locator, type Page } from 'playwright-core';
+import { CHROMIUM_LAUNCH_ARGS, chromiumPath } from '../../scripts/testEnv/chromium.mjs';
 import { E2E_ARTIFACTS_DIR, type CodeServerSession } from './codeServerSession';
-
-const CHROMIUM_PATH = process.env.ORDERSCOPE_CHROMIUM ?? '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 
 /** How long UI waits may take: the workbench and extension host start in a few seconds warm. */
 const UI_TIMEOUT_MS = 30_000;
@@ -181,8 +179,8 @@ export class Workbench {
 /** Opens the session's workbench in a fresh Chromium profile and waits until it is ready. */
 export async function openWorkbench(session: CodeServerSession, options: OpenWorkbenchOptions = {}): Promise<Workbench> {
   const context = await chromium.launchPersistentContext(join(session.profile.dir, 'chromium'), {
-    executablePath: CHROMIUM_PATH,
-    args: CHROMIUM_ARGS,
+    executablePath: chromiumPath(),
+    args: [...CHROMIUM_LAUNCH_ARGS],
     viewport: { width: 1400, height: 900 },
   });
   try {

@@ -4,31 +4,32 @@
  * the host would) and whose state lives in sessionStorage (so it survives a reload, as VS Code's
  * does); the theme arrives as VS Code sends it. CSP violations are collected.
  */
-import { existsSync } from 'node:fs';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { CHROMIUM_LAUNCH_ARGS, chromiumPath } from '../../../scripts/testEnv/chromium.mjs';
 import { ProtocolError, parseWebviewMessage, type HostMessage, type WebviewMessage } from '../../../src/engine/protocol';
 import type { HarnessServer } from './harnessServer';
 import { APPLY_THEME_SOURCE, DARK, type HarnessTheme } from './vscodeThemes';
 import { PAGE_DECODER_SOURCE, encodeMessage } from './wireCodec';
 
-export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
-
 /**
- * True when Chromium is installed. When it is absent: throws under CI (which installs it), else
- * warns and returns false so browser tests can `describe.skipIf(!hasChromium())`.
+ * True when Chromium or Chrome is found (`npm test` installs it first). When it is absent: throws
+ * under CI, else warns and returns false so browser tests can `describe.skipIf(!hasChromium())`.
  */
 export function hasChromium(): boolean {
-  if (existsSync(CHROMIUM_PATH)) return true;
-  const message = `browser tests need Chromium at ${CHROMIUM_PATH} (apt install chromium, or set CHROMIUM_PATH)`;
-  if (process.env.CI === 'true') throw new Error(`${message}: missing under CI=true`);
-  console.warn(`SKIPPED: ${message}`);
-  return false;
+  try {
+    chromiumPath();
+    return true;
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    if (process.env.CI === 'true') throw new Error(`${message} (missing under CI=true)`);
+    console.warn(`SKIPPED: ${message}`);
+    return false;
+  }
 }
 
 /** Headless Chromium with software rendering. */
 export function launchChromium(): Promise<Browser> {
-  return chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS });
+  return chromium.launch({ executablePath: chromiumPath(), headless: true, args: [...CHROMIUM_LAUNCH_ARGS] });
 }
 
 export interface PanelPageOptions {
