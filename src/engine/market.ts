@@ -121,6 +121,7 @@ export class Market implements BookSyncListener {
   onEvent(event: MarketEvent): void {
     this.stats.events++;
     if (event.time === event.time) this.lastEventTime = event.time;
+    const wasShowable = this.sync.isShowable();
     switch (event.kind) {
       case EventKind.DepthDiff:
         this.stats.depthDiffs++;
@@ -143,6 +144,9 @@ export class Market implements BookSyncListener {
       default:
         this.stats.rejected++;
     }
+    // A gap, a bad diff or a ticker mismatch changes no level but makes the book unshowable:
+    // readers comparing `bookVersion` must see it.
+    if (this.sync.isShowable() !== wasShowable) this.bookVersion++;
   }
 
   /** BookSyncListener: a diff (live or replayed) was applied. */
@@ -212,9 +216,12 @@ export class Market implements BookSyncListener {
    * the exchange's until `requestResync`. O(levels).
    */
   mirrorBook(bids: ArrayLike<ExternalLevel>, asks: ArrayLike<ExternalLevel>): void {
+    const wasShowable = this.sync.isShowable();
     this.book.syncFrom(bids, asks, this.mirrorChanges);
-    this.sync.adoptExternalBook();
+    // A crossed or one-sided mirror is not adopted: the book shows as resyncing until a sound one.
+    if (!this.sync.adoptExternalBook()) this.tickerCheck.clear();
     if (this.mirrorChanges.bids.count + this.mirrorChanges.asks.count > 0) this.bookChanged();
+    else if (this.sync.isShowable() !== wasShowable) this.bookVersion++;
   }
 
   /** The book is no longer the exchange's (gap, checksum failure, reconnect). */

@@ -43,6 +43,8 @@ export class BookSyncStats {
   overflowed = 0;
   snapshots = 0;
   snapshotsRejected = 0;
+  /** Diffs or mirrors after which the book crossed or lost a side: each sent the book to `needsResync`. */
+  invalidBooks = 0;
 }
 
 /** Receives every applied diff's final id (e.g. to compare with the exchange's best bid/ask). */
@@ -113,8 +115,9 @@ export class BookSync {
           this.hold(diff);
           return DiffOutcome.Gap;
         }
-        this.apply(diff.bids, diff.asks, diff.finalId);
+        // Live before applying: a resync asked during `apply` (a bad book, the listener) must stand.
         this.state = SyncState.Live;
+        this.apply(diff.bids, diff.asks, diff.finalId);
         return DiffOutcome.Applied;
       case SyncState.Live:
         if (diff.finalId <= this.lastFinalId) {
@@ -156,12 +159,25 @@ export class BookSync {
 
   /**
    * The book was just replaced by one sequenced elsewhere (a mirrored ccxt book): it is the
-   * exchange's now. Held diffs are dropped. O(1).
+   * exchange's now, unless it is crossed or a side is empty (then `needsResync`, until a sound
+   * mirror). Held diffs are dropped. Returns whether the book was adopted. O(1).
    */
-  adoptExternalBook(): void {
-    this.state = SyncState.Live;
+  adoptExternalBook(): boolean {
     this.heldStart = 0;
     this.heldCount = 0;
+    const book = this.book;
+    const problem = book.isCrossed()
+      ? 'the mirrored book is crossed (best bid >= best ask)'
+      : book.bids.count === 0 || book.asks.count === 0
+        ? 'the mirrored book has an empty side'
+        : '';
+    if (problem !== '') {
+      this.stats.invalidBooks++;
+      this.enterNeedsResync(problem);
+      return false;
+    }
+    this.state = SyncState.Live;
+    return true;
   }
 
   /** Diffs currently held. */
@@ -175,12 +191,26 @@ export class BookSync {
     this.resyncReason = reason;
   }
 
+  /**
+   * Applies a chained diff. A diff after which the book is crossed or has lost a side cannot be
+   * the exchange's book (a missed or misordered update): `needsResync`. The listener is told
+   * either way (the book changed).
+   */
   private apply(bids: LevelList, asks: LevelList, finalId: number): void {
     const book = this.book;
+    const hadBids = book.bids.count > 0;
+    const hadAsks = book.asks.count > 0;
     for (let i = 0; i < bids.count; i++) book.bids.set(bids.prices[i]!, bids.sizes[i]!);
     for (let i = 0; i < asks.count; i++) book.asks.set(asks.prices[i]!, asks.sizes[i]!);
     this.lastFinalId = finalId;
     this.stats.applied++;
+    if (book.isCrossed()) {
+      this.stats.invalidBooks++;
+      this.enterNeedsResync('the book crossed after a diff (best bid >= best ask)');
+    } else if ((hadBids && book.bids.count === 0) || (hadAsks && book.asks.count === 0)) {
+      this.stats.invalidBooks++;
+      this.enterNeedsResync('a diff emptied a side of the book');
+    }
     if (this.listener !== null) this.listener.diffApplied(finalId);
   }
 
@@ -224,8 +254,8 @@ export class BookSync {
         this.enterNeedsResync('the snapshot does not bridge the buffered diffs');
         return;
       }
-      this.apply(slot.bids, slot.asks, slot.finalId);
       this.state = SyncState.Live;
+      this.apply(slot.bids, slot.asks, slot.finalId);
     }
     if (this.state === SyncState.Live || this.state === SyncState.Bridging) {
       this.heldStart = 0;
