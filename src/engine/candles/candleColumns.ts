@@ -1,42 +1,136 @@
 /**
- * A run of candles as parallel Float64Arrays (struct of arrays): what {@link CandleSeries.copyRange}
- * fills for protocol messages and what {@link CandleSeries.mergeHistory} reads from a feed.
- * NaN in `quoteVolume`, `takerBuyVolume` or `tradeCount` means the source did not give it
- * (ccxt's fetchOHLCV rows carry only time, OHLC and volume).
+ * The one definition of a candle's columns: the fields of an exchange kline, each the index of
+ * its column in a {@link CandleArrays}. Everything that stores candles as columns (the series'
+ * ring, runs copied out or merged in, the simulator's bar rings) is a CandleArrays, so adding a
+ * field means adding it here and to the named views below, and copies and comparisons follow.
  */
-export class CandleColumns {
+export const CandleField = {
   /** Bar open time, ms UTC. */
-  openTime: Float64Array;
-  open: Float64Array;
-  high: Float64Array;
-  low: Float64Array;
-  close: Float64Array;
+  OpenTime: 0,
+  Open: 1,
+  High: 2,
+  Low: 3,
+  Close: 4,
   /** Base-asset volume. */
-  volume: Float64Array;
+  Volume: 5,
   /** Quote-asset volume: the sum of price × amount. */
-  quoteVolume: Float64Array;
+  QuoteVolume: 6,
   /** Base volume bought by takers. */
-  takerBuyVolume: Float64Array;
-  tradeCount: Float64Array;
+  TakerBuyVolume: 7,
+  TradeCount: 8,
+} as const;
+export type CandleField = (typeof CandleField)[keyof typeof CandleField];
+
+/** Fields (columns) of a candle. */
+export const CANDLE_FIELD_COUNT = Object.keys(CandleField).length;
+
+/**
+ * Rows of candles as parallel Float64Arrays of one length (struct of arrays), one per
+ * {@link CandleField}. The named getters are views of the same arrays, for code that reads a
+ * known field; code that treats every field alike loops over the columns.
+ */
+export class CandleArrays {
+  /** One array per {@link CandleField}, by index; all of the same length. */
+  protected readonly columns: Float64Array[] = [];
+
+  /** Allocates `rows` rows (at least one), filled with 0. */
+  constructor(rows: number) {
+    const size = Math.max(1, Math.floor(rows));
+    for (let f = 0; f < CANDLE_FIELD_COUNT; f++) this.columns.push(new Float64Array(size));
+  }
+
+  /** Rows the arrays hold. */
+  get capacity(): number {
+    return this.columns[CandleField.OpenTime].length;
+  }
+
+  /** The array of one field. O(1). */
+  column(field: CandleField): Float64Array {
+    return this.columns[field];
+  }
+
+  get openTime(): Float64Array {
+    return this.columns[CandleField.OpenTime];
+  }
+  get open(): Float64Array {
+    return this.columns[CandleField.Open];
+  }
+  get high(): Float64Array {
+    return this.columns[CandleField.High];
+  }
+  get low(): Float64Array {
+    return this.columns[CandleField.Low];
+  }
+  get close(): Float64Array {
+    return this.columns[CandleField.Close];
+  }
+  get volume(): Float64Array {
+    return this.columns[CandleField.Volume];
+  }
+  get quoteVolume(): Float64Array {
+    return this.columns[CandleField.QuoteVolume];
+  }
+  get takerBuyVolume(): Float64Array {
+    return this.columns[CandleField.TakerBuyVolume];
+  }
+  get tradeCount(): Float64Array {
+    return this.columns[CandleField.TradeCount];
+  }
+
+  /** Writes row `i`, fields in {@link CandleField} order. O(1); no allocation. */
+  setRow(
+    i: number,
+    openTime: number,
+    open: number,
+    high: number,
+    low: number,
+    close: number,
+    volume: number,
+    quoteVolume: number,
+    takerBuyVolume: number,
+    tradeCount: number,
+  ): void {
+    const c = this.columns;
+    c[CandleField.OpenTime][i] = openTime;
+    c[CandleField.Open][i] = open;
+    c[CandleField.High][i] = high;
+    c[CandleField.Low][i] = low;
+    c[CandleField.Close][i] = close;
+    c[CandleField.Volume][i] = volume;
+    c[CandleField.QuoteVolume][i] = quoteVolume;
+    c[CandleField.TakerBuyVolume][i] = takerBuyVolume;
+    c[CandleField.TradeCount][i] = tradeCount;
+  }
+
+  /** Copies row `from` of `source` (which may be this) into row `to`. O(fields); no allocation. */
+  copyRow(to: number, source: CandleArrays, from: number): void {
+    for (let f = 0; f < CANDLE_FIELD_COUNT; f++) this.columns[f][to] = source.columns[f][from];
+  }
+
+  /** Whether row `i` differs from row `j` of `other` in any field (NaN equals NaN). O(fields). */
+  rowDiffers(i: number, other: CandleArrays, j: number): boolean {
+    for (let f = 0; f < CANDLE_FIELD_COUNT; f++) {
+      const a = this.columns[f][i];
+      const b = other.columns[f][j];
+      if (a !== b && !(a !== a && b !== b)) return true;
+    }
+    return false;
+  }
+}
+
+/**
+ * A run of candles from row 0 (`count` rows) that grows as rows are added: what
+ * {@link CandleSeries.copyRange} fills for protocol messages and what
+ * {@link CandleSeries.mergeHistory} reads from a feed. NaN in `quoteVolume`, `takerBuyVolume` or
+ * `tradeCount` means the source did not give it (ccxt's fetchOHLCV rows carry only time, OHLC
+ * and volume).
+ */
+export class CandleColumns extends CandleArrays {
   /** Rows in use, from index 0. */
   count = 0;
 
   constructor(capacity = 64) {
-    const size = Math.max(1, Math.floor(capacity));
-    this.openTime = new Float64Array(size);
-    this.open = new Float64Array(size);
-    this.high = new Float64Array(size);
-    this.low = new Float64Array(size);
-    this.close = new Float64Array(size);
-    this.volume = new Float64Array(size);
-    this.quoteVolume = new Float64Array(size);
-    this.takerBuyVolume = new Float64Array(size);
-    this.tradeCount = new Float64Array(size);
-  }
-
-  /** Rows the arrays can hold without growing. */
-  get capacity(): number {
-    return this.openTime.length;
+    super(capacity);
   }
 
   clear(): void {
@@ -48,18 +142,25 @@ export class CandleColumns {
    * doubling), O(1) otherwise; allocates only when it grows.
    */
   ensureCapacity(rows: number): void {
-    let size = this.openTime.length;
+    let size = this.capacity;
     if (rows <= size) return;
     while (size < rows) size *= 2;
-    this.openTime = grown(this.openTime, size);
-    this.open = grown(this.open, size);
-    this.high = grown(this.high, size);
-    this.low = grown(this.low, size);
-    this.close = grown(this.close, size);
-    this.volume = grown(this.volume, size);
-    this.quoteVolume = grown(this.quoteVolume, size);
-    this.takerBuyVolume = grown(this.takerBuyVolume, size);
-    this.tradeCount = grown(this.tradeCount, size);
+    for (let f = 0; f < CANDLE_FIELD_COUNT; f++) {
+      const grown = new Float64Array(size);
+      grown.set(this.columns[f]);
+      this.columns[f] = grown;
+    }
+  }
+
+  /**
+   * Adds one row at the end and returns its index; its values are stale until written.
+   * Amortized O(1); allocates only when the capacity doubles.
+   */
+  appendRow(): number {
+    const i = this.count;
+    this.ensureCapacity(i + 1);
+    this.count = i + 1;
+    return i;
   }
 
   /**
@@ -77,23 +178,6 @@ export class CandleColumns {
     takerBuyVolume = NaN,
     tradeCount = NaN,
   ): void {
-    const i = this.count;
-    this.ensureCapacity(i + 1);
-    this.openTime[i] = openTime;
-    this.open[i] = open;
-    this.high[i] = high;
-    this.low[i] = low;
-    this.close[i] = close;
-    this.volume[i] = volume;
-    this.quoteVolume[i] = quoteVolume;
-    this.takerBuyVolume[i] = takerBuyVolume;
-    this.tradeCount[i] = tradeCount;
-    this.count = i + 1;
+    this.setRow(this.appendRow(), openTime, open, high, low, close, volume, quoteVolume, takerBuyVolume, tradeCount);
   }
-}
-
-function grown(from: Float64Array, size: number): Float64Array {
-  const to = new Float64Array(size);
-  to.set(from);
-  return to;
 }

@@ -17,7 +17,10 @@
  * `mergeHistory`.
  */
 import { barOpenTime, TIMEFRAME_MS, type Timeframe } from './timeframe';
-import { CandleColumns } from './candleColumns';
+import { requireInteger } from '../configCheck';
+import { CandleArrays, CandleColumns, CandleField, CANDLE_FIELD_COUNT } from './candleColumns';
+
+export { CandleField };
 
 export interface CandleSeriesOptions {
   /** Bars held; the oldest is dropped when a new bar needs room. Integer ≥ 1. */
@@ -25,20 +28,6 @@ export interface CandleSeriesOptions {
 }
 
 export const DEFAULT_CANDLE_SERIES_OPTIONS: Readonly<CandleSeriesOptions> = { capacity: 20_000 };
-
-/** The public fields of a bar, for {@link CandleSeries.value} and {@link CandleSeries.valueAt}. */
-export const CandleField = {
-  OpenTime: 0,
-  Open: 1,
-  High: 2,
-  Low: 3,
-  Close: 4,
-  Volume: 5,
-  QuoteVolume: 6,
-  TakerBuyVolume: 7,
-  TradeCount: 8,
-} as const;
-export type CandleField = (typeof CandleField)[keyof typeof CandleField];
 
 /** What {@link CandleSeries.ingestTrade} did with a trade. */
 export const TradeOutcome = {
@@ -117,24 +106,14 @@ export class CandleSeries {
   private held = 0;
   private first = 0;
 
-  private readonly openTime: Float64Array;
-  private readonly open: Float64Array;
-  private readonly high: Float64Array;
-  private readonly low: Float64Array;
-  private readonly close: Float64Array;
-  private readonly volume: Float64Array;
-  private readonly quoteVolume: Float64Array;
-  private readonly takerBuyVolume: Float64Array;
-  private readonly tradeCount: Float64Array;
+  /** The bars' public fields, a ring of `capacity` rows. */
+  private readonly bars: CandleArrays;
   /** Time of the trade that set `open`; -Infinity when the open is the exchange's (fixed). */
   private readonly openTradeTime: Float64Array;
   /** Time of the trade that set `close`; a later-or-equal trade becomes the close. */
   private readonly closeTradeTime: Float64Array;
   /** Trades at or before this time are already in the exchange's values; -Infinity if none. */
   private readonly coveredUntil: Float64Array;
-  /** The public fields in {@link CandleField} order. */
-  private readonly fields: readonly Float64Array[];
-
   /** Lowest seq marked changed since the last drain; Infinity when none. */
   private changedFrom = Infinity;
   /** See {@link priceRevision}. */
@@ -149,35 +128,13 @@ export class CandleSeries {
   /** Throws RangeError for a capacity that is not an integer ≥ 1 (configuration, not events). */
   constructor(timeframe: Timeframe, options: Partial<CandleSeriesOptions> = {}) {
     const { capacity } = { ...DEFAULT_CANDLE_SERIES_OPTIONS, ...options };
-    if (!Number.isInteger(capacity) || capacity < 1) {
-      throw new RangeError(`CandleSeries capacity must be an integer ≥ 1, got ${String(capacity)}`);
-    }
+    this.capacity = requireInteger('CandleSeries capacity', capacity, 1);
     this.timeframe = timeframe;
-    this.capacity = capacity;
     this.periodMs = TIMEFRAME_MS[timeframe];
-    this.openTime = new Float64Array(capacity);
-    this.open = new Float64Array(capacity);
-    this.high = new Float64Array(capacity);
-    this.low = new Float64Array(capacity);
-    this.close = new Float64Array(capacity);
-    this.volume = new Float64Array(capacity);
-    this.quoteVolume = new Float64Array(capacity);
-    this.takerBuyVolume = new Float64Array(capacity);
-    this.tradeCount = new Float64Array(capacity);
+    this.bars = new CandleArrays(capacity);
     this.openTradeTime = new Float64Array(capacity);
     this.closeTradeTime = new Float64Array(capacity);
     this.coveredUntil = new Float64Array(capacity);
-    this.fields = [
-      this.openTime,
-      this.open,
-      this.high,
-      this.low,
-      this.close,
-      this.volume,
-      this.quoteVolume,
-      this.takerBuyVolume,
-      this.tradeCount,
-    ];
   }
 
   /** Bars held. */
@@ -221,14 +178,14 @@ export class CandleSeries {
   /** Seq of the bar that opens at `openTime`, or -1 when none is held. O(log n); no allocation. */
   findSeq(openTime: number): number {
     const pos = this.lowerBound(openTime);
-    if (pos < this.held && this.openTime[this.ringIndex(pos)] === openTime) return this.first + pos;
+    if (pos < this.held && this.bars.openTime[this.ringIndex(pos)] === openTime) return this.first + pos;
     return -1;
   }
 
   /** One field of the bar `seq`, or NaN when it is not held. O(1); allocates nothing. */
   value(seq: number, field: CandleField): number {
     const index = this.indexOf(seq);
-    return index < 0 ? NaN : this.fields[field][index];
+    return index < 0 ? NaN : this.bars.column(field)[index];
   }
 
   /**
@@ -236,24 +193,24 @@ export class CandleSeries {
    * (see {@link seqAt}) has stale content. O(1); allocates nothing.
    */
   valueAt(index: number, field: CandleField): number {
-    const column = this.fields[field];
-    return index >= 0 && index < this.capacity ? column[index] : NaN;
+    return index >= 0 && index < this.capacity ? this.bars.column(field)[index] : NaN;
   }
 
   /** Copies bar `seq` into `out`; false (out untouched) when not held. O(1); no allocation. */
   readBar(seq: number, out: CandleBar): boolean {
     const i = this.indexOf(seq);
     if (i < 0) return false;
+    const bars = this.bars;
     out.seq = seq;
-    out.openTime = this.openTime[i];
-    out.open = this.open[i];
-    out.high = this.high[i];
-    out.low = this.low[i];
-    out.close = this.close[i];
-    out.volume = this.volume[i];
-    out.quoteVolume = this.quoteVolume[i];
-    out.takerBuyVolume = this.takerBuyVolume[i];
-    out.tradeCount = this.tradeCount[i];
+    out.openTime = bars.openTime[i];
+    out.open = bars.open[i];
+    out.high = bars.high[i];
+    out.low = bars.low[i];
+    out.close = bars.close[i];
+    out.volume = bars.volume[i];
+    out.quoteVolume = bars.quoteVolume[i];
+    out.takerBuyVolume = bars.takerBuyVolume[i];
+    out.tradeCount = bars.tradeCount[i];
     return true;
   }
 
@@ -269,15 +226,7 @@ export class CandleSeries {
     out.ensureCapacity(rows);
     let i = this.ringIndex(from - this.first);
     for (let r = 0; r < rows; r++) {
-      out.openTime[r] = this.openTime[i];
-      out.open[r] = this.open[i];
-      out.high[r] = this.high[i];
-      out.low[r] = this.low[i];
-      out.close[r] = this.close[i];
-      out.volume[r] = this.volume[i];
-      out.quoteVolume[r] = this.quoteVolume[i];
-      out.takerBuyVolume[r] = this.takerBuyVolume[i];
-      out.tradeCount[r] = this.tradeCount[i];
+      out.copyRow(r, this.bars, i);
       i = i + 1 === this.capacity ? 0 : i + 1;
     }
     out.count = rows;
@@ -335,8 +284,9 @@ export class CandleSeries {
     }
     const held = this.held;
     if (held > 0) {
+      const bars = this.bars;
       const live = this.ringIndex(held - 1);
-      const liveOpen = this.openTime[live];
+      const liveOpen = bars.openTime[live];
       // Most trades are the live bar's newest (in its period, not before its close, not covered):
       // a few comparisons and stores. What addTrade does then, given that a bar's open trade is
       // never after its close trade and low ≤ close ≤ high: the trade is the close, and a price
@@ -347,17 +297,18 @@ export class CandleSeries {
         timeMs >= this.closeTradeTime[live] &&
         timeMs > this.coveredUntil[live]
       ) {
-        if (price !== this.close[live]) {
+        const close = bars.close;
+        if (price !== close[live]) {
           this.revision++;
-          this.close[live] = price;
-          if (price > this.high[live]) this.high[live] = price;
-          else if (price < this.low[live]) this.low[live] = price;
+          close[live] = price;
+          if (price > bars.high[live]) bars.high[live] = price;
+          else if (price < bars.low[live]) bars.low[live] = price;
         }
         this.closeTradeTime[live] = timeMs;
-        this.volume[live] += amount;
-        this.quoteVolume[live] += price * amount;
-        if (takerSide === 1) this.takerBuyVolume[live] += amount;
-        this.tradeCount[live] += 1;
+        bars.volume[live] += amount;
+        bars.quoteVolume[live] += price * amount;
+        if (takerSide === 1) bars.takerBuyVolume[live] += amount;
+        bars.tradeCount[live] += 1;
         this.stats.trades++;
         this.markChanged(this.first + held - 1);
         return TradeOutcome.Live;
@@ -377,17 +328,8 @@ export class CandleSeries {
     columns.clear();
     for (let r = 0; r < rows.length; r++) {
       const row = rows[r];
-      columns.push(
-        numberOrNaN(row, 0),
-        numberOrNaN(row, 1),
-        numberOrNaN(row, 2),
-        numberOrNaN(row, 3),
-        numberOrNaN(row, 4),
-        numberOrNaN(row, 5),
-        numberOrNaN(row, 6),
-        numberOrNaN(row, 7),
-        numberOrNaN(row, 8),
-      );
+      const i = columns.appendRow();
+      for (let f = 0; f < CANDLE_FIELD_COUNT; f++) columns.column(f as CandleField)[i] = numberOrNaN(row, f);
     }
     return this.mergeHistory(columns);
   }
@@ -427,7 +369,7 @@ export class CandleSeries {
     if (rows.count === 0) return 0;
     this.revision++;
     const newestIndex = this.held > 0 ? this.ringIndex(this.held - 1) : -1;
-    const newestBefore = newestIndex >= 0 ? this.openTime[newestIndex] : -Infinity;
+    const newestBefore = newestIndex >= 0 ? this.bars.openTime[newestIndex] : -Infinity;
     // The newest row is the live bar when it matches the held newest bar: it keeps taking
     // trades newer than those already in it. A newer row is a fresh bar with no trades seen.
     const liveWatermark =
@@ -446,7 +388,7 @@ export class CandleSeries {
         continue;
       }
       const pos = this.lowerBound(t); // < held, since the newest held bar is at or after t
-      if (this.openTime[this.ringIndex(pos)] !== t) {
+      if (this.bars.openTime[this.ringIndex(pos)] !== t) {
         inserted++;
         newestInsertPos = pos + r; // its position in the union, oldest first
       }
@@ -464,7 +406,7 @@ export class CandleSeries {
         }
         const pos = this.lowerBound(t);
         const index = this.ringIndex(pos);
-        if (this.openTime[index] === t && this.writeRow(index, rows, r)) this.markChanged(this.first + pos);
+        if (this.bars.openTime[index] === t && this.writeRow(index, rows, r)) this.markChanged(this.first + pos);
       }
     }
     const applied = this.coverMergedBars(rows, liveWatermark);
@@ -486,7 +428,7 @@ export class CandleSeries {
    */
   private ingestOtherTrade(timeMs: number, price: number, amount: number, takerSide: number): TradeOutcome {
     const live = this.held > 0 ? this.ringIndex(this.held - 1) : -1;
-    const liveOpen = live >= 0 ? this.openTime[live] : -Infinity;
+    const liveOpen = live >= 0 ? this.bars.openTime[live] : -Infinity;
     if (timeMs >= liveOpen && timeMs < liveOpen + this.periodMs) {
       if (timeMs <= this.coveredUntil[live]) {
         this.stats.covered++;
@@ -505,7 +447,7 @@ export class CandleSeries {
     }
     const pos = this.lowerBound(barTime);
     const index = this.ringIndex(pos);
-    if (pos >= this.held || this.openTime[index] !== barTime) {
+    if (pos >= this.held || this.bars.openTime[index] !== barTime) {
       this.stats.lateDropped++;
       return TradeOutcome.LateDropped;
     }
@@ -532,7 +474,7 @@ export class CandleSeries {
     let hi = this.held;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if (this.openTime[this.ringIndex(mid)] < time) lo = mid + 1;
+      if (this.bars.openTime[this.ringIndex(mid)] < time) lo = mid + 1;
       else hi = mid;
     }
     return lo;
@@ -558,15 +500,7 @@ export class CandleSeries {
   private openTradeBar(barTime: number, timeMs: number, price: number, amount: number, side: number): void {
     const i = this.pushSlot();
     this.revision++;
-    this.openTime[i] = barTime;
-    this.open[i] = price;
-    this.high[i] = price;
-    this.low[i] = price;
-    this.close[i] = price;
-    this.volume[i] = amount;
-    this.quoteVolume[i] = price * amount;
-    this.takerBuyVolume[i] = side === 1 ? amount : 0;
-    this.tradeCount[i] = 1;
+    this.bars.setRow(i, barTime, price, price, price, price, amount, price * amount, side === 1 ? amount : 0, 1);
     this.openTradeTime[i] = timeMs;
     this.closeTradeTime[i] = timeMs;
     this.coveredUntil[i] = -Infinity;
@@ -575,20 +509,21 @@ export class CandleSeries {
 
   /** Adds a trade to bar `i` (the caller bumps the price revision). */
   private addTrade(i: number, timeMs: number, price: number, amount: number, side: number): void {
+    const bars = this.bars;
     if (timeMs < this.openTradeTime[i]) {
-      this.open[i] = price;
+      bars.open[i] = price;
       this.openTradeTime[i] = timeMs;
     }
     if (timeMs >= this.closeTradeTime[i]) {
-      this.close[i] = price;
+      bars.close[i] = price;
       this.closeTradeTime[i] = timeMs;
     }
-    if (price > this.high[i]) this.high[i] = price;
-    if (price < this.low[i]) this.low[i] = price;
-    this.volume[i] += amount;
-    this.quoteVolume[i] += price * amount;
-    if (side === 1) this.takerBuyVolume[i] += amount;
-    this.tradeCount[i] += 1;
+    if (price > bars.high[i]) bars.high[i] = price;
+    if (price < bars.low[i]) bars.low[i] = price;
+    bars.volume[i] += amount;
+    bars.quoteVolume[i] += price * amount;
+    if (side === 1) bars.takerBuyVolume[i] += amount;
+    bars.tradeCount[i] += 1;
   }
 
   /** Newest trade time already reflected in bar `i` (from trades or an earlier merge). */
@@ -598,14 +533,8 @@ export class CandleSeries {
 
   /** Writes history row `r` into slot `i`; true when a public field changed (NaN equals NaN). */
   private writeRow(i: number, rows: CandleColumns, r: number): boolean {
-    let changed = false;
-    for (let f = 0; f < this.fields.length; f++) {
-      const column = this.fields[f];
-      const next = fieldOf(rows, f)[r];
-      const before = column[i];
-      if (before !== next && !(before !== before && next !== next)) changed = true;
-      column[i] = next;
-    }
+    const changed = this.bars.rowDiffers(i, rows, r);
+    this.bars.copyRow(i, rows, r);
     return changed;
   }
 
@@ -615,13 +544,13 @@ export class CandleSeries {
    * The exchange's open is fixed (no later trade can precede it). Returns the rows held.
    */
   private coverMergedBars(rows: CandleColumns, liveWatermark: number): number {
-    const newestTime = this.openTime[this.ringIndex(this.held - 1)];
+    const newestTime = this.bars.openTime[this.ringIndex(this.held - 1)];
     let held = 0;
     for (let r = 0; r < rows.count; r++) {
       const pos = this.lowerBound(rows.openTime[r]);
       const i = this.ringIndex(pos);
-      if (pos >= this.held || this.openTime[i] !== rows.openTime[r]) continue; // not kept
-      const covered = this.openTime[i] === newestTime ? liveWatermark : this.openTime[i] + this.periodMs - 1;
+      if (pos >= this.held || this.bars.openTime[i] !== rows.openTime[r]) continue; // not kept
+      const covered = this.bars.openTime[i] === newestTime ? liveWatermark : this.bars.openTime[i] + this.periodMs - 1;
       this.openTradeTime[i] = -Infinity;
       this.closeTradeTime[i] = covered;
       this.coveredUntil[i] = covered;
@@ -665,7 +594,7 @@ export class CandleSeries {
         this.stats.historyRejected++;
         continue;
       }
-      out.push(t, o, h, l, c, v, qv, tbv, n);
+      out.copyRow(out.appendRow(), history, r);
       previous = t;
     }
     return out;
@@ -691,14 +620,14 @@ export class CandleSeries {
     let pos = this.held - 1;
     let r = rows.count - 1;
     for (let k = keep - 1; k >= 0; k--) {
-      const heldTime = pos >= 0 ? this.openTime[this.ringIndex(pos)] : -Infinity;
+      const heldTime = pos >= 0 ? this.bars.openTime[this.ringIndex(pos)] : -Infinity;
       const rowTime = r >= 0 ? rows.openTime[r] : -Infinity;
       if (rowTime >= heldTime) {
-        copyRow(rows, r, merged, k);
+        merged.copyRow(k, rows, r);
         if (rowTime === heldTime) {
           const i = this.ringIndex(pos);
           oldSeq[k] = this.first + pos;
-          differs[k] = this.rowDiffersFromSlot(merged, k, i) ? 1 : 0;
+          differs[k] = merged.rowDiffers(k, this.bars, i) ? 1 : 0;
           pos--;
         } else {
           oldSeq[k] = -1;
@@ -706,7 +635,7 @@ export class CandleSeries {
         r--;
       } else {
         const i = this.ringIndex(pos);
-        this.copySlotTo(i, merged, k);
+        merged.copyRow(k, this.bars, i);
         openTradeTime[k] = this.openTradeTime[i];
         closeTradeTime[k] = this.closeTradeTime[i];
         coveredUntil[k] = this.coveredUntil[i];
@@ -725,15 +654,7 @@ export class CandleSeries {
     this.held = keep;
     this.first = newFirst;
     for (let k = 0; k < keep; k++) {
-      this.openTime[k] = merged.openTime[k];
-      this.open[k] = merged.open[k];
-      this.high[k] = merged.high[k];
-      this.low[k] = merged.low[k];
-      this.close[k] = merged.close[k];
-      this.volume[k] = merged.volume[k];
-      this.quoteVolume[k] = merged.quoteVolume[k];
-      this.takerBuyVolume[k] = merged.takerBuyVolume[k];
-      this.tradeCount[k] = merged.tradeCount[k];
+      this.bars.copyRow(k, merged, k);
       this.openTradeTime[k] = openTradeTime[k];
       this.closeTradeTime[k] = closeTradeTime[k];
       this.coveredUntil[k] = coveredUntil[k];
@@ -741,63 +662,6 @@ export class CandleSeries {
     }
     if (firstNew < keep) this.markChanged(newFirst + firstNew);
   }
-
-  private rowDiffersFromSlot(merged: CandleColumns, k: number, i: number): boolean {
-    for (let f = 0; f < this.fields.length; f++) {
-      const a = fieldOf(merged, f)[k];
-      const b = this.fields[f][i];
-      if (a !== b && !(a !== a && b !== b)) return true;
-    }
-    return false;
-  }
-
-  private copySlotTo(i: number, out: CandleColumns, k: number): void {
-    out.openTime[k] = this.openTime[i];
-    out.open[k] = this.open[i];
-    out.high[k] = this.high[i];
-    out.low[k] = this.low[i];
-    out.close[k] = this.close[i];
-    out.volume[k] = this.volume[i];
-    out.quoteVolume[k] = this.quoteVolume[i];
-    out.takerBuyVolume[k] = this.takerBuyVolume[i];
-    out.tradeCount[k] = this.tradeCount[i];
-  }
-}
-
-/** Column `f` (in {@link CandleField} order) of `columns`. */
-function fieldOf(columns: CandleColumns, f: number): Float64Array {
-  switch (f) {
-    case CandleField.OpenTime:
-      return columns.openTime;
-    case CandleField.Open:
-      return columns.open;
-    case CandleField.High:
-      return columns.high;
-    case CandleField.Low:
-      return columns.low;
-    case CandleField.Close:
-      return columns.close;
-    case CandleField.Volume:
-      return columns.volume;
-    case CandleField.QuoteVolume:
-      return columns.quoteVolume;
-    case CandleField.TakerBuyVolume:
-      return columns.takerBuyVolume;
-    default:
-      return columns.tradeCount;
-  }
-}
-
-function copyRow(from: CandleColumns, r: number, to: CandleColumns, k: number): void {
-  to.openTime[k] = from.openTime[r];
-  to.open[k] = from.open[r];
-  to.high[k] = from.high[r];
-  to.low[k] = from.low[r];
-  to.close[k] = from.close[r];
-  to.volume[k] = from.volume[r];
-  to.quoteVolume[k] = from.quoteVolume[r];
-  to.takerBuyVolume[k] = from.takerBuyVolume[r];
-  to.tradeCount[k] = from.tradeCount[r];
 }
 
 /** An optional history amount: unknown (NaN) or a finite value ≥ 0. */

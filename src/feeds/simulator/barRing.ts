@@ -1,36 +1,21 @@
+import { CandleArrays } from '../../engine/candles/candleColumns';
+import { requireInteger } from '../../engine/configCheck';
+
 /**
- * Bars of one fixed length in a ring of typed arrays (the oldest is dropped when full), with the
- * fields of an exchange kline: open time, OHLC, base volume, quote volume, taker-buy base volume,
- * trade count.
+ * Bars of one fixed length in a ring of candle columns (the oldest is dropped when full): open
+ * time, OHLC, base volume, quote volume, taker-buy base volume, trade count, as an exchange
+ * kline has them.
  */
-export class BarRing {
-  readonly openTime: Float64Array;
-  readonly open: Float64Array;
-  readonly high: Float64Array;
-  readonly low: Float64Array;
-  readonly close: Float64Array;
-  readonly volume: Float64Array;
-  readonly quoteVolume: Float64Array;
-  readonly takerBuyVolume: Float64Array;
-  readonly tradeCount: Float64Array;
+export class BarRing extends CandleArrays {
   count = 0;
   private head = 0;
 
   /** Allocates `capacity` bars once. Throws RangeError for a capacity that is not an integer ≥ 1. */
   constructor(
     readonly lengthMs: number,
-    readonly capacity: number,
+    capacity: number,
   ) {
-    if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError(`BarRing capacity must be an integer ≥ 1, got ${capacity}`);
-    this.openTime = new Float64Array(capacity);
-    this.open = new Float64Array(capacity);
-    this.high = new Float64Array(capacity);
-    this.low = new Float64Array(capacity);
-    this.close = new Float64Array(capacity);
-    this.volume = new Float64Array(capacity);
-    this.quoteVolume = new Float64Array(capacity);
-    this.takerBuyVolume = new Float64Array(capacity);
-    this.tradeCount = new Float64Array(capacity);
+    super(requireInteger('BarRing capacity', capacity, 1));
   }
 
   /** Array index of the `i`-th oldest bar (0 ≤ i < count). O(1). */
@@ -54,15 +39,7 @@ export class BarRing {
       at = this.head;
       this.head = this.head + 1 === this.capacity ? 0 : this.head + 1;
     }
-    this.openTime[at] = t;
-    this.open[at] = o;
-    this.high[at] = h;
-    this.low[at] = l;
-    this.close[at] = c;
-    this.volume[at] = v;
-    this.quoteVolume[at] = quote;
-    this.takerBuyVolume[at] = takerBuy;
-    this.tradeCount[at] = trades;
+    this.setRow(at, t, o, h, l, c, v, quote, takerBuy, trades);
   }
 
   /**
