@@ -122,10 +122,13 @@ export function chromiumPath() {
   return decision.path;
 }
 
+/** Runs apt-get quietly (its per-package lines would bury the test output); its tail on failure. */
 function aptGet(args, log) {
   log(`  apt-get ${args.join(' ')}`);
-  const result = spawnSync('apt-get', args, { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
-  if (result.status !== 0) throw new Error(`apt-get ${args.join(' ')} failed (exit ${result.status ?? result.signal}); ${INSTALL_ADVICE}.`);
+  const result = spawnSync('apt-get', args, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+  if (result.status === 0) return;
+  const tail = `${result.stdout ?? ''}${result.stderr ?? ''}`.trim().split('\n').slice(-20).join('\n');
+  throw new Error(`apt-get ${args.join(' ')} failed (exit ${result.status ?? result.signal}):\n${tail}\n${INSTALL_ADVICE}.`);
 }
 
 /**
