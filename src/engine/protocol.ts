@@ -5,6 +5,8 @@
  * Both sides validate every message with the functions below and drop (and count) anything else.
  */
 
+import { INDICATOR_KINDS, type IndicatorKind, type IndicatorPlacement } from './indicators/indicatorCatalog';
+
 export const PROTOCOL_VERSION = 1;
 
 /** The timeframes a panel may ask for (`setTimeframe`); the engine's own list. */
@@ -27,11 +29,16 @@ export interface Layers {
   tape: boolean;
 }
 
-export const INDICATOR_KINDS = ['sma', 'ema', 'wma', 'bollinger', 'vwap', 'rsi', 'macd', 'imbalance', 'cvd'] as const;
-export type IndicatorKind = (typeof INDICATOR_KINDS)[number];
-
-/** Where an indicator draws: on the price pane or in a pane of its own. */
-export type IndicatorPlacement = 'overlay' | 'pane';
+/** The indicators a panel offers and how it draws them (pure data; see indicatorCatalog.ts). */
+export {
+  INDICATOR_CATALOG,
+  INDICATOR_KINDS,
+  declarationOf,
+  type IndicatorKind,
+  type IndicatorPlacement,
+  type OutputStyle,
+  type ValueFormat,
+} from './indicators/indicatorCatalog';
 
 /**
  * One indicator's values. `times` holds the bar open times; `values` holds

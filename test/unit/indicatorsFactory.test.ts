@@ -10,8 +10,8 @@ import { Ema } from '../../src/engine/indicators/ema';
 import {
   DEFAULT_CAPACITY,
   IndicatorOptionsError,
-  INDICATOR_KINDS,
 } from '../../src/engine/indicators/indicatorOptions';
+import { CANDLE_INDICATOR_KINDS } from '../../src/engine/indicators/indicatorCatalog';
 import { Macd } from '../../src/engine/indicators/macd';
 import { Rsi } from '../../src/engine/indicators/rsi';
 import { SessionVwap } from '../../src/engine/indicators/sessionVwap';
@@ -73,8 +73,8 @@ describe('createIndicator builds each kind from plain options', () => {
   });
 
   it('knows every kind', () => {
-    expect([...INDICATOR_KINDS]).toEqual(['sma', 'ema', 'wma', 'rsi', 'macd', 'bollinger', 'vwap']);
-    for (const kind of INDICATOR_KINDS) expect(createIndicator({ kind }).options.kind).toBe(kind);
+    expect([...CANDLE_INDICATOR_KINDS]).toEqual(['sma', 'ema', 'wma', 'bollinger', 'vwap', 'rsi', 'macd']);
+    for (const kind of CANDLE_INDICATOR_KINDS) expect(createIndicator({ kind }).options.kind).toBe(kind);
   });
 });
 
@@ -83,9 +83,9 @@ describe('createIndicator refuses bad options, naming the parameter', () => {
     [null, 'options', 'indicator options must be an object; got null'],
     [[{ kind: 'ema' }], 'options', 'indicator options must be an object; got an array'],
     ['ema', 'options', 'indicator options must be an object; got "ema"'],
-    [{}, 'kind', 'indicator option "kind" must be one of sma, ema, wma, rsi, macd, bollinger, vwap; got undefined'],
-    [{ kind: 'EMA' }, 'kind', 'indicator option "kind" must be one of sma, ema, wma, rsi, macd, bollinger, vwap; got "EMA"'],
-    [{ kind: 'toString' }, 'kind', 'indicator option "kind" must be one of sma, ema, wma, rsi, macd, bollinger, vwap; got "toString"'],
+    [{}, 'kind', 'indicator option "kind" must be one of sma, ema, wma, bollinger, vwap, rsi, macd; got undefined'],
+    [{ kind: 'EMA' }, 'kind', 'indicator option "kind" must be one of sma, ema, wma, bollinger, vwap, rsi, macd; got "EMA"'],
+    [{ kind: 'toString' }, 'kind', 'indicator option "kind" must be one of sma, ema, wma, bollinger, vwap, rsi, macd; got "toString"'],
     [{ kind: 'ema', period: 0 }, 'period', 'EMA option "period" must be an integer from 1 to 10000; got 0'],
     [{ kind: 'sma', period: 2.5 }, 'period', 'SMA option "period" must be an integer from 1 to 10000; got 2.5'],
     [{ kind: 'sma', period: '21' }, 'period', 'SMA option "period" must be an integer from 1 to 10000; got "21"'],
@@ -98,8 +98,8 @@ describe('createIndicator refuses bad options, naming the parameter', () => {
     [{ kind: 'macd', fast: 26 }, 'fast', 'MACD option "fast" must be less than "slow"; got fast 26, slow 26'],
     [{ kind: 'macd', signal: 0 }, 'signal', 'MACD option "signal" must be an integer from 1 to 10000; got 0'],
     [{ kind: 'macd', slow: -3 }, 'slow', 'MACD option "slow" must be an integer from 1 to 10000; got -3'],
-    [{ kind: 'bollinger', multiplier: -1 }, 'multiplier', 'Bollinger Bands option "multiplier" must be a finite number greater than 0; got -1'],
-    [{ kind: 'bollinger', multiplier: Infinity }, 'multiplier', 'Bollinger Bands option "multiplier" must be a finite number greater than 0; got Infinity'],
+    [{ kind: 'bollinger', multiplier: -1 }, 'multiplier', 'Bollinger Bands option "multiplier" must be a number from 0.1 to 10; got -1'],
+    [{ kind: 'bollinger', multiplier: Infinity }, 'multiplier', 'Bollinger Bands option "multiplier" must be a number from 0.1 to 10; got Infinity'],
     [{ kind: 'sma', source: 'vwap' }, 'source', 'SMA option "source" must be one of close, open, high, low, hl2, hlc3, ohlc4; got "vwap"'],
     [{ kind: 'ema', capacity: 0 }, 'capacity', 'EMA option "capacity" must be an integer from 1 to 1048576; got 0'],
     [{ kind: 'ema', capacity: {} }, 'capacity', 'EMA option "capacity" must be an integer from 1 to 1048576; got object'],

@@ -10,6 +10,7 @@ import type { BarChangeReader, Market } from '../market';
 import {
   BAR_STRIDE,
   BOOK_STRIDE,
+  INDICATOR_CATALOG,
   PROTOCOL_VERSION,
   TRADE_STRIDE,
   type BookWindow,
@@ -17,6 +18,7 @@ import {
   type FrameMessage,
   type HistoryMessage,
   type IndicatorKind,
+  type IndicatorPlacement,
   type IndicatorSeriesData,
   type InitMessage,
   type MarketFacts,
@@ -31,7 +33,7 @@ const EMPTY: Float64Array = new Float64Array(0);
 interface DrawnSeries {
   id: string;
   kind: IndicatorKind;
-  placement: 'overlay' | 'pane';
+  placement: IndicatorPlacement;
   series: IndicatorSeries;
 }
 
@@ -188,11 +190,11 @@ export class FrameBuilder {
     const drawn: DrawnSeries[] = market.indicators.map((indicator: Indicator) => ({
       id: indicator.label,
       kind: indicator.options.kind,
-      placement: indicator.placement,
+      placement: INDICATOR_CATALOG[indicator.options.kind].draw.placement,
       series: indicator,
     }));
-    if (this.settings.metrics.imbalance) drawn.push({ id: 'OBI', kind: 'imbalance', placement: 'pane', series: market.imbalance });
-    if (this.settings.metrics.cvd) drawn.push({ id: 'CVD', kind: 'cvd', placement: 'pane', series: market.cvd });
+    if (this.settings.metrics.imbalance) drawn.push({ id: 'OBI', kind: 'imbalance', placement: INDICATOR_CATALOG.imbalance.draw.placement, series: market.imbalance });
+    if (this.settings.metrics.cvd) drawn.push({ id: 'CVD', kind: 'cvd', placement: INDICATOR_CATALOG.cvd.draw.placement, series: market.cvd });
     return drawn;
   }
 

@@ -1,105 +1,64 @@
 /**
  * Indicator options: the plain objects a setting or a protocol message carries
- * (`{ kind: 'ema', period: 21 }`), their defaults, and their validation.
+ * (`{ kind: 'ema', period: 21 }`), their defaults, and their validation, all derived from the
+ * catalog's declarations (indicatorCatalog.ts) plus the options every candle indicator shares:
+ * `capacity`, and `source` for those that follow one price.
  *
  * Options are merged over the kind's defaults; every key is checked, and an unknown key is an
  * error too (a typo such as `peroid` would otherwise silently fall back to the default).
  */
 import { EngineError } from '../engineError';
+import {
+  CANDLE_INDICATOR_KINDS,
+  INDICATOR_CATALOG,
+  parametersOf,
+  type CandleIndicatorKind,
+  type ParameterDeclaration,
+  type ParameterValues,
+} from './indicatorCatalog';
 import { PRICE_SOURCES, type PriceSource } from './priceSource';
 
-/** Largest accepted period (bars). Also keeps Bollinger's accuracy bound (see bollingerBands.ts). */
-export const MAX_PERIOD = 10_000;
+export { MAX_PERIOD } from './indicatorCatalog';
 /** Largest accepted history ring (bars). */
 export const MAX_CAPACITY = 1 << 20;
 /** Default history ring (bars); matches the candle series' default so every held bar has values. */
 export const DEFAULT_CAPACITY = 20_000;
 
-export interface SmaOptions {
-  kind: 'sma';
-  period: number;
-  source: PriceSource;
-  capacity: number;
-}
-export interface EmaOptions {
-  kind: 'ema';
-  period: number;
-  source: PriceSource;
-  capacity: number;
-}
-export interface WmaOptions {
-  kind: 'wma';
-  period: number;
-  source: PriceSource;
-  capacity: number;
-}
-export interface RsiOptions {
-  kind: 'rsi';
-  period: number;
-  source: PriceSource;
-  capacity: number;
-}
-export interface MacdOptions {
-  kind: 'macd';
-  fast: number;
-  slow: number;
-  signal: number;
-  source: PriceSource;
-  capacity: number;
-}
-export interface BollingerOptions {
-  kind: 'bollinger';
-  period: number;
-  /** Band half-width in standard deviations (the usual `k`, default 2). */
-  multiplier: number;
-  source: PriceSource;
-  capacity: number;
-}
-export interface VwapOptions {
-  kind: 'vwap';
-  capacity: number;
-}
+type Catalog = typeof INDICATOR_CATALOG;
+type Flatten<T> = { [P in keyof T]: T[P] };
 
-export type IndicatorOptions =
-  | SmaOptions
-  | EmaOptions
-  | WmaOptions
-  | RsiOptions
-  | MacdOptions
-  | BollingerOptions
-  | VwapOptions;
-export type IndicatorKind = IndicatorOptions['kind'];
-export type OptionsOf<K extends IndicatorKind> = Extract<IndicatorOptions, { kind: K }>;
+/** Kind `K`'s full options: its kind, its parameters, `source` if it follows a price, `capacity`. */
+export type OptionsOf<K extends CandleIndicatorKind> = Flatten<
+  { kind: K } & ParameterValues<K> & (Catalog[K]['followsPrice'] extends true ? { source: PriceSource } : unknown) & { capacity: number }
+>;
+export type IndicatorOptions = { [K in CandleIndicatorKind]: OptionsOf<K> }[CandleIndicatorKind];
+export type SmaOptions = OptionsOf<'sma'>;
+export type EmaOptions = OptionsOf<'ema'>;
+export type WmaOptions = OptionsOf<'wma'>;
+export type RsiOptions = OptionsOf<'rsi'>;
+export type MacdOptions = OptionsOf<'macd'>;
+export type BollingerOptions = OptionsOf<'bollinger'>;
+export type VwapOptions = OptionsOf<'vwap'>;
 /** What a caller writes: any subset of a kind's options (the kind may be left out for a class). */
-export type PartialOptionsOf<K extends IndicatorKind> = Partial<OptionsOf<K>>;
+export type PartialOptionsOf<K extends CandleIndicatorKind> = Partial<OptionsOf<K>>;
 /** What the factory accepts: the kind plus any subset of its other options. */
 export type IndicatorOptionsInput = {
-  [K in IndicatorKind]: { kind: K } & Partial<Omit<OptionsOf<K>, 'kind'>>;
-}[IndicatorKind];
+  [K in CandleIndicatorKind]: { kind: K } & Partial<Omit<OptionsOf<K>, 'kind'>>;
+}[CandleIndicatorKind];
 
-/** Defaults per kind (TradingView's, except the ring capacity). */
-export const INDICATOR_DEFAULTS: { readonly [K in IndicatorKind]: Readonly<OptionsOf<K>> } = {
-  sma: { kind: 'sma', period: 9, source: 'close', capacity: DEFAULT_CAPACITY },
-  ema: { kind: 'ema', period: 9, source: 'close', capacity: DEFAULT_CAPACITY },
-  wma: { kind: 'wma', period: 9, source: 'close', capacity: DEFAULT_CAPACITY },
-  rsi: { kind: 'rsi', period: 14, source: 'close', capacity: DEFAULT_CAPACITY },
-  macd: { kind: 'macd', fast: 12, slow: 26, signal: 9, source: 'close', capacity: DEFAULT_CAPACITY },
-  bollinger: { kind: 'bollinger', period: 20, multiplier: 2, source: 'close', capacity: DEFAULT_CAPACITY },
-  vwap: { kind: 'vwap', capacity: DEFAULT_CAPACITY },
-};
+/** Defaults per kind, in the order error messages list the options: kind, parameters, source, capacity. */
+const DEFAULTS = byKind<Readonly<Record<string, unknown>>>((kind) => ({
+  kind,
+  ...Object.fromEntries(parametersOf(kind).map(([name, p]) => [name, p.default])),
+  ...(INDICATOR_CATALOG[kind].followsPrice ? { source: 'close' } : {}),
+  capacity: DEFAULT_CAPACITY,
+}));
 
-export const INDICATOR_KINDS = Object.keys(INDICATOR_DEFAULTS) as readonly IndicatorKind[];
-
-/** How messages name each kind. */
-const KIND_NAMES: Readonly<Record<IndicatorKind, string>> = {
-  sma: 'SMA',
-  ema: 'EMA',
-  wma: 'WMA',
-  rsi: 'RSI',
-  macd: 'MACD',
-  bollinger: 'Bollinger Bands',
-  vwap: 'VWAP',
-};
+function byKind<T>(make: (kind: CandleIndicatorKind) => T): Readonly<Record<CandleIndicatorKind, T>> {
+  const table = {} as Record<CandleIndicatorKind, T>;
+  for (const kind of CANDLE_INDICATOR_KINDS) table[kind] = make(kind);
+  return table;
+}
 
 /** A refused option: `parameter` names the key (`options` when the whole value is not an object). */
 export class IndicatorOptionsError extends EngineError {
@@ -117,51 +76,53 @@ interface Rule {
   readonly accepts: (value: unknown) => boolean;
 }
 
-const isIntegerIn = (min: number, max: number) => (value: unknown) =>
-  typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max;
+/** What a declared parameter accepts, in words and as a test. */
+export function parameterRule(p: ParameterDeclaration): Rule {
+  const { min, max, integer } = p;
+  return {
+    requirement: `${integer ? 'an integer' : 'a number'} from ${min} to ${max}`,
+    accepts: (value) =>
+      typeof value === 'number' && (integer ? Number.isInteger(value) : Number.isFinite(value)) && value >= min && value <= max,
+  };
+}
 
-const PERIOD_RULE: Rule = {
-  requirement: `an integer from 1 to ${MAX_PERIOD}`,
-  accepts: isIntegerIn(1, MAX_PERIOD),
-};
-
-const RULES: Readonly<Record<string, Rule>> = {
-  period: PERIOD_RULE,
-  fast: PERIOD_RULE,
-  slow: PERIOD_RULE,
-  signal: PERIOD_RULE,
-  capacity: { requirement: `an integer from 1 to ${MAX_CAPACITY}`, accepts: isIntegerIn(1, MAX_CAPACITY) },
-  multiplier: {
-    requirement: 'a finite number greater than 0',
-    accepts: (value) => typeof value === 'number' && Number.isFinite(value) && value > 0,
-  },
+/** The options every candle indicator shares (and the order-flow metrics' `capacity`). */
+const SHARED_RULES: Readonly<Record<string, Rule>> = {
+  capacity: parameterRule({ default: DEFAULT_CAPACITY, min: 1, max: MAX_CAPACITY, integer: true }),
   source: {
     requirement: `one of ${PRICE_SOURCES.join(', ')}`,
     accepts: (value) => typeof value === 'string' && (PRICE_SOURCES as readonly string[]).includes(value),
   },
 };
 
-function describe(value: unknown): string {
+/** Per kind, the rule of every option but `kind`. */
+const RULES = byKind<Readonly<Record<string, Rule>>>((kind) => ({
+  ...SHARED_RULES,
+  ...Object.fromEntries(parametersOf(kind).map(([name, p]) => [name, parameterRule(p)])),
+}));
+
+/** A value as an error message shows it. */
+export function describeValue(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value);
   if (typeof value === 'number' || typeof value === 'boolean' || value === null) return String(value);
   if (Array.isArray(value)) return 'an array';
   return typeof value;
 }
 
-/**
- * Throws {@link IndicatorOptionsError} unless `value` is valid for option `key` (`period`, `fast`,
- * `slow`, `signal`, `capacity`, `multiplier`, `source`); `owner` starts the message (`EMA`).
- * O(1); allocates only the error. Configuration path only.
- */
-export function checkOption(owner: string, key: string, value: unknown): void {
-  const rule = RULES[key];
+function check(owner: string, rules: Readonly<Record<string, Rule>>, key: string, value: unknown): void {
+  const rule = rules[key];
   if (rule === undefined) throw new IndicatorOptionsError(key, `${owner} has no option "${key}"`);
   if (!rule.accepts(value)) {
-    throw new IndicatorOptionsError(
-      key,
-      `${owner} option "${key}" must be ${rule.requirement}; got ${describe(value)}`,
-    );
+    throw new IndicatorOptionsError(key, `${owner} option "${key}" must be ${rule.requirement}; got ${describeValue(value)}`);
   }
+}
+
+/**
+ * Throws {@link IndicatorOptionsError} unless `value` is valid for the shared option `key`
+ * (`capacity`, `source`); `owner` starts the message (`CVD`). O(1); allocates only the error.
+ */
+export function checkOption(owner: string, key: string, value: unknown): void {
+  check(owner, SHARED_RULES, key, value);
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
@@ -171,22 +132,24 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 /**
  * Validates `input` and merges it over its kind's defaults. Keys whose value is `undefined` count
  * as absent. Throws {@link IndicatorOptionsError} naming the first bad parameter: `options` (not
- * an object), `kind` (missing or unknown), an unknown key, a bad value, or `fast` when
- * `fast >= slow`. O(keys); allocates the result. Configuration path only.
+ * an object), `kind` (missing or unknown), an unknown key, a bad value, or a parameter not below
+ * the one it must stay below (MACD's `fast` ≥ `slow`). O(keys); allocates the result.
+ * Configuration path only.
  */
 export function resolveIndicatorOptions(input: unknown): IndicatorOptions {
   if (!isPlainObject(input)) {
-    throw new IndicatorOptionsError('options', `indicator options must be an object; got ${describe(input)}`);
+    throw new IndicatorOptionsError('options', `indicator options must be an object; got ${describeValue(input)}`);
   }
   const kind = input.kind;
-  if (typeof kind !== 'string' || !Object.prototype.hasOwnProperty.call(INDICATOR_DEFAULTS, kind)) {
+  if (typeof kind !== 'string' || !Object.prototype.hasOwnProperty.call(DEFAULTS, kind)) {
     throw new IndicatorOptionsError(
       'kind',
-      `indicator option "kind" must be one of ${INDICATOR_KINDS.join(', ')}; got ${describe(kind)}`,
+      `indicator option "kind" must be one of ${CANDLE_INDICATOR_KINDS.join(', ')}; got ${describeValue(kind)}`,
     );
   }
-  const defaults: Readonly<Record<string, unknown>> = INDICATOR_DEFAULTS[kind as IndicatorKind];
-  const owner = KIND_NAMES[kind as IndicatorKind];
+  const candleKind = kind as CandleIndicatorKind;
+  const defaults = DEFAULTS[candleKind];
+  const owner = INDICATOR_CATALOG[candleKind].title;
   const merged: Record<string, unknown> = { ...defaults };
   for (const key of Object.keys(input)) {
     if (key === 'kind' || input[key] === undefined) continue;
@@ -197,27 +160,28 @@ export function resolveIndicatorOptions(input: unknown): IndicatorOptions {
     merged[key] = input[key];
   }
   for (const key of Object.keys(merged)) {
-    if (key !== 'kind') checkOption(owner, key, merged[key]);
+    if (key !== 'kind') check(owner, RULES[candleKind], key, merged[key]);
   }
-  const options = merged as unknown as IndicatorOptions;
-  if (options.kind === 'macd' && options.fast >= options.slow) {
-    throw new IndicatorOptionsError(
-      'fast',
-      `MACD option "fast" must be less than "slow"; got fast ${options.fast}, slow ${options.slow}`,
-    );
+  for (const [name, p] of parametersOf(candleKind)) {
+    if (p.below !== undefined && (merged[name] as number) >= (merged[p.below] as number)) {
+      throw new IndicatorOptionsError(
+        name,
+        `${owner} option "${name}" must be less than "${p.below}"; got ${name} ${String(merged[name])}, ${p.below} ${String(merged[p.below])}`,
+      );
+    }
   }
-  return options;
+  return merged as unknown as IndicatorOptions;
 }
 
 /**
  * {@link resolveIndicatorOptions} for a known kind, as the indicator classes' constructors use it:
  * `input.kind`, if given, must equal `kind`. Same errors and cost.
  */
-export function resolveOptionsOf<K extends IndicatorKind>(kind: K, input: PartialOptionsOf<K>): OptionsOf<K> {
+export function resolveOptionsOf<K extends CandleIndicatorKind>(kind: K, input: PartialOptionsOf<K>): OptionsOf<K> {
   if (input.kind !== undefined && input.kind !== kind) {
     throw new IndicatorOptionsError(
       'kind',
-      `${KIND_NAMES[kind]} options must have kind "${kind}"; got ${describe(input.kind)}`,
+      `${INDICATOR_CATALOG[kind].title} options must have kind "${kind}"; got ${describeValue(input.kind)}`,
     );
   }
   return resolveIndicatorOptions({ ...input, kind }) as OptionsOf<K>;

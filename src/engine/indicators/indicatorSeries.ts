@@ -4,6 +4,7 @@
  * absolute seq, one column per named output.
  */
 import type { CandleBar } from '../candles/candleSeries';
+import type { IndicatorPlacement } from './indicatorCatalog';
 import type { IndicatorOptions } from './indicatorOptions';
 
 export interface IndicatorSeries {
@@ -30,8 +31,8 @@ export interface IndicatorSeries {
   copyRange(fromSeq: number, count: number, output: number, out: Float64Array, outOffset?: number): void;
 }
 
-/** Where a panel draws an indicator: on the price scale, or in a pane of its own (RSI, MACD). */
-export type IndicatorPlacement = 'overlay' | 'pane';
+/** Where a panel draws an indicator (declared per kind in the catalog). */
+export type { IndicatorPlacement };
 
 /**
  * A candle indicator. Bars are fed in seq order; the newest bar is live (provisional): feeding the
