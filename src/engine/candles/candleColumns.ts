@@ -24,12 +24,28 @@ export type CandleField = (typeof CandleField)[keyof typeof CandleField];
 /** Fields (columns) of a candle. */
 export const CANDLE_FIELD_COUNT = Object.keys(CandleField).length;
 
+/** A field's name as a property: `OpenTime` → `openTime`. */
+export type CandleFieldName = Uncapitalize<keyof typeof CandleField>;
+
 /**
  * Rows of candles as parallel Float64Arrays of one length (struct of arrays), one per
- * {@link CandleField}. The named getters are views of the same arrays, for code that reads a
- * known field; code that treats every field alike loops over the columns.
+ * {@link CandleField}. Each field's array is also a read-only property named after it
+ * (`bars.close[i]`), for code that reads a known field; code that treats every field alike loops
+ * over the columns.
  */
+// The named properties are getters that the class defines from CandleField (static block below).
+export interface CandleArrays extends Readonly<Record<CandleFieldName, Float64Array>> {}
 export class CandleArrays {
+  static {
+    for (const [key, field] of Object.entries(CandleField)) {
+      Object.defineProperty(this.prototype, key.charAt(0).toLowerCase() + key.slice(1), {
+        get(this: CandleArrays): Float64Array {
+          return this.columns[field];
+        },
+      });
+    }
+  }
+
   /** One array per {@link CandleField}, by index; all of the same length. */
   protected readonly columns: Float64Array[] = [];
 
@@ -47,34 +63,6 @@ export class CandleArrays {
   /** The array of one field. O(1). */
   column(field: CandleField): Float64Array {
     return this.columns[field];
-  }
-
-  get openTime(): Float64Array {
-    return this.columns[CandleField.OpenTime];
-  }
-  get open(): Float64Array {
-    return this.columns[CandleField.Open];
-  }
-  get high(): Float64Array {
-    return this.columns[CandleField.High];
-  }
-  get low(): Float64Array {
-    return this.columns[CandleField.Low];
-  }
-  get close(): Float64Array {
-    return this.columns[CandleField.Close];
-  }
-  get volume(): Float64Array {
-    return this.columns[CandleField.Volume];
-  }
-  get quoteVolume(): Float64Array {
-    return this.columns[CandleField.QuoteVolume];
-  }
-  get takerBuyVolume(): Float64Array {
-    return this.columns[CandleField.TakerBuyVolume];
-  }
-  get tradeCount(): Float64Array {
-    return this.columns[CandleField.TradeCount];
   }
 
   /** Writes row `i`, fields in {@link CandleField} order. O(1); no allocation. */
