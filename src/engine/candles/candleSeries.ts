@@ -17,6 +17,7 @@
  * `mergeHistory`.
  */
 import { barOpenTime, TIMEFRAME_MS, type Timeframe } from './timeframe';
+import { isPrice } from '../book/levelValidity';
 import { requireInteger } from '../configCheck';
 import { CandleArrays, CandleColumns, CandleField, CANDLE_FIELD_COUNT } from './candleColumns';
 
@@ -269,14 +270,14 @@ export class CandleSeries {
    *   becomes the open; a trade at or after the closing trade's time becomes the close (equal
    *   times keep arrival order, as the exchange does).
    * - Trades at or before the bar's covered-until time are skipped (`covered`): see mergeHistory.
-   * - NaN, ±Infinity, negative time, price or amount ≤ 0, side not ±1: counted in `rejected`.
+   * - NaN, ±Infinity, negative time, price below 1e-12, amount ≤ 0, side not ±1: counted in `rejected`.
    *
    * Allocates nothing.
    */
   ingestTrade(timeMs: number, price: number, amount: number, takerSide: number): TradeOutcome {
     if (
       !(timeMs >= 0 && timeMs < Infinity) ||
-      !(price > 0 && price < Infinity) ||
+      !isPrice(price) ||
       !(amount > 0 && amount < Infinity) ||
       (takerSide !== 1 && takerSide !== -1)
     ) {
@@ -427,30 +428,22 @@ export class CandleSeries {
    * covered in the live bar, a new bar, or a late trade.
    */
   private ingestOtherTrade(timeMs: number, price: number, amount: number, takerSide: number): TradeOutcome {
-    const live = this.held > 0 ? this.ringIndex(this.held - 1) : -1;
-    const liveOpen = live >= 0 ? this.bars.openTime[live] : -Infinity;
-    if (timeMs >= liveOpen && timeMs < liveOpen + this.periodMs) {
-      if (timeMs <= this.coveredUntil[live]) {
-        this.stats.covered++;
-        return TradeOutcome.Covered;
+    const liveOpen = this.held > 0 ? this.bars.openTime[this.ringIndex(this.held - 1)] : -Infinity;
+    // Position of the trade's bar: the live bar, or an older held one (a late trade).
+    let pos = this.held - 1;
+    if (!(timeMs >= liveOpen && timeMs < liveOpen + this.periodMs)) {
+      const barTime = barOpenTime(timeMs, this.timeframe);
+      if (barTime > liveOpen) {
+        this.openTradeBar(barTime, timeMs, price, amount, takerSide);
+        return TradeOutcome.NewBar;
       }
-      this.revision++;
-      this.addTrade(live, timeMs, price, amount, takerSide);
-      this.stats.trades++;
-      this.markChanged(this.lastSeq);
-      return TradeOutcome.Live;
+      pos = this.lowerBound(barTime);
+      if (pos >= this.held || this.bars.openTime[this.ringIndex(pos)] !== barTime) {
+        this.stats.lateDropped++;
+        return TradeOutcome.LateDropped;
+      }
     }
-    const barTime = barOpenTime(timeMs, this.timeframe);
-    if (barTime > liveOpen) {
-      this.openTradeBar(barTime, timeMs, price, amount, takerSide);
-      return TradeOutcome.NewBar;
-    }
-    const pos = this.lowerBound(barTime);
     const index = this.ringIndex(pos);
-    if (pos >= this.held || this.bars.openTime[index] !== barTime) {
-      this.stats.lateDropped++;
-      return TradeOutcome.LateDropped;
-    }
     if (timeMs <= this.coveredUntil[index]) {
       this.stats.covered++;
       return TradeOutcome.Covered;
@@ -458,8 +451,9 @@ export class CandleSeries {
     this.revision++;
     this.addTrade(index, timeMs, price, amount, takerSide);
     this.stats.trades++;
-    this.stats.late++;
     this.markChanged(this.first + pos);
+    if (pos === this.held - 1) return TradeOutcome.Live;
+    this.stats.late++;
     return TradeOutcome.Late;
   }
 
@@ -579,7 +573,7 @@ export class CandleSeries {
         t < Infinity &&
         t > previous &&
         barOpenTime(t, this.timeframe) === t &&
-        l > 0 &&
+        isPrice(l) &&
         h < Infinity &&
         l <= o &&
         l <= c &&
