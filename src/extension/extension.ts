@@ -4,6 +4,7 @@ import { Orderscope } from './orderscope';
 import { RecordingController } from './recording/recordingController';
 import { registerRecordingCommands } from './recording/registerRecordingCommands';
 import { ReplayController } from './recording/replayController';
+import { COMMANDS } from './commands/commandIds';
 
 /**
  * Activation: builds the composition root and registers the commands. Nothing here loads ccxt
@@ -18,7 +19,7 @@ export function activate(context: vscode.ExtensionContext): { activationMs: numb
   context.subscriptions.push(app, recording, ...registerCommands(app), ...registerRecordingCommands(app, replay, recording));
   const activationMs = performance.now() - started;
   app.log.info(`activated in ${activationMs.toFixed(1)} ms`);
-  if (app.settings.settings.demoOnStartup) void vscode.commands.executeCommand('orderscope.openDemo');
+  if (app.settings.settings.demoOnStartup) void vscode.commands.executeCommand(COMMANDS.openDemo);
   return { activationMs };
 }
 

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { SessionLease } from '../../feeds/marketSession';
 import type { SessionRegistry } from '../../feeds/sessionRegistry';
 import { PriceAlerts, type PriceAlert } from './priceAlerts';
+import { COMMANDS } from '../commands/commandIds';
 
 const STATE_KEY = 'orderscope.alerts';
 
@@ -78,7 +79,7 @@ export class AlertController implements vscode.Disposable {
       void vscode.window
         .showInformationMessage(`Orderscope: ${symbol} crossed ${alert.direction} ${alert.price} (last ${price}) on ${exchange}`, 'Open Chart')
         .then((choice) => {
-          if (choice === 'Open Chart') void vscode.commands.executeCommand('orderscope.openChart', { exchange, symbol });
+          if (choice === 'Open Chart') void vscode.commands.executeCommand(COMMANDS.openChart, { exchange, symbol });
         });
     }
   }

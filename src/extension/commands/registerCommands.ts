@@ -3,20 +3,16 @@ import type { Layers } from '../../engine/protocol';
 import { SIMULATOR_EXCHANGE, SIMULATOR_SYMBOL } from '../../feeds/simulator/simulatorFeed';
 import type { ChartTarget } from '../panel/chartPanel';
 import type { Orderscope } from '../orderscope';
-import { PANEL_INDICATORS, type PanelIndicator } from '../settings/settingsModel';
+import { PANEL_INDICATORS } from '../settings/settingsModel';
 import { pickExchange, pickSymbol, pickTimeframe } from './pickers';
+import { COMMANDS, indicatorToggleCommand, type CommandId } from './commandIds';
 
-const LAYER_COMMANDS: readonly [string, keyof Layers, string][] = [
-  ['orderscope.toggleDepth', 'depth', 'depth overlay'],
-  ['orderscope.toggleLadder', 'ladder', 'price ladder'],
-  ['orderscope.toggleTape', 'tape', 'trade tape'],
-  ['orderscope.toggleVolume', 'volume', 'volume'],
+const LAYER_COMMANDS: readonly [CommandId, keyof Layers, string][] = [
+  [COMMANDS.toggleDepth, 'depth', 'depth overlay'],
+  [COMMANDS.toggleLadder, 'ladder', 'price ladder'],
+  [COMMANDS.toggleTape, 'tape', 'trade tape'],
+  [COMMANDS.toggleVolume, 'volume', 'volume'],
 ];
-
-/** The command id toggling an indicator, e.g. `orderscope.toggleIndicator.rsi`. */
-export function indicatorCommand(kind: PanelIndicator): string {
-  return `orderscope.toggleIndicator.${kind}`;
-}
 
 function isTarget(x: unknown): x is ChartTarget {
   return typeof x === 'object' && x !== null && typeof (x as ChartTarget).exchange === 'string' && typeof (x as ChartTarget).symbol === 'string';
@@ -32,7 +28,7 @@ function targetOf(app: Orderscope, arg: unknown): ChartTarget | undefined {
 /** Registers every command; all are owned by the returned disposables. */
 export function registerCommands(app: Orderscope): vscode.Disposable[] {
   const settings = (): ReturnType<() => typeof app.settings.settings> => app.settings.settings;
-  const reg = (id: string, fn: (...args: unknown[]) => unknown): vscode.Disposable =>
+  const reg = (id: CommandId, fn: (...args: unknown[]) => unknown): vscode.Disposable =>
     vscode.commands.registerCommand(id, async (...args: unknown[]) => {
       try {
         await fn(...args);
@@ -49,16 +45,16 @@ export function registerCommands(app: Orderscope): vscode.Disposable[] {
   };
 
   const disposables = [
-    reg('orderscope.showLog', () => app.log.show()),
-    reg('orderscope.openChart', (arg) => {
+    reg(COMMANDS.showLog, () => app.log.show()),
+    reg(COMMANDS.openChart, (arg) => {
       const target = isTarget(arg) ? arg : { exchange: settings().exchange, symbol: settings().symbol };
       app.rememberSymbol(target.symbol);
       app.panels.open({ exchange: target.exchange, symbol: target.symbol });
     }),
-    reg('orderscope.openDemo', () => {
+    reg(COMMANDS.openDemo, () => {
       app.panels.open({ exchange: SIMULATOR_EXCHANGE, symbol: SIMULATOR_SYMBOL });
     }),
-    reg('orderscope.switchSymbol', async () => {
+    reg(COMMANDS.switchSymbol, async () => {
       const exchange = app.panels.activePanel?.target.exchange ?? settings().exchange;
       const watched = [...settings().statusBarSymbols, ...app.watchlist.list().filter((m) => m.exchange === exchange).map((m) => m.symbol)];
       const symbol = await pickSymbol(exchange, app.router, app.registry, app.recentSymbols(), watched);
@@ -67,7 +63,7 @@ export function registerCommands(app: Orderscope): vscode.Disposable[] {
       if (app.panels.activePanel) app.panels.switchActive({ exchange, symbol });
       else await app.settings.update('symbol', symbol);
     }),
-    reg('orderscope.switchExchange', async () => {
+    reg(COMMANDS.switchExchange, async () => {
       const exchange = await pickExchange(app.router);
       if (!exchange) return;
       await app.settings.update('exchange', exchange);
@@ -76,7 +72,7 @@ export function registerCommands(app: Orderscope): vscode.Disposable[] {
         app.panels.switchActive({ exchange, symbol });
       }
     }),
-    reg('orderscope.switchTimeframe', async () => {
+    reg(COMMANDS.switchTimeframe, async () => {
       const panel = app.panels.activePanel;
       const timeframe = await pickTimeframe(panel?.view.timeframe ?? settings().timeframe);
       if (!timeframe) return;
@@ -92,24 +88,24 @@ export function registerCommands(app: Orderscope): vscode.Disposable[] {
       }),
     ),
     ...PANEL_INDICATORS.map((kind) =>
-      reg(indicatorCommand(kind), () => {
+      reg(indicatorToggleCommand(kind), () => {
         needPanel()?.toggleIndicator(kind);
       }),
     ),
-    reg('orderscope.addToStatusBar', async (arg) => {
+    reg(COMMANDS.addToStatusBar, async (arg) => {
       const target = targetOf(app, arg);
       const symbol = target?.symbol ?? (await vscode.window.showInputBox({ title: 'Add to Status Bar', prompt: 'Symbol, e.g. ETH/USDT', value: settings().symbol }));
       if (!symbol) return;
       const symbols = settings().statusBarSymbols;
       if (!symbols.includes(symbol)) await app.settings.update('statusBar.symbols', [...symbols, symbol]);
     }),
-    reg('orderscope.removeFromStatusBar', async (arg) => {
+    reg(COMMANDS.removeFromStatusBar, async (arg) => {
       const symbols = settings().statusBarSymbols;
       const symbol = targetOf(app, arg)?.symbol ?? (await vscode.window.showQuickPick(symbols, { title: 'Remove from Status Bar' }));
       if (!symbol) return;
       await app.settings.update('statusBar.symbols', symbols.filter((s) => s !== symbol));
     }),
-    reg('orderscope.addPriceAlert', async (arg) => {
+    reg(COMMANDS.addPriceAlert, async (arg) => {
       const target = targetOf(app, arg) ?? { exchange: settings().exchange, symbol: settings().symbol };
       const last = app.registry.find(target.exchange, target.symbol)?.latestTicker?.last;
       const text = await vscode.window.showInputBox({
@@ -122,7 +118,7 @@ export function registerCommands(app: Orderscope): vscode.Disposable[] {
       if (typeof result === 'string') throw new Error(result);
       void vscode.window.showInformationMessage(`Orderscope: alert set: ${result.symbol} crosses ${result.direction} ${result.price}`);
     }),
-    reg('orderscope.removePriceAlert', async () => {
+    reg(COMMANDS.removePriceAlert, async () => {
       const alerts = app.alerts.alerts.list();
       if (alerts.length === 0) {
         void vscode.window.showInformationMessage('Orderscope: no price alerts are set.');
@@ -134,16 +130,16 @@ export function registerCommands(app: Orderscope): vscode.Disposable[] {
       );
       for (const p of picked ?? []) await app.alerts.remove(p.id);
     }),
-    reg('orderscope.watchlist.add', async () => {
+    reg(COMMANDS.watchlistAdd, async () => {
       const exchange = settings().exchange;
       const symbol = await vscode.window.showInputBox({ title: `Add to Watchlist (${exchange})`, prompt: 'Symbol, e.g. ETH/USDT' });
       if (symbol) await app.watchlist.add({ exchange, symbol });
     }),
-    reg('orderscope.watchlist.remove', async (arg) => {
+    reg(COMMANDS.watchlistRemove, async (arg) => {
       const target = targetOf(app, arg);
       if (target) await app.watchlist.remove(target);
     }),
-    reg('orderscope.watchlist.openChart', (arg) => {
+    reg(COMMANDS.watchlistOpenChart, (arg) => {
       const target = targetOf(app, arg);
       if (target) app.panels.open(target);
     }),

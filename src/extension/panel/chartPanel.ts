@@ -9,6 +9,7 @@ import type { OrderscopeSettings, PanelIndicator } from '../settings/settingsMod
 import { FrameScheduler } from './frameScheduler';
 import { indicatorSpecs } from './indicatorSpecs';
 import { newNonce, panelHtml } from './panelHtml';
+import { COMMANDS } from '../commands/commandIds';
 
 export const CHART_VIEW_TYPE = 'orderscope.chart';
 
@@ -161,7 +162,7 @@ export class ChartPanel implements vscode.Disposable {
     const message = `${this.title()}: ${detail}`;
     this.log.error(`chart ${message}`);
     void vscode.window.showErrorMessage(`Orderscope: ${message}`, 'Switch Symbol...').then((choice) => {
-      if (choice) void vscode.commands.executeCommand('orderscope.switchSymbol');
+      if (choice) void vscode.commands.executeCommand(COMMANDS.switchSymbol);
     });
   }
 
@@ -279,7 +280,7 @@ export class ChartPanel implements vscode.Disposable {
         if (this.builder) this.post(this.builder.buildHistory(message.before));
         break;
       case 'openSymbolPicker':
-        void vscode.commands.executeCommand('orderscope.switchSymbol');
+        void vscode.commands.executeCommand(COMMANDS.switchSymbol);
         break;
     }
   }

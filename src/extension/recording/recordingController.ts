@@ -3,6 +3,7 @@ import { EventKind, MarketEvent } from '../../engine/events';
 import type { MarketSession } from '../../feeds/marketSession';
 import type { Recorder } from '../../feeds/recorder/recorder';
 import type { Orderscope } from '../orderscope';
+import { COMMANDS } from '../commands/commandIds';
 
 interface ActiveRecording {
   recorder: Recorder;
@@ -21,7 +22,7 @@ export class RecordingController implements vscode.Disposable {
   private timer: ReturnType<typeof setInterval> | undefined;
 
   constructor(private readonly log: vscode.LogOutputChannel) {
-    this.item.command = 'orderscope.stopRecording';
+    this.item.command = COMMANDS.stopRecording;
     this.item.name = 'Orderscope recording';
   }
 

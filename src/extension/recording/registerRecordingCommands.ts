@@ -2,10 +2,11 @@ import * as vscode from 'vscode';
 import type { Orderscope } from '../orderscope';
 import type { RecordingController } from './recordingController';
 import type { ReplayController } from './replayController';
+import { COMMANDS, type CommandId } from '../commands/commandIds';
 
 /** Replay Recording..., Start Recording, Stop Recording. */
 export function registerRecordingCommands(app: Orderscope, replay: ReplayController, recording: RecordingController): vscode.Disposable[] {
-  const reg = (id: string, fn: () => Promise<void>): vscode.Disposable =>
+  const reg = (id: CommandId, fn: () => Promise<void>): vscode.Disposable =>
     vscode.commands.registerCommand(id, async () => {
       try {
         await fn();
@@ -16,8 +17,8 @@ export function registerRecordingCommands(app: Orderscope, replay: ReplayControl
       }
     });
   return [
-    reg('orderscope.replayRecording', () => replay.run(app)),
-    reg('orderscope.startRecording', () => recording.start(app)),
-    reg('orderscope.stopRecording', () => recording.stop()),
+    reg(COMMANDS.replayRecording, () => replay.run(app)),
+    reg(COMMANDS.startRecording, () => recording.start(app)),
+    reg(COMMANDS.stopRecording, () => recording.stop()),
   ];
 }

@@ -5,6 +5,7 @@ import type { SessionRegistry } from '../../feeds/sessionRegistry';
 import type { SessionStatus } from '../../feeds/sessionStatus';
 import type { OrderscopeSettings } from '../settings/settingsModel';
 import { TickerFormatter, type TickerState } from './tickerText';
+import { COMMANDS } from '../commands/commandIds';
 
 /** One symbol in the status bar, holding a ticker-only lease on its session. */
 class TickerItem implements vscode.Disposable {
@@ -23,7 +24,7 @@ class TickerItem implements vscode.Disposable {
   ) {
     this.item = vscode.window.createStatusBarItem(`orderscope.ticker.${exchange}.${symbol}`, vscode.StatusBarAlignment.Right, priority);
     this.item.name = `Orderscope ${symbol}`;
-    this.item.command = { title: 'Open Chart', command: 'orderscope.openChart', arguments: [{ exchange, symbol }] };
+    this.item.command = { title: 'Open Chart', command: COMMANDS.openChart, arguments: [{ exchange, symbol }] };
     const session = lease.session;
     this.ticker = session.latestTicker;
     this.status = session.latestStatus;

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { SessionLease } from '../../feeds/marketSession';
 import type { SessionRegistry } from '../../feeds/sessionRegistry';
 import { formatPrice } from '../statusBar/tickerText';
+import { COMMANDS } from '../commands/commandIds';
 
 const STATE_KEY = 'orderscope.watchlist';
 
@@ -19,7 +20,7 @@ class WatchItem extends vscode.TreeItem {
     this.tooltip = tooltip;
     this.contextValue = 'orderscope.watched';
     this.iconPath = new vscode.ThemeIcon('graph-line');
-    this.command = { title: 'Open Chart', command: 'orderscope.openChart', arguments: [market] };
+    this.command = { title: 'Open Chart', command: COMMANDS.openChart, arguments: [market] };
   }
 }
 
