@@ -6,26 +6,14 @@
  * running total). History is a ring aligned to the candle seq like the indicators' (see SeqSeries).
  */
 import { TakerSide } from '../events';
-import { checkOption, DEFAULT_CAPACITY } from '../indicators/indicatorOptions';
-import { SeqSeries } from '../indicators/seqSeries';
+import { OhlcBars, type OhlcBarsOptions } from './ohlcBars';
 
-export interface CvdBarsOptions {
-  /** Bars of history kept (integer 1..2^20). */
-  capacity: number;
-}
-
-export const DEFAULT_CVD_BARS_OPTIONS: Readonly<CvdBarsOptions> = { capacity: DEFAULT_CAPACITY };
-
-export class CvdBars extends SeqSeries {
-  static readonly OUTPUTS = ['open', 'high', 'low', 'close'] as const;
-  readonly label = 'CVD';
+export class CvdBars extends OhlcBars {
   private runningTotal = 0;
 
   /** Throws IndicatorOptionsError for a bad capacity. Allocates the ring. */
-  constructor(options: Partial<CvdBarsOptions> = {}) {
-    const o = { ...DEFAULT_CVD_BARS_OPTIONS, ...options };
-    checkOption('CVD', 'capacity', o.capacity);
-    super(CvdBars.OUTPUTS, o.capacity);
+  constructor(options: Partial<OhlcBarsOptions> = {}) {
+    super('CVD', options);
   }
 
   /** Buy minus sell amount over every accepted trade so far. */
@@ -44,10 +32,7 @@ export class CvdBars extends SeqSeries {
     if (takerSide !== TakerSide.Buy && takerSide !== TakerSide.Sell) return this.reject();
     if (!this.startBar(seq)) return false;
     this.runningTotal += takerSide === TakerSide.Buy ? amount : -amount;
-    const total = this.runningTotal;
-    if (total > this.readLive(1)) this.writeLive(1, total);
-    if (total < this.readLive(2)) this.writeLive(2, total);
-    this.writeLive(3, total);
+    this.observe(this.runningTotal);
     return true;
   }
 
@@ -58,15 +43,7 @@ export class CvdBars extends SeqSeries {
    * O(1), or O(min(gap, capacity)) after skipped seqs; allocates nothing.
    */
   startBar(seq: number): boolean {
-    if (!this.enterBar(seq)) return false;
-    if (Number.isNaN(this.readLive(0))) {
-      const total = this.runningTotal;
-      this.writeLive(0, total);
-      this.writeLive(1, total);
-      this.writeLive(2, total);
-      this.writeLive(3, total);
-    }
-    return true;
+    return this.openBar(seq, this.runningTotal);
   }
 
   override reset(): void {

@@ -4,25 +4,12 @@
  * close. A bar with no sample reads NaN (nothing was observed, e.g. while the book resynced).
  * History is a ring aligned to the candle seq like the indicators' (see SeqSeries).
  */
-import { checkOption, DEFAULT_CAPACITY } from '../indicators/indicatorOptions';
-import { SeqSeries } from '../indicators/seqSeries';
+import { OhlcBars, type OhlcBarsOptions } from './ohlcBars';
 
-export interface ImbalanceBarsOptions {
-  /** Bars of history kept (integer 1..2^20). */
-  capacity: number;
-}
-
-export const DEFAULT_IMBALANCE_BARS_OPTIONS: Readonly<ImbalanceBarsOptions> = { capacity: DEFAULT_CAPACITY };
-
-export class ImbalanceBars extends SeqSeries {
-  static readonly OUTPUTS = ['open', 'high', 'low', 'close'] as const;
-  readonly label = 'OBI';
-
+export class ImbalanceBars extends OhlcBars {
   /** Throws IndicatorOptionsError for a bad capacity. Allocates the ring. */
-  constructor(options: Partial<ImbalanceBarsOptions> = {}) {
-    const o = { ...DEFAULT_IMBALANCE_BARS_OPTIONS, ...options };
-    checkOption('OBI', 'capacity', o.capacity);
-    super(ImbalanceBars.OUTPUTS, o.capacity);
+  constructor(options: Partial<OhlcBarsOptions> = {}) {
+    super('OBI', options);
   }
 
   /**
@@ -34,16 +21,8 @@ export class ImbalanceBars extends SeqSeries {
     if (!Number.isFinite(sampled)) return this.reject();
     // -0 and +0 are the same balance; one sign keeps high/low independent of sample order.
     const value = sampled === 0 ? 0 : sampled;
-    if (!this.enterBar(seq)) return false;
-    if (Number.isNaN(this.readLive(0))) {
-      this.writeLive(0, value);
-      this.writeLive(1, value);
-      this.writeLive(2, value);
-    } else {
-      if (value > this.readLive(1)) this.writeLive(1, value);
-      if (value < this.readLive(2)) this.writeLive(2, value);
-    }
-    this.writeLive(3, value);
+    if (!this.openBar(seq, value)) return false;
+    this.observe(value);
     return true;
   }
 }
