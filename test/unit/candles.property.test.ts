@@ -297,7 +297,7 @@ describe('CandleSeries matches a plain reference', () => {
               series.mergeHistoryRows(rows.map((r) => (Number.isNaN(r[6]) ? r.slice(0, 6) : r)));
             } else {
               columns.clear();
-              for (const r of rows) columns.push(...r);
+              for (const r of rows) columns.setRow(columns.appendRow(), ...r);
               series.mergeHistory(columns);
             }
             ref.merge(rows);

@@ -308,8 +308,8 @@ describe('CandleSeries: history', () => {
   it('accepts parallel columns and reports an unchanged re-merge as no change', () => {
     const s = new CandleSeries('1m');
     const history = new CandleColumns();
-    history.push(T0, 10, 12, 9, 11, 5, 55, 2, 7);
-    history.push(T0 + M, 11, 12, 10, 12, 3, 33, 1, 4);
+    history.setRow(history.appendRow(), T0, 10, 12, 9, 11, 5, 55, 2, 7);
+    history.setRow(history.appendRow(), T0 + M, 11, 12, 10, 12, 3, 33, 1, 4);
     expect(s.mergeHistory(history)).toBe(2);
     const c = new CandleChanges();
     s.drainChanges(c);

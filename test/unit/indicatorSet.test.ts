@@ -134,7 +134,7 @@ describe('IndicatorSet', () => {
             const sorted = [...new Set(history.map((h) => h.bar))].sort((a, b) => a - b);
             for (const barIndex of sorted) {
               const h = history.find((x) => x.bar === barIndex)!;
-              columns.push(base - (12 - barIndex) * 60_000, h.close, h.close + 1, h.close - 1, h.close, h.volume, NaN, NaN, NaN);
+              columns.setRow(columns.appendRow(), base - (12 - barIndex) * 60_000, h.close, h.close + 1, h.close - 1, h.close, h.volume, NaN, NaN, NaN);
             }
             candles.mergeHistory(columns);
             set.reset();

@@ -65,7 +65,10 @@ export class CandleArrays {
     return this.columns[field];
   }
 
-  /** Writes row `i`, fields in {@link CandleField} order. O(1); no allocation. */
+  /**
+   * Writes row `i`, fields in {@link CandleField} order; a field the source lacks is NaN (the
+   * default for the last three). O(1); no allocation.
+   */
   setRow(
     i: number,
     openTime: number,
@@ -74,9 +77,9 @@ export class CandleArrays {
     low: number,
     close: number,
     volume: number,
-    quoteVolume: number,
-    takerBuyVolume: number,
-    tradeCount: number,
+    quoteVolume = NaN,
+    takerBuyVolume = NaN,
+    tradeCount = NaN,
   ): void {
     const c = this.columns;
     c[CandleField.OpenTime][i] = openTime;
@@ -141,31 +144,14 @@ export class CandleColumns extends CandleArrays {
   }
 
   /**
-   * Adds one row at the end and returns its index; its values are stale until written.
-   * Amortized O(1); allocates only when the capacity doubles.
+   * Adds one row at the end and returns its index; its values are stale until written
+   * (`columns.setRow(columns.appendRow(), …)` appends a row). Amortized O(1); allocates only
+   * when the capacity doubles.
    */
   appendRow(): number {
     const i = this.count;
     this.ensureCapacity(i + 1);
     this.count = i + 1;
     return i;
-  }
-
-  /**
-   * Appends one row; pass NaN for a field the source lacks. Amortized O(1); allocates only when
-   * the capacity doubles.
-   */
-  push(
-    openTime: number,
-    open: number,
-    high: number,
-    low: number,
-    close: number,
-    volume: number,
-    quoteVolume = NaN,
-    takerBuyVolume = NaN,
-    tradeCount = NaN,
-  ): void {
-    this.setRow(this.appendRow(), openTime, open, high, low, close, volume, quoteVolume, takerBuyVolume, tradeCount);
   }
 }
