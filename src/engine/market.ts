@@ -7,12 +7,14 @@ import { BookSync, SyncState, type BookSyncListener } from './book/bookSync';
 import { BookTickerCheck } from './book/bookTickerCheck';
 import { BookChanges, OrderBook } from './book/orderBook';
 import type { ExternalLevel } from './book/bookSide';
-import { PriceGrid } from './book/priceGrid';
+import { PriceGrid, tickSizeProblem } from './book/priceGrid';
 import { binanceSpotRule, type SequenceRule } from './book/sequenceRule';
 import { CandleChanges, CandleField, CandleSeries, TradeOutcome } from './candles/candleSeries';
 import type { CandleColumns } from './candles/candleColumns';
 import type { Timeframe } from './candles/timeframe';
+import { EngineError } from './engineError';
 import { EventKind, type MarketEvent } from './events';
+import { EventTimeGuard } from './eventTime';
 import { createIndicator } from './indicators/createIndicator';
 import { IndicatorSet } from './indicators/indicatorSet';
 import type { Indicator } from './indicators/indicatorSeries';
@@ -60,8 +62,10 @@ export class MarketStats {
   snapshots = 0;
   trades = 0;
   bookTickers = 0;
-  /** Events of an unknown kind or trades with bad numbers. */
+  /** Events of an unknown kind or trades with bad numbers or times. */
   rejected = 0;
+  /** Of those, trades refused for their time (`Market.time` says why). */
+  badTimes = 0;
 }
 
 /** Accumulates the bars a reader (one panel) has not seen since it last took them. */
@@ -78,12 +82,14 @@ export class Market implements BookSyncListener {
   readonly tickerCheck = new BookTickerCheck();
   readonly tape: TradeTape;
   readonly stats = new MarketStats();
+  /** Plausibility of exchange stamps: the market's clock (see EventTimeGuard). */
+  readonly time = new EventTimeGuard();
   candles: CandleSeries;
   imbalance: ImbalanceBars;
   cvd: CvdBars;
   /** Increases on every book change; readers compare it with the version they last drew. */
   bookVersion = 0;
-  /** Exchange time of the newest event (ms), NaN before any. */
+  /** Exchange time of the newest event whose stamp was plausible (ms), NaN before any. */
   lastEventTime = NaN;
   /** Price of the newest trade, NaN before any. */
   lastPrice = NaN;
@@ -98,9 +104,11 @@ export class Market implements BookSyncListener {
   /** A late trade or a history merge changed closed bars: indicators are recomputed at settle. */
   private derivedStale = false;
 
-  /** Throws EngineError / RangeError on bad options (configuration, not events). */
+  /** Throws EngineError / RangeError on bad options (configuration, not events), e.g. a tick of 0. */
   constructor(options: Partial<MarketOptions> = {}) {
     this.options = { ...DEFAULT_MARKET_OPTIONS, ...options };
+    const tickProblem = tickSizeProblem(this.options.tickSize);
+    if (tickProblem !== null) throw new EngineError('badParameter', `${this.options.symbol}: ${tickProblem}`);
     this.grid = new PriceGrid(this.options.tickSize);
     this.book = new OrderBook(this.options.bookCapacity);
     this.sync = new BookSync(this.book, this.options.sequenceRule);
@@ -120,7 +128,9 @@ export class Market implements BookSyncListener {
   /** Handles one event. Never throws; bad input is counted. O(event size). */
   onEvent(event: MarketEvent): void {
     this.stats.events++;
-    if (event.time === event.time) this.lastEventTime = event.time;
+    // A trade's stamp is checked in onTrade; other events are sequenced by ids, so an implausible
+    // stamp only stays out of the clock.
+    if (event.kind !== EventKind.Trade && event.time === event.time && this.time.accept(event.time)) this.lastEventTime = event.time;
     const wasShowable = this.sync.isShowable();
     switch (event.kind) {
       case EventKind.DepthDiff:
@@ -135,7 +145,10 @@ export class Market implements BookSyncListener {
         break;
       case EventKind.Trade:
         this.stats.trades++;
-        this.onTrade(event.time, event.price, event.amount, event.takerSide);
+        if (this.acceptTradeTime(event.time)) {
+          this.lastEventTime = event.time;
+          this.ingestTrade(event.time, event.price, event.amount, event.takerSide);
+        }
         break;
       case EventKind.BookTicker:
         this.stats.bookTickers++;
@@ -159,6 +172,18 @@ export class Market implements BookSyncListener {
 
   /** One trade: candles, indicators, CVD, tape. O(indicators); no allocation. */
   onTrade(time: number, price: number, amount: number, side: number): void {
+    if (this.acceptTradeTime(time)) this.ingestTrade(time, price, amount, side);
+  }
+
+  /** False (counted) for a trade stamped implausibly: it must not open a bar far in the future. */
+  private acceptTradeTime(time: number): boolean {
+    if (this.time.accept(time)) return true;
+    this.stats.rejected++;
+    this.stats.badTimes++;
+    return false;
+  }
+
+  private ingestTrade(time: number, price: number, amount: number, side: number): void {
     const outcome = this.candles.ingestTrade(time, price, amount, side);
     if (outcome === TradeOutcome.Rejected) {
       this.stats.rejected++;
@@ -193,6 +218,11 @@ export class Market implements BookSyncListener {
     const applied = this.candles.mergeHistoryRows(rows);
     if (applied > 0) this.derivedStale = true;
     return applied;
+  }
+
+  /** A wall time (ms) the caller trusts, for a live exchange: stamps far ahead of it are refused. */
+  observeClock(wallMs: number): void {
+    this.time.observe(wallMs);
   }
 
   /** Switches the chart timeframe: new empty series (history comes from the feed). */
@@ -266,6 +296,11 @@ export class Market implements BookSyncListener {
   /** True when the book may be shown as the exchange's book (not resyncing). */
   bookIsShowable(): boolean {
     return this.sync.isShowable();
+  }
+
+  /** Why the book is resyncing ('' when it is not or no reason was given). */
+  get resyncReason(): string {
+    return this.sync.isShowable() ? '' : this.sync.resyncReason;
   }
 
   /** The book's sync state, for the status badge. */

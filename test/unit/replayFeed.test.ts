@@ -117,6 +117,14 @@ describe('replay timing', () => {
     expect(sink.played[2]!.wall - sink.played[0]!.wall).toBeGreaterThanOrEqual(194);
   });
 
+  it('a line stamped days ahead plays at once at the last time (no timer for days) and is reported', async () => {
+    const path = writeCapture([trade(0, T0), trade(1, T0 + 3 * 86_400_000), trade(2, T0 + 200)]);
+    const { sink, problems } = await play(path, { speed: 1 });
+    expect(sink.played).toHaveLength(3);
+    expect(sink.played[2]!.wall - sink.played[0]!.wall).toBeLessThan(1000);
+    expect(problems.map((p) => p.message)).toEqual([expect.stringMatching(/item 2: .*5 min ahead/)]);
+  });
+
   it('changes speed while playing, and the status says so', async () => {
     const path = writeCapture(tradeLines(101, 20)); // 2 s of market time
     const problems: ReplayProblem[] = [];

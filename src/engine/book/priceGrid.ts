@@ -1,4 +1,10 @@
 import { EngineError } from '../engineError';
+import { MIN_PRICE } from './levelValidity';
+
+/** Why `tickSize` cannot make a grid (zero, negative, NaN, infinite, below 1e-12), or null. */
+export function tickSizeProblem(tickSize: number): string | null {
+  return tickSize >= MIN_PRICE && tickSize < Infinity ? null : `tick size must be a finite number of at least ${MIN_PRICE}, got ${String(tickSize)}`;
+}
 
 /**
  * A market's tick grid. Prices are snapped to buckets of whole ticks in integer units of the
@@ -12,11 +18,10 @@ export class PriceGrid {
   /** The tick in integer units of `scale`. */
   readonly tickUnits: number;
 
-  /** Throws EngineError('badParameter') for a tick that is not a positive finite number. */
+  /** Throws EngineError('badParameter') for a tick {@link tickSizeProblem} refuses. */
   constructor(readonly tickSize: number) {
-    if (!Number.isFinite(tickSize) || tickSize <= 0) {
-      throw new EngineError('badParameter', `tick size must be a positive number, got ${tickSize}`);
-    }
+    const problem = tickSizeProblem(tickSize);
+    if (problem !== null) throw new EngineError('badParameter', problem);
     let decimals = 0;
     let scale = 1;
     // Smallest power of ten that makes the tick an integer (ticks such as 0.5, 0.01, 1e-8).

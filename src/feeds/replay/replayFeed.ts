@@ -22,6 +22,7 @@ import { basename } from 'node:path';
 import { binanceRule, type SequenceRule } from '../../engine/book/sequenceRule';
 import { parseTimeframe, TimeframeError } from '../../engine/candles/timeframe';
 import { EventKind, MarketEvent } from '../../engine/events';
+import { EventTimeGuard } from '../../engine/eventTime';
 import type { MarketFacts } from '../../engine/protocol';
 import type { Feed, FeedSink, FeedStatus, FeedTarget } from '../feed';
 import { BinanceCaptureSource } from './binanceCaptureSource';
@@ -129,6 +130,8 @@ export class ReplayFeed implements Feed {
   /** Exchange time of the last item played; the clock never goes back. */
   private marketTime = NaN;
   private items = 0;
+  /** Refuses stamps far ahead of the recording's own clock (they would make the replay wait for days). */
+  private readonly stamps = new EventTimeGuard();
 
   private timeout: NodeJS.Timeout | null = null;
   private immediate: NodeJS.Immediate | null = null;
@@ -338,8 +341,13 @@ export class ReplayFeed implements Feed {
         }
         this.pendingItem = item;
         const time = source.time;
-        // No exchange time (spot bookTicker): the last one seen; and never backwards.
-        this.pendingTime = time === time && !(time < this.marketTime) ? time : this.marketTime;
+        let timed = time === time;
+        if (timed && !this.stamps.accept(time)) {
+          timed = false;
+          this.problem(replayProblem(this.paths[0]!, -1, `item ${this.items + 1}: ${this.stamps.lastRejection}; played at the last time seen`));
+        }
+        // No (plausible) exchange time: the last one seen; and never backwards.
+        this.pendingTime = timed && !(time < this.marketTime) ? time : this.marketTime;
       }
       if (clock.speed !== Infinity && this.pendingTime === this.pendingTime) {
         const wall = performance.now();
