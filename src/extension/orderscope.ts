@@ -2,7 +2,8 @@ import * as vscode from 'vscode';
 import { SessionRegistry } from '../feeds/sessionRegistry';
 import { AlertController } from './alerts/alertController';
 import { ChartPanelManager } from './panel/chartPanelManager';
-import { FeedRouter, type ReplayFeedFactory } from './sessions/feedRouter';
+import { FeedRouter, NETWORK_SETTINGS, type ReplayFeedFactory } from './sessions/feedRouter';
+import { statusBarMarkets } from './settings/settingsModel';
 import { SettingsService } from './settings/settingsService';
 import { TickerBar } from './statusBar/tickerBar';
 import { WatchlistTree } from './watchlist/watchlistTree';
@@ -11,7 +12,9 @@ const RECENT_KEY = 'orderscope.recentSymbols';
 
 /**
  * The extension's composition root: owns every long-lived part, each a Disposable, and wires
- * settings changes through to them. Made once per activation and owned by the context.
+ * each settings change to the parts that use the changed keys (a network change re-dials the
+ * affected sessions in place; nothing else touches a socket). Made once per activation and owned
+ * by the context.
  */
 export class Orderscope implements vscode.Disposable {
   readonly log: vscode.LogOutputChannel;
@@ -35,7 +38,7 @@ export class Orderscope implements vscode.Disposable {
     this.router = new FeedRouter(s, replayFeed);
     this.registry = new SessionRegistry({
       createFeed: this.router.createFeed,
-      session: { timeframe: s.timeframe, historyBars: s.historyBars },
+      session: { timeframe: s.timeframe, historyBars: s.historyBars, staleAfterMs: s.staleAfterSeconds * 1000 },
     });
     this.tickerBar = new TickerBar(this.registry, s);
     this.panels = new ChartPanelManager(this.registry, s, context.extensionUri, this.log);
@@ -44,17 +47,21 @@ export class Orderscope implements vscode.Disposable {
     this.watchlist = new WatchlistTree(
       context.globalState,
       this.registry,
-      s.statusBarSymbols.map((symbol) => ({ exchange: s.exchange, symbol })),
+      statusBarMarkets(s),
     );
     this.disposables.push(
       vscode.window.registerTreeDataProvider('orderscope.watchlist', this.watchlist),
-      this.settings.onDidChange((next) => {
-        this.log.info('settings changed; applying');
-        this.router.applySettings(next);
-        this.tickerBar.applySettings(next);
-        this.panels.applySettings(next);
-        this.alerts.enabled = next.alertsEnabled;
+      this.settings.onDidChange(({ keys }) => this.log.info(`settings changed: ${[...keys].join(', ')}`)),
+      this.settings.onDidChangeKeys(NETWORK_SETTINGS, (next) => {
+        const inUse = this.registry.sessions().map((session) => session.key.exchange);
+        const exchanges = this.router.applyNetworkSettings(next, inUse);
+        const count = this.registry.redial(exchanges, 'the network settings changed');
+        this.log.info(`network settings applied: ${count} session(s) re-dial${exchanges.size > 0 ? ` on ${[...exchanges].join(', ')}` : ''}`);
       }),
+      this.settings.onDidChangeKeys(['staleAfterSeconds'], (next) => this.registry.setStaleAfter(next.staleAfterSeconds * 1000)),
+      this.settings.onDidChangeKeys(TickerBar.SETTINGS, (next) => this.tickerBar.applySettings(next)),
+      this.settings.onDidChangeKeys(ChartPanelManager.SETTINGS, (next, change) => this.panels.applySettings(next, change.keys)),
+      this.settings.onDidChangeKeys(['alertsEnabled'], (next) => (this.alerts.enabled = next.alertsEnabled)),
     );
   }
 

@@ -5,7 +5,8 @@
 import type { ExternalLevel } from '../engine/book/bookSide';
 import type { SequenceRule } from '../engine/book/sequenceRule';
 import type { MarketEvent } from '../engine/events';
-import type { MarketFacts, StatusInfo } from '../engine/protocol';
+import type { MarketFacts } from '../engine/protocol';
+import type { FeedStatus } from './sessionStatus';
 
 /** 24h ticker figures for the status bar and the watchlist. NaN where the source has none. */
 export interface TickerSnapshot {
@@ -22,13 +23,7 @@ export interface TickerSnapshot {
   time: number;
 }
 
-/** A connection status plus which streams are polled instead of streamed (the user is told). */
-export interface FeedStatus extends StatusInfo {
-  polled: readonly string[];
-  /** Reconnecting: the attempt number and when the next try happens (epoch ms). */
-  attempt?: number;
-  retryAt?: number;
-}
+export type { FeedStatus } from './sessionStatus';
 
 export interface FeedSink {
   /** A market event; the object is reused by the feed, copy what you keep. */

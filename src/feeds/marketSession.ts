@@ -5,8 +5,11 @@
  * its most demanding reader needs (ticker only, or the whole market) and closes the feed, with
  * its sockets, when the last lease is released.
  *
- * Status events: connecting, live, stale (with the age of the last message), reconnecting
- * (attempt and next retry time), resyncing, error (a message a person can act on), closed.
+ * Its life is one state machine: connecting (opening the feed) → live | replay | paused, with
+ * stale (no data past the stale timeout), resyncing (the book is not the exchange's), reconnecting
+ * (attempt and next retry time) and error (refused: a message a person can act on) on the way,
+ * and closed at the end. The state shown is derived in one place (`deriveSessionStatus`) from the
+ * feed's word and the session's own checks, and every view of the market reads that one status.
  */
 import { parseTimeframe, TimeframeError, type Timeframe } from '../engine/candles/timeframe';
 import type { ExternalLevel } from '../engine/book/bookSide';
@@ -16,10 +19,12 @@ import type { MarketFacts } from '../engine/protocol';
 import { backoffDelay, checkBackoffOptions, DEFAULT_BACKOFF_OPTIONS, type BackoffOptions } from './backoff';
 import { Emitter, type Disposable } from './eventEmitter';
 import type { Feed, FeedSink, FeedStatus, FeedTarget, TickerSnapshot } from './feed';
-import type { FeedFactory, SessionKey } from './feedFactory';
+import type { MarketId } from '../engine/marketId';
+import type { FeedFactory } from './feedFactory';
 import { FeedOpenError } from './feedOpenError';
 import { maxDemand, type SessionDemand } from './sessionDemand';
-import { sameStatus, sessionStatus, toSessionStatus, type SessionStatus } from './sessionStatus';
+import { sameStatus } from '../engine/protocol';
+import { deriveSessionStatus, sessionStatus, toSessionStatus, type SessionFacts, type SessionStatus } from './sessionStatus';
 
 export interface MarketSessionOptions {
   /** Chart timeframe the session starts with. */
@@ -30,6 +35,8 @@ export interface MarketSessionOptions {
   market: Partial<Omit<MarketOptions, 'symbol' | 'tickSize' | 'timeframe'>>;
   /** Delays between attempts to open a feed after a retryable failure (network down). */
   backoff: BackoffOptions;
+  /** A live session with no data for longer than this shows stale (checked by `tick`). */
+  staleAfterMs: number;
 }
 
 export const DEFAULT_MARKET_SESSION_OPTIONS: Readonly<MarketSessionOptions> = {
@@ -37,6 +44,7 @@ export const DEFAULT_MARKET_SESSION_OPTIONS: Readonly<MarketSessionOptions> = {
   historyBars: 1000,
   market: {},
   backoff: DEFAULT_BACKOFF_OPTIONS,
+  staleAfterMs: 30_000,
 };
 
 /** A reader's hold on a session. `release()` (or `dispose()`) is idempotent. */
@@ -50,7 +58,7 @@ export interface SessionLease extends Disposable {
 export type SessionTap = Pick<FeedSink, 'event' | 'mirrorBook' | 'bookResync'>;
 
 export class MarketSession implements FeedSink {
-  readonly key: SessionKey;
+  readonly key: MarketId;
   /** Status changes (and the stale age, once a second). */
   readonly onStatus: (listener: (status: SessionStatus) => void) => Disposable;
   /** Every ticker. */
@@ -64,7 +72,17 @@ export class MarketSession implements FeedSink {
   private readonly tickerEmitter = new Emitter<TickerSnapshot>();
   private readonly marketEmitter = new Emitter<Market>();
   private readonly leases = new Set<SessionLease>();
-  private currentStatus: SessionStatus = sessionStatus('connecting', 'connecting');
+  /** What the feed (or the opening loop) last said. */
+  private feedStatus: SessionStatus = sessionStatus('connecting', 'connecting');
+  /** What every view shows: derived from `feedStatus` and the facts below. */
+  private currentStatus: SessionStatus = this.feedStatus;
+  /** Data arrivals (events, books, tickers) since the feed started; compared by `tick`. */
+  private dataCount = 0;
+  private dataCountAtTick = 0;
+  /** Epoch ms of the last tick that saw new data; NaN before the first data. */
+  private lastDataAt = NaN;
+  /** The engine's book was showable at the last check (re-derive the status when it flips). */
+  private bookShowable = true;
   private tickerNow: TickerSnapshot | undefined;
   private engine: Market | undefined;
   private marketFacts: MarketFacts | undefined;
@@ -76,17 +94,21 @@ export class MarketSession implements FeedSink {
   private refusedDemand: SessionDemand | undefined;
   private chartTimeframe: Timeframe;
   private isClosed = false;
+  /** Set by `redial`: the next demand check replaces the running feed. */
+  private redialReason: string | undefined;
   /** Feed changes run one after another. */
   private work: Promise<void> = Promise.resolve();
   private wake: (() => void) | undefined;
   private timer: ReturnType<typeof setTimeout> | undefined;
+  /** Reused input of `deriveSessionStatus` (no allocation per check). */
+  private readonly derivationInput: SessionFacts = { closed: false, hasData: false, bookResyncing: false, resyncReason: '', silentMs: NaN, staleAfterMs: 0 };
   private readonly ready: Promise<MarketFacts>;
   private resolveReady!: (facts: MarketFacts) => void;
   private rejectReady!: (error: Error) => void;
 
   /** Throws TimeframeError for a bad `options.timeframe`, RangeError for bad backoff options (configuration). */
   constructor(
-    key: SessionKey,
+    key: MarketId,
     private readonly createFeed: FeedFactory,
     options: Partial<MarketSessionOptions> = {},
     private readonly onClosed: (session: MarketSession) => void = () => undefined,
@@ -166,6 +188,38 @@ export class MarketSession implements FeedSink {
     return this.work;
   }
 
+  /**
+   * Drops the feed and opens a new one (network settings changed: proxy, endpoint). Every lease
+   * keeps this session; the views show reconnecting, then live. A refused demand is tried again
+   * (the change may be what fixes it). No-op when closed or when no feed is wanted.
+   */
+  redial(reason: string): void {
+    if (this.isClosed || this.demand === undefined) return;
+    this.refusedDemand = undefined;
+    this.redialReason = reason;
+    this.setFeedStatus(sessionStatus('reconnecting', `${reason}; reconnecting`));
+    this.schedule();
+  }
+
+  /** The stale timeout changed (a setting): applies at the next `tick`, touches no socket. */
+  setStaleAfter(ms: number): void {
+    if (Number.isFinite(ms) && ms > 0) this.options.staleAfterMs = ms;
+  }
+
+  /**
+   * The shared once-a-second check (the registry's timer): notes when data last came and
+   * re-derives the status, so a silent stream turns stale even when its feed says nothing.
+   * O(1); allocates only when the status changes.
+   */
+  tick(now: number): void {
+    if (this.isClosed) return;
+    if (this.dataCount !== this.dataCountAtTick) {
+      this.dataCountAtTick = this.dataCount;
+      this.lastDataAt = now;
+    }
+    this.refreshStatus(now);
+  }
+
   /** A hold on the session for a reader needing `demand`. Throws when the session is closed. */
   acquire(demand: SessionDemand = 'market'): SessionLease {
     if (this.isClosed) throw new Error(`the ${this.key.exchange} ${this.key.symbol} session is closed`);
@@ -210,7 +264,7 @@ export class MarketSession implements FeedSink {
       this.rejectReady(new Error(`the ${this.key.exchange} ${this.key.symbol} session closed before its market opened`));
       this.schedule();
       this.work = this.work.then(() => {
-        this.setStatus(sessionStatus('closed', 'closed'));
+        this.setFeedStatus(sessionStatus('closed', 'closed'));
         this.statusEmitter.dispose();
         this.tickerEmitter.dispose();
         this.marketEmitter.dispose();
@@ -224,17 +278,25 @@ export class MarketSession implements FeedSink {
   // ---------------------------------------------------------------- FeedSink
 
   event(event: MarketEvent): void {
-    this.engine?.onEvent(event);
+    const first = this.dataCount++ === 0;
+    const engine = this.engine;
+    if (engine !== undefined) engine.onEvent(event);
+    // O(1): re-derived only on the first data and when the book's showability flips.
+    if (first || (engine !== undefined && engine.bookIsShowable() !== this.bookShowable)) this.refreshStatus(Date.now());
     for (let i = 0; i < this.taps.length; i++) this.taps[i]!.event(event);
   }
 
   mirrorBook(bids: ArrayLike<ExternalLevel>, asks: ArrayLike<ExternalLevel>): void {
-    this.engine?.mirrorBook(bids, asks);
+    const first = this.dataCount++ === 0;
+    const engine = this.engine;
+    if (engine !== undefined) engine.mirrorBook(bids, asks);
+    if (first || (engine !== undefined && engine.bookIsShowable() !== this.bookShowable)) this.refreshStatus(Date.now());
     for (let i = 0; i < this.taps.length; i++) this.taps[i]!.mirrorBook(bids, asks);
   }
 
   bookResync(reason: string): void {
     this.engine?.requestResync(reason);
+    this.refreshStatus(Date.now());
     for (let i = 0; i < this.taps.length; i++) this.taps[i]!.bookResync(reason);
   }
 
@@ -259,13 +321,15 @@ export class MarketSession implements FeedSink {
 
   ticker(ticker: TickerSnapshot): void {
     if (this.isClosed) return;
+    const first = this.dataCount++ === 0;
     this.tickerNow = ticker;
+    if (first) this.refreshStatus(Date.now());
     this.tickerEmitter.fire(ticker);
   }
 
   status(status: FeedStatus): void {
     if (this.isClosed) return;
-    this.setStatus(toSessionStatus(status));
+    this.setFeedStatus(toSessionStatus(status));
   }
 
   // ---------------------------------------------------------------- feed changes
@@ -280,7 +344,9 @@ export class MarketSession implements FeedSink {
   /** Brings the feed in line with the leases: none, ticker only, or the whole market. */
   private async applyDemand(): Promise<void> {
     const want = this.isClosed ? undefined : this.demand;
-    if (want === this.feedDemand && this.feed !== undefined) return;
+    const redial = this.redialReason;
+    this.redialReason = undefined;
+    if (want === this.feedDemand && this.feed !== undefined && redial === undefined) return;
     if (want !== undefined && want === this.refusedDemand) return;
     await this.closeFeed();
     if (want === undefined) return;
@@ -288,7 +354,7 @@ export class MarketSession implements FeedSink {
     this.feed = feed;
     this.feedDemand = want;
     const target: FeedTarget = { exchange: this.key.exchange, symbol: this.key.symbol, timeframe: this.chartTimeframe, historyBars: this.options.historyBars };
-    this.setStatus(sessionStatus('connecting', `connecting to ${this.key.exchange} ${this.key.symbol}`));
+    if (redial === undefined) this.setFeedStatus(sessionStatus('connecting', `connecting to ${this.key.exchange} ${this.key.symbol}`));
     for (let attempt = 1; ; attempt++) {
       let facts: MarketFacts;
       try {
@@ -297,15 +363,11 @@ export class MarketSession implements FeedSink {
         if (this.feed !== feed || this.isClosed || this.demand !== want) return;
         const message = error instanceof Error ? error.message : String(error);
         if (!(error instanceof FeedOpenError) || !error.retryable) {
-          this.setStatus(sessionStatus('error', message));
-          this.rejectReady(new Error(message));
-          await this.closeFeed();
-          // Trying again cannot help; a reader needing more (ticker → market) may try.
-          this.refusedDemand = want;
+          await this.refuse(want, message);
           return;
         }
         const delay = backoffDelay(attempt, this.options.backoff);
-        this.setStatus({ ...sessionStatus('reconnecting', `${message}; reconnecting (attempt ${attempt}, next in ${(delay / 1000).toFixed(1)} s)`), attempt, retryAt: Date.now() + delay });
+        this.setFeedStatus({ ...sessionStatus('reconnecting', `${message}; reconnecting (attempt ${attempt}, next in ${(delay / 1000).toFixed(1)} s)`), attempt, retryAt: Date.now() + delay });
         await this.sleep(delay);
         if (this.feed !== feed || this.isClosed || this.demand !== want) return;
         continue;
@@ -314,13 +376,21 @@ export class MarketSession implements FeedSink {
       this.marketFacts = facts;
       if (want === 'market' && this.engine === undefined) {
         const sequenceRule = feed.sequenceRule ?? this.options.market.sequenceRule;
-        this.engine = new Market({
-          ...this.options.market,
-          ...(sequenceRule ? { sequenceRule } : {}),
-          symbol: this.key.symbol,
-          tickSize: facts.tickSize,
-          timeframe: this.chartTimeframe,
-        });
+        try {
+          this.engine = new Market({
+            ...this.options.market,
+            ...(sequenceRule ? { sequenceRule } : {}),
+            symbol: this.key.symbol,
+            tickSize: facts.tickSize,
+            timeframe: this.chartTimeframe,
+          });
+        } catch (error) {
+          // Unusable market facts (a zero or absurd tick size): an error the user sees, never a
+          // session stuck at "connecting" or an unhandled rejection.
+          await this.refuse(want, `${this.key.exchange} ${this.key.symbol}: unusable market facts: ${error instanceof Error ? error.message : String(error)}`);
+          return;
+        }
+        this.bookShowable = this.engine.bookIsShowable();
         this.marketEmitter.fire(this.engine);
       } else if (want === 'market') {
         // Back from ticker-only: the book was not watched meanwhile.
@@ -328,9 +398,20 @@ export class MarketSession implements FeedSink {
       }
       this.resolveReady(facts);
       this.feedStarted = true;
+      this.dataCount = 0;
+      this.dataCountAtTick = 0;
+      this.lastDataAt = NaN;
       feed.start(this);
       return;
     }
+  }
+
+  /** The feed for `want` was refused: show why; trying again cannot help (a bigger demand may). */
+  private async refuse(want: SessionDemand, message: string): Promise<void> {
+    this.setFeedStatus(sessionStatus('error', message));
+    this.rejectReady(new Error(message));
+    await this.closeFeed();
+    this.refusedDemand = want;
   }
 
   private async closeFeed(): Promise<void> {
@@ -353,8 +434,24 @@ export class MarketSession implements FeedSink {
     });
   }
 
-  private setStatus(status: SessionStatus): void {
-    if (sameStatus(this.currentStatus, status)) return;
+  private setFeedStatus(status: SessionStatus): void {
+    this.feedStatus = status;
+    this.refreshStatus(Date.now());
+  }
+
+  /** Re-derives the status every view shows; fires when it changed. O(1). */
+  private refreshStatus(now: number): void {
+    const engine = this.feedDemand === 'market' ? this.engine : undefined;
+    this.bookShowable = engine === undefined || engine.bookIsShowable();
+    const facts: SessionFacts = this.derivationInput;
+    facts.closed = this.isClosed;
+    facts.hasData = this.dataCount > 0;
+    facts.bookResyncing = !this.bookShowable;
+    facts.resyncReason = engine === undefined || this.bookShowable ? '' : engine.resyncReason;
+    facts.silentMs = this.dataCount === 0 ? NaN : Number.isNaN(this.lastDataAt) ? 0 : now - this.lastDataAt;
+    facts.staleAfterMs = this.options.staleAfterMs;
+    const status = deriveSessionStatus(this.feedStatus, facts);
+    if (sameStatus(this.currentStatus, status) && status.attempt === this.currentStatus.attempt) return;
     this.currentStatus = status;
     this.statusEmitter.fire(status);
   }

@@ -1,8 +1,10 @@
 /**
  * The market sessions in use, one per (exchange, symbol). Readers `acquire` a lease; the session
  * is created on the first and closed (feed, sockets, timers) on the last release. Feeds come
- * from the factory passed in: live ccxt, a recording or the simulator.
+ * from the factory passed in: live ccxt, a recording or the simulator. One shared once-a-second
+ * timer (while any session is open) lets every session check its own staleness.
  */
+import { marketKey } from '../engine/marketId';
 import { Emitter, type Disposable } from './eventEmitter';
 import type { FeedFactory } from './feedFactory';
 import { MarketSession, type MarketSessionOptions, type SessionLease } from './marketSession';
@@ -21,6 +23,7 @@ export class SessionRegistry {
   private readonly closing = new Set<Promise<void>>();
   private readonly changed = new Emitter<MarketSession>();
   private readonly options: SessionRegistryOptions;
+  private ticker: ReturnType<typeof setInterval> | undefined;
 
   constructor(options: Pick<SessionRegistryOptions, 'createFeed'> & Partial<SessionRegistryOptions>) {
     this.options = { session: {}, ...options };
@@ -32,11 +35,12 @@ export class SessionRegistry {
    * TimeframeError or RangeError when the session options are bad. O(1).
    */
   acquire(exchange: string, symbol: string, demand: SessionDemand = 'market'): SessionLease {
-    const key = keyOf(exchange, symbol);
+    const key = marketKey({ exchange, symbol });
     let session = this.sessionsByKey.get(key);
     if (session === undefined) {
       const created = new MarketSession({ exchange, symbol }, this.options.createFeed, this.options.session, (closed) => this.forget(key, closed));
       this.sessionsByKey.set(key, created);
+      this.startTicking();
       this.changed.fire(created);
       session = created;
     }
@@ -45,7 +49,27 @@ export class SessionRegistry {
 
   /** The open session of (exchange, symbol), if any. O(1). */
   find(exchange: string, symbol: string): MarketSession | undefined {
-    return this.sessionsByKey.get(keyOf(exchange, symbol));
+    return this.sessionsByKey.get(marketKey({ exchange, symbol }));
+  }
+
+  /**
+   * Network settings of `exchanges` changed: each open session on them re-dials in place (its
+   * readers keep their leases and see reconnecting, then live). Returns how many re-dial. O(sessions).
+   */
+  redial(exchanges: ReadonlySet<string>, reason: string): number {
+    let count = 0;
+    for (const session of this.sessionsByKey.values()) {
+      if (!exchanges.has(session.key.exchange)) continue;
+      session.redial(reason);
+      count++;
+    }
+    return count;
+  }
+
+  /** The stale timeout of every session, open and future; touches no socket. */
+  setStaleAfter(ms: number): void {
+    this.options.session = { ...this.options.session, staleAfterMs: ms };
+    for (const session of this.sessionsByKey.values()) session.setStaleAfter(ms);
   }
 
   get size(): number {
@@ -64,6 +88,7 @@ export class SessionRegistry {
 
   /** Closes every session, leases or not. */
   async dispose(): Promise<void> {
+    this.stopTicking();
     await Promise.all(this.sessions().map((session) => session.close()));
     await this.whenClosed();
     this.changed.dispose();
@@ -71,13 +96,24 @@ export class SessionRegistry {
 
   private forget(key: string, session: MarketSession): void {
     if (this.sessionsByKey.get(key) === session) this.sessionsByKey.delete(key);
+    if (this.sessionsByKey.size === 0) this.stopTicking();
     const closing = session.whenIdle().then(() => undefined);
     this.closing.add(closing);
     void closing.finally(() => this.closing.delete(closing));
     this.changed.fire(session);
   }
-}
 
-function keyOf(exchange: string, symbol: string): string {
-  return `${exchange}\u0000${symbol}`;
+  private startTicking(): void {
+    if (this.ticker !== undefined) return;
+    this.ticker = setInterval(() => {
+      const now = Date.now();
+      for (const session of this.sessionsByKey.values()) session.tick(now);
+    }, 1000);
+    this.ticker.unref?.();
+  }
+
+  private stopTicking(): void {
+    if (this.ticker !== undefined) clearInterval(this.ticker);
+    this.ticker = undefined;
+  }
 }

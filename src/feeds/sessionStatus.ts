@@ -1,43 +1,81 @@
 /**
- * The status a market session reports: the feed's status plus, while reconnecting, which attempt
- * this is and when the next one starts (the badge shows "reconnecting (attempt 3, next in 4 s)").
+ * The one status of a market session, read by every view of that market (status bar, watchlist,
+ * chart badge, ladder, alerts): the protocol's `StatusInfo` plus what the views add to it (which
+ * streams are polled, the reconnect attempt and when the next one starts). Feeds report it; the
+ * session derives what it shows from it (see `deriveSessionStatus`), so two views of one market
+ * can never disagree.
  */
-import type { FeedStatus } from './feed';
+import type { ConnectionState, StatusInfo } from '../engine/protocol';
 
-export interface SessionStatus extends FeedStatus {
+export interface SessionStatus extends StatusInfo {
+  /** Streams polled instead of streamed (the user is told). */
+  polled: readonly string[];
   /** Reconnecting or resyncing after failures: the failed attempts so far; else 0. */
   attempt: number;
   /** Epoch ms when the next attempt starts; NaN when none is scheduled. */
   retryAt: number;
 }
 
+/** What a feed reports: the same status, with the retry fields optional. */
+export type FeedStatus = StatusInfo & Partial<Omit<SessionStatus, keyof StatusInfo>>;
+
+const NO_STREAMS: readonly string[] = [];
+
 /** A status with no retry scheduled. Allocates the object. */
-export function sessionStatus(state: FeedStatus['state'], detail: string, value = 0, polled: readonly string[] = []): SessionStatus {
+export function sessionStatus(state: ConnectionState, detail: string, value = 0, polled: readonly string[] = NO_STREAMS): SessionStatus {
   return { state, detail, value, polled, attempt: 0, retryAt: NaN };
 }
 
-/** Reads a feed's status as a session status (feeds that do not report retries get 0 / NaN). */
+/**
+ * Reads a feed's status as a session status: missing retry fields get 0 / NaN, a stale age is
+ * rounded down to whole seconds (the badge counts seconds; the protocol's one `sameStatus`
+ * compares exactly, and the detail text carries the attempt and the polled streams).
+ * Allocates the result.
+ */
 export function toSessionStatus(status: FeedStatus): SessionStatus {
-  const extra = status as Partial<SessionStatus>;
   return {
     state: status.state,
     detail: status.detail,
-    value: status.value,
-    polled: status.polled,
-    attempt: typeof extra.attempt === 'number' ? extra.attempt : 0,
-    retryAt: typeof extra.retryAt === 'number' ? extra.retryAt : NaN,
+    value: status.state === 'stale' ? Math.floor(status.value / 1000) * 1000 : status.value,
+    polled: Array.isArray(status.polled) ? status.polled : NO_STREAMS,
+    attempt: typeof status.attempt === 'number' ? status.attempt : 0,
+    retryAt: typeof status.retryAt === 'number' ? status.retryAt : NaN,
   };
 }
 
-/** True when two statuses would show the same badge (the stale age counts to the second). O(polled). */
-export function sameStatus(a: SessionStatus, b: SessionStatus): boolean {
-  return (
-    a.state === b.state &&
-    a.detail === b.detail &&
-    Math.floor(a.value / 1000) === Math.floor(b.value / 1000) &&
-    a.attempt === b.attempt &&
-    (a.retryAt === b.retryAt || (a.retryAt !== a.retryAt && b.retryAt !== b.retryAt)) &&
-    a.polled.length === b.polled.length &&
-    a.polled.every((name, i) => name === b.polled[i])
-  );
+/** What the session knows besides its feed's word, for {@link deriveSessionStatus}. */
+export interface SessionFacts {
+  closed: boolean;
+  /** The session has received data (an event, a book or a ticker) since its feed started. */
+  hasData: boolean;
+  /** The session runs an order book (a chart reads it) and the book is not the exchange's now. */
+  bookResyncing: boolean;
+  /** Why the book resyncs (the engine's reason); '' when unknown. */
+  resyncReason: string;
+  /** ms since the last data; NaN before the first. */
+  silentMs: number;
+  /** Past this silence a live session shows stale. */
+  staleAfterMs: number;
+}
+
+/**
+ * The status every view shows, from the feed's status and the session's own facts. Pure; O(1).
+ * Precedence: closed, then the feed's failures (error, reconnecting, stale, connecting), then the
+ * session's checks of a "live" feed: no data yet → connecting, silent too long → stale, book
+ * resyncing → resyncing. A feed that says live can so never hide a frozen stream or a book that
+ * is not the exchange's. Allocates only when the feed's status is overridden.
+ */
+export function deriveSessionStatus(feed: SessionStatus, facts: SessionFacts): SessionStatus {
+  if (facts.closed) return feed.state === 'closed' ? feed : sessionStatus('closed', 'closed');
+  if (feed.state !== 'live' && feed.state !== 'replay') return feed;
+  if (!facts.hasData) return { ...feed, state: 'connecting', detail: 'waiting for the first data', value: 0 };
+  if (feed.state === 'live' && facts.silentMs > facts.staleAfterMs) {
+    const seconds = Math.floor(facts.silentMs / 1000);
+    return { ...feed, state: 'stale', detail: `no data for ${seconds} s`, value: seconds * 1000 };
+  }
+  if (facts.bookResyncing) {
+    const why = facts.resyncReason || 'waiting for the order book snapshot';
+    return { ...feed, state: 'resyncing', detail: `resyncing the order book: ${why}`, value: 0 };
+  }
+  return feed;
 }

@@ -8,7 +8,7 @@ import {
   type HostMessage,
   type Layers,
   type MarketFacts,
-  type PanelKey,
+  type MarketId,
   type StatusInfo,
 } from '../../src/engine/protocol';
 import { BookModel } from './bookModel';
@@ -23,7 +23,7 @@ export const BarColumn = { Open: 0, High: 1, Low: 2, Close: 3, Volume: 4 } as co
 export class PanelModel {
   market: MarketFacts | null = null;
   /** The host's key for this panel (its market as the host names it). */
-  panel: PanelKey | null = null;
+  panel: MarketId | null = null;
   timeframe = '';
   layers: Layers = { volume: true, depth: true, ladder: true, tape: true };
   hasOlder = false;

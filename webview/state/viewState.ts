@@ -3,7 +3,7 @@
  * where the chart was scrolled. Restored state is untrusted (an older version may have written
  * it), so every field is checked and falls back to its default on its own.
  */
-import { INDICATOR_KINDS, type IndicatorKind, type Layers, type PanelKey } from '../../src/engine/protocol';
+import { INDICATOR_KINDS, type IndicatorKind, type Layers, type MarketId } from '../../src/engine/protocol';
 
 /** Where the chart was looking. */
 export interface SavedRange {
@@ -19,7 +19,7 @@ export interface SavedRange {
 
 export interface ViewState {
   /** The host's key for the market this panel shows (from the last init): what a reload restores. */
-  panel: PanelKey | null;
+  panel: MarketId | null;
   /** Chosen timeframe, null until the user picks one. */
   timeframe: string | null;
   layers: Layers | null;

@@ -1,9 +1,9 @@
-import type { Layers, PanelKey } from '../protocol';
+import type { Layers, MarketId } from '../protocol';
 
 /** What one panel shows; a plain object merged over {@link DEFAULT_PANEL_SETTINGS}. */
 export interface PanelSettings {
   /** The host's key for the panel; null: the market's own exchange and symbol. */
-  panel: PanelKey | null;
+  panel: MarketId | null;
   layers: Layers;
   /** Ticks per ladder row. */
   ticksPerRow: number;

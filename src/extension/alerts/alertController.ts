@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { marketKey } from '../../engine/marketId';
 import type { SessionLease } from '../../feeds/marketSession';
 import type { SessionRegistry } from '../../feeds/sessionRegistry';
 import { PriceAlerts, type PriceAlert } from './priceAlerts';
@@ -53,7 +54,7 @@ export class AlertController implements vscode.Disposable {
 
   /** Holds a ticker lease exactly on the markets that have alerts. */
   private watch(): void {
-    const wanted = new Map(this.alerts.watchedMarkets().map((m) => [`${m.exchange}\u0000${m.symbol}`, m]));
+    const wanted = new Map(this.alerts.watchedMarkets().map((m) => [marketKey(m), m]));
     for (const [key, held] of this.leases) {
       if (wanted.has(key)) continue;
       held.subscription.dispose();

@@ -3,6 +3,7 @@
  * price that reaches its level from the side it started on, and is then removed. Plain data,
  * persisted by the caller (global state) as JSON. No `vscode` import.
  */
+import { marketKey, type MarketId } from '../../engine/marketId';
 
 export type AlertDirection = 'above' | 'below';
 
@@ -42,9 +43,9 @@ export class PriceAlerts {
   }
 
   /** Markets (exchange + symbol) that have alerts, so their prices are watched. */
-  watchedMarkets(): { exchange: string; symbol: string }[] {
-    const seen = new Map<string, { exchange: string; symbol: string }>();
-    for (const a of this.alerts) seen.set(`${a.exchange}:${a.symbol}`, { exchange: a.exchange, symbol: a.symbol });
+  watchedMarkets(): MarketId[] {
+    const seen = new Map<string, MarketId>();
+    for (const a of this.alerts) seen.set(marketKey(a), { exchange: a.exchange, symbol: a.symbol });
     return [...seen.values()];
   }
 
@@ -54,7 +55,7 @@ export class PriceAlerts {
    */
   add(exchange: string, symbol: string, price: number, now: number, direction?: AlertDirection): PriceAlert | string {
     if (!(price > 0) || !Number.isFinite(price)) return `alert price must be a positive number, got ${price}`;
-    const last = this.lastPrice.get(`${exchange}:${symbol}`);
+    const last = this.lastPrice.get(marketKey({ exchange, symbol }));
     const dir = direction ?? (last === undefined || price >= last ? 'above' : 'below');
     if (last !== undefined && ((dir === 'above' && last >= price) || (dir === 'below' && last <= price))) {
       return `${symbol} is already ${dir} ${price} (last ${last})`;
@@ -76,7 +77,7 @@ export class PriceAlerts {
    */
   onPrice(exchange: string, symbol: string, price: number): PriceAlert[] {
     if (!Number.isFinite(price)) return [];
-    const key = `${exchange}:${symbol}`;
+    const key = marketKey({ exchange, symbol });
     const previous = this.lastPrice.get(key);
     this.lastPrice.set(key, price);
     const fired: PriceAlert[] = [];

@@ -1,14 +1,25 @@
 import * as vscode from 'vscode';
 import { TIMEFRAMES } from '../../engine/candles/timeframe';
+import { asMarketId, marketKey, type MarketId } from '../../engine/marketId';
 import type { SessionRegistry } from '../../feeds/sessionRegistry';
 import { PANEL_INDICATORS, type OrderscopeSettings, type PanelIndicator } from '../settings/settingsModel';
-import { CHART_VIEW_TYPE, ChartPanel, type ChartTarget, type ChartView } from './chartPanel';
+import { CHART_VIEW_TYPE, ChartPanel, type ChartView } from './chartPanel';
 
 /**
  * The chart panels: one per market, reused when already open, restored after a window reload by
  * a WebviewPanelSerializer from the state the webview saved (market, timeframe, layers, ...).
  */
 export class ChartPanelManager implements vscode.Disposable, vscode.WebviewPanelSerializer {
+  /** The settings this part reads: the defaults of new panels and what open panels apply live. */
+  static readonly SETTINGS = [
+    'exchange',
+    'symbol',
+    'timeframe',
+    'ticksPerRow',
+    'indicators',
+    ...ChartPanel.SETTINGS,
+  ] as const satisfies readonly (keyof OrderscopeSettings)[];
+
   private readonly panels = new Map<string, ChartPanel>();
   private active: ChartPanel | undefined;
   private readonly subscriptions: vscode.Disposable[] = [];
@@ -32,8 +43,8 @@ export class ChartPanelManager implements vscode.Disposable, vscode.WebviewPanel
   }
 
   /** Opens (or reveals) the chart of a market. */
-  open(target: ChartTarget, column = vscode.ViewColumn.Active): ChartPanel {
-    const existing = this.panels.get(key(target));
+  open(target: MarketId, column = vscode.ViewColumn.Active): ChartPanel {
+    const existing = this.panels.get(marketKey(target));
     if (existing) {
       existing.reveal();
       return existing;
@@ -46,30 +57,32 @@ export class ChartPanelManager implements vscode.Disposable, vscode.WebviewPanel
   }
 
   /** Moves the active panel (or a new one) to another market. */
-  switchActive(target: ChartTarget): ChartPanel {
+  switchActive(target: MarketId): ChartPanel {
     const panel = this.active;
     if (!panel) return this.open(target);
-    const other = this.panels.get(key(target));
+    const other = this.panels.get(marketKey(target));
     if (other && other !== panel) {
       other.reveal();
       return other;
     }
-    this.panels.delete(key(panel.target));
+    this.panels.delete(marketKey(panel.target));
     panel.switchMarket(target);
-    this.panels.set(key(target), panel);
+    this.panels.set(marketKey(target), panel);
     return panel;
   }
 
-  applySettings(settings: OrderscopeSettings): void {
+  /** New settings: remembered for new panels; open panels apply the keys they use. */
+  applySettings(settings: OrderscopeSettings, keys: ReadonlySet<keyof OrderscopeSettings>): void {
     this.settings = settings;
-    for (const panel of this.panels.values()) panel.applySettings(settings);
+    if (!ChartPanel.SETTINGS.some((key) => keys.has(key))) return;
+    for (const panel of this.panels.values()) panel.applySettings(settings, keys);
   }
 
   /** WebviewPanelSerializer: a panel that was open before the reload. */
   async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: unknown): Promise<void> {
     const restored = restoreFromState(state, this.settings);
     this.log.info(`restoring chart ${restored.target.symbol} on ${restored.target.exchange} (${restored.view.timeframe})`);
-    const existing = this.panels.get(key(restored.target));
+    const existing = this.panels.get(marketKey(restored.target));
     if (existing) {
       panel.dispose();
       return;
@@ -91,38 +104,30 @@ export class ChartPanelManager implements vscode.Disposable, vscode.WebviewPanel
     };
   }
 
-  private adopt(webviewPanel: vscode.WebviewPanel, target: ChartTarget, view: ChartView): ChartPanel {
+  private adopt(webviewPanel: vscode.WebviewPanel, target: MarketId, view: ChartView): ChartPanel {
     const panel = new ChartPanel(webviewPanel, target, view, this.registry, this.settings, this.extensionUri, this.log);
-    this.panels.set(key(target), panel);
+    this.panels.set(marketKey(target), panel);
     this.active = panel;
     webviewPanel.onDidChangeViewState((e) => {
       if (e.webviewPanel.active) this.active = panel;
     });
     panel.onDidDispose(() => {
-      if (this.panels.get(key(panel.target)) === panel) this.panels.delete(key(panel.target));
+      if (this.panels.get(marketKey(panel.target)) === panel) this.panels.delete(marketKey(panel.target));
       if (this.active === panel) this.active = undefined;
     });
     return panel;
   }
 }
 
-function key(target: ChartTarget): string {
-  return `${target.exchange}\u0000${target.symbol}`;
-}
 
 /**
  * The market and view from the webview's saved state: the webview saves the host's key for the
  * panel (`panel`, from every init) and the user's choices; its `rangeKey` is
  * `exchange:symbol:timeframe`. Anything missing or malformed takes the settings.
  */
-export function restoreFromState(state: unknown, settings: OrderscopeSettings): { target: ChartTarget; view: ChartView } {
+export function restoreFromState(state: unknown, settings: OrderscopeSettings): { target: MarketId; view: ChartView } {
   const o = typeof state === 'object' && state !== null ? (state as Record<string, unknown>) : {};
-  const target: ChartTarget = { exchange: settings.exchange, symbol: settings.symbol };
-  const panel = o.panel as Record<string, unknown> | null | undefined;
-  if (typeof panel === 'object' && panel !== null && typeof panel.exchange === 'string' && typeof panel.symbol === 'string') {
-    target.exchange = panel.exchange;
-    target.symbol = panel.symbol;
-  }
+  const target: MarketId = asMarketId(o.panel) ?? { exchange: settings.exchange, symbol: settings.symbol };
   let timeframe: string = settings.timeframe;
   if (typeof o.rangeKey === 'string') timeframe = o.rangeKey.slice(o.rangeKey.lastIndexOf(':') + 1);
   if (typeof o.timeframe === 'string') timeframe = o.timeframe;

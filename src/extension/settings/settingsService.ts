@@ -1,13 +1,14 @@
 import * as vscode from 'vscode';
-import { readSettings, type OrderscopeSettings } from './settingsModel';
+import { changedSettings, readSettings, type OrderscopeSettings, type SettingsChange } from './settingsModel';
 
 /**
  * The one typed accessor for Orderscope's configuration. Re-reads on every change (so every
- * change applies live), reports each bad value once with a message naming the setting.
+ * change applies live) and reports which settings changed, so each part reacts only to the keys
+ * it uses (`onDidChangeKeys`); reports each bad value once with a message naming the setting.
  */
 export class SettingsService implements vscode.Disposable {
   private current: OrderscopeSettings;
-  private readonly changed = new vscode.EventEmitter<OrderscopeSettings>();
+  private readonly changed = new vscode.EventEmitter<SettingsChange>();
   private readonly reported = new Set<string>();
   private readonly subscription: vscode.Disposable;
   readonly onDidChange = this.changed.event;
@@ -16,8 +17,20 @@ export class SettingsService implements vscode.Disposable {
     this.current = this.read();
     this.subscription = vscode.workspace.onDidChangeConfiguration((e) => {
       if (!e.affectsConfiguration('orderscope')) return;
+      const previous = this.current;
       this.current = this.read();
-      this.changed.fire(this.current);
+      const keys = changedSettings(previous, this.current);
+      if (keys.size > 0) this.changed.fire({ settings: this.current, keys });
+    });
+  }
+
+  /**
+   * Calls `listener` when any of `keys` changed (with the new settings); the other changes pass
+   * it by. The returned disposable unsubscribes.
+   */
+  onDidChangeKeys(keys: readonly (keyof OrderscopeSettings)[], listener: (settings: OrderscopeSettings, change: SettingsChange) => void): vscode.Disposable {
+    return this.changed.event((change) => {
+      if (keys.some((key) => change.keys.has(key))) listener(change.settings, change);
     });
   }
 

@@ -1,49 +1,50 @@
 import * as vscode from 'vscode';
+import { marketKey, type MarketId } from '../../engine/marketId';
 import type { TickerSnapshot } from '../../feeds/feed';
 import type { SessionLease } from '../../feeds/marketSession';
 import type { SessionRegistry } from '../../feeds/sessionRegistry';
-import type { SessionStatus } from '../../feeds/sessionStatus';
-import type { OrderscopeSettings } from '../settings/settingsModel';
-import { TickerFormatter, type TickerState } from './tickerText';
+import { statusBarMarkets, type OrderscopeSettings } from '../settings/settingsModel';
+import { TickerFormatter } from './tickerText';
 import { COMMANDS } from '../commands/commandIds';
 
-/** One symbol in the status bar, holding a ticker-only lease on its session. */
+/** One market in the status bar, holding a ticker-only lease on its session. */
 class TickerItem implements vscode.Disposable {
-  readonly item: vscode.StatusBarItem;
-  private ticker: TickerSnapshot | undefined;
-  private status: SessionStatus;
-  private lastUpdate = NaN;
+  item: vscode.StatusBarItem;
+  /** Epoch ms of the last ticker (for the tooltip's age); NaN before the first. */
+  lastUpdate = NaN;
   private readonly subscriptions: vscode.Disposable[] = [];
 
   constructor(
-    readonly exchange: string,
-    readonly symbol: string,
-    private readonly lease: SessionLease,
+    readonly market: MarketId,
+    readonly lease: SessionLease,
     priority: number,
     private readonly render: (item: TickerItem) => void,
   ) {
-    this.item = vscode.window.createStatusBarItem(`orderscope.ticker.${exchange}.${symbol}`, vscode.StatusBarAlignment.Right, priority);
-    this.item.name = `Orderscope ${symbol}`;
-    this.item.command = { title: 'Open Chart', command: COMMANDS.openChart, arguments: [{ exchange, symbol }] };
+    this.item = this.createItem(priority);
     const session = lease.session;
-    this.ticker = session.latestTicker;
-    this.status = session.latestStatus;
     this.subscriptions.push(
-      session.onTicker((t) => {
-        this.ticker = t;
+      session.onTicker(() => {
         this.lastUpdate = Date.now();
         this.render(this);
       }),
-      session.onStatus((s) => {
-        this.status = s;
-        this.render(this);
-      }),
+      session.onStatus(() => this.render(this)),
     );
-    this.item.show();
   }
 
-  snapshot(): { ticker: TickerSnapshot | undefined; status: SessionStatus; lastUpdate: number; precision: number } {
-    return { ticker: this.ticker, status: this.status, lastUpdate: this.lastUpdate, precision: this.lease.session.facts?.pricePrecision ?? 2 };
+  /** Moves the item to `priority` (fixed at creation in VS Code: a new item, the same lease). */
+  place(priority: number): void {
+    if (this.item.priority === priority) return;
+    this.item.dispose();
+    this.item = this.createItem(priority);
+  }
+
+  private createItem(priority: number): vscode.StatusBarItem {
+    const { exchange, symbol } = this.market;
+    const item = vscode.window.createStatusBarItem(`orderscope.ticker.${exchange}.${symbol}`, vscode.StatusBarAlignment.Right, priority);
+    item.name = `Orderscope ${symbol} (${exchange})`;
+    item.command = { title: 'Open Chart', command: COMMANDS.openChart, arguments: [{ exchange, symbol }] };
+    item.show();
+    return item;
   }
 
   dispose(): void {
@@ -54,11 +55,15 @@ class TickerItem implements vscode.Disposable {
 }
 
 /**
- * The status-bar tickers: one item per configured symbol, sharing the market sessions (ticker
- * leases, batched ticker streams). A price is never silently stale: after `staleAfterSeconds`
- * without an update the item says so, and errors stay visible with their message.
+ * The status-bar tickers: one item per configured market (each with its own exchange), sharing
+ * the market sessions (ticker leases, batched ticker streams). What an item says comes from its
+ * session's one status (the same the watchlist, the chart badge and the ladder read): a stale,
+ * resyncing or failed market says so. A settings change keeps the items (and sessions) of the
+ * markets that stay; only added and removed markets open and close.
  */
 export class TickerBar implements vscode.Disposable {
+  /** The settings this part reads. */
+  static readonly SETTINGS = ['exchange', 'statusBarSymbols', 'statusBarFormat'] as const satisfies readonly (keyof OrderscopeSettings)[];
   private items: TickerItem[] = [];
   private readonly formatter = new TickerFormatter();
   private timer: ReturnType<typeof setInterval> | undefined;
@@ -69,15 +74,18 @@ export class TickerBar implements vscode.Disposable {
     settings: OrderscopeSettings,
   ) {
     this.settings = settings;
-    this.rebuild();
+    this.sync();
   }
 
-  /** Settings changed: symbols, exchange, format and staleness apply live. */
+  /** Symbols, exchange and format apply live. */
   applySettings(settings: OrderscopeSettings): void {
-    const before = this.key(this.settings);
     this.settings = settings;
-    if (this.key(settings) !== before) this.rebuild();
-    else for (const item of this.items) this.render(item);
+    this.sync();
+  }
+
+  /** The markets shown, in order. */
+  markets(): MarketId[] {
+    return this.items.map((i) => i.market);
   }
 
   /** Text of every item, for tests and the log. */
@@ -87,52 +95,61 @@ export class TickerBar implements vscode.Disposable {
 
   dispose(): void {
     if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
     for (const item of this.items) item.dispose();
     this.items = [];
   }
 
-  private key(s: OrderscopeSettings): string {
-    return `${s.exchange}|${s.statusBarSymbols.join(',')}`;
-  }
-
-  private rebuild(): void {
-    for (const item of this.items) item.dispose();
-    const exchange = this.settings.exchange;
-    this.items = this.settings.statusBarSymbols.map(
-      (symbol, i) => new TickerItem(exchange, symbol, this.registry.acquire(exchange, symbol, 'ticker'), 1000 - i, (item) => this.render(item)),
-    );
+  /** Brings the items in line with the settings: keeps, adds, removes, reorders. O(items). */
+  private sync(): void {
+    const wanted = statusBarMarkets(this.settings);
+    const kept = new Map(this.items.map((item) => [marketKey(item.market), item]));
+    const next: TickerItem[] = [];
+    for (const market of wanted) {
+      const key = marketKey(market);
+      // Left to right in the settings' order.
+      const priority = 1000 - next.length;
+      const item = kept.get(key) ?? new TickerItem(market, this.registry.acquire(market.exchange, market.symbol, 'ticker'), priority, (i) => this.render(i));
+      item.place(priority);
+      kept.delete(key);
+      next.push(item);
+    }
+    for (const gone of kept.values()) gone.dispose();
+    this.items = next;
     for (const item of this.items) this.render(item);
-    if (this.timer) clearInterval(this.timer);
-    this.timer = undefined;
-    // Ages and the stale marker move with time, not only with data.
-    if (this.items.length > 0) this.timer = setInterval(() => this.items.forEach((i) => this.render(i)), 1000);
+    if (this.items.length === 0 && this.timer) {
+      clearInterval(this.timer);
+      this.timer = undefined;
+    } else if (this.items.length > 0 && !this.timer) {
+      // Ages in the tooltips move with time, not only with data.
+      this.timer = setInterval(() => this.items.forEach((i) => this.render(i)), 1000);
+    }
   }
 
   private render(item: TickerItem): void {
-    const { ticker, status, lastUpdate, precision } = item.snapshot();
-    const ageMs = Number.isNaN(lastUpdate) ? NaN : Date.now() - lastUpdate;
-    let state: TickerState;
-    if (status.state === 'error') state = 'error';
-    else if (status.state === 'reconnecting') state = 'reconnecting';
-    else if (!ticker) state = 'connecting';
-    else if (status.state === 'stale' || ageMs > this.settings.staleAfterSeconds * 1000) state = 'stale';
-    else state = 'live';
+    const session = item.lease.session;
+    const ticker: TickerSnapshot | undefined = session.latestTicker;
+    const status = session.latestStatus;
+    const exchanges = new Set(this.items.map((i) => i.market.exchange));
+    const ageMs = Number.isNaN(item.lastUpdate) ? NaN : Date.now() - item.lastUpdate;
     const view = this.formatter.format(
       {
-        exchange: item.exchange,
-        symbol: item.symbol,
+        exchange: item.market.exchange,
+        symbol: item.market.symbol,
         last: ticker?.last ?? NaN,
         changePercent24h: ticker?.changePercent24h ?? NaN,
         high24h: ticker?.high24h ?? NaN,
         low24h: ticker?.low24h ?? NaN,
         volume24h: ticker?.volume24h ?? NaN,
-        pricePrecision: precision,
+        pricePrecision: session.facts?.pricePrecision ?? 2,
         ageMs,
-        state,
+        state: status.state,
         detail: status.detail,
+        showExchange: exchanges.size > 1 || item.market.exchange !== this.settings.exchange,
       },
       this.settings.statusBarFormat,
     );
+    const state = view.state;
     const i = item.item;
     i.text = view.text;
     i.tooltip = view.tooltip;
@@ -140,6 +157,6 @@ export class TickerBar implements vscode.Disposable {
       state === 'live' && view.direction !== 'flat' ? new vscode.ThemeColor(view.direction === 'up' ? 'charts.green' : 'charts.red') : undefined;
     i.backgroundColor =
       state === 'error' ? new vscode.ThemeColor('statusBarItem.errorBackground') : state === 'stale' ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
-    i.accessibilityInformation = { label: `${item.symbol} ${view.text.replace(/\$\([^)]*\)\s*/g, '')}, ${state}` };
+    i.accessibilityInformation = { label: `${item.market.symbol} on ${item.market.exchange} ${view.text.replace(/\$\([^)]*\)\s*/g, '')}, ${state}` };
   }
 }

@@ -4,9 +4,11 @@
  * (U+2007, as wide as a digit) to the widest text this ticker has shown, so the status bar does
  * not jitter as digits come and go.
  */
+import type { ConnectionState } from '../../engine/protocol';
 import type { StatusBarFormat } from '../settings/settingsModel';
 
-export type TickerState = 'connecting' | 'live' | 'stale' | 'reconnecting' | 'error';
+/** A ticker shows its session's state: the one status every view of the market reads. */
+export type TickerState = ConnectionState;
 export type TickerDirection = 'up' | 'down' | 'flat';
 
 export interface TickerInput {
@@ -23,6 +25,8 @@ export interface TickerInput {
   state: TickerState;
   /** Error or reconnect detail a person can act on. */
   detail: string;
+  /** Name the exchange in the text (the status bar shows markets of more than one exchange). */
+  showExchange?: boolean;
 }
 
 export interface TickerView {
@@ -51,12 +55,33 @@ function formatVolume(v: number): string {
   return v.toLocaleString('en-US', { notation: 'compact', maximumFractionDigits: 2 });
 }
 
+/** The text with the state's icon; without a price (or with a failure) only the market's name. */
+function stateText(state: TickerState, text: string, label: string, hasPrice: boolean): string {
+  switch (state) {
+    case 'error':
+    case 'closed':
+      return `$(error) ${label}`;
+    case 'connecting':
+      return `$(loading~spin) ${label}`;
+    default:
+      if (!hasPrice) return `$(loading~spin) ${label}`;
+      if (state === 'stale') return `$(history) ${text}`;
+      if (state === 'reconnecting') return `$(sync~spin) ${text}`;
+      if (state === 'resyncing') return `$(sync) ${text}`;
+      if (state === 'paused') return `$(debug-pause) ${text}`;
+      return text;
+  }
+}
+
 /** Formats tickers; keeps, per symbol, the widest price text so far (the anti-jitter width). */
 export class TickerFormatter {
   private readonly widths = new Map<string, number>();
 
   format(input: TickerInput, format: StatusBarFormat): TickerView {
     const base = input.symbol.split('/')[0] ?? input.symbol;
+    // Where two exchanges could be confused, the text says which one (the simulator always does:
+    // its prices must never pass for a real market's).
+    const label = input.showExchange || input.exchange === 'simulator' ? `${input.exchange}:${input.symbol}` : input.symbol;
     const change = input.changePercent24h;
     const direction: TickerDirection = !Number.isFinite(change) || change === 0 ? 'flat' : change > 0 ? 'up' : 'down';
     let price = formatPrice(input.last, input.pricePrecision);
@@ -67,14 +92,12 @@ export class TickerFormatter {
     const arrow = direction === 'up' ? '▲' : direction === 'down' ? '▼' : '•';
     const changeText = Number.isFinite(change) ? `${change >= 0 ? '+' : '−'}${Math.abs(change).toFixed(2)}%` : '';
     let text: string;
-    if (format === 'compact') text = `${base} ${price}`;
-    else if (format === 'price') text = `${input.symbol} ${price}`;
-    else text = `${input.symbol} ${price} ${arrow}${changeText ? ` ${changeText}` : ''}`;
-    // The state is always visible in the text: a stale or broken price never looks live.
-    if (input.state === 'stale') text = `$(history) ${text}`;
-    else if (input.state === 'reconnecting') text = `$(sync~spin) ${text}`;
-    else if (input.state === 'connecting') text = `$(loading~spin) ${input.symbol}`;
-    else if (input.state === 'error') text = `$(error) ${input.symbol}`;
+    const compactLabel = label === input.symbol ? base : `${input.exchange}:${base}`;
+    if (format === 'compact') text = `${compactLabel} ${price}`;
+    else if (format === 'price') text = `${label} ${price}`;
+    else text = `${label} ${price} ${arrow}${changeText ? ` ${changeText}` : ''}`;
+    // The state is always visible in the text: a stale, resyncing or broken price never looks live.
+    text = stateText(input.state, text, label, Number.isFinite(input.last));
     const lines = [
       `${input.symbol} on ${input.exchange}`,
       `Last: ${formatPrice(input.last, input.pricePrecision)}${changeText ? ` (${changeText} 24h)` : ''}`,

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { asMarketId, marketKey, sameMarket, type MarketId } from '../../engine/marketId';
 import type { SessionLease } from '../../feeds/marketSession';
 import type { SessionRegistry } from '../../feeds/sessionRegistry';
 import { formatPrice } from '../statusBar/tickerText';
@@ -6,16 +7,11 @@ import { COMMANDS } from '../commands/commandIds';
 
 const STATE_KEY = 'orderscope.watchlist';
 
-export interface WatchedMarket {
-  exchange: string;
-  symbol: string;
-}
-
 /** A watchlist row; `contextValue` drives the inline actions and context menu. */
 class WatchItem extends vscode.TreeItem {
-  constructor(readonly market: WatchedMarket, description: string, tooltip: string) {
+  constructor(readonly market: MarketId, description: string, tooltip: string) {
     super(market.symbol, vscode.TreeItemCollapsibleState.None);
-    this.id = `${market.exchange}:${market.symbol}`;
+    this.id = marketKey(market);
     this.description = description;
     this.tooltip = tooltip;
     this.contextValue = 'orderscope.watched';
@@ -29,7 +25,7 @@ class WatchItem extends vscode.TreeItem {
  * ticker lease on its session, so the prices are live and shared with the status bar.
  */
 export class WatchlistTree implements vscode.TreeDataProvider<WatchItem>, vscode.Disposable {
-  private markets: WatchedMarket[];
+  private markets: MarketId[];
   private readonly leases = new Map<string, { lease: SessionLease; subscription: vscode.Disposable }>();
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChangeTreeData = this.changed.event;
@@ -38,26 +34,26 @@ export class WatchlistTree implements vscode.TreeDataProvider<WatchItem>, vscode
   constructor(
     private readonly state: vscode.Memento,
     private readonly registry: SessionRegistry,
-    initial: WatchedMarket[],
+    initial: MarketId[],
   ) {
     const stored = state.get<unknown>(STATE_KEY);
-    this.markets = Array.isArray(stored) ? stored.filter(isWatched) : initial;
+    this.markets = Array.isArray(stored) ? stored.flatMap((x) => asMarketId(x) ?? []) : initial;
     this.sync();
   }
 
-  list(): readonly WatchedMarket[] {
+  list(): readonly MarketId[] {
     return this.markets;
   }
 
-  async add(market: WatchedMarket): Promise<void> {
-    if (this.markets.some((m) => m.exchange === market.exchange && m.symbol === market.symbol)) return;
+  async add(market: MarketId): Promise<void> {
+    if (this.markets.some((m) => sameMarket(m, market))) return;
     this.markets = [...this.markets, market];
     await this.state.update(STATE_KEY, this.markets);
     this.sync();
   }
 
-  async remove(market: WatchedMarket): Promise<void> {
-    this.markets = this.markets.filter((m) => !(m.exchange === market.exchange && m.symbol === market.symbol));
+  async remove(market: MarketId): Promise<void> {
+    this.markets = this.markets.filter((m) => !sameMarket(m, market));
     await this.state.update(STATE_KEY, this.markets);
     this.sync();
   }
@@ -67,17 +63,23 @@ export class WatchlistTree implements vscode.TreeDataProvider<WatchItem>, vscode
   }
 
   getChildren(): WatchItem[] {
+    // The exchange is named on every row when the list spans more than one.
+    const manyExchanges = new Set(this.markets.map((m) => m.exchange)).size > 1;
     return this.markets.map((m) => {
       const session = this.registry.find(m.exchange, m.symbol);
       const t = session?.latestTicker;
       const precision = session?.facts?.pricePrecision ?? 2;
       const status = session?.latestStatus;
-      let description = status?.state === 'error' ? `error: ${status.detail}` : 'connecting…';
-      if (t && Number.isFinite(t.last)) {
+      const state = status?.state ?? 'connecting';
+      let description: string;
+      if (state === 'error' || state === 'closed') description = `${state}: ${status?.detail ?? ''}`;
+      else if (t && Number.isFinite(t.last)) {
         const change = Number.isFinite(t.changePercent24h) ? `  ${t.changePercent24h >= 0 ? '▲ +' : '▼ '}${t.changePercent24h.toFixed(2)}%` : '';
         description = `${formatPrice(t.last, precision)}${change}`;
-        if (status && status.state !== 'live') description += `  (${status.state})`;
-      }
+        // The session's one status, as the status bar and the chart badge show it.
+        if (state !== 'live') description += `  (${state})`;
+      } else description = `${state}…`;
+      if (manyExchanges || m.exchange === 'simulator') description = `${m.exchange} · ${description}`;
       const tooltip = `${m.symbol} on ${m.exchange}\n${status ? `Connection: ${status.state}${status.detail ? ` — ${status.detail}` : ''}` : ''}`;
       return new WatchItem(m, description, tooltip);
     });
@@ -93,7 +95,7 @@ export class WatchlistTree implements vscode.TreeDataProvider<WatchItem>, vscode
   }
 
   private sync(): void {
-    const wanted = new Map(this.markets.map((m) => [`${m.exchange}\u0000${m.symbol}`, m]));
+    const wanted = new Map(this.markets.map((m) => [marketKey(m), m]));
     for (const [key, held] of this.leases) {
       if (wanted.has(key)) continue;
       held.subscription.dispose();
@@ -103,7 +105,9 @@ export class WatchlistTree implements vscode.TreeDataProvider<WatchItem>, vscode
     for (const [key, m] of wanted) {
       if (this.leases.has(key)) continue;
       const lease = this.registry.acquire(m.exchange, m.symbol, 'ticker');
-      const subscription = lease.session.onTicker(() => this.scheduleRefresh());
+      const tickers = lease.session.onTicker(() => this.scheduleRefresh());
+      const statuses = lease.session.onStatus(() => this.scheduleRefresh());
+      const subscription = { dispose: () => (tickers.dispose(), statuses.dispose()) };
       this.leases.set(key, { lease, subscription });
     }
     this.changed.fire();
@@ -118,8 +122,4 @@ export class WatchlistTree implements vscode.TreeDataProvider<WatchItem>, vscode
       this.changed.fire();
     }, 1000);
   }
-}
-
-function isWatched(x: unknown): x is WatchedMarket {
-  return typeof x === 'object' && x !== null && typeof (x as WatchedMarket).exchange === 'string' && typeof (x as WatchedMarket).symbol === 'string';
 }

@@ -1,12 +1,15 @@
 /**
  * The live ccxt source: the settings and one {@link CcxtVenue} per exchange in use. The extension
- * makes one and hands `createFeed` to the session registry; ccxt itself is loaded on the first
- * feed's open.
+ * makes one for its whole life and hands `createFeed` to the session registry; ccxt itself is
+ * loaded on the first feed's open. A venue (with its ticker hub) is owned by reference count: it
+ * is closed when its last feed releases it, never while a feed still reads it. New network
+ * settings retire the venues they change (`reconfigure`); their feeds re-dial onto fresh ones.
  */
-import type { FeedFactory, SessionKey } from '../feedFactory';
+import type { MarketId } from '../../engine/marketId';
+import type { FeedFactory } from '../feedFactory';
 import type { SessionDemand } from '../sessionDemand';
 import { CcxtFeed } from './ccxtFeed';
-import { resolveCcxtLiveOptions, type CcxtLiveOptions } from './ccxtLiveOptions';
+import { ccxtConfigFor, resolveCcxtLiveOptions, type CcxtLiveOptions } from './ccxtLiveOptions';
 import { CcxtVenue } from './ccxtVenue';
 import { loadCcxt } from './loadCcxt';
 
@@ -24,17 +27,41 @@ const STREAMS: readonly (readonly [string, string])[] = [
 ];
 
 export class CcxtLiveSource {
-  readonly options: CcxtLiveOptions;
+  private currentOptions: CcxtLiveOptions;
   private readonly venues = new Map<string, CcxtVenue>();
   private readonly closing = new Set<Promise<void>>();
 
   /** Throws RangeError on bad options. */
   constructor(options: Partial<CcxtLiveOptions> = {}) {
-    this.options = resolveCcxtLiveOptions(options);
+    this.currentOptions = resolveCcxtLiveOptions(options);
+  }
+
+  /** The options new venues are made with. */
+  get options(): CcxtLiveOptions {
+    return this.currentOptions;
+  }
+
+  /**
+   * New options (proxy, endpoints, ...). Returns the exchanges, among those with an open venue and
+   * `inUse` (the exchanges of open sessions, which may be between attempts), whose ccxt config
+   * changes: their feeds must re-dial (the caller asks their sessions to). Their venues are retired:
+   * new feeds get a fresh venue, and a retired one closes when its last feed releases it. Throws
+   * RangeError on bad options, changing nothing. O(exchanges).
+   */
+  reconfigure(options: Partial<CcxtLiveOptions>, inUse: Iterable<string> = []): Set<string> {
+    const next = resolveCcxtLiveOptions(options);
+    const changed = new Set<string>();
+    for (const id of new Set([...this.venues.keys(), ...inUse])) {
+      if (JSON.stringify(ccxtConfigFor(id, this.currentOptions)) === JSON.stringify(ccxtConfigFor(id, next))) continue;
+      this.venues.delete(id);
+      changed.add(id);
+    }
+    this.currentOptions = next;
+    return changed;
   }
 
   /** A live feed for one session: the session registry's feed factory. */
-  readonly createFeed: FeedFactory = (key: SessionKey, demand: SessionDemand) => new CcxtFeed(this, key, demand);
+  readonly createFeed: FeedFactory = (key: MarketId, demand: SessionDemand) => new CcxtFeed(this, key, demand);
 
   /** Venues open now (exchanges with at least one feed). */
   get venueCount(): number {
@@ -46,18 +73,18 @@ export class CcxtLiveSource {
     const ccxt = await loadCcxt();
     let venue = this.venues.get(exchangeId);
     if (venue === undefined) {
-      venue = new CcxtVenue(exchangeId, ccxt, this.options);
+      venue = new CcxtVenue(exchangeId, ccxt, this.currentOptions);
       this.venues.set(exchangeId, venue);
     }
     venue.refs++;
     return venue;
   }
 
-  /** Drops a reference; the last one closes the venue's sockets. */
+  /** Drops a reference; the last one closes the venue's sockets (a retired venue's too). */
   releaseVenue(venue: CcxtVenue): Promise<void> {
     venue.refs--;
-    if (venue.refs > 0 || this.venues.get(venue.id) !== venue) return Promise.resolve();
-    this.venues.delete(venue.id);
+    if (venue.refs > 0) return Promise.resolve();
+    if (this.venues.get(venue.id) === venue) this.venues.delete(venue.id);
     const closing = venue.close();
     this.closing.add(closing);
     return closing.finally(() => this.closing.delete(closing));

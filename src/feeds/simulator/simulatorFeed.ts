@@ -10,6 +10,7 @@ import { MarketEvent } from '../../engine/events';
 import { parseTimeframe, TimeframeError, type Timeframe } from '../../engine/candles/timeframe';
 import type { MarketFacts } from '../../engine/protocol';
 import type { Feed, FeedSink, FeedTarget, TickerSnapshot } from '../feed';
+import { FeedOpenError } from '../feedOpenError';
 import { MarketSimulator, type SimulatorOptions } from './marketSimulator';
 import { Figures24h } from './simulatedPast';
 
@@ -17,6 +18,8 @@ import { Figures24h } from './simulatedPast';
 export const SIMULATOR_EXCHANGE = 'simulator';
 /** The symbol the demo opens. */
 export const SIMULATOR_SYMBOL = 'SIM/USDT';
+/** Every simulated symbol starts with this (the simulator refuses real markets' names). */
+const SIMULATOR_BASE = 'SIM/';
 
 export interface SimulatorFeedOptions {
   /** Same seed, same market. */
@@ -91,6 +94,10 @@ export class SimulatorFeed implements Feed {
       return Promise.reject(new Error(`the simulator serves exchange "${SIMULATOR_EXCHANGE}", not "${target.exchange}"`));
     }
     if (typeof target.symbol !== 'string' || target.symbol.trim() === '') return Promise.reject(new Error('the simulator needs a symbol name, e.g. SIM/USDT'));
+    // Its prices must never pass for a real market's: it lists only SIM/… symbols.
+    if (!target.symbol.startsWith(SIMULATOR_BASE)) {
+      return Promise.reject(new FeedOpenError(`the simulator lists only ${SIMULATOR_BASE}… symbols such as ${SIMULATOR_SYMBOL}; ${target.symbol} is a real market: open it on a live exchange`, false));
+    }
     const timeframe = parseTimeframe(target.timeframe);
     if (timeframe instanceof TimeframeError) return Promise.reject(timeframe);
     if (!(Number.isFinite(target.historyBars) && target.historyBars >= 1)) {
