@@ -12,7 +12,7 @@ export const REPO_ROOT = resolve(__dirname, '..', '..');
 export const VSIX_PATH = join(REPO_ROOT, 'orderscope.vsix');
 
 /** Files and folders whose content goes into the .vsix (sources, manifest, build script, lockfile). */
-const PACKAGE_INPUTS = ['src', 'webview', 'media', 'package.json', 'package-lock.json', 'README.md', '.vscodeignore', 'scripts/build.mjs', 'tsconfig.json'];
+const PACKAGE_INPUTS = ['src', 'webview', 'media', 'package.json', 'package-lock.json', 'README.md', '.vscodeignore', 'scripts/build.mjs', 'tsconfig.json', 'tsconfig.base.json'];
 
 function newestMtimeMs(path: string): number {
   if (!existsSync(path)) return 0;
