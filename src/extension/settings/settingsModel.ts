@@ -6,6 +6,7 @@
  */
 import { TIMEFRAMES, type Timeframe } from '../../engine/candles/timeframe';
 import { INDICATOR_KINDS, type IndicatorKind } from '../../engine/protocol';
+import { DEFAULT_INDICATOR_PARAMETERS, DEFAULT_PANEL_INDICATORS, indicatorParametersProblem, type IndicatorParameters } from './indicatorParameters';
 
 export const STATUS_BAR_FORMATS = ['price', 'priceAndChange', 'compact'] as const;
 export type StatusBarFormat = (typeof STATUS_BAR_FORMATS)[number];
@@ -14,18 +15,7 @@ export type StatusBarFormat = (typeof STATUS_BAR_FORMATS)[number];
 export const PANEL_INDICATORS = INDICATOR_KINDS;
 export type PanelIndicator = IndicatorKind;
 
-export interface IndicatorParameters {
-  emaPeriod: number;
-  smaPeriod: number;
-  wmaPeriod: number;
-  bollingerPeriod: number;
-  bollingerMultiplier: number;
-  rsiPeriod: number;
-  macdFast: number;
-  macdSlow: number;
-  macdSignal: number;
-  imbalanceDepth: number;
-}
+export type { IndicatorParameters };
 
 export interface OrderscopeSettings {
   exchange: string;
@@ -75,33 +65,6 @@ const isExchangeId = (v: unknown): string | null =>
 
 const isBoolean = (v: unknown): string | null => (typeof v === 'boolean' ? null : 'must be true or false');
 
-const DEFAULT_PARAMETERS: IndicatorParameters = {
-  emaPeriod: 21,
-  smaPeriod: 50,
-  wmaPeriod: 20,
-  bollingerPeriod: 20,
-  bollingerMultiplier: 2,
-  rsiPeriod: 14,
-  macdFast: 12,
-  macdSlow: 26,
-  macdSignal: 9,
-  imbalanceDepth: 20,
-};
-
-function checkParameters(v: unknown): string | null {
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) return 'must be an object of indicator parameters';
-  const o = v as Record<string, unknown>;
-  for (const key of Object.keys(o)) if (!(key in DEFAULT_PARAMETERS)) return `has an unknown parameter "${key}"`;
-  for (const key of Object.keys(DEFAULT_PARAMETERS) as (keyof IndicatorParameters)[]) {
-    if (!(key in o)) continue;
-    const problem = key === 'bollingerMultiplier' ? isNum(0.1, 10)(o[key]) : isInt(1, 1000)(o[key]);
-    if (problem) return `${key} ${problem}`;
-  }
-  const fast = (o.macdFast as number | undefined) ?? DEFAULT_PARAMETERS.macdFast;
-  const slow = (o.macdSlow as number | undefined) ?? DEFAULT_PARAMETERS.macdSlow;
-  return fast < slow ? null : 'macdFast must be less than macdSlow';
-}
-
 function checkEndpoints(v: unknown): string | null {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) return 'must be an object keyed by exchange id';
   for (const [id, config] of Object.entries(v)) {
@@ -131,10 +94,10 @@ export const SETTING_SPECS = [
   {
     key: 'indicators',
     field: 'indicators',
-    default: ['ema', 'vwap'],
+    default: [...DEFAULT_PANEL_INDICATORS],
     check: (v) => (Array.isArray(v) && v.every((k) => isOneOf(PANEL_INDICATORS)(k) === null) ? null : `must be a list of ${PANEL_INDICATORS.join(', ')}`),
   },
-  { key: 'indicatorParameters', field: 'indicatorParameters', default: DEFAULT_PARAMETERS, check: checkParameters },
+  { key: 'indicatorParameters', field: 'indicatorParameters', default: DEFAULT_INDICATOR_PARAMETERS, check: indicatorParametersProblem },
   { key: 'tape.largeTradeThreshold', field: 'largeTradeThreshold', default: 1, check: isNum(0, 1e12) },
   { key: 'network.httpProxy', field: 'httpProxy', default: '', check: isProxyUrl },
   { key: 'network.httpsProxy', field: 'httpsProxy', default: '', check: isProxyUrl },
@@ -166,7 +129,7 @@ export function readSettings(get: (key: string) => unknown): SettingsRead {
       if (problem === null) value = raw;
       else problems.push(`orderscope.${spec.key} ${problem}; got ${JSON.stringify(raw)}, using ${JSON.stringify(spec.default)}`);
     }
-    settings[spec.field] = spec.field === 'indicatorParameters' ? { ...DEFAULT_PARAMETERS, ...(value as object) } : value;
+    settings[spec.field] = spec.field === 'indicatorParameters' ? { ...DEFAULT_INDICATOR_PARAMETERS, ...(value as object) } : value;
   }
   return { settings: settings as unknown as OrderscopeSettings, problems };
 }
