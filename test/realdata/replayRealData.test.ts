@@ -22,6 +22,7 @@ import { OrderFlowDbRecorder } from '../../src/feeds/recorder/orderFlowDbRecorde
 import { ReplayFeed, type ReplayOptions } from '../../src/feeds/replay/replayFeed';
 import type { ReplayProblem } from '../../src/feeds/replay/replaySource';
 import { hasSharedData, sharedDataPath } from '../support/sharedData';
+import { fingerprint } from '../support/eventFingerprint';
 
 const SPOT = ['binance/spot/btcusdt_20240808.gz', 'binance/spot/btcusdt_20240809.gz'];
 const USDM_BTC = 'binance/usdm/btcusdt_20240808.gz';
@@ -70,18 +71,6 @@ async function replay(paths: string[], symbol: string, options: Partial<ReplayOp
   feed.start(sink);
   await feed.finished;
   return { feed, facts, market, sink, problems, wall: performance.now() - start };
-}
-
-function fingerprint(e: MarketEvent): string {
-  const levels = (l: LevelList) => Array.from({ length: l.count }, (_, i) => `${l.prices[i]}@${l.sizes[i]}`).join(',');
-  switch (e.kind) {
-    case EventKind.Trade:
-      return `T ${e.receiveNs} ${e.symbol} ${e.time} ${e.tradeId} ${e.price} ${e.amount} ${e.takerSide}`;
-    case EventKind.BookTicker:
-      return `K ${e.receiveNs} ${e.symbol} ${e.time} ${e.finalId} ${e.bestBid} ${e.bestBidSize} ${e.bestAsk} ${e.bestAskSize}`;
-    default:
-      return `${e.kind} ${e.receiveNs} ${e.symbol} ${e.time} ${e.firstId} ${e.finalId} ${e.prevFinalId} ${levels(e.bids)} | ${levels(e.asks)}`;
-  }
 }
 
 describe.skipIf(!hasSharedData(...SPOT, USDM_BTC))('replaying the Binance captures', () => {

@@ -9,6 +9,7 @@ import { BinanceDecoder, DecodeReason } from '../../src/engine/capture/binanceDe
 import { EventKind, MarketEvent } from '../../src/engine/events';
 import { CaptureFileError, CaptureLineReason, CaptureReader, readCapture, type CaptureLineError } from '../../src/feeds/captureReader';
 import { hasSharedData, sharedDataPath } from '../support/sharedData';
+import { fingerprint } from '../support/eventFingerprint';
 
 const tempDir = mkdtempSync(join(tmpdir(), 'orderscope-capture-'));
 afterAll(() => rmSync(tempDir, { recursive: true, force: true }));
@@ -17,19 +18,6 @@ function writeGzip(name: string, text: string): string {
   const path = join(tempDir, name);
   writeFileSync(path, gzipSync(text));
   return path;
-}
-
-/** Everything a consumer can see of an event, as one comparable string. */
-function fingerprint(e: MarketEvent): string {
-  const levels = (l: MarketEvent['bids']) => Array.from({ length: l.count }, (_, i) => `${l.prices[i]}@${l.sizes[i]}`).join(',');
-  switch (e.kind) {
-    case EventKind.Trade:
-      return `T ${e.receiveNs} ${e.symbol} ${e.time} ${e.tradeId} ${e.price} ${e.amount} ${e.takerSide}`;
-    case EventKind.BookTicker:
-      return `K ${e.receiveNs} ${e.symbol} ${e.time} ${e.finalId} ${e.bestBid} ${e.bestBidSize} ${e.bestAsk} ${e.bestAskSize}`;
-    default:
-      return `${e.kind} ${e.receiveNs} ${e.symbol} ${e.time} ${e.firstId} ${e.finalId} ${e.prevFinalId} ${levels(e.bids)} | ${levels(e.asks)}`;
-  }
 }
 
 const trade = (id: number, q = '"0.5"') =>
