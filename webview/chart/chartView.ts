@@ -24,7 +24,7 @@ import {
   type Time,
   type WhitespaceData,
 } from 'lightweight-charts';
-import type { IndicatorKind } from '../../src/engine/protocol';
+import { declarationOf, type IndicatorKind, type ValueFormat } from '../../src/engine/protocol';
 import { compactNumber, priceFormatter, valueFormatter } from '../format/numberFormat';
 import { chartTime, timeFormatters, timeframeMs } from '../format/localTime';
 import { BarColumn, type PanelModel } from '../state/panelModel';
@@ -346,29 +346,30 @@ export class ChartView {
     let colour = 0;
     const legend: LegendLine[] = [];
     for (const s of shown) {
-      const onPane = s.placement === 'pane';
+      const draw = declarationOf(s.kind).draw;
+      const onPane = draw.placement === 'pane';
       const p = onPane ? pane++ : 0;
       const c = this.theme.palette[colour++ % this.theme.palette.length]!;
+      const accent = this.theme.palette[(colour + 2) % this.theme.palette.length]!;
       const view: IndicatorView = { id: s.id, kind: s.kind, pane: p, colour: c, outputs: [] };
-      const format = this.valueFormat(s.kind);
-      const priceFormat = this.priceFormatOf(s.kind);
-      // OHLC metrics (OBI, CVD) draw their close; other indicators every output.
-      const ohlc = s.outputs.length === 4 && s.outputs[3] === 'close';
-      const columns = ohlc ? [3] : s.outputs.map((_, k) => k);
-      for (const column of columns) {
-        const name = s.outputs[column]!;
-        if (name === 'histogram') {
+      const format = this.valueFormat(draw.values);
+      const priceFormat = this.priceFormatOf(draw.values);
+      // The outputs the catalog draws, found by name among those the engine sent.
+      const columns: number[] = [];
+      for (const [name, style] of Object.entries(draw.outputs)) {
+        const column = s.outputs.indexOf(name);
+        if (column < 0) continue;
+        columns.push(column);
+        if (style === 'histogram') {
           view.outputs.push({ column, split: this.histogramSplit({ priceFormat, lastValueVisible: false }, p, (rows, i) => histogramItem(rows, i, column, this.theme)) });
         } else {
-          const secondary = name === 'signal' || name === 'upper' || name === 'lower';
-          const lineColour = name === 'signal' ? this.theme.palette[(colour + 2) % this.theme.palette.length]! : c;
           view.outputs.push({
             column,
             split: this.lineSplit(
               {
-                color: lineColour,
+                color: style === 'accentLine' ? accent : c,
                 lineWidth: 1,
-                lineStyle: secondary && name !== 'signal' ? LineStyle.Dashed : LineStyle.Solid,
+                lineStyle: style === 'dashedLine' ? LineStyle.Dashed : LineStyle.Solid,
                 priceFormat,
                 crosshairMarkerVisible: false,
                 // Overlays would crowd the price axis next to the touch labels; the legend shows them.
@@ -380,9 +381,8 @@ export class ChartView {
           });
         }
       }
-      if (s.kind === 'rsi') {
-        for (const level of [70, 30]) view.outputs[0]!.split.history.createPriceLine({ price: level, color: this.theme.grid, lineStyle: LineStyle.Dotted, lineWidth: 1, axisLabelVisible: false, title: '' });
-      }
+      const first = view.outputs[0];
+      for (const level of draw.levels ?? []) first?.split.history.createPriceLine({ price: level, color: this.theme.grid, lineStyle: LineStyle.Dotted, lineWidth: 1, axisLabelVisible: false, title: '' });
       this.indicatorViews.push(view);
       legend.push({ id: s.id, label: s.id, colour: c, columns, format });
     }
@@ -404,17 +404,15 @@ export class ChartView {
     return new SplitSeries(history, live, build, 0);
   }
 
-  private valueFormat(kind: IndicatorKind): (x: number) => string {
-    if (kind === 'cvd') return compactNumber;
-    if (kind === 'imbalance') return (x) => (Number.isFinite(x) ? x.toFixed(3) : '—');
-    if (kind === 'rsi') return (x) => (Number.isFinite(x) ? x.toFixed(1) : '—');
-    return valueFormatter(this.pricePrecision, kind !== 'macd');
+  private valueFormat(values: ValueFormat): (x: number) => string {
+    if (values === 'volume') return compactNumber;
+    if (typeof values === 'object') return (x) => (Number.isFinite(x) ? x.toFixed(values.decimals) : '—');
+    return valueFormatter(this.pricePrecision, values === 'price');
   }
 
-  private priceFormatOf(kind: IndicatorKind): PriceFormat {
-    if (kind === 'cvd') return { type: 'volume', precision: 2, minMove: 0.01 };
-    if (kind === 'imbalance') return { type: 'price', precision: 3, minMove: 0.001 };
-    if (kind === 'rsi') return { type: 'price', precision: 1, minMove: 0.1 };
+  private priceFormatOf(values: ValueFormat): PriceFormat {
+    if (values === 'volume') return { type: 'volume', precision: 2, minMove: 0.01 };
+    if (typeof values === 'object') return { type: 'price', precision: values.decimals, minMove: 10 ** -values.decimals };
     return { type: 'price', precision: this.pricePrecision, minMove: 10 ** -this.pricePrecision };
   }
 

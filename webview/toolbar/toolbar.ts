@@ -3,7 +3,7 @@
  * indicators, ladder grouping, and the status badge. It only reports choices; the app turns
  * them into intents and local changes.
  */
-import { INDICATOR_KINDS, TIMEFRAMES, type IndicatorKind, type Layers } from '../../src/engine/protocol';
+import { INDICATOR_CATALOG, INDICATOR_KINDS, TIMEFRAMES, type IndicatorKind, type Layers } from '../../src/engine/protocol';
 import { DEPTH_WIDTHS } from '../state/viewState';
 import { StatusBadge } from './statusBadge';
 
@@ -12,17 +12,6 @@ import { StatusBadge } from './statusBadge';
 export const GROUPINGS = [1, 2, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 10000];
 
 const LAYER_LABELS: Record<keyof Layers, string> = { volume: 'Volume', depth: 'Depth', ladder: 'Ladder', tape: 'Tape' };
-export const INDICATOR_LABELS: Record<IndicatorKind, string> = {
-  sma: 'SMA',
-  ema: 'EMA',
-  wma: 'WMA',
-  bollinger: 'Bollinger bands',
-  vwap: 'VWAP',
-  rsi: 'RSI',
-  macd: 'MACD',
-  imbalance: 'Book imbalance (OBI)',
-  cvd: 'Cumulative volume delta',
-};
 
 export interface ToolbarEvents {
   symbol(): void;
@@ -84,7 +73,7 @@ export class Toolbar {
       box.type = 'checkbox';
       box.dataset.kind = kind;
       box.addEventListener('change', () => events.indicator(kind, box.checked));
-      label.append(box, doc.createTextNode(` ${INDICATOR_LABELS[kind]}`));
+      label.append(box, doc.createTextNode(` ${INDICATOR_CATALOG[kind].title}`));
       menu.append(label);
       this.indicatorBoxes.set(kind, box);
     }
