@@ -1,9 +1,14 @@
 import { EngineError } from '../engineError';
 import { MIN_PRICE } from './levelValidity';
 
-/** Why `tickSize` cannot make a grid (zero, negative, NaN, infinite, below 1e-12), or null. */
+/** Largest tick accepted: no market steps by more, and buckets of many ticks must stay finite. */
+export const MAX_TICK_SIZE = 1e9;
+
+/** Why `tickSize` cannot make a grid (zero, negative, NaN, infinite, below 1e-12, above 1e9), or null. */
 export function tickSizeProblem(tickSize: number): string | null {
-  return tickSize >= MIN_PRICE && tickSize < Infinity ? null : `tick size must be a finite number of at least ${MIN_PRICE}, got ${String(tickSize)}`;
+  return tickSize >= MIN_PRICE && tickSize <= MAX_TICK_SIZE
+    ? null
+    : `tick size must be a number from ${MIN_PRICE} to ${MAX_TICK_SIZE}, got ${typeof tickSize === 'number' ? String(tickSize) : typeof tickSize}`;
 }
 
 /**

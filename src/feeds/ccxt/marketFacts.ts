@@ -4,7 +4,9 @@
  * in ccxt 4.5), DECIMAL_PLACES (the value is a digit count, e.g. 2) or SIGNIFICANT_DIGITS (no fixed
  * step; the price limit's minimum is the best guess).
  */
+import { tickSizeProblem } from '../../engine/book/priceGrid';
 import type { MarketFacts } from '../../engine/protocol';
+import { FeedOpenError } from '../feedOpenError';
 
 /** ccxt's precision-mode constants (`ccxt.functions.TICK_SIZE` etc.). */
 export interface PrecisionModes {
@@ -48,13 +50,27 @@ export function stepOf(value: number | undefined, mode: number, modes: Precision
   return NaN; // SIGNIFICANT_DIGITS: the step depends on the price
 }
 
-/** Tick size and decimals of `market` on `exchange`. O(1); allocates the result. */
+/**
+ * Tick size and decimals of `market` on `exchange`. A price precision the exchange states but
+ * that makes no usable tick (0, negative, NaN, Infinity, not a number, below 1e-12) rejects with a
+ * non-retryable FeedOpenError naming it: guessing a tick would group and round every price
+ * wrongly. Only an absent precision (or SIGNIFICANT_DIGITS) falls back to the price limit's
+ * minimum, else 1e-8. O(1); allocates the result.
+ */
 export function marketFactsOf(exchange: string, symbol: string, market: CcxtMarketLike, precisionMode: number, modes: PrecisionModes): MarketFacts {
-  let tick = stepOf(market.precision?.price, precisionMode, modes);
+  const stated: unknown = market.precision?.price;
+  const stepMode = precisionMode === modes.TICK_SIZE || precisionMode === modes.DECIMAL_PLACES;
+  let tick = stepOf(stated as number | undefined, precisionMode, modes);
+  if (tick !== tick && stepMode && stated !== undefined && stated !== null) {
+    const shown = typeof stated === 'number' ? String(stated) : typeof stated === 'string' ? JSON.stringify(stated.slice(0, 40)) : `of type ${typeof stated}`;
+    throw new FeedOpenError(`${exchange} ${symbol}: unusable market facts: price precision ${shown} gives no tick size`, false);
+  }
   if (tick !== tick) {
     const min = market.limits?.price?.min;
-    tick = typeof min === 'number' && min > 0 && min < Infinity ? min : FALLBACK_STEP;
+    tick = typeof min === 'number' && tickSizeProblem(min) === null ? min : FALLBACK_STEP;
   }
+  const problem = tickSizeProblem(tick);
+  if (problem !== null) throw new FeedOpenError(`${exchange} ${symbol}: unusable market facts: ${problem}`, false);
   const amountStep = stepOf(market.precision?.amount, precisionMode, modes);
   return {
     exchange,

@@ -19,6 +19,7 @@
  * out of the feed once it is open.
  */
 import { basename } from 'node:path';
+import { tickSizeProblem } from '../../engine/book/priceGrid';
 import { binanceRule, type SequenceRule } from '../../engine/book/sequenceRule';
 import { parseTimeframe, TimeframeError } from '../../engine/candles/timeframe';
 import { EventKind, MarketEvent } from '../../engine/events';
@@ -206,8 +207,16 @@ export class ReplayFeed implements Feed {
     this.source = source;
     this.target = target;
     this.state = State.Open;
-    const inferred = inferMarketFacts(target.exchange || info.exchange, target.symbol || info.symbol, info.samplePrices, info.sampleSizes);
-    return { ...inferred, ...this.options.facts };
+    const inferred = inferMarketFacts(target.exchange || info.exchange, target.symbol || info.symbol, info.samplePrices, info.sampleSizes, (reason) =>
+      this.problem(replayProblem(this.paths[0]!, -1, reason)),
+    );
+    const facts = { ...inferred, ...this.options.facts };
+    const tickProblem = tickSizeProblem(facts.tickSize);
+    if (tickProblem !== null) {
+      void this.close();
+      throw new ReplayOpenError(this.paths[0]!, `unusable market facts: ${tickProblem}`);
+    }
+    return facts;
   }
 
   /** Starts playing into `sink` (paused if the options say so). Returns at once. */
