@@ -189,7 +189,7 @@ describe.skipIf(!hasSharedData(...SPOT))('recording real events', () => {
       recorder.event(e);
     });
     const stats = await recorder.close();
-    expect(stats).toMatchObject({ events: 99_574, rejected: 0, dropped: 0 });
+    expect(stats).toMatchObject({ events: 99_574, rejected: 0, failed: 0, pending: 0 });
     const read: string[] = [];
     const counts = await readCapture([path], (e) => void read.push(fingerprint(e)));
     expect(counts.malformed + counts.unknown).toBe(0);
@@ -233,7 +233,7 @@ describe.skipIf(!hasSharedData(...SPOT))('recording real events', () => {
     });
     if (pending !== null) expectedRows.push([...pendingTime, pending]);
     const stats = await recorder.close();
-    expect(stats).toMatchObject({ tradeRows: 19_904, rejected: 0, dropped: 0, bookRows: expectedRows.length });
+    expect(stats).toMatchObject({ tradeRows: 19_904, rejected: 0, failed: 0, pending: 0, bookRows: expectedRows.length });
 
     // Replay the database: the book rows equal the reference, the trades make the same candles.
     const rows: [number, string][] = [];

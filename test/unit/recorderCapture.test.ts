@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { binanceSpotRule } from '../../src/engine/book/sequenceRule';
 import { SyncState } from '../../src/engine/book/bookSync';
-import { BinanceDecoder, DecodeResult } from '../../src/engine/capture/binanceDecoder';
+import { BinanceDecoder, DecodeResult } from '../../src/feeds/exchanges/binance/binanceDecoder';
 import { EventKind, MarketEvent, TakerSide, type LevelList } from '../../src/engine/events';
 import { Market } from '../../src/engine/market';
 import { readCapture } from '../../src/feeds/captureReader';
@@ -210,7 +210,7 @@ describe('CaptureRecorder', () => {
       if (i % 300 === 0) await new Promise((resolve) => setTimeout(resolve, 6));
     }
     const stats = await recorder.close();
-    expect(stats).toMatchObject({ events: specs.length, rejected: 0, dropped: 0, linesWritten: specs.length });
+    expect(stats).toMatchObject({ events: specs.length, rejected: 0, failed: 0, pending: 0, written: specs.length });
     expect(stats.flushes).toBeGreaterThan(1);
     const read: string[] = [];
     const counts = await readCapture([path], (e) => void read.push(fingerprint(e)));
@@ -290,7 +290,28 @@ describe('CaptureRecorder', () => {
     e.reset(EventKind.None);
     recorder.event(e);
     const stats = await recorder.close();
-    expect(stats).toMatchObject({ events: 2, rejected: 2, linesWritten: 0 });
+    expect(stats).toMatchObject({ events: 2, rejected: 2, written: 0 });
+  });
+
+  it('a full disk (ENOSPC) stops the recording visibly: the statistics and the message say so, no line is counted written', async () => {
+    const problems: string[] = [];
+    const recorder = await CaptureRecorder.open('/dev/full', { flushIntervalMs: 5, onProblem: (m) => problems.push(m) });
+    const e = new MarketEvent();
+    for (let i = 0; i < 50; i++) {
+      e.reset(EventKind.Trade);
+      e.symbol = 'BTCUSDT';
+      e.time = 1_723_161_255_000 + i;
+      e.tradeId = i + 1;
+      e.price = 100;
+      e.amount = 1;
+      recorder.event(e);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    recorder.event(e); // after the failure
+    const stats = await recorder.close();
+    expect(stats).toMatchObject({ events: 51, diskFull: true, written: 0, pending: 0, failed: 51 });
+    expect(stats.lastError).toMatch(/^the disk is full \(ENOSPC/);
+    expect(problems).toEqual([expect.stringMatching(/^\/dev\/full: the disk is full \(ENOSPC.*the recording stopped; 50 lines were not written \(0 were\)$/)]);
   });
 
   it('rejects a file it cannot create and a name of no known format, naming the file', async () => {

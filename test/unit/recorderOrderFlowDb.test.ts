@@ -1,11 +1,11 @@
 import { spawn } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import fs, { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
+import { hostname, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { buildSync } from 'esbuild';
 import fc from 'fast-check';
 import { Database } from 'node-sqlite3-wasm';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { binanceSpotRule } from '../../src/engine/book/sequenceRule';
 import { EventKind, LevelList, MarketEvent, TakerSide } from '../../src/engine/events';
 import { CaptureFileError, CaptureReader } from '../../src/feeds/captureReader';
@@ -15,11 +15,11 @@ import { OrderFlowDbRecorder } from '../../src/feeds/recorder/orderFlowDbRecorde
 import { formatOrderFlowTime, MAX_ORDER_FLOW_TIME_MS, parseOrderFlowTime } from '../../src/feeds/recorder/orderFlowTime';
 import { openRecorder } from '../../src/feeds/recorder/openRecorder';
 import { RecorderError } from '../../src/feeds/recorder/recorder';
-import { withStaleLockRecovery } from '../../src/feeds/recorder/staleSqliteLock';
 import { ReplayFeed } from '../../src/feeds/replay/replayFeed';
 import type { ReplayProblem } from '../../src/feeds/replay/replaySource';
 
 const REPO = resolve(__dirname, '..', '..');
+const realStatfs = fs.statfsSync.bind(fs);
 const tempDir = mkdtempSync(join(tmpdir(), 'orderscope-orderflow-'));
 afterAll(() => rmSync(tempDir, { recursive: true, force: true }));
 let fileNo = 0;
@@ -154,16 +154,19 @@ describe('OrderFlowDbRecorder', () => {
         const path = tempPath('.db');
         const recorder = await OrderFlowDbRecorder.open(path, { symbol: 'BTC-USDT', bookDepth: depth, bookIntervalMs: 100, sequenceRule: binanceSpotRule });
         const e = new MarketEvent();
-        // Snapshot at t0: bids below 100, asks above (the ticks keep sides apart).
+        // Snapshot at t0: bids below 100, asks above (the ticks keep sides apart); a deep level
+        // on each side that no diff touches keeps either side from emptying (which resyncs).
         const t0 = 1_700_000_000_050;
         e.reset(EventKind.DepthSnapshot);
         e.finalId = 10;
         e.time = t0;
         e.bids.push(99, 1);
+        e.bids.push(30, 1);
         e.asks.push(101, 1);
+        e.asks.push(170, 1);
         recorder.event(e);
-        const bids = new Map([[99, 1]]);
-        const asks = new Map([[101, 1]]);
+        const bids = new Map([[99, 1], [30, 1]]);
+        const asks = new Map([[101, 1], [170, 1]]);
         const diffs: DiffSpec[] = [];
         let t = t0;
         for (const d of raw) {
@@ -327,59 +330,201 @@ describe('OrderFlowDbRecorder', () => {
   });
 });
 
-describe('a lock left behind by a killed process', () => {
-  const busy = () => {
-    throw new Error('database is locked');
+// ---- Sharing the file: locks, owners, a busy database, a full disk ---------------------------
+
+/** A process that stays alive until killed, and its pid. */
+function liveProcess(): { pid: number; kill(): Promise<void> } {
+  const child = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
+  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  return {
+    pid: child.pid!,
+    kill: async () => {
+      child.kill('SIGKILL');
+      await exited;
+    },
   };
+}
 
-  it('is waited for while it may be live, then removed as stale', async () => {
-    const path = tempPath('.db');
-    mkdirSync(`${path}.lock`);
-    const removed: string[] = [];
-    let calls = 0;
-    const start = performance.now();
-    const result = await withStaleLockRecovery(
-      path,
-      () => (++calls, existsSync(`${path}.lock`) ? busy() : 'opened'),
-      (lock) => removed.push(lock),
-      150,
-    );
-    expect(result).toBe('opened');
-    expect(removed).toEqual([`${path}.lock`]);
-    expect(performance.now() - start).toBeGreaterThanOrEqual(140);
-    expect(calls).toBeGreaterThan(2);
+/** Leaves `path` locked as node-sqlite3-wasm does, with an owner record for `pid` on `host`. */
+function leaveLock(path: string, pid: number | null, host = hostname(), role = 'recorder'): void {
+  mkdirSync(`${path}.lock`);
+  if (pid === null) return;
+  mkdirSync(`${path}.owners`, { recursive: true });
+  writeFileSync(join(`${path}.owners`, `${host}-${pid}-1`), JSON.stringify({ pid, host, role, since: '2026-01-01T00:00:00.000Z' }));
+}
+
+async function freshDb(): Promise<string> {
+  const path = tempPath('.db');
+  await (await OrderFlowDbRecorder.open(path)).close();
+  return path;
+}
+
+function trades(n: number, from = 1): MarketEvent[] {
+  return Array.from({ length: n }, (_, i) => {
+    const e = new MarketEvent();
+    e.reset(EventKind.Trade);
+    e.symbol = 'BTCUSDT';
+    e.time = 1_723_161_255_000 + i;
+    e.tradeId = from + i;
+    e.price = 100 + (i % 10);
+    e.amount = 1;
+    e.takerSide = TakerSide.Buy;
+    return e;
+  });
+}
+
+describe('a lock is taken back only from an owner that is provably dead', () => {
+  it('a lock held by a live process is never taken away: the open is refused naming the file and the owner', async () => {
+    const path = await freshDb();
+    const holder = liveProcess();
+    try {
+      leaveLock(path, holder.pid);
+      const problems: string[] = [];
+      const error = await OrderFlowDbRecorder.open(path, { onProblem: (m) => problems.push(m) }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(RecorderError);
+      expect((error as Error).message).toContain(path);
+      expect((error as Error).message).toContain(`process ${holder.pid} on ${hostname()}`);
+      expect((error as Error).message).toMatch(/still running.*left alone/);
+      expect(existsSync(`${path}.lock`)).toBe(true);
+      expect(problems).toEqual([]);
+      // The replay leaves it alone too.
+      const replay = new ReplayFeed(path, { speed: Infinity });
+      await expect(replay.open({ exchange: '', symbol: '', timeframe: '1m', historyBars: 0 })).rejects.toThrow(`process ${holder.pid}`);
+      expect(existsSync(`${path}.lock`)).toBe(true);
+    } finally {
+      await holder.kill();
+    }
   });
 
-  it('a live lock released in time is not touched', async () => {
-    const path = tempPath('.db');
-    mkdirSync(`${path}.lock`);
-    setTimeout(() => rmdirSync(`${path}.lock`), 60);
-    const removed: string[] = [];
-    const result = await withStaleLockRecovery(path, () => (existsSync(`${path}.lock`) ? busy() : 'opened'), (lock) => removed.push(lock), 1000);
-    expect(result).toBe('opened');
-    expect(removed).toEqual([]);
+  it('once that process is dead (same host, ESRCH), the lock is recovered at once and the message names it', async () => {
+    const path = await freshDb();
+    const holder = liveProcess();
+    await holder.kill();
+    leaveLock(path, holder.pid);
+    const problems: string[] = [];
+    const started = performance.now();
+    const recorder = await OrderFlowDbRecorder.open(path, { onProblem: (m) => problems.push(m) });
+    expect(performance.now() - started).toBeLessThan(1000);
+    recorder.event(trades(1)[0]!);
+    const stats = await recorder.close();
+    expect(stats).toMatchObject({ written: 1, failed: 0, pending: 0 });
+    expect(problems).toEqual([`${path}: removed the lock ${path}.lock left by process ${holder.pid} on ${hostname()}, which is no longer running`]);
+    expect(existsSync(`${path}.lock`)).toBe(false);
+    expect(existsSync(`${path}.owners`)).toBe(false);
   });
 
-  it('other errors, and "locked" without a lock directory, are thrown at once', async () => {
-    const path = tempPath('.db');
-    await expect(withStaleLockRecovery(path, busy, () => {}, 1000)).rejects.toThrow('database is locked');
-    await expect(
-      withStaleLockRecovery(path, () => {
-        throw new Error('disk I/O error');
-      }, () => {}, 1000),
-    ).rejects.toThrow('disk I/O error');
+  it('an owner on another host cannot be proved dead: refused, whatever its pid', async () => {
+    const path = await freshDb();
+    const dead = liveProcess();
+    await dead.kill();
+    leaveLock(path, dead.pid, 'other-machine');
+    await expect(OrderFlowDbRecorder.open(path)).rejects.toThrow(/process \d+ on other-machine.*another machine/);
+    expect(existsSync(`${path}.lock`)).toBe(true);
   });
 
-  it('the recorder opens a database whose lock a killed process left, and says so', async () => {
-    const path = tempPath('.db');
-    const first = await OrderFlowDbRecorder.open(path);
-    await first.close();
-    mkdirSync(`${path}.lock`);
+  it('a lock with no owner recorded (another program) is left alone, and the message says how to clear it', async () => {
+    const path = await freshDb();
+    leaveLock(path, null);
+    await expect(OrderFlowDbRecorder.open(path)).rejects.toThrow(`locked by another program (${path}.lock exists`);
+    expect(existsSync(`${path}.lock`)).toBe(true);
+  });
+
+  it('a lock released in time by its live owner is waited for, not touched', async () => {
+    const path = await freshDb();
+    leaveLock(path, process.pid);
+    setTimeout(() => rmdirSync(`${path}.lock`), 100);
     const problems: string[] = [];
     const recorder = await OrderFlowDbRecorder.open(path, { onProblem: (m) => problems.push(m) });
     await recorder.close();
-    expect(problems).toEqual([`${path}: removed the lock ${path}.lock left by a process that was killed while writing`]);
-    expect(existsSync(`${path}.lock`)).toBe(false);
+    expect(problems).toEqual([]);
+  });
+
+  it('recording into a file that a replay is reading is refused, and so is replaying a file being recorded', async () => {
+    const path = tempPath('.db');
+    const first = await OrderFlowDbRecorder.open(path);
+    for (const e of trades(10)) first.event(e);
+    // While the recorder is open, a replay of its file is refused.
+    const early = new ReplayFeed(path, { speed: Infinity });
+    await expect(early.open({ exchange: '', symbol: '', timeframe: '1m', historyBars: 0 })).rejects.toThrow(/is being recorded by the recorder of process \d+/);
+    await first.close();
+    const replay = new ReplayFeed(path, { speed: 1, paused: true });
+    await replay.open({ exchange: '', symbol: '', timeframe: '1m', historyBars: 0 });
+    const error = await OrderFlowDbRecorder.open(path).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RecorderError);
+    expect((error as Error).message).toMatch(new RegExp(`^${path}: is being replayed by the replay of process ${process.pid}`));
+    await replay.close();
+    // Closed: recording is possible again, and nothing of the first recording was lost.
+    const again = await OrderFlowDbRecorder.open(path);
+    await again.close();
+    expect(query(path, 'SELECT count(*) AS n FROM trades')).toEqual([{ n: 10 }]);
+  });
+});
+
+describe('a busy database and a full disk lose nothing silently', () => {
+  it('rows meeting a locked database (SQLITE_BUSY) wait and are written when the lock goes; the counts say so', async () => {
+    const path = await freshDb();
+    const problems: string[] = [];
+    const recorder = await OrderFlowDbRecorder.open(path, { flushIntervalMs: 20, onProblem: (m) => problems.push(m) });
+    // Another connection holds the lock (a write transaction) for 600 ms.
+    const other = new Database(path);
+    other.exec('BEGIN EXCLUSIVE');
+    const batch = trades(500);
+    for (const e of batch.slice(0, 250)) recorder.event(e);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(recorder.stats).toMatchObject({ written: 0, pending: 250, failed: 0 });
+    expect(recorder.stats.busyRetries).toBeGreaterThan(0);
+    expect(recorder.stats.lastError).toMatch(/locked/);
+    for (const e of batch.slice(250)) recorder.event(e);
+    await new Promise((r) => setTimeout(r, 300));
+    other.exec('COMMIT');
+    other.close();
+    const stats = await recorder.close();
+    expect(stats).toMatchObject({ written: 500, tradeRows: 500, pending: 0, failed: 0, lastError: '' });
+    expect(query(path, 'SELECT count(*) AS n FROM trades')).toEqual([{ n: 500 }]);
+    expect(problems[0]).toMatch(new RegExp(`^${path}: cannot write: .*locked.*rows wait and are tried again`));
+    expect(problems[problems.length - 1]).toMatch(/writing again: \d+ waiting rows were written/);
+  });
+
+  it('a lock held past close fails what is pending, counted and reported (never silently)', async () => {
+    const path = await freshDb();
+    const problems: string[] = [];
+    const recorder = await OrderFlowDbRecorder.open(path, { flushIntervalMs: 20, onProblem: (m) => problems.push(m) });
+    const other = new Database(path);
+    other.exec('BEGIN EXCLUSIVE');
+    try {
+      for (const e of trades(40)) recorder.event(e);
+      const stats = await recorder.close();
+      expect(stats).toMatchObject({ written: 0, pending: 0, failed: 40 });
+      expect(problems[problems.length - 1]).toMatch(/40 rows could not be written before closing \(.*locked/);
+    } finally {
+      other.exec('COMMIT');
+      other.close();
+    }
+  });
+
+  it('a full disk shows in the statistics and a message; the rows wait and are written once there is space', async () => {
+    const path = await freshDb();
+    const problems: string[] = [];
+    const recorder = await OrderFlowDbRecorder.open(path, { flushIntervalMs: 20, onProblem: (m) => problems.push(m) });
+    // The disk is full: every write fails with ENOSPC, and the file system reports no space.
+    const noSpace = Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+    const write = vi.spyOn(fs, 'writeSync').mockImplementation(() => {
+      throw noSpace;
+    });
+    const statfs = vi.spyOn(fs, 'statfsSync').mockImplementation(((dir: string) => ({ ...realStatfs(dir), bavail: 0 })) as typeof fs.statfsSync);
+    try {
+      for (const e of trades(100)) recorder.event(e);
+      await new Promise((r) => setTimeout(r, 200));
+      expect(recorder.stats).toMatchObject({ diskFull: true, written: 0, pending: 100, failed: 0 });
+      expect(recorder.stats.lastError).toMatch(/^the disk is full/);
+      expect(problems[0]).toMatch(new RegExp(`^${path}: cannot write: the disk is full .*100 rows wait`));
+    } finally {
+      write.mockRestore();
+      statfs.mockRestore();
+    }
+    const stats = await recorder.close();
+    expect(stats).toMatchObject({ diskFull: false, written: 100, pending: 0, failed: 0 });
+    expect(query(path, 'SELECT count(*) AS n FROM trades')).toEqual([{ n: 100 }]);
   });
 });
 
@@ -459,7 +604,7 @@ describe('a recording process killed with SIGKILL', () => {
       status: () => {},
     });
     await feed.finished;
-    for (const p of problems) expect(p.message).toMatch(/removed the lock .*rec\.db\.lock left by a process that was killed/);
+    for (const p of problems) expect(p.message).toMatch(/removed the lock .*rec\.db\.lock left by process \d+ on .*, which is no longer running/);
     const trades = played.filter((p) => p.kind === EventKind.Trade);
     expect(trades.length).toBeGreaterThan(1000);
     // No hole: trade ids 1..n, in order.

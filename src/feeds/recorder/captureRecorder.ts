@@ -14,11 +14,14 @@
  *
  * Writing: `event` formats the line and buffers it; a timer hands the buffer to a gzip stream
  * every `flushIntervalMs` and sync-flushes gzip, so a killed process leaves a file that reads up
- * to its last flush (the reader then reports the truncation). When the disk is slower than the
- * data, gzip's backpressure holds the buffer back; past `maxBufferedChars` new lines are dropped
- * and counted.
+ * to its last flush (the reader then reports the truncation). Lines count as written once the
+ * file stream has taken gzip's output of their flush. When the disk is slower than the data,
+ * gzip's backpressure holds the buffer back; past `MAX_BUFFERED_CHARS` new lines fail, counted
+ * and reported. A write error (a full disk: `stats.diskFull`) stops the recording: every line not
+ * yet written fails, and the message says why.
  */
 import { createWriteStream, type WriteStream } from 'node:fs';
+import { dirname } from 'node:path';
 import { pipeline } from 'node:stream';
 import { constants as zlibConstants, createGzip, type Gzip } from 'node:zlib';
 import type { ExternalLevel } from '../../engine/book/bookSide';
@@ -27,7 +30,7 @@ import { LevelList, type MarketEvent } from '../../engine/events';
 import { BinanceJsonWriter } from './binanceJson';
 import { decimalText } from './decimalText';
 import { ExchangeClock, localReceiveNs } from './exchangeClock';
-import { RecorderError, RecorderStats, resolveRecorderOptions, type Recorder, type RecorderOptions } from './recorder';
+import { isDiskFull, RecorderError, RecorderStats, resolveRecorderOptions, type Recorder, type RecorderOptions } from './recorder';
 
 /** Buffered text beyond which new lines are dropped (the disk cannot keep up). */
 const MAX_BUFFERED_CHARS = 64 * 1024 * 1024;
@@ -39,7 +42,14 @@ export class CaptureRecorder implements Recorder {
   private readonly writer: BinanceJsonWriter;
   private readonly clock = new ExchangeClock();
   private readonly gzip: Gzip;
+  private readonly file: WriteStream;
   private readonly finished: Promise<void>;
+  /** Lines handed to gzip whose bytes the file has not written yet. */
+  private inFlight = 0;
+  /** Compressed bytes gzip has produced. */
+  private producedBytes = 0;
+  /** Flushes whose lines are in flight: written once the file has written `bytes`. */
+  private readonly flushed: { lines: number; bytes: number }[] = [];
   private readonly timer: NodeJS.Timeout;
   private pending: string[] = [];
   private pendingChars = 0;
@@ -66,9 +76,12 @@ export class CaptureRecorder implements Recorder {
     this.options = options;
     this.writer = new BinanceJsonWriter(options.symbol);
     this.gzip = createGzip();
+    this.file = file;
+    this.gzip.on('data', (chunk: Buffer) => (this.producedBytes += chunk.length));
     this.finished = new Promise((resolve) => {
       pipeline(this.gzip, file, (error) => {
-        if (error) this.fail(`writing failed (${error.message})`);
+        if (error) this.fail(error);
+        else this.landed(this.inFlight);
         resolve();
       });
     });
@@ -145,7 +158,7 @@ export class CaptureRecorder implements Recorder {
       // Whatever is still buffered goes in, even past backpressure: the stream queues it.
       if (this.pending.length > 0 && this.failure === null) {
         this.gzip.write(this.pending.join(''));
-        this.stats.linesWritten += this.pending.length;
+        this.inFlight += this.pending.length;
         this.stats.flushes++;
       }
       this.pending = [];
@@ -158,32 +171,37 @@ export class CaptureRecorder implements Recorder {
 
   private push(line: string): void {
     if (this.closed || this.failure !== null) {
-      this.stats.dropped++;
+      this.stats.failed++;
       return;
     }
     if (this.pendingChars + line.length > MAX_BUFFERED_CHARS) {
-      this.stats.dropped++;
+      this.stats.failed++;
       if (!this.overfull) {
         this.overfull = true;
-        this.report('the disk does not keep up: lines are being dropped');
+        this.report('the disk does not keep up: lines are being lost');
       }
       return;
     }
     this.pending.push(line);
     this.pendingChars += line.length;
+    this.stats.pending++;
   }
 
   /** Hands the buffer to gzip unless gzip asked to wait; sync-flushes so the file is readable. */
   private writeOut(): void {
+    this.settle();
     if (this.blocked || this.closed || this.failure !== null || this.pending.length === 0) return;
     const lines = this.pending.length;
     const ready = this.gzip.write(this.pending.join(''));
     this.pending = [];
     this.pendingChars = 0;
     this.overfull = false;
-    this.stats.linesWritten += lines;
+    this.inFlight += lines;
     this.stats.flushes++;
-    this.gzip.flush(zlibConstants.Z_SYNC_FLUSH);
+    // Written once the file has written gzip's output up to the end of this flush.
+    this.gzip.flush(zlibConstants.Z_SYNC_FLUSH, () => {
+      if (this.failure === null) this.flushed.push({ lines, bytes: this.producedBytes });
+    });
     if (!ready) {
       this.blocked = true;
       this.gzip.once('drain', () => {
@@ -193,12 +211,36 @@ export class CaptureRecorder implements Recorder {
     }
   }
 
-  private fail(reason: string): void {
+  /** Counts as written the flushes whose bytes the file has written. */
+  private settle(): void {
+    const done = this.file.bytesWritten;
+    let n = 0;
+    while (n < this.flushed.length && this.flushed[n]!.bytes <= done) this.landed(this.flushed[n++]!.lines);
+    if (n > 0) this.flushed.splice(0, n);
+  }
+
+  /** `lines` of those in flight reached the file. */
+  private landed(lines: number): void {
     if (this.failure !== null) return;
+    const n = Math.min(lines, this.inFlight);
+    this.inFlight -= n;
+    this.stats.pending -= n;
+    this.stats.written += n;
+  }
+
+  private fail(error: Error): void {
+    if (this.failure !== null) return;
+    const stats = this.stats;
+    const lost = stats.pending;
+    stats.diskFull = isDiskFull(error, dirname(this.path));
+    const reason = stats.diskFull ? `the disk is full (${error.message})` : `writing failed (${error.message})`;
     this.failure = reason;
-    this.stats.dropped += this.pending.length;
+    stats.lastError = reason;
+    stats.failed += lost;
+    stats.pending = 0;
+    this.inFlight = 0;
     this.pending = [];
-    this.report(reason);
+    this.report(`${reason}: the recording stopped; ${lost} lines were not written (${stats.written} were)`);
   }
 
   private report(reason: string): void {

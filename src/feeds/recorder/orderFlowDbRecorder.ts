@@ -16,13 +16,19 @@
  * - Times as ISO-8601 UTC text with milliseconds (`orderFlowTime.ts`); levels as JSON
  *   (`orderFlowLevels.ts`); `instrument` the `symbol` option, else the events' symbol.
  *
- * A lock left by a killed recorder is recovered at open (`staleSqliteLock.ts`).
+ * Sharing the file (`staleSqliteLock.ts`): the recorder registers as an owner of the file; a
+ * lock whose owners are all provably dead is recovered, one held by a live process is never taken
+ * away. Recording into a file that a replay is reading is refused at open (the replay holds the
+ * lock for as long as it reads, so nothing could be written).
  *
  * Durability: events are buffered in typed arrays and written by a timer every
  * `flushIntervalMs` (<= 1 s) in one transaction, so a killed process loses at most the last
  * interval and the file stays a valid database (SQLite's rollback journal undoes a half-written
  * transaction when the file is next opened). A burst beyond 65,536 buffered trades is written at
- * once to bound memory.
+ * once. A locked database (SQLITE_BUSY) or a full disk keeps the rows buffered and retries with
+ * backoff (50 ms doubling to 1 s); only past {@link MAX_PENDING_TRADES} buffered trades do new
+ * ones fail, and at `close()` whatever still cannot be written after {@link CLOSE_WAIT_MS} fails;
+ * each failure is counted in the stats and reported.
  */
 import type { Database, Statement } from 'node-sqlite3-wasm';
 import type { ExternalLevel } from '../../engine/book/bookSide';
@@ -35,11 +41,31 @@ import { ExchangeClock } from './exchangeClock';
 import { LevelTextWriter } from './orderFlowLevels';
 import { ORDER_FLOW_SCHEMA_SQL, orderFlowSchemaProblem } from './orderFlowSchema';
 import { formatOrderFlowTime, MAX_ORDER_FLOW_TIME_MS } from './orderFlowTime';
-import { withStaleLockRecovery } from './staleSqliteLock';
-import { RecorderError, RecorderStats, resolveRecorderOptions, type Recorder, type RecorderOptions } from './recorder';
+import { dirname } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import {
+  DatabaseOwnerRecord,
+  describeDeadOwners,
+  describeOwner,
+  isSqliteBusy,
+  liveOwner,
+  recoverDeadLock,
+  SqliteLockedError,
+  withLockRecovery,
+} from './staleSqliteLock';
+import { isDiskFull, RecorderError, RecorderStats, resolveRecorderOptions, type Recorder, type RecorderOptions } from './recorder';
 
 /** Trades buffered before a flush is forced. */
 const MAX_BUFFERED_TRADES = 65_536;
+/** Trades kept while the database is locked or the disk full (~40 MB); beyond, new ones fail. */
+export const MAX_PENDING_TRADES = 1 << 20;
+/** Book rows kept likewise. */
+const MAX_PENDING_BOOK_ROWS = 1 << 16;
+/** Backoff between write attempts that met a lock or a full disk. */
+const RETRY_FIRST_MS = 50;
+const RETRY_MAX_MS = 1000;
+/** How long `close()` keeps trying to write what is pending. */
+export const CLOSE_WAIT_MS = 3000;
 /** Trades per INSERT statement: one statement step per batch costs far less than one per row. */
 const TRADE_BATCH = 32;
 const TRADE_COLUMNS = 6;
@@ -49,13 +75,19 @@ export class OrderFlowDbRecorder implements Recorder {
 
   private readonly options: RecorderOptions;
   private readonly db: Database;
-  private readonly insertBook: Statement;
-  private readonly insertTrade: Statement;
-  private readonly insertTrades: Statement;
+  private insertBook!: Statement;
+  private insertTrade!: Statement;
+  private insertTrades!: Statement;
   private readonly timer: NodeJS.Timeout;
   private readonly clock = new ExchangeClock();
   private closed = false;
   private lastSymbol = '';
+  /** Backoff after a write that met a lock or a full disk: no attempt before `retryAt`. */
+  private retryAt = 0;
+  private retryDelay = 0;
+  /** The current blocked spell was reported (reported once per spell). */
+  private blockReported = false;
+  private overflowReported = false;
 
   // Buffered trades, struct-of-arrays (grown by doubling).
   private tradeTimes = new Float64Array(1024);
@@ -93,18 +125,40 @@ export class OrderFlowDbRecorder implements Recorder {
     readonly path: string,
     db: Database,
     options: RecorderOptions,
+    private readonly owner: DatabaseOwnerRecord,
   ) {
     this.db = db;
     this.options = options;
-    this.insertBook = db.prepare('INSERT INTO book(instrument, bids, asks, timestamp) VALUES (?, ?, ?, ?)');
-    const tradeInsert = 'INSERT INTO trades(instrument, trade_id, price, size, side, timestamp) VALUES ';
-    this.insertTrade = db.prepare(`${tradeInsert}(?, ?, ?, ?, ?, ?)`);
-    this.insertTrades = db.prepare(tradeInsert + Array.from({ length: TRADE_BATCH }, () => '(?, ?, ?, ?, ?, ?)').join(', '));
+    this.prepareStatements();
     this.sync = new BookSync(this.book, options.sequenceRule ?? binanceRule);
     this.bidRows = new LevelRows(options.bookDepth);
     this.askRows = new LevelRows(options.bookDepth);
     this.timer = setInterval(() => this.onTimer(), options.flushIntervalMs);
     this.timer.unref();
+  }
+
+  private prepareStatements(): void {
+    const db = this.db;
+    this.insertBook = db.prepare('INSERT INTO book(instrument, bids, asks, timestamp) VALUES (?, ?, ?, ?)');
+    const tradeInsert = 'INSERT INTO trades(instrument, trade_id, price, size, side, timestamp) VALUES ';
+    this.insertTrade = db.prepare(`${tradeInsert}(?, ?, ?, ?, ?, ?)`);
+    this.insertTrades = db.prepare(tradeInsert + Array.from({ length: TRADE_BATCH }, () => '(?, ?, ?, ?, ?, ?)').join(', '));
+  }
+
+  /** A statement whose step failed repeats that error until finalized: make them anew. */
+  private renewStatements(): void {
+    this.finalizeStatements();
+    this.prepareStatements();
+  }
+
+  private finalizeStatements(): void {
+    for (const statement of [this.insertBook, this.insertTrade, this.insertTrades]) {
+      try {
+        statement.finalize();
+      } catch {
+        // finalize() repeats the failed step's error; the statement is released all the same.
+      }
+    }
   }
 
   /**
@@ -116,6 +170,12 @@ export class OrderFlowDbRecorder implements Recorder {
     const resolved = resolveRecorderOptions(path, options);
     // Loaded on first use: instantiating SQLite's WebAssembly takes ~50 ms.
     const sqlite = await import('node-sqlite3-wasm');
+    const owner = DatabaseOwnerRecord.register(path, 'recorder');
+    const replay = liveOwner(path, owner, 'replay');
+    if (replay !== null) {
+      owner.release();
+      throw new RecorderError(path, `is being replayed by ${describeOwner(replay)}: a replay holds the file while it reads, so nothing could be written. Record into another file, or close the replay first`);
+    }
     const attempt = (): Database => {
       const db = new sqlite.Database(path);
       try {
@@ -129,12 +189,14 @@ export class OrderFlowDbRecorder implements Recorder {
       }
     };
     try {
-      const db = await withStaleLockRecovery(path, attempt, (lock) =>
-        resolved.onProblem?.(`${path}: removed the lock ${lock} left by a process that was killed while writing`),
+      const db = await withLockRecovery(path, owner, attempt, (lock, dead) =>
+        resolved.onProblem?.(`${path}: removed the lock ${lock} left by ${describeDeadOwners(dead)}, which is no longer running`),
       );
-      return new OrderFlowDbRecorder(path, db, resolved);
+      return new OrderFlowDbRecorder(path, db, resolved, owner);
     } catch (error) {
+      owner.release();
       if (error instanceof RecorderError) throw error;
+      if (error instanceof SqliteLockedError) throw new RecorderError(path, error.message.slice(path.length + 2));
       throw new RecorderError(path, `cannot record into this file (${error instanceof Error ? error.message : String(error)})`);
     }
   }
@@ -143,7 +205,7 @@ export class OrderFlowDbRecorder implements Recorder {
   event(event: MarketEvent): void {
     this.stats.events++;
     if (this.closed) {
-      this.stats.dropped++;
+      this.stats.failed++;
       return;
     }
     this.clock.observe(event.time);
@@ -179,7 +241,7 @@ export class OrderFlowDbRecorder implements Recorder {
   mirrorBook(bids: ArrayLike<ExternalLevel>, asks: ArrayLike<ExternalLevel>): void {
     this.stats.events++;
     if (this.closed) {
-      this.stats.dropped++;
+      this.stats.failed++;
       return;
     }
     const time = this.clock.now();
@@ -197,24 +259,34 @@ export class OrderFlowDbRecorder implements Recorder {
     this.sync.requestResync(reason);
   }
 
+  /** Writes what is buffered now (a locked database or full disk leaves it pending). */
   async flush(): Promise<void> {
-    this.commit();
+    this.commit(true);
   }
 
+  /**
+   * Writes what is buffered, trying for up to {@link CLOSE_WAIT_MS} while the database is locked
+   * or the disk full (what then remains fails, reported), closes the file. Idempotent.
+   */
   async close(): Promise<RecorderStats> {
     if (this.closed) return this.stats;
+    this.closed = true;
     clearInterval(this.timer);
     if (this.dirty) this.writeBookRow();
-    this.commit();
-    this.closed = true;
-    this.insertBook.finalize();
-    this.insertTrade.finalize();
-    this.insertTrades.finalize();
+    const deadline = performance.now() + CLOSE_WAIT_MS;
+    while (!this.commit(true) && performance.now() < deadline) await sleep(RETRY_FIRST_MS);
+    const left = this.tradeCount + this.bookTimes.length;
+    if (left > 0) {
+      this.fail(left, `${left} rows could not be written before closing (${this.stats.lastError})`);
+      this.clearBuffer();
+    }
+    this.finalizeStatements();
     try {
       this.db.close();
     } catch (error) {
       this.report(`closing the database failed (${error instanceof Error ? error.message : String(error)})`);
     }
+    this.owner.release();
     return this.stats;
   }
 
@@ -224,6 +296,10 @@ export class OrderFlowDbRecorder implements Recorder {
       this.stats.rejected++;
       return;
     }
+    if (this.tradeCount >= MAX_PENDING_TRADES) {
+      this.overflow();
+      return;
+    }
     if (this.tradeCount === this.tradeTimes.length) this.growTrades();
     const i = this.tradeCount++;
     this.tradeTimes[i] = time;
@@ -231,7 +307,17 @@ export class OrderFlowDbRecorder implements Recorder {
     this.tradeSizes[i] = event.amount;
     this.tradeIds[i] = event.tradeId;
     this.tradeSides[i] = event.takerSide < 0 ? -1 : 1;
-    if (this.tradeCount >= MAX_BUFFERED_TRADES) this.commit();
+    this.stats.pending++;
+    if (this.tradeCount >= MAX_BUFFERED_TRADES && this.tradeCount % MAX_BUFFERED_TRADES === 0) this.commit(false);
+  }
+
+  /** A row that cannot be kept: the buffer is full while the file cannot be written. */
+  private overflow(): void {
+    this.stats.failed++;
+    if (!this.overflowReported) {
+      this.overflowReported = true;
+      this.report(`the buffer is full while the file cannot be written (${this.stats.lastError}): new rows are lost until it can`);
+    }
   }
 
   /** An event's exchange time, or the estimated one when it has none (or a bad one). */
@@ -262,6 +348,11 @@ export class OrderFlowDbRecorder implements Recorder {
   private writeBookRow(): void {
     this.dirty = false;
     if (!this.sync.isShowable()) return;
+    if (this.bookTimes.length >= MAX_PENDING_BOOK_ROWS) {
+      this.overflow();
+      return;
+    }
+    this.stats.pending++;
     const depth = this.options.bookDepth;
     this.book.top(true, depth, this.bidRows);
     this.book.top(false, depth, this.askRows);
@@ -272,14 +363,19 @@ export class OrderFlowDbRecorder implements Recorder {
 
   private onTimer(): void {
     if (this.dirty && performance.now() - this.changeLocal >= this.options.bookIntervalMs) this.writeBookRow();
-    this.commit();
+    this.commit(false);
   }
 
-  /** Writes every buffered row in one transaction. */
-  private commit(): void {
+  /**
+   * Writes every buffered row in one transaction. A locked database or a full disk keeps them
+   * buffered for a later attempt (not before the backoff unless `now`); any other failure fails
+   * them. True when nothing is left buffered.
+   */
+  private commit(now: boolean): boolean {
     const books = this.bookTimes.length;
     const trades = this.tradeCount;
-    if (this.closed || books + trades === 0) return;
+    if (books + trades === 0) return true;
+    if (!now && performance.now() < this.retryAt) return false;
     const instrument = this.options.symbol !== '' ? this.options.symbol : this.lastSymbol !== '' ? this.lastSymbol : null;
     const db = this.db;
     try {
@@ -303,18 +399,75 @@ export class OrderFlowDbRecorder implements Recorder {
         this.insertTrade.run(this.tradeValues);
       }
       db.exec('COMMIT');
-      this.stats.bookRows += books;
-      this.stats.tradeRows += trades;
-      this.stats.flushes++;
+      const stats = this.stats;
+      stats.bookRows += books;
+      stats.tradeRows += trades;
+      stats.written += books + trades;
+      stats.pending -= books + trades;
+      stats.flushes++;
+      stats.diskFull = false;
+      stats.lastError = '';
+      if (this.blockReported) this.report(`writing again: ${books + trades} waiting rows were written`);
+      this.retryDelay = 0;
+      this.retryAt = 0;
+      this.blockReported = this.overflowReported = false;
+      this.clearBuffer();
+      return true;
     } catch (error) {
       try {
         if (db.inTransaction) db.exec('ROLLBACK');
       } catch {
-        // The failure is reported below; a rollback that fails leaves SQLite to roll back on open.
+        // A rollback that fails leaves SQLite to roll back when the file is next opened.
       }
-      this.stats.dropped += books + trades;
-      this.report(`writing ${books + trades} rows failed, they are lost (${error instanceof Error ? error.message : String(error)})`);
+      try {
+        this.renewStatements();
+      } catch (renew) {
+        return this.writeFailed(renew, books + trades);
+      }
+      return this.writeFailed(error, books + trades);
     }
+  }
+
+  /** After a failed transaction of `rows` rows: keep them for a retry, or fail them. */
+  private writeFailed(error: unknown, rows: number): boolean {
+    const stats = this.stats;
+    const detail = error instanceof Error ? error.message : String(error);
+    if (isSqliteBusy(error)) {
+      stats.busyRetries++;
+      stats.lastError = `the database is locked (${detail})`;
+      // A lock whose owners are all gone is taken back at once; a live one is waited for.
+      try {
+        const dead = recoverDeadLock(this.path, this.owner);
+        this.report(`removed the lock left by ${describeDeadOwners(dead)}, which is no longer running`);
+        return this.commit(true);
+      } catch (locked) {
+        stats.lastError = locked instanceof Error ? locked.message.replace(`${this.path}: `, '') : stats.lastError;
+      }
+    } else if (isDiskFull(error, dirname(this.path))) {
+      stats.diskFull = true;
+      stats.lastError = `the disk is full (${detail})`;
+    } else {
+      stats.lastError = detail;
+      this.fail(rows, `writing ${rows} rows failed, they are lost (${detail})`);
+      this.clearBuffer();
+      return true;
+    }
+    this.retryDelay = Math.min(RETRY_MAX_MS, this.retryDelay === 0 ? RETRY_FIRST_MS : this.retryDelay * 2);
+    this.retryAt = performance.now() + this.retryDelay;
+    if (!this.blockReported) {
+      this.blockReported = true;
+      this.report(`cannot write: ${stats.lastError}; ${rows} rows wait and are tried again`);
+    }
+    return false;
+  }
+
+  private fail(rows: number, reason: string): void {
+    this.stats.failed += rows;
+    this.stats.pending -= rows;
+    this.report(reason);
+  }
+
+  private clearBuffer(): void {
     this.tradeCount = 0;
     this.bookTimes.length = 0;
     this.bookBids.length = 0;

@@ -9,6 +9,8 @@
  * - `*.db`, `*.sqlite`, `*.sqlite3`: the order-flow SQLite database (`book` + `trades` tables),
  *   see {@link OrderFlowDbRecorder}.
  */
+// The module object, not a binding: the free space is read through it at call time.
+import fs from 'node:fs';
 import type { ExternalLevel } from '../../engine/book/bookSide';
 import type { SequenceRule } from '../../engine/book/sequenceRule';
 import type { MarketEvent } from '../../engine/events';
@@ -33,7 +35,10 @@ export interface Recorder extends RecorderSink {
   close(): Promise<RecorderStats>;
 }
 
-/** Counters a user or a test can read. */
+/**
+ * Counters a user or a test can read. Every line or row taken into the buffer ends in exactly one
+ * of `written`, `pending` or `failed`.
+ */
 export class RecorderStats {
   /** Calls of `event` and `mirrorBook`. */
   events = 0;
@@ -41,14 +46,42 @@ export class RecorderStats {
   rejected = 0;
   /** Events the format has no place for (bookTicker in the SQLite database). */
   skipped = 0;
-  /** Capture lines written / rows inserted. */
-  linesWritten = 0;
+  /** Capture lines / database rows written to the file (committed, or flushed to the disk). */
+  written = 0;
+  /** Of `written`: trade and book rows (database). */
   tradeRows = 0;
   bookRows = 0;
-  /** Buffered data lost to a write failure or an overfull buffer (see the problem reported). */
-  dropped = 0;
+  /** Buffered, not written yet (waiting for the next flush, a lock, or disk space). */
+  pending = 0;
+  /** Could not be written (a write failure, an overfull buffer, after close); each reported. */
+  failed = 0;
   /** Flushes done (transactions committed / chunks handed to gzip). */
   flushes = 0;
+  /** Writes that met a locked database and were tried again later. */
+  busyRetries = 0;
+  /** The disk was full at the last write (SQLITE_FULL, ENOSPC); cleared by the next good write. */
+  diskFull = false;
+  /** The last write problem, '' after a good write. */
+  lastError = '';
+}
+
+/**
+ * Is `error` (or a write that failed with it) a full disk? SQLite says "database or disk is full";
+ * node-sqlite3-wasm reports a failed write of any kind as "disk I/O error", so then the free space
+ * of `dir`'s file system decides (less than `minFreeBytes`).
+ */
+export function isDiskFull(error: unknown, dir: string, minFreeBytes = 1 << 20): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (code === 'ENOSPC' || code === 'EDQUOT') return true;
+  const message = error instanceof Error ? error.message : String(error);
+  if (/disk is full|SQLITE_FULL|ENOSPC/i.test(message)) return true;
+  if (!/disk I\/O error/i.test(message)) return false;
+  try {
+    const space = fs.statfsSync(dir);
+    return space.bavail * space.bsize < minFreeBytes;
+  } catch {
+    return false;
+  }
 }
 
 export interface RecorderOptions {

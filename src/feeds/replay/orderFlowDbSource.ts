@@ -6,7 +6,10 @@
  * row, in order (a trade at the very time of a snapshot comes after it). Memory is constant: two
  * open statements and two lookahead rows.
  *
- * A lock left behind by a killed process is recovered at open (`recorder/staleSqliteLock.ts`).
+ * The replay registers as an owner of the file (`recorder/staleSqliteLock.ts`): a lock whose
+ * owners are all provably dead is recovered at open, one held by a live process is never taken
+ * away; a file a live recorder is writing is refused (the replay would hold its lock while it
+ * reads, and the recorder could write nothing).
  * Levels are read as JSON or Python literals, timestamps as ISO-8601 or epoch numbers
  * (`orderFlowLevels.ts`, `orderFlowTime.ts`). A bad row is reported (`file: book row id N:
  * reason`) and skipped; a table SQLite can no longer read (corrupt pages) is reported and ends,
@@ -19,7 +22,7 @@ import type { TickerSnapshot } from '../feed';
 import { LevelTextParser } from '../recorder/orderFlowLevels';
 import { orderFlowSchemaProblem } from '../recorder/orderFlowSchema';
 import { parseOrderFlowTime } from '../recorder/orderFlowTime';
-import { withStaleLockRecovery } from '../recorder/staleSqliteLock';
+import { DatabaseOwnerRecord, describeDeadOwners, describeOwner, liveOwner, SqliteLockedError, withLockRecovery } from '../recorder/staleSqliteLock';
 import { matchInstrument } from './instrumentMatch';
 import {
   emptyTicker,
@@ -111,6 +114,7 @@ export class OrderFlowDbSource implements ReplaySource {
   readonly checksumMismatches = 0;
 
   private db: Database | null = null;
+  private owner: DatabaseOwnerRecord | null = null;
   private books: TableCursor | null = null;
   private trades: TableCursor | null = null;
   private readonly nextBook = new BookRow();
@@ -129,10 +133,19 @@ export class OrderFlowDbSource implements ReplaySource {
     // the extension should not pay for a Binance replay.
     const sqlite = await import('node-sqlite3-wasm');
     let schemaProblem: string | null = null;
+    const owner = DatabaseOwnerRecord.register(this.path, 'replay');
+    this.owner = owner;
+    const recorder = liveOwner(this.path, owner, 'recorder');
+    if (recorder !== null) {
+      this.close();
+      throw new ReplayOpenError(this.path, `is being recorded by ${describeOwner(recorder)}: stop that recording, then replay the file`);
+    }
+    let db: Database;
     try {
-      // The first read is what meets a lock (one a killed recorder left is recovered).
-      this.db = await withStaleLockRecovery(
+      // The first read is what meets a lock (one whose owners are all gone is recovered).
+      db = await withLockRecovery(
         this.path,
+        owner,
         () => {
           const opened = this.openDatabase(sqlite.Database);
           try {
@@ -143,13 +156,15 @@ export class OrderFlowDbSource implements ReplaySource {
             throw error;
           }
         },
-        (lock) => this.onProblem(replayProblem(this.path, -1, `removed the lock ${lock} left by a process that was killed while using the database`)),
+        (lock, dead) => this.onProblem(replayProblem(this.path, -1, `removed the lock ${lock} left by ${describeDeadOwners(dead)}, which is no longer running`)),
       );
+      this.db = db;
     } catch (error) {
+      this.close();
       if (error instanceof ReplayOpenError) throw error;
+      if (error instanceof SqliteLockedError) throw new ReplayOpenError(this.path, error.message.slice(this.path.length + 2));
       throw new ReplayOpenError(this.path, `cannot read this database (${error instanceof Error ? error.message : String(error)})`);
     }
-    const db = this.db;
     try {
       if (schemaProblem !== null) throw new ReplayOpenError(this.path, schemaProblem);
       const names = instrumentNames(db);
@@ -261,6 +276,8 @@ export class OrderFlowDbSource implements ReplaySource {
       // Nothing is written; a failing close loses nothing.
     }
     this.db = null;
+    this.owner?.release();
+    this.owner = null;
   }
 
   /**
