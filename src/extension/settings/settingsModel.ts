@@ -50,62 +50,63 @@ interface SettingSpec<K extends keyof OrderscopeSettings> {
   check(value: unknown): string | null;
 }
 
-const isInt = (min: number, max: number) => (v: unknown): string | null =>
+/** Validators: each returns what is wrong with a value, or null when it is valid. */
+const wholeNumberProblem = (min: number, max: number) => (v: unknown): string | null =>
   Number.isInteger(v) && (v as number) >= min && (v as number) <= max ? null : `must be a whole number from ${min} to ${max}`;
-const isNum = (min: number, max: number) => (v: unknown): string | null =>
+const numberProblem = (min: number, max: number) => (v: unknown): string | null =>
   typeof v === 'number' && Number.isFinite(v) && v >= min && v <= max ? null : `must be a number from ${min} to ${max}`;
-const isOneOf = (values: readonly string[]) => (v: unknown): string | null =>
+const choiceProblem = (values: readonly string[]) => (v: unknown): string | null =>
   typeof v === 'string' && values.includes(v) ? null : `must be one of ${values.join(', ')}`;
-const isProxyUrl = (v: unknown): string | null =>
+const proxyUrlProblem = (v: unknown): string | null =>
   v === '' || (typeof v === 'string' && /^(https?|socks[45]?h?):\/\/[^\s]+$/.test(v)) ? null : 'must be empty or a URL such as http://host:port or socks5://host:port';
-const isSymbol = (v: unknown): string | null =>
+const symbolProblem = (v: unknown): string | null =>
   typeof v === 'string' && /^[A-Za-z0-9._-]+\/[A-Za-z0-9._:-]+$/.test(v) ? null : 'must be a unified symbol such as BTC/USDT';
-const isExchangeId = (v: unknown): string | null =>
+const exchangeIdProblem = (v: unknown): string | null =>
   typeof v === 'string' && /^[a-z0-9]+$/.test(v) ? null : 'must be a ccxt exchange id such as binance, or "simulator"';
 
-const isBoolean = (v: unknown): string | null => (typeof v === 'boolean' ? null : 'must be true or false');
+const booleanProblem = (v: unknown): string | null => (typeof v === 'boolean' ? null : 'must be true or false');
 
 function checkEndpoints(v: unknown): string | null {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) return 'must be an object keyed by exchange id';
   for (const [id, config] of Object.entries(v)) {
-    if (isExchangeId(id)) return `has a bad exchange id "${id}"`;
+    if (exchangeIdProblem(id)) return `has a bad exchange id "${id}"`;
     if (typeof config !== 'object' || config === null || Array.isArray(config)) return `["${id}"] must be an object merged into the ccxt config`;
   }
   return null;
 }
 
 export const SETTING_SPECS = [
-  { key: 'exchange', field: 'exchange', default: 'binance', check: isExchangeId },
-  { key: 'symbol', field: 'symbol', default: 'BTC/USDT', check: isSymbol },
-  { key: 'timeframe', field: 'timeframe', default: '1m', check: isOneOf(TIMEFRAMES) },
+  { key: 'exchange', field: 'exchange', default: 'binance', check: exchangeIdProblem },
+  { key: 'symbol', field: 'symbol', default: 'BTC/USDT', check: symbolProblem },
+  { key: 'timeframe', field: 'timeframe', default: '1m', check: choiceProblem(TIMEFRAMES) },
   {
     key: 'statusBar.symbols',
     field: 'statusBarSymbols',
     default: ['BTC/USDT'],
-    check: (v) => (Array.isArray(v) && v.length <= 20 && v.every((s) => isSymbol(s) === null) ? null : 'must be a list of up to 20 symbols such as BTC/USDT'),
+    check: (v) => (Array.isArray(v) && v.length <= 20 && v.every((s) => symbolProblem(s) === null) ? null : 'must be a list of up to 20 symbols such as BTC/USDT'),
   },
-  { key: 'statusBar.format', field: 'statusBarFormat', default: 'priceAndChange', check: isOneOf(STATUS_BAR_FORMATS) },
-  { key: 'statusBar.staleAfterSeconds', field: 'staleAfterSeconds', default: 30, check: isInt(5, 3600) },
-  { key: 'chart.maxFps', field: 'maxFps', default: 20, check: isInt(1, 60) },
-  { key: 'ladder.rows', field: 'ladderRows', default: 40, check: isInt(5, 200) },
-  { key: 'ladder.ticksPerRow', field: 'ticksPerRow', default: 1, check: isInt(1, 100000) },
-  { key: 'depth.windowPercent', field: 'depthWindowPercent', default: 1, check: isNum(0.01, 50) },
-  { key: 'depth.overlayWidth', field: 'depthOverlayWidth', default: 120, check: isInt(40, 400) },
+  { key: 'statusBar.format', field: 'statusBarFormat', default: 'priceAndChange', check: choiceProblem(STATUS_BAR_FORMATS) },
+  { key: 'statusBar.staleAfterSeconds', field: 'staleAfterSeconds', default: 30, check: wholeNumberProblem(5, 3600) },
+  { key: 'chart.maxFps', field: 'maxFps', default: 20, check: wholeNumberProblem(1, 60) },
+  { key: 'ladder.rows', field: 'ladderRows', default: 40, check: wholeNumberProblem(5, 200) },
+  { key: 'ladder.ticksPerRow', field: 'ticksPerRow', default: 1, check: wholeNumberProblem(1, 100000) },
+  { key: 'depth.windowPercent', field: 'depthWindowPercent', default: 1, check: numberProblem(0.01, 50) },
+  { key: 'depth.overlayWidth', field: 'depthOverlayWidth', default: 120, check: wholeNumberProblem(40, 400) },
   {
     key: 'indicators',
     field: 'indicators',
     default: [...DEFAULT_PANEL_INDICATORS],
-    check: (v) => (Array.isArray(v) && v.every((k) => isOneOf(PANEL_INDICATORS)(k) === null) ? null : `must be a list of ${PANEL_INDICATORS.join(', ')}`),
+    check: (v) => (Array.isArray(v) && v.every((k) => choiceProblem(PANEL_INDICATORS)(k) === null) ? null : `must be a list of ${PANEL_INDICATORS.join(', ')}`),
   },
   { key: 'indicatorParameters', field: 'indicatorParameters', default: DEFAULT_INDICATOR_PARAMETERS, check: indicatorParametersProblem },
-  { key: 'tape.largeTradeThreshold', field: 'largeTradeThreshold', default: 1, check: isNum(0, 1e12) },
-  { key: 'network.httpProxy', field: 'httpProxy', default: '', check: isProxyUrl },
-  { key: 'network.httpsProxy', field: 'httpsProxy', default: '', check: isProxyUrl },
-  { key: 'network.socksProxy', field: 'socksProxy', default: '', check: isProxyUrl },
+  { key: 'tape.largeTradeThreshold', field: 'largeTradeThreshold', default: 1, check: numberProblem(0, 1e12) },
+  { key: 'network.httpProxy', field: 'httpProxy', default: '', check: proxyUrlProblem },
+  { key: 'network.httpsProxy', field: 'httpsProxy', default: '', check: proxyUrlProblem },
+  { key: 'network.socksProxy', field: 'socksProxy', default: '', check: proxyUrlProblem },
   { key: 'network.endpoints', field: 'endpoints', default: {}, check: checkEndpoints },
-  { key: 'history.bars', field: 'historyBars', default: 1000, check: isInt(100, 20000) },
-  { key: 'alerts.enabled', field: 'alertsEnabled', default: true, check: isBoolean },
-  { key: 'demoOnStartup', field: 'demoOnStartup', default: false, check: isBoolean },
+  { key: 'history.bars', field: 'historyBars', default: 1000, check: wholeNumberProblem(100, 20000) },
+  { key: 'alerts.enabled', field: 'alertsEnabled', default: true, check: booleanProblem },
+  { key: 'demoOnStartup', field: 'demoOnStartup', default: false, check: booleanProblem },
 ] as const satisfies readonly SettingSpec<keyof OrderscopeSettings>[];
 
 export interface SettingsRead {
