@@ -4,12 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import {
-  CandleBar,
-  CandleChanges,
-  CandleSeries,
-  CandleSeriesStats,
-} from '../../src/engine/candles/candleSeries';
+import { CandleBar, CandleChanges, CandleSeries, CandleSeriesStats } from '../../src/engine/candles/candleSeries';
 import { CandleColumns } from '../../src/engine/candles/candleColumns';
 
 const MINUTE = 60_000;

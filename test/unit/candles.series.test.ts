@@ -1,11 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  CandleBar,
-  CandleChanges,
-  CandleField,
-  CandleSeries,
-  TradeOutcome,
-} from '../../src/engine/candles/candleSeries';
+import { CandleBar, CandleChanges, CandleField, CandleSeries, TradeOutcome } from '../../src/engine/candles/candleSeries';
 import { CandleColumns } from '../../src/engine/candles/candleColumns';
 
 const M = 60_000;

@@ -9,7 +9,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CandleColumns } from '../../src/engine/candles/candleColumns';
-import { CandleBar, CandleField, CandleSeries, TradeOutcome } from '../../src/engine/candles/candleSeries';
+import { CandleBar, CandleSeries, TradeOutcome } from '../../src/engine/candles/candleSeries';
 import { BollingerBands } from '../../src/engine/indicators/bollingerBands';
 import { createIndicator } from '../../src/engine/indicators/createIndicator';
 import type { Indicator } from '../../src/engine/indicators/indicatorSeries';
@@ -183,11 +183,7 @@ describe('IndicatorSet', () => {
 
 /** The plain way: read the bar's fields and feed every indicator, every time. */
 function feedPlain(indicators: readonly Indicator[], candles: CandleSeries, seq: number): void {
-  const t = candles.value(seq, CandleField.OpenTime);
-  const o = candles.value(seq, CandleField.Open);
-  const h = candles.value(seq, CandleField.High);
-  const l = candles.value(seq, CandleField.Low);
-  const c = candles.value(seq, CandleField.Close);
-  const v = candles.value(seq, CandleField.Volume);
-  for (const indicator of indicators) indicator.updateBar(seq, t, o, h, l, c, v);
+  const b = new CandleBar();
+  candles.readBar(seq, b);
+  for (const indicator of indicators) indicator.updateBar(seq, b.openTime, b.open, b.high, b.low, b.close, b.volume);
 }

@@ -13,6 +13,20 @@ const LOT = 0.001;
 const lots = (amount: number): number => Math.round(amount / LOT);
 const onGrid = (x: number, step: number): boolean => Math.abs(Math.round(x / step) * step - x) < 1e-9 && Number(x.toFixed(8)) === x;
 
+/**
+ * Steps `sim` until `end`, calling `onEvent` with each event's kind (the event is in `e`).
+ * Returns the events stepped and the wall time they took.
+ */
+function runUntil(sim: MarketSimulator, e: MarketEvent, end: number, onEvent: (kind: EventKind) => void): { events: number; runMs: number } {
+  const t0 = performance.now();
+  let events = 0;
+  while (sim.nextTime() < end) {
+    onEvent(sim.step(e));
+    events++;
+  }
+  return { events, runMs: performance.now() - t0 };
+}
+
 /** A plain record of one event, for comparing sequences. */
 function record(e: MarketEvent): string {
   const levels = (l: { count: number; prices: Float64Array; sizes: Float64Array }): string => {
@@ -240,11 +254,7 @@ describe('MarketSimulator against the engine (2 simulated hours)', () => {
     let roundN = 0;
     let plainSum = 0;
     let plainN = 0;
-    const t0 = performance.now();
-    let events = 0;
-    while (sim.nextTime() < end) {
-      const kind = sim.step(e);
-      events++;
+    const { events, runMs } = runUntil(sim, e, end, (kind) => {
       if (kind === EventKind.Trade) {
         trades++;
         const makers = e.takerSide > 0 ? market.book.asks : market.book.bids;
@@ -300,8 +310,7 @@ describe('MarketSimulator against the engine (2 simulated hours)', () => {
           }
         }
       }
-    }
-    const runMs = performance.now() - t0;
+    });
     return { sim, market, diffs, crossedAfterDiff, touchMismatches, trades, tradesOffTouch, walks, walkViolations, consumeViolations, consumedChecks, levelSums, samples, roundSum, roundN, plainSum, plainN, runMs, events };
   }
   let run: ReturnType<typeof runAgainstEngine>;
@@ -375,11 +384,7 @@ describe('MarketSimulator: a long run (50 simulated hours)', () => {
     let volume = 0;
     let spreadSum = 0;
     let oneTick = 0;
-    const t0 = performance.now();
-    let events = 0;
-    while (sim.nextTime() < end) {
-      const kind = sim.step(e);
-      events++;
+    const { events, runMs } = runUntil(sim, e, end, (kind) => {
       if (kind === EventKind.Trade) {
         for (const m = Math.floor(e.time / 60_000); minute < m; minute++) {
           closes.push(lastPrice);
@@ -393,8 +398,7 @@ describe('MarketSimulator: a long run (50 simulated hours)', () => {
         spreadSum += spread;
         if (spread === 1) oneTick++;
       }
-    }
-    const runMs = performance.now() - t0;
+    });
     const returns: number[] = [];
     for (let i = 1; i < closes.length; i++) returns.push(Math.log(closes[i]! / closes[i - 1]!));
     const sd = Math.sqrt(returns.reduce((a, b) => a + b * b, 0) / returns.length);
