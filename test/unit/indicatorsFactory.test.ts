@@ -34,19 +34,18 @@ function refusal(make: () => unknown): IndicatorOptionsError {
 
 describe('createIndicator builds each kind from plain options', () => {
   it.each([
-    [{ kind: 'sma', period: 20 }, Sma, 'SMA(20)', ['sma'], 'overlay'],
-    [{ kind: 'ema', period: 21 }, Ema, 'EMA(21)', ['ema'], 'overlay'],
-    [{ kind: 'wma', period: 9, source: 'hlc3' }, Wma, 'WMA(9, hlc3)', ['wma'], 'overlay'],
-    [{ kind: 'rsi' }, Rsi, 'RSI(14)', ['rsi'], 'pane'],
-    [{ kind: 'macd' }, Macd, 'MACD(12,26,9)', ['macd', 'signal', 'histogram'], 'pane'],
-    [{ kind: 'bollinger', multiplier: 2.5 }, BollingerBands, 'BB(20,2.5)', ['middle', 'upper', 'lower'], 'overlay'],
-    [{ kind: 'vwap' }, SessionVwap, 'VWAP', ['vwap'], 'overlay'],
-  ] as const)('%o', (options, type, label, outputs, placement) => {
+    [{ kind: 'sma', period: 20 }, Sma, 'SMA(20)', ['sma']],
+    [{ kind: 'ema', period: 21 }, Ema, 'EMA(21)', ['ema']],
+    [{ kind: 'wma', period: 9, source: 'hlc3' }, Wma, 'WMA(9, hlc3)', ['wma']],
+    [{ kind: 'rsi' }, Rsi, 'RSI(14)', ['rsi']],
+    [{ kind: 'macd' }, Macd, 'MACD(12,26,9)', ['macd', 'signal', 'histogram']],
+    [{ kind: 'bollinger', multiplier: 2.5 }, BollingerBands, 'BB(20,2.5)', ['middle', 'upper', 'lower']],
+    [{ kind: 'vwap' }, SessionVwap, 'VWAP', ['vwap']],
+  ] as const)('%o', (options, type, label, outputs) => {
     const indicator = createIndicator(options);
     expect(indicator).toBeInstanceOf(type);
     expect(indicator.label).toBe(label);
     expect(indicator.outputs).toEqual(outputs);
-    expect(indicator.placement).toBe(placement);
     expect(indicator.capacity).toBe(DEFAULT_CAPACITY);
   });
 

@@ -18,7 +18,6 @@
  * MAX_PERIOD, so re-sums do not cascade: amortized O(1) (measured on 200k-bar random walks, tiny
  * noise and flat series: only the periodic re-sums, plus one per price step). No allocation.
  */
-import type { IndicatorPlacement } from './indicatorSeries';
 import { resolveOptionsOf, type BollingerOptions, type PartialOptionsOf } from './indicatorOptions';
 import { SlidingWindow } from './slidingWindow';
 import { ValueIndicator } from './valueIndicator';
@@ -33,7 +32,6 @@ export class BollingerBands extends ValueIndicator {
   static readonly OUTPUTS = ['middle', 'upper', 'lower'] as const;
   readonly options: Readonly<BollingerOptions>;
   readonly label: string;
-  readonly placement: IndicatorPlacement = 'overlay';
   readonly warmupBars: number;
   private readonly period: number;
   private readonly multiplier: number;

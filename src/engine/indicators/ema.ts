@@ -3,7 +3,6 @@
  * inputs: defined from the `period`-th bar on (index period-1), NaN before (TradingView `ta.ema`,
  * TA-Lib `EMA`). O(1) per update and commit; no allocation.
  */
-import type { IndicatorPlacement } from './indicatorSeries';
 import { resolveOptionsOf, type EmaOptions, type PartialOptionsOf } from './indicatorOptions';
 import { EmaCore } from './emaCore';
 import { ValueIndicator } from './valueIndicator';
@@ -12,7 +11,6 @@ export class Ema extends ValueIndicator {
   static readonly OUTPUTS = ['ema'] as const;
   readonly options: Readonly<EmaOptions>;
   readonly label: string;
-  readonly placement: IndicatorPlacement = 'overlay';
   readonly warmupBars: number;
   private readonly core: EmaCore;
 

@@ -4,7 +4,6 @@
  * absolute seq, one column per named output.
  */
 import type { CandleBar } from '../candles/candleSeries';
-import type { IndicatorPlacement } from './indicatorCatalog';
 import type { IndicatorOptions } from './indicatorOptions';
 
 export interface IndicatorSeries {
@@ -31,9 +30,6 @@ export interface IndicatorSeries {
   copyRange(fromSeq: number, count: number, output: number, out: Float64Array, outOffset?: number): void;
 }
 
-/** Where a panel draws an indicator (declared per kind in the catalog). */
-export type { IndicatorPlacement };
-
 /**
  * A candle indicator. Bars are fed in seq order; the newest bar is live (provisional): feeding the
  * same seq again replaces its input, a higher seq commits the live bar and opens a new one, a
@@ -44,7 +40,6 @@ export type { IndicatorPlacement };
 export interface Indicator extends IndicatorSeries {
   /** The validated options, defaults filled in. */
   readonly options: Readonly<IndicatorOptions>;
-  readonly placement: IndicatorPlacement;
   /** Bars needed (counting the live one) before every output is defined. */
   readonly warmupBars: number;
   /**

@@ -6,7 +6,6 @@
  * lookback). TA-Lib's `MACD` also seeds the fast EMA at index slow−1, so its first macd values
  * differ slightly from these and converge. O(1) per update and commit; no allocation.
  */
-import type { IndicatorPlacement } from './indicatorSeries';
 import { resolveOptionsOf, type MacdOptions, type PartialOptionsOf } from './indicatorOptions';
 import { EmaCore } from './emaCore';
 import { ValueIndicator } from './valueIndicator';
@@ -15,7 +14,6 @@ export class Macd extends ValueIndicator {
   static readonly OUTPUTS = ['macd', 'signal', 'histogram'] as const;
   readonly options: Readonly<MacdOptions>;
   readonly label: string;
-  readonly placement: IndicatorPlacement = 'pane';
   readonly warmupBars: number;
   private readonly fast: EmaCore;
   private readonly slow: EmaCore;

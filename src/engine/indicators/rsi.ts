@@ -8,7 +8,6 @@
  * avgLoss is 0 (also for a flat series; TA-Lib gives 0 there) and 0 when only avgGain is 0.
  * O(1) per update and commit; no allocation.
  */
-import type { IndicatorPlacement } from './indicatorSeries';
 import { resolveOptionsOf, type PartialOptionsOf, type RsiOptions } from './indicatorOptions';
 import { ValueIndicator } from './valueIndicator';
 
@@ -16,7 +15,6 @@ export class Rsi extends ValueIndicator {
   static readonly OUTPUTS = ['rsi'] as const;
   readonly options: Readonly<RsiOptions>;
   readonly label: string;
-  readonly placement: IndicatorPlacement = 'pane';
   readonly warmupBars: number;
   private readonly period: number;
   /** Last closed input; NaN before the first commit. */

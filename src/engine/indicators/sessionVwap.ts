@@ -8,7 +8,7 @@
  * O(1) per update and commit; no allocation.
  */
 import type { CandleBar } from '../candles/candleSeries';
-import type { Indicator, IndicatorPlacement } from './indicatorSeries';
+import type { Indicator } from './indicatorSeries';
 import { resolveOptionsOf, type PartialOptionsOf, type VwapOptions } from './indicatorOptions';
 import { SeqSeries } from './seqSeries';
 
@@ -18,7 +18,6 @@ export class SessionVwap extends SeqSeries implements Indicator {
   static readonly OUTPUTS = ['vwap'] as const;
   readonly options: Readonly<VwapOptions>;
   readonly label = 'VWAP';
-  readonly placement: IndicatorPlacement = 'overlay';
   readonly warmupBars = 1;
   readonly usesVolume = true;
   /** UTC day number and sums of the closed bars of the current session (day NaN before any). */

@@ -5,7 +5,6 @@
  * Cost: O(1) per update and per commit; the running sum is compensated (see compensatedSum.ts), so
  * it does not drift and a spike leaving the window leaves no trace. No allocation.
  */
-import type { IndicatorPlacement } from './indicatorSeries';
 import { resolveOptionsOf, type PartialOptionsOf, type SmaOptions } from './indicatorOptions';
 import { CompensatedSum } from './compensatedSum';
 import { SlidingWindow } from './slidingWindow';
@@ -15,7 +14,6 @@ export class Sma extends ValueIndicator {
   static readonly OUTPUTS = ['sma'] as const;
   readonly options: Readonly<SmaOptions>;
   readonly label: string;
-  readonly placement: IndicatorPlacement = 'overlay';
   readonly warmupBars: number;
   private readonly period: number;
   /** The last period-1 closed inputs and their sum. */

@@ -13,14 +13,13 @@
  * update gives, since they are a function of the committed state and the live input alone.
  */
 import type { CandleBar } from '../candles/candleSeries';
-import type { Indicator, IndicatorPlacement } from './indicatorSeries';
+import type { Indicator } from './indicatorSeries';
 import type { IndicatorOptions } from './indicatorOptions';
 import { priceFromBar, type PriceSource } from './priceSource';
 import { SeqSeries } from './seqSeries';
 
 export abstract class ValueIndicator extends SeqSeries implements Indicator {
   abstract readonly options: Readonly<IndicatorOptions>;
-  abstract readonly placement: IndicatorPlacement;
   abstract readonly warmupBars: number;
   /** One number per bar from open/high/low/close: volume is never read. */
   readonly usesVolume = false;

@@ -10,7 +10,6 @@
  * drift and a spike leaving the window leaves no trace: strict O(1) per update and commit, no
  * allocation.
  */
-import type { IndicatorPlacement } from './indicatorSeries';
 import { resolveOptionsOf, type PartialOptionsOf, type WmaOptions } from './indicatorOptions';
 import { CompensatedSum } from './compensatedSum';
 import { SlidingWindow } from './slidingWindow';
@@ -20,7 +19,6 @@ export class Wma extends ValueIndicator {
   static readonly OUTPUTS = ['wma'] as const;
   readonly options: Readonly<WmaOptions>;
   readonly label: string;
-  readonly placement: IndicatorPlacement = 'overlay';
   readonly warmupBars: number;
   private readonly period: number;
   private readonly divisor: number;
