@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { SessionRegistry } from '../feeds/sessionRegistry';
 import { AlertController } from './alerts/alertController';
+import { DisposableOwner } from './lifecycle';
 import { ChartPanelManager } from './panel/chartPanelManager';
 import { FeedRouter, NETWORK_SETTINGS, type ReplayFeedFactory } from './sessions/feedRouter';
 import { statusBarMarkets } from './settings/settingsModel';
@@ -16,7 +17,7 @@ const RECENT_KEY = 'orderscope.recentSymbols';
  * affected sessions in place; nothing else touches a socket). Made once per activation and owned
  * by the context.
  */
-export class Orderscope implements vscode.Disposable {
+export class Orderscope extends DisposableOwner {
   readonly log: vscode.LogOutputChannel;
   readonly settings: SettingsService;
   readonly router: FeedRouter;
@@ -25,31 +26,31 @@ export class Orderscope implements vscode.Disposable {
   readonly panels: ChartPanelManager;
   readonly alerts: AlertController;
   readonly watchlist: WatchlistTree;
-  private readonly disposables: vscode.Disposable[] = [];
+  /** Resolves when every session has closed its feed and the live source its sockets. */
+  private closing: Promise<void> | undefined;
 
   constructor(
     readonly context: vscode.ExtensionContext,
     log: vscode.LogOutputChannel,
     replayFeed: ReplayFeedFactory | null,
   ) {
-    this.log = log;
-    this.settings = new SettingsService(this.log);
+    super();
+    // Registered in the order made: disposed last first (the log outlives everything).
+    this.log = this.register(log);
+    this.settings = this.register(new SettingsService(this.log));
     const s = this.settings.settings;
     this.router = new FeedRouter(s, replayFeed);
     this.registry = new SessionRegistry({
       createFeed: this.router.createFeed,
       session: { timeframe: s.timeframe, historyBars: s.historyBars, staleAfterMs: s.staleAfterSeconds * 1000 },
     });
-    this.tickerBar = new TickerBar(this.registry, s);
-    this.panels = new ChartPanelManager(this.registry, s, context.extensionUri, this.log);
-    this.alerts = new AlertController(context.globalState, this.registry, this.log);
+    this.register({ dispose: () => void this.closeSessions() });
+    this.tickerBar = this.register(new TickerBar(this.registry, s));
+    this.panels = this.register(new ChartPanelManager(this.registry, s, context.extensionUri, this.log));
+    this.alerts = this.register(new AlertController(context.globalState, this.registry, this.log));
     this.alerts.enabled = s.alertsEnabled;
-    this.watchlist = new WatchlistTree(
-      context.globalState,
-      this.registry,
-      statusBarMarkets(s),
-    );
-    this.disposables.push(
+    this.watchlist = this.register(new WatchlistTree(context.globalState, this.registry, statusBarMarkets(s)));
+    for (const subscription of [
       vscode.window.registerTreeDataProvider('orderscope.watchlist', this.watchlist),
       this.settings.onDidChange(({ keys }) => this.log.info(`settings changed: ${[...keys].join(', ')}`)),
       this.settings.onDidChangeKeys(NETWORK_SETTINGS, (next) => {
@@ -62,7 +63,8 @@ export class Orderscope implements vscode.Disposable {
       this.settings.onDidChangeKeys(TickerBar.SETTINGS, (next) => this.tickerBar.applySettings(next)),
       this.settings.onDidChangeKeys(ChartPanelManager.SETTINGS, (next, change) => this.panels.applySettings(next, change.keys)),
       this.settings.onDidChangeKeys(['alertsEnabled'], (next) => (this.alerts.enabled = next.alertsEnabled)),
-    );
+    ])
+      this.register(subscription);
   }
 
   /** Symbols opened recently, newest first. */
@@ -76,15 +78,15 @@ export class Orderscope implements vscode.Disposable {
     void this.context.globalState.update(RECENT_KEY, next);
   }
 
-  dispose(): void {
-    for (const d of this.disposables) d.dispose();
-    this.panels.dispose();
-    this.watchlist.dispose();
-    this.alerts.dispose();
-    this.tickerBar.dispose();
-    void this.registry.dispose();
-    void this.router.close();
-    this.settings.dispose();
-    this.log.dispose();
+  /**
+   * Closes every market session (their feeds, sockets and timers) and then the live source.
+   * Idempotent; `deactivate` awaits it, so nothing is left running when VS Code unloads us.
+   */
+  closeSessions(): Promise<void> {
+    this.closing ??= (async () => {
+      await this.registry.dispose();
+      await this.router.close();
+    })().catch((error: unknown) => this.log.error(`closing the market sessions failed: ${error instanceof Error ? error.message : String(error)}`));
+    return this.closing;
   }
 }

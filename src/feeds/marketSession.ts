@@ -16,12 +16,13 @@ import type { ExternalLevel } from '../engine/book/bookSide';
 import type { MarketEvent } from '../engine/events';
 import { Market, type MarketOptions } from '../engine/market';
 import type { MarketFacts } from '../engine/protocol';
-import { backoffDelay, checkBackoffOptions, DEFAULT_BACKOFF_OPTIONS, type BackoffOptions } from './backoff';
+import { checkBackoffOptions, DEFAULT_BACKOFF_OPTIONS, type BackoffOptions } from './backoff';
 import { Emitter, type Disposable } from './eventEmitter';
 import type { Feed, FeedSink, FeedStatus, FeedTarget, TickerSnapshot } from './feed';
 import type { MarketId } from '../engine/marketId';
 import type { FeedFactory } from './feedFactory';
 import { FeedOpenError } from './feedOpenError';
+import { retryDelay, Sleep } from './retry';
 import { maxDemand, type SessionDemand } from './sessionDemand';
 import { sameStatus } from '../engine/protocol';
 import { deriveSessionStatus, sessionStatus, toSessionStatus, type SessionFacts, type SessionStatus } from './sessionStatus';
@@ -98,8 +99,8 @@ export class MarketSession implements FeedSink {
   private redialReason: string | undefined;
   /** Feed changes run one after another. */
   private work: Promise<void> = Promise.resolve();
-  private wake: (() => void) | undefined;
-  private timer: ReturnType<typeof setTimeout> | undefined;
+  /** The wait between open attempts; a change of leases or a redial cuts it short. */
+  private readonly retryWait = new Sleep();
   /** Reused input of `deriveSessionStatus` (no allocation per check). */
   private readonly derivationInput: SessionFacts = { closed: false, hasData: false, bookResyncing: false, resyncReason: '', silentMs: NaN, staleAfterMs: 0 };
   private readonly ready: Promise<MarketFacts>;
@@ -336,8 +337,7 @@ export class MarketSession implements FeedSink {
 
   private schedule(): void {
     // A retry wait gives way at once to the change.
-    if (this.timer !== undefined) clearTimeout(this.timer);
-    this.wake?.();
+    this.retryWait.wake();
     this.work = this.work.then(() => this.applyDemand());
   }
 
@@ -366,9 +366,9 @@ export class MarketSession implements FeedSink {
           await this.refuse(want, message);
           return;
         }
-        const delay = backoffDelay(attempt, this.options.backoff);
+        const delay = retryDelay(attempt, this.options, error.retry);
         this.setFeedStatus({ ...sessionStatus('reconnecting', `${message}; reconnecting (attempt ${attempt}, next in ${(delay / 1000).toFixed(1)} s)`), attempt, retryAt: Date.now() + delay });
-        await this.sleep(delay);
+        await this.retryWait.wait(delay);
         if (this.feed !== feed || this.isClosed || this.demand !== want) return;
         continue;
       }
@@ -424,15 +424,6 @@ export class MarketSession implements FeedSink {
     await feed.close();
   }
 
-  private sleep(ms: number): Promise<void> {
-    return new Promise<void>((resolve) => {
-      this.wake = resolve;
-      this.timer = setTimeout(resolve, ms);
-    }).then(() => {
-      this.wake = undefined;
-      this.timer = undefined;
-    });
-  }
 
   private setFeedStatus(status: SessionStatus): void {
     this.feedStatus = status;

@@ -7,13 +7,15 @@ import { describe, expect, test } from 'vitest';
 import { EventKind, MarketEvent, TakerSide } from '../../src/engine/events';
 import type { MarketFacts } from '../../src/engine/protocol';
 import type { Feed, FeedSink, FeedTarget, TickerSnapshot } from '../../src/feeds/feed';
-import type { SessionKey } from '../../src/feeds/feedFactory';
+import type { MarketId } from '../../src/engine/marketId';
 import { FeedOpenError } from '../../src/feeds/feedOpenError';
 import type { MarketSession } from '../../src/feeds/marketSession';
 import type { SessionDemand } from '../../src/feeds/sessionDemand';
 import { SessionRegistry } from '../../src/feeds/sessionRegistry';
 import type { SessionStatus } from '../../src/feeds/sessionStatus';
 
+/** A plausible exchange time (the engine refuses stamps before 2009). */
+const T0 = Date.UTC(2024, 7, 8);
 const FACTS: MarketFacts = { exchange: 'fake', symbol: 'BTC/USDT', tickSize: 0.5, pricePrecision: 1, amountPrecision: 3 };
 
 class ScriptedFeed implements Feed {
@@ -23,7 +25,7 @@ class ScriptedFeed implements Feed {
   closed = false;
   timeframes: string[] = [];
   constructor(
-    readonly key: SessionKey,
+    readonly key: MarketId,
     readonly demand: SessionDemand,
     private readonly opener: (feed: ScriptedFeed) => Promise<MarketFacts>,
   ) {}
@@ -104,17 +106,17 @@ describe('market sessions', () => {
     expect(markets).toEqual([market]);
     expect(market.options.tickSize).toBe(0.5);
     const sink = feeds[0]!.sink!;
-    sink.event(trade(120_000, 100, 1));
-    sink.event(trade(121_000, 101, 2));
+    sink.event(trade(T0 + 120_000, 100, 1));
+    sink.event(trade(T0 + 121_000, 101, 2));
     expect(market.stats.trades).toBe(2);
     sink.mirrorBook([[100, 1], [99.5, 2]], [[100.5, 3]]);
     expect(market.bookIsShowable()).toBe(true);
     expect(market.book.bestBid()).toBe(100);
     sink.bookResync('gap');
     expect(market.bookIsShowable()).toBe(false);
-    sink.history('5m', [[0, 1, 1, 1, 1, 1]]);
+    sink.history('5m', [[T0, 1, 1, 1, 1, 1]]);
     expect(market.candles.count).toBe(1);
-    sink.history('1m', [[60_000, 90, 95, 89, 94, 10]]);
+    sink.history('1m', [[T0 + 60_000, 90, 95, 89, 94, 10]]);
     expect(market.candles.count).toBe(2);
     lease.release();
     await registry.whenClosed();
@@ -144,7 +146,7 @@ describe('market sessions', () => {
     expect(statuses.map((s) => s.state)).toEqual(['connecting', 'live', 'reconnecting', 'stale']);
     expect(statuses[0]!.detail).toBe('connecting to fake BTC/USDT');
     expect(statuses[2]).toMatchObject({ attempt: 2, retryAt: 1234 });
-    expect(statuses[3]).toMatchObject({ value: 2500, attempt: 0, polled: ['ticker'] });
+    expect(statuses[3]).toMatchObject({ value: 2000, attempt: 0, polled: ['ticker'] }); // the age in whole seconds
     expect(session.market).toBeUndefined(); // ticker-only readers never build the engine market
     lease.release();
     await registry.whenClosed();
@@ -246,7 +248,7 @@ describe('market sessions', () => {
     const lease = registry.acquire('fake', 'BTC/USDT');
     const session: MarketSession = lease.session;
     await until('started', () => feeds[0]?.sink !== undefined);
-    feeds[0]!.sink!.event(trade(120_000, 100, 1));
+    feeds[0]!.sink!.event(trade(T0 + 120_000, 100, 1));
     expect(session.setTimeframe('15m')).toBeUndefined();
     expect(session.timeframe).toBe('15m');
     expect(session.market!.candles.timeframe).toBe('15m');
