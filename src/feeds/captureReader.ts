@@ -17,9 +17,10 @@ import { createReadStream } from 'node:fs';
 import { pipeline, type Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import { createGunzip } from 'node:zlib';
-import { BinanceDecoder, DecodeResult } from '../engine/capture/binanceDecoder';
-import { DecimalReader } from '../engine/capture/decimalReader';
+import { BinanceDecoder, DecodeResult } from './exchanges/binance/binanceDecoder';
+import { DecimalReader } from './wire/decimalReader';
 import { EventKind, MarketEvent } from '../engine/events';
+import { regularFileProblemSync } from './regularFile';
 
 /** A line that could not be used. The replay skips it and goes on. */
 export interface CaptureLineError {
@@ -58,6 +59,13 @@ export class CaptureFileError extends Error {
 export class CaptureCounts {
   /** Files opened. */
   files = 0;
+  /**
+   * Work done on the text: characters searched for line ends, and characters copied to join
+   * lines that span chunks. Each is at most the text's length: reading is linear in the size of
+   * the capture, however long its lines.
+   */
+  charsScanned = 0;
+  charsJoined = 0;
   /** Lines read, good or bad. */
   lines = 0;
   depthDiffs = 0;
@@ -114,6 +122,8 @@ export class CaptureReader {
   private chunks: AsyncIterator<Buffer> | null = null;
   /** Line number (in the current file) of the last line taken from the buffer. */
   private lineInFile = 0;
+  /** Decompressed bytes of the current file taken into the buffer. */
+  private bytesTaken = 0;
   /** The current chunk: its complete lines [position, limit) are not yet handed out. */
   private text = '';
   private position = 0;
@@ -123,8 +133,8 @@ export class CaptureReader {
    * lines of `text`. Joining just that line avoids copying the whole chunk.
    */
   private joinedLine: string | null = null;
-  /** Text after the last newline so far: the start of an unfinished line. */
-  private partial = '';
+  /** Text after the last newline so far, in pieces: the start of an unfinished line. */
+  private partial: string[] = [];
 
   constructor(paths: readonly string[], options: Partial<CaptureReaderOptions> = {}) {
     this.paths = [...paths];
@@ -134,6 +144,11 @@ export class CaptureReader {
   /** The file being read ('' before the first `fill()` and after the last file). */
   get file(): string {
     return this.fileIndex >= 0 && this.fileIndex < this.paths.length ? this.paths[this.fileIndex] : '';
+  }
+
+  /** Decompressed bytes of {@link file} read so far (ahead of `next()` by at most one chunk). */
+  get bytesInFile(): number {
+    return this.bytesTaken;
   }
 
   /** 1-based number, within {@link file}, of the last line `next()` took. */
@@ -160,7 +175,7 @@ export class CaptureReader {
         if (this.chunks !== chunks) return false; // close() during the wait
         // A partial last line of a damaged file is not a message: drop it.
         const failure = new CaptureFileError(this.file, this.lineInFile, error);
-        this.partial = '';
+        this.partial = [];
         this.utf8.end();
         this.closeFile();
         throw failure;
@@ -168,13 +183,13 @@ export class CaptureReader {
       if (this.chunks !== chunks) return false; // close() during the wait
       if (chunk.done) {
         // The last line may lack its newline.
-        const rest = this.partial + this.utf8.end();
-        this.partial = '';
+        const rest = this.joinPartial(this.utf8.end());
         this.closeFile();
         if (rest.length === 0) continue;
         this.joinedLine = rest;
         return true;
       }
+      this.bytesTaken += chunk.value.length;
       if (this.takeChunk(this.utf8.write(chunk.value))) return true;
     }
   }
@@ -208,7 +223,8 @@ export class CaptureReader {
     this.closeFile();
     this.fileIndex = this.paths.length;
     this.position = this.limit = 0;
-    this.text = this.partial = '';
+    this.text = '';
+    this.partial = [];
     this.joinedLine = null;
   }
 
@@ -265,35 +281,59 @@ export class CaptureReader {
    * that straddles the chunk boundary is copied (joined); the rest is read in place.
    */
   private takeChunk(text: string): boolean {
+    this.counts.charsScanned += text.length;
     const firstNewline = text.indexOf('\n');
     if (firstNewline < 0) {
-      this.partial += text;
+      if (text.length > 0) this.partial.push(text);
       return false;
     }
     const lastNewline = text.lastIndexOf('\n');
     if (this.partial.length > 0) {
-      this.joinedLine = this.partial + text.slice(0, firstNewline);
+      this.joinedLine = this.joinPartial(text.slice(0, firstNewline));
       this.position = firstNewline + 1;
     } else {
       this.position = 0;
     }
     this.text = text;
     this.limit = lastNewline + 1;
-    this.partial = text.slice(lastNewline + 1);
+    if (lastNewline + 1 < text.length) this.partial.push(text.slice(lastNewline + 1));
     return true;
+  }
+
+  /** The unfinished line's pieces and `end` as one string, joined once. O(line length). */
+  private joinPartial(end: string): string {
+    if (this.partial.length === 0) return end;
+    this.partial.push(end);
+    const line = this.partial.join('');
+    this.partial = [];
+    this.counts.charsJoined += line.length;
+    return line;
   }
 
   private openNextFile(): boolean {
     this.fileIndex++;
     if (this.fileIndex >= this.paths.length) return false;
-    const path = this.paths[this.fileIndex];
+    const path = this.paths[this.fileIndex]!;
+    this.lineInFile = 0;
+    this.bytesTaken = 0;
+    this.counts.files++;
+    let notFile: string | null = null;
+    try {
+      notFile = regularFileProblemSync(path);
+    } catch {
+      // Missing or unreadable: the read stream reports it.
+    }
+    if (notFile !== null) {
+      // Refused before opening (a FIFO would block the open): fill() rejects as for any bad file.
+      const refusal = new Error(notFile);
+      this.chunks = { next: () => Promise.reject(refusal) };
+      return true;
+    }
     const gunzip = createGunzip({ chunkSize: this.options.chunkBytes });
     // pipeline forwards a read error (missing file) into gunzip, where the iterator sees it.
     pipeline(createReadStream(path, { highWaterMark: this.options.chunkBytes }), gunzip, ignoreError);
     this.stream = gunzip;
     this.chunks = gunzip[Symbol.asyncIterator]();
-    this.lineInFile = 0;
-    this.counts.files++;
     return true;
   }
 

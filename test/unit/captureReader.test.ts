@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -5,9 +6,13 @@ import { runInNewContext } from 'node:vm';
 import { setFlagsFromString } from 'node:v8';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
-import { BinanceDecoder, DecodeReason } from '../../src/engine/capture/binanceDecoder';
+import { BinanceDecoder, DecodeReason } from '../../src/feeds/exchanges/binance/binanceDecoder';
 import { EventKind, MarketEvent } from '../../src/engine/events';
 import { CaptureFileError, CaptureLineReason, CaptureReader, readCapture, type CaptureLineError } from '../../src/feeds/captureReader';
+import { Market } from '../../src/engine/market';
+import { ReplayFeed } from '../../src/feeds/replay/replayFeed';
+import { ReplayOpenError } from '../../src/feeds/replay/replaySource';
+import { TextLineReader } from '../../src/feeds/replay/textLineReader';
 import { hasSharedData, sharedDataPath } from '../support/sharedData';
 import { fingerprint } from '../support/eventFingerprint';
 
@@ -276,4 +281,91 @@ describe('CaptureReader pacing', () => {
     expect(await filling).toBe(false);
     expect(reader.next(new MarketEvent())).toBe(false);
   });
+});
+
+describe('capture reading is linear in the size, plays huge first lines, and refuses what is not a file', () => {
+  /** One depth snapshot line of `levels` levels a side (the JSON is about 19 bytes a level). */
+  const snapshotLine = (levels: number, id: number): string => {
+    const side = (from: number, step: number) => Array.from({ length: levels }, (_, i) => `["${(from + step * i * 0.01).toFixed(2)}","1.5"]`).join(',');
+    return `{"lastUpdateId":${id},"bids":[${side(50_000, -1)}],"asks":[${side(50_001, 1)}]}`;
+  };
+
+  it('a 50 MB line costs work in proportion to its size (each character searched once, joined once), not its square', async () => {
+    const filler = 'x'.repeat(50 * 1024 * 1024);
+    const text = `1723161255000000000 ${trade(1)}\n1723161255000000001 {"stream":"btcusdt@huge","data":"${filler}"}\n1723161255000000002 ${trade(2)}\n`;
+    const path = writeGzip('huge-line.gz', text);
+    const reader = new CaptureReader([path], { chunkBytes: 64 * 1024 });
+    const event = new MarketEvent();
+    const ids: number[] = [];
+    while (await reader.fill()) while (reader.next(event)) ids.push(event.tradeId);
+    expect(ids).toEqual([1, 2]);
+    expect(reader.counts.lines).toBe(3);
+    // About 800 chunks: a reader that searched or copied the growing line per chunk would do
+    // hundreds of times the text's length.
+    expect(reader.counts.charsScanned).toBe(text.length);
+    expect(reader.counts.charsJoined).toBeLessThanOrEqual(text.length);
+    expect(reader.counts.charsJoined).toBeGreaterThan(filler.length);
+  });
+
+  it('the text line reader (cryptofeed captures) does the same for a 50 MB line', async () => {
+    const filler = 'y'.repeat(50 * 1024 * 1024);
+    const path = join(tempDir, 'huge-line.txt');
+    writeFileSync(path, `first\r\n${filler}\nlast`);
+    const reader = new TextLineReader(path, 64 * 1024);
+    const lines: number[] = [];
+    while (await reader.fill()) for (let line = reader.nextLine(); line !== null; line = reader.nextLine()) lines.push(line.length);
+    expect(lines).toEqual([5, filler.length, 4]);
+    const size = filler.length + 12;
+    expect(reader.charsScanned).toBe(size);
+    expect(reader.charsJoined).toBeLessThanOrEqual(size);
+  });
+
+  it('a capture whose first line is larger than 1 MB (a deep snapshot) replays, the book built from it', async () => {
+    const first = snapshotLine(60_000, 100);
+    expect(first.length).toBeGreaterThan(2 * 1024 * 1024);
+    const diff = `{"stream":"btcusdt@depth","data":{"e":"depthUpdate","E":1723161255100,"s":"BTCUSDT","U":101,"u":101,"b":[["50000.00","2"]],"a":[]}}`;
+    const path = writeGzip('big-first-line.gz', `1723161255000000000 ${first}\n1723161255100000000 ${diff}\n1723161255200000000 ${trade(3)}\n`);
+    const feed = new ReplayFeed(path, { speed: Infinity });
+    const facts = await feed.open({ exchange: '', symbol: '', timeframe: '1m', historyBars: 0 });
+    expect(facts.symbol).toBe('BTCUSDT');
+    const market = new Market({ sequenceRule: feed.sequenceRule, tickSize: 0.01 });
+    feed.start({ event: (e) => market.onEvent(e), mirrorBook: () => {}, bookResync: () => {}, history: () => {}, ticker: () => {}, status: () => {} });
+    await feed.finished;
+    expect(market.bookIsShowable()).toBe(true);
+    expect(market.book.bids.count).toBe(60_000);
+    expect(market.book.bestBid()).toBe(50_000);
+    expect(market.book.bids.sizes[market.book.bids.count - 1]).toBe(2);
+    expect(feed.stats).toMatchObject({ depthSnapshots: 1, depthDiffs: 1, trades: 1, problems: 0 });
+  });
+
+  const notFiles: [string, () => string, RegExp][] = [
+    [
+      'a FIFO',
+      () => {
+        const path = join(tempDir, `fifo${Math.random()}`);
+        execFileSync('mkfifo', [path]);
+        return path;
+      },
+      /is a FIFO \(named pipe\), not a regular file/,
+    ],
+    ['a device (/dev/zero)', () => '/dev/zero', /is a device, not a regular file/],
+    ['a directory', () => mkdtempSync(join(tempDir, 'dir-')), /is a directory/],
+  ];
+
+  for (const [what, make, reason] of notFiles) {
+    it(`${what} is refused at once, with a message naming it, by the replay and by both readers`, async () => {
+      const path = make();
+      const started = performance.now();
+      const feed = new ReplayFeed(path, { speed: Infinity });
+      const open = feed.open({ exchange: '', symbol: '', timeframe: '1m', historyBars: 0 });
+      await expect(open).rejects.toThrow(ReplayOpenError);
+      await expect(open).rejects.toThrow(new RegExp(`^${path}: ${reason.source}`));
+      const reader = new CaptureReader([path]);
+      const fill = reader.fill();
+      await expect(fill).rejects.toThrow(CaptureFileError);
+      await expect(fill).rejects.toThrow(reason);
+      await expect(new TextLineReader(path).fill()).rejects.toThrow(reason);
+      expect(performance.now() - started).toBeLessThan(2000);
+    });
+  }
 });

@@ -2,11 +2,11 @@
  * Replays Binance captures (`*.gz`, `<receive_ns> <raw JSON>` lines, spot or USD-M futures)
  * through {@link CaptureReader}. Several files are one continuous stream (spot 0808 then 0809).
  *
- * Progress is by uncompressed bytes: each file's size comes from its gzip trailer; within a file
- * the bytes consumed are estimated as lines read × the mean line length of the file's first
- * megabyte (the reader does not expose its byte position), exact at every file boundary.
+ * Progress is by uncompressed bytes: each file's size comes from its gzip trailer, and within a
+ * file the reader's decompressed bytes (to one chunk), so a capture whose first line is a large
+ * snapshot does not show 100% long before its end.
  */
-import { BinanceDecoder, DecodeResult } from '../../engine/capture/binanceDecoder';
+import { BinanceDecoder, DecodeResult } from '../exchanges/binance/binanceDecoder';
 import { binanceRule } from '../../engine/book/sequenceRule';
 import { EventKind, MarketEvent } from '../../engine/events';
 import { CaptureFileError, CaptureReader } from '../captureReader';
@@ -43,7 +43,6 @@ export class BinanceCaptureSource implements ReplaySource {
   private checkedSymbol = '';
   private checkedMatches = false;
   private readonly fileSizes: number[] = [];
-  private readonly lineBytes: number[] = [];
   private totalBytes = 0;
   /** Index of the file the reader is in, and the bytes of the files before it. */
   private fileIndex = 0;
@@ -82,8 +81,6 @@ export class BinanceCaptureSource implements ReplaySource {
       if (!LINE_SHAPE.test(lines[first]!)) {
         throw new ReplayOpenError(path, `line ${first + 1} is not "<receive_ns> <JSON>" (starts ${JSON.stringify(lines[first]!.slice(0, 60))})`);
       }
-      const counted = head.complete ? lines.length : lines.length - 1;
-      this.lineBytes.push(counted > 0 ? Buffer.byteLength(head.text) / counted : 1);
       if (f > 0) continue;
       for (const line of lines) {
         const space = line.indexOf(' ');
@@ -156,7 +153,7 @@ export class BinanceCaptureSource implements ReplaySource {
   progress(): number {
     if (this.totalBytes <= 0 || this.reader === null) return 0;
     const size = this.fileSizes[this.fileIndex] ?? 0;
-    const within = Math.min(size, this.reader.line * (this.lineBytes[this.fileIndex] ?? 0));
+    const within = Math.min(size, this.reader.bytesInFile);
     return Math.min(1, (this.bytesBefore + within) / this.totalBytes);
   }
 

@@ -33,10 +33,15 @@ export interface GzipHead {
   damage: Error | null;
 }
 
+/** The longest first line {@link gzipHead} reads past `maxBytes` for. */
+export const MAX_HEAD_LINE_BYTES = 256 * 1024 * 1024;
+
 /**
- * Up to `maxBytes` of decompressed text from the start of `path`. A file damaged after its
- * first bytes resolves with what came before the damage; rejects with the file system's or
- * zlib's error when nothing could be read (missing, unreadable, not gzip).
+ * About `maxBytes` of decompressed text from the start of `path`: at least one complete line
+ * however long (a capture's first line, a whole-book snapshot, can be larger than `maxBytes`), up
+ * to {@link MAX_HEAD_LINE_BYTES}. A file damaged after its first bytes resolves with what came
+ * before the damage; rejects with the file system's or zlib's error when nothing could be read
+ * (missing, unreadable, not gzip). O(bytes read): the chunks are joined once.
  */
 export async function gzipHead(path: string, maxBytes: number): Promise<GzipHead> {
   const gunzip = createGunzip();
@@ -47,11 +52,13 @@ export async function gzipHead(path: string, maxBytes: number): Promise<GzipHead
   let length = 0;
   let complete = true;
   let damage: Error | null = null;
+  let lineEnded = false;
   try {
     for await (const chunk of gunzip as AsyncIterable<Buffer>) {
       parts.push(chunk);
       length += chunk.length;
-      if (length >= maxBytes) {
+      lineEnded ||= chunk.includes(0x0a);
+      if ((length >= maxBytes && lineEnded) || length >= MAX_HEAD_LINE_BYTES) {
         complete = false;
         break;
       }
@@ -64,6 +71,6 @@ export async function gzipHead(path: string, maxBytes: number): Promise<GzipHead
     file.destroy();
     gunzip.destroy();
   }
-  const text = Buffer.concat(parts).subarray(0, Math.min(length, maxBytes)).toString('utf8');
+  const text = Buffer.concat(parts, length).toString('utf8');
   return { text: complete ? text : text.slice(0, text.lastIndexOf('\n') + 1), complete, damage };
 }

@@ -3,6 +3,7 @@
  * format), an SQLite database (the order-flow schema), or cryptofeed's text capture lines.
  */
 import { open } from 'node:fs/promises';
+import { regularFileProblem } from '../regularFile';
 import { isCryptofeedLine } from './cryptofeedOkxSource';
 import { ReplayOpenError } from './replaySource';
 
@@ -13,11 +14,14 @@ const SQLITE_HEADER = 'SQLite format 3\u0000';
 
 /**
  * The format of `path`. Rejects with {@link ReplayOpenError} naming the file when it cannot be
- * read or is none of the formats. Reads the first 64 KiB.
+ * read, is not a regular file (a FIFO, a device, a directory: refused before it is opened, which
+ * for a FIFO would block), or is none of the formats. Reads the first 64 KiB.
  */
 export async function detectReplayFormat(path: string): Promise<ReplayFormat> {
   let head: Buffer;
   try {
+    const notFile = await regularFileProblem(path);
+    if (notFile !== null) throw new ReplayOpenError(path, notFile);
     const file = await open(path, 'r');
     try {
       const buffer = Buffer.alloc(HEAD_BYTES);
@@ -27,6 +31,7 @@ export async function detectReplayFormat(path: string): Promise<ReplayFormat> {
       await file.close();
     }
   } catch (error) {
+    if (error instanceof ReplayOpenError) throw error;
     throw new ReplayOpenError(path, `cannot read the recording (${error instanceof Error ? error.message : String(error)})`);
   }
   if (head.length === 0) throw new ReplayOpenError(path, 'the file is empty');
