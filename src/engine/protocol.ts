@@ -5,7 +5,7 @@
  * Both sides validate every message with the functions below and drop (and count) anything else.
  */
 
-import { INDICATOR_KINDS, type IndicatorKind, type IndicatorPlacement } from './indicators/indicatorCatalog';
+import { INDICATOR_KINDS, type IndicatorKind } from './indicators/indicatorCatalog';
 
 export const PROTOCOL_VERSION = 1;
 
@@ -48,8 +48,8 @@ export {
 export interface IndicatorSeriesData {
   /** Stable id, e.g. `ema:21`. */
   id: string;
+  /** Also says how to draw it: see the catalog's `draw`. */
   kind: IndicatorKind;
-  placement: IndicatorPlacement;
   /** Output names, e.g. ['macd', 'signal', 'histogram']; OHLC metrics use ['open','high','low','close']. */
   outputs: string[];
   times: Float64Array;
@@ -262,7 +262,6 @@ function checkIndicators(x: unknown): string | null {
   for (const s of x) {
     if (!isObj(s) || !isStr(s.id)) return 'indicator without id';
     if (!(INDICATOR_KINDS as readonly unknown[]).includes(s.kind)) return `indicator ${s.id}: unknown kind`;
-    if (s.placement !== 'overlay' && s.placement !== 'pane') return `indicator ${s.id}: bad placement`;
     if (!Array.isArray(s.outputs) || s.outputs.length === 0 || !s.outputs.every(isStr)) return `indicator ${s.id}: bad outputs`;
     if (!(s.times instanceof Float64Array) || !(s.values instanceof Float64Array)) return `indicator ${s.id}: not packed`;
     if (s.values.length !== s.times.length * s.outputs.length) return `indicator ${s.id}: values do not match times`;

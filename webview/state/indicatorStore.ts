@@ -3,13 +3,12 @@
  * one column per output. `layoutVersion` changes when the set of series (or their outputs)
  * changes, so the chart knows to add or remove series rather than update them.
  */
-import type { IndicatorKind, IndicatorPlacement, IndicatorSeriesData } from '../../src/engine/protocol';
+import type { IndicatorKind, IndicatorSeriesData } from '../../src/engine/protocol';
 import { SeriesColumns } from './seriesColumns';
 
 export interface IndicatorColumns {
   id: string;
   kind: IndicatorKind;
-  placement: IndicatorPlacement;
   outputs: readonly string[];
   rows: SeriesColumns;
 }
@@ -29,7 +28,7 @@ export class IndicatorStore {
     const sameSet = series.length === this.list.length && series.every((s, i) => sameShape(this.list[i]!, s));
     if (!sameSet) {
       this.list.length = 0;
-      for (const s of series) this.list.push({ id: s.id, kind: s.kind, placement: s.placement, outputs: s.outputs.slice(), rows: new SeriesColumns(s.outputs.length) });
+      for (const s of series) this.list.push({ id: s.id, kind: s.kind, outputs: s.outputs.slice(), rows: new SeriesColumns(s.outputs.length) });
       this.layoutVersion++;
     }
     for (let i = 0; i < series.length; i++) {
@@ -45,7 +44,7 @@ export class IndicatorStore {
       let held = this.get(s.id);
       if (held === undefined || !sameShape(held, s)) {
         if (held !== undefined) this.list.splice(this.list.indexOf(held), 1);
-        held = { id: s.id, kind: s.kind, placement: s.placement, outputs: s.outputs.slice(), rows: new SeriesColumns(s.outputs.length) };
+        held = { id: s.id, kind: s.kind, outputs: s.outputs.slice(), rows: new SeriesColumns(s.outputs.length) };
         this.list.push(held);
         this.layoutVersion++;
       }
@@ -55,7 +54,7 @@ export class IndicatorStore {
 }
 
 function sameShape(held: IndicatorColumns, s: IndicatorSeriesData): boolean {
-  return held.id === s.id && held.kind === s.kind && held.placement === s.placement && held.outputs.length === s.outputs.length && held.outputs.every((o, i) => o === s.outputs[i]);
+  return held.id === s.id && held.kind === s.kind && held.outputs.length === s.outputs.length && held.outputs.every((o, i) => o === s.outputs[i]);
 }
 
 /** Output-major values (all of output 0, then output 1, ...) into rows. */

@@ -10,7 +10,6 @@ import type { BarChangeReader, Market } from '../market';
 import {
   BAR_STRIDE,
   BOOK_STRIDE,
-  INDICATOR_CATALOG,
   PROTOCOL_VERSION,
   TRADE_STRIDE,
   type BookWindow,
@@ -18,7 +17,6 @@ import {
   type FrameMessage,
   type HistoryMessage,
   type IndicatorKind,
-  type IndicatorPlacement,
   type IndicatorSeriesData,
   type InitMessage,
   type MarketFacts,
@@ -33,7 +31,6 @@ const EMPTY: Float64Array = new Float64Array(0);
 interface DrawnSeries {
   id: string;
   kind: IndicatorKind;
-  placement: IndicatorPlacement;
   series: IndicatorSeries;
 }
 
@@ -190,11 +187,10 @@ export class FrameBuilder {
     const drawn: DrawnSeries[] = market.indicators.map((indicator: Indicator) => ({
       id: indicator.label,
       kind: indicator.options.kind,
-      placement: INDICATOR_CATALOG[indicator.options.kind].draw.placement,
       series: indicator,
     }));
-    if (this.settings.metrics.imbalance) drawn.push({ id: 'OBI', kind: 'imbalance', placement: INDICATOR_CATALOG.imbalance.draw.placement, series: market.imbalance });
-    if (this.settings.metrics.cvd) drawn.push({ id: 'CVD', kind: 'cvd', placement: INDICATOR_CATALOG.cvd.draw.placement, series: market.cvd });
+    if (this.settings.metrics.imbalance) drawn.push({ id: 'OBI', kind: 'imbalance', series: market.imbalance });
+    if (this.settings.metrics.cvd) drawn.push({ id: 'CVD', kind: 'cvd', series: market.cvd });
     return drawn;
   }
 
@@ -203,11 +199,11 @@ export class FrameBuilder {
     const n = Math.max(0, toSeq - fromSeq + 1);
     const times = new Float64Array(n);
     for (let k = 0; k < n; k++) times[k] = candles.value(fromSeq + k, CandleField.OpenTime);
-    return this.drawnSeries().map(({ id, kind, placement, series }) => {
+    return this.drawnSeries().map(({ id, kind, series }) => {
       const outputs = series.outputs.slice();
       const values = new Float64Array(n * outputs.length);
       for (let o = 0; o < outputs.length; o++) series.copyRange(fromSeq, n, o, values, o * n);
-      return { id, kind, placement, outputs, times, values };
+      return { id, kind, outputs, times, values };
     });
   }
 
