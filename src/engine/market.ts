@@ -16,6 +16,7 @@ import { EngineError } from './engineError';
 import { EventKind, type MarketEvent } from './events';
 import { EventTimeGuard } from './eventTime';
 import { createIndicator } from './indicators/createIndicator';
+import { INDICATOR_CATALOG } from './indicators/indicatorCatalog';
 import { IndicatorSet } from './indicators/indicatorSet';
 import type { Indicator } from './indicators/indicatorSeries';
 import { BookImbalance, measureBookImbalance } from './metrics/bookImbalance';
@@ -49,7 +50,7 @@ export const DEFAULT_MARKET_OPTIONS: Readonly<MarketOptions> = {
   timeframe: '1m',
   candleCapacity: 20_000,
   indicators: [],
-  imbalanceDepth: 20,
+  imbalanceDepth: INDICATOR_CATALOG.imbalance.parameters.depth.default,
   tapeCapacity: 500,
   bookCapacity: 2048,
   resyncOnTickerMismatch: true,
