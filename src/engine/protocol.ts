@@ -226,14 +226,44 @@ export class ProtocolError {
   constructor(readonly reason: string) {}
 }
 
+/**
+ * Bounds on what one message may hold, so a hostile or broken peer cannot make the other side
+ * allocate or loop without end: ladder rows per side, packed rows (bars, trades, indicator
+ * times), indicator series and their outputs, ticks per ladder row.
+ */
+export const MAX_BOOK_ROWS = 10_000;
+export const MAX_PACKED_ROWS = 1_000_000;
+export const MAX_INDICATOR_SERIES = 64;
+export const MAX_INDICATOR_OUTPUTS = 8;
+export const MAX_TICKS_PER_ROW = 1_000_000;
+
+/** A field of a message threw when read (a getter, a proxy): the message is dropped as a whole. */
+const UNREADABLE = 'unreadable message (reading a field threw)';
+
 type Obj = Record<string, unknown>;
 const LAYER_KEYS = ['volume', 'depth', 'ladder', 'tape'] as const;
 
+/** A value for a drop reason: never throws, never long. */
+function shown(x: unknown): string {
+  if (typeof x === 'string') return JSON.stringify(x.length > 40 ? `${x.slice(0, 40)}…` : x);
+  if (typeof x === 'number' || typeof x === 'boolean' || typeof x === 'bigint' || x === undefined) return String(x);
+  return x === null ? 'null' : `(${typeof x})`;
+}
 function isObj(x: unknown): x is Obj {
   return typeof x === 'object' && x !== null && !Array.isArray(x);
 }
-function isF64(x: unknown, stride: number): x is Float64Array {
-  return x instanceof Float64Array && x.length % stride === 0;
+/** A genuine Float64Array (not a proxy, no forged length) of whole rows, at most MAX_PACKED_ROWS. */
+function isF64(x: unknown, stride: number, maxRows = MAX_PACKED_ROWS): x is Float64Array {
+  return (
+    ArrayBuffer.isView(x) &&
+    Object.getPrototypeOf(x) === Float64Array.prototype &&
+    !Object.prototype.hasOwnProperty.call(x, 'length') &&
+    (x as Float64Array).length % stride === 0 &&
+    (x as Float64Array).length <= maxRows * stride
+  );
+}
+function isCount(x: unknown, max: number): x is number {
+  return Number.isInteger(x) && (x as number) >= 0 && (x as number) <= max;
 }
 function isFiniteNum(x: unknown): x is number {
   return typeof x === 'number' && Number.isFinite(x);
@@ -252,18 +282,21 @@ function checkLayers(x: unknown): string | null {
 }
 function checkStatus(x: unknown): string | null {
   if (!isObj(x)) return 'status is not an object';
-  if (!(CONNECTION_STATES as readonly unknown[]).includes(x.state)) return `status.state ${String(x.state)} is unknown`;
+  const state = x.state;
+  if (!(CONNECTION_STATES as readonly unknown[]).includes(state)) return `status.state ${shown(state)} is unknown`;
   if (!isStr(x.detail)) return 'status.detail is not a string';
   if (!isFiniteNum(x.value)) return 'status.value is not a number';
   return null;
 }
 function checkIndicators(x: unknown): string | null {
   if (!Array.isArray(x)) return 'indicators is not an array';
-  for (const s of x) {
+  if (x.length > MAX_INDICATOR_SERIES) return `more than ${MAX_INDICATOR_SERIES} indicator series`;
+  for (let i = 0; i < x.length; i++) {
+    const s: unknown = x[i];
     if (!isObj(s) || !isStr(s.id)) return 'indicator without id';
     if (!(INDICATOR_KINDS as readonly unknown[]).includes(s.kind)) return `indicator ${s.id}: unknown kind`;
-    if (!Array.isArray(s.outputs) || s.outputs.length === 0 || !s.outputs.every(isStr)) return `indicator ${s.id}: bad outputs`;
-    if (!(s.times instanceof Float64Array) || !(s.values instanceof Float64Array)) return `indicator ${s.id}: not packed`;
+    if (!Array.isArray(s.outputs) || s.outputs.length === 0 || s.outputs.length > MAX_INDICATOR_OUTPUTS || !s.outputs.every(isStr)) return `indicator ${s.id}: bad outputs`;
+    if (!isF64(s.times, 1) || !isF64(s.values, 1, MAX_PACKED_ROWS * MAX_INDICATOR_OUTPUTS)) return `indicator ${s.id}: not packed`;
     if (s.values.length !== s.times.length * s.outputs.length) return `indicator ${s.id}: values do not match times`;
   }
   return null;
@@ -276,12 +309,25 @@ function checkMarket(x: unknown): string | null {
   return null;
 }
 
-/** Validates a message arriving in the webview. O(size of the metadata); no number is copied. */
+/**
+ * Validates a message arriving in the webview. Never throws, whatever `x` is (a getter or proxy
+ * that throws makes it a drop). O(size of the metadata); no number is copied.
+ */
 export function parseHostMessage(x: unknown): HostMessage | ProtocolError {
+  try {
+    return readHostMessage(x);
+  } catch {
+    return new ProtocolError(UNREADABLE);
+  }
+}
+
+function readHostMessage(x: unknown): HostMessage | ProtocolError {
   if (!isObj(x)) return new ProtocolError('not an object');
-  if (x.v !== PROTOCOL_VERSION) return new ProtocolError(`protocol version ${String(x.v)} is not ${PROTOCOL_VERSION}`);
+  const v = x.v;
+  if (v !== PROTOCOL_VERSION) return new ProtocolError(`protocol version ${shown(v)} is not ${PROTOCOL_VERSION}`);
+  const type = x.type;
   let problem: string | null = null;
-  switch (x.type) {
+  switch (type) {
     case 'init': {
       problem =
         (isObj(x.panel) && isStr(x.panel.exchange) && isStr(x.panel.symbol) ? null : 'panel key missing') ??
@@ -298,7 +344,7 @@ export function parseHostMessage(x: unknown): HostMessage | ProtocolError {
     }
     case 'frame': {
       problem =
-        (Number.isInteger(x.id) ? null : 'frame id missing') ??
+        (Number.isSafeInteger(x.id) ? null : 'frame id missing') ??
         (isF64(x.bars, BAR_STRIDE) ? null : 'bars not packed') ??
         checkIndicators(x.indicators) ??
         (x.book === null ? null : checkBookDiff(x.book)) ??
@@ -313,15 +359,15 @@ export function parseHostMessage(x: unknown): HostMessage | ProtocolError {
       break;
     }
     default:
-      return new ProtocolError(`unknown message type ${String(x.type)}`);
+      return new ProtocolError(`unknown message type ${shown(type)}`);
   }
-  return problem === null ? (x as unknown as HostMessage) : new ProtocolError(`${String(x.type)}: ${problem}`);
+  return problem === null ? (x as unknown as HostMessage) : new ProtocolError(`${type}: ${problem}`);
 }
 
 function checkBookWindow(x: unknown): string | null {
   if (!isObj(x)) return 'book is not an object';
-  if (!Number.isInteger(x.ticksPerRow) || (x.ticksPerRow as number) < 1) return 'book.ticksPerRow is not a positive integer';
-  if (!isF64(x.bids, BOOK_STRIDE) || !isF64(x.asks, BOOK_STRIDE)) return 'book rows not packed';
+  if (!isCount(x.ticksPerRow, MAX_TICKS_PER_ROW) || x.ticksPerRow < 1) return 'book.ticksPerRow is not a positive integer';
+  if (!isF64(x.bids, BOOK_STRIDE, MAX_BOOK_ROWS) || !isF64(x.asks, BOOK_STRIDE, MAX_BOOK_ROWS)) return 'book rows not packed';
   if (!isBool(x.valid)) return 'book.valid missing';
   return null;
 }
@@ -329,43 +375,70 @@ function checkBookDiff(x: unknown): string | null {
   if (!isObj(x)) return 'book is not an object';
   if (x.mode !== 'full' && x.mode !== 'rows') return 'book.mode is unknown';
   const stride = x.mode === 'full' ? BOOK_STRIDE : BOOK_STRIDE + 1;
-  if (!Number.isInteger(x.ticksPerRow) || (x.ticksPerRow as number) < 1) return 'book.ticksPerRow is not a positive integer';
-  if (!isF64(x.bids, stride) || !isF64(x.asks, stride)) return 'book rows not packed';
-  if (!Number.isInteger(x.bidCount) || !Number.isInteger(x.askCount)) return 'book row counts missing';
+  if (!isCount(x.ticksPerRow, MAX_TICKS_PER_ROW) || x.ticksPerRow < 1) return 'book.ticksPerRow is not a positive integer';
+  if (!isF64(x.bids, stride, MAX_BOOK_ROWS) || !isF64(x.asks, stride, MAX_BOOK_ROWS)) return 'book rows not packed';
+  if (!isCount(x.bidCount, MAX_BOOK_ROWS) || !isCount(x.askCount, MAX_BOOK_ROWS)) return `book row counts are not integers from 0 to ${MAX_BOOK_ROWS}`;
   if (!isBool(x.valid)) return 'book.valid missing';
   return null;
 }
 
-/** Validates a message arriving in the host from a webview (untrusted). O(1). */
+/**
+ * Validates a message arriving in the host from a webview (untrusted). Never throws, whatever `x`
+ * is; the result is a fresh copy of the fields read, so nothing (a getter, a proxy) is read again
+ * later. O(1).
+ */
 export function parseWebviewMessage(x: unknown): WebviewMessage | ProtocolError {
+  try {
+    return readWebviewMessage(x);
+  } catch {
+    return new ProtocolError(UNREADABLE);
+  }
+}
+
+function readWebviewMessage(x: unknown): WebviewMessage | ProtocolError {
   if (!isObj(x)) return new ProtocolError('not an object');
-  if (x.v !== PROTOCOL_VERSION) return new ProtocolError(`protocol version ${String(x.v)} is not ${PROTOCOL_VERSION}`);
-  let ok = false;
-  switch (x.type) {
+  const v = x.v;
+  if (v !== PROTOCOL_VERSION) return new ProtocolError(`protocol version ${shown(v)} is not ${PROTOCOL_VERSION}`);
+  const type = x.type;
+  switch (type) {
     case 'ready':
     case 'openSymbolPicker':
-      ok = true;
+      return { v, type };
+    case 'ack': {
+      const id = x.id;
+      const renderMs = x.renderMs;
+      if (Number.isSafeInteger(id) && isFiniteNum(renderMs) && renderMs >= 0) return { v, type, id: id as number, renderMs };
       break;
-    case 'ack':
-      ok = Number.isInteger(x.id) && isFiniteNum(x.renderMs) && x.renderMs >= 0;
+    }
+    case 'setTimeframe': {
+      const timeframe = x.timeframe;
+      if (isStr(timeframe) && timeframe.length <= 8) return { v, type, timeframe };
       break;
-    case 'setTimeframe':
-      ok = isStr(x.timeframe) && x.timeframe.length <= 8;
+    }
+    case 'setLayer': {
+      const layer = x.layer;
+      const on = x.on;
+      if ((LAYER_KEYS as readonly unknown[]).includes(layer) && isBool(on)) return { v, type, layer: layer as keyof Layers, on };
       break;
-    case 'setLayer':
-      ok = (LAYER_KEYS as readonly unknown[]).includes(x.layer) && isBool(x.on);
+    }
+    case 'setGrouping': {
+      const ticksPerRow = x.ticksPerRow;
+      if (isCount(ticksPerRow, MAX_TICKS_PER_ROW) && ticksPerRow >= 1) return { v, type, ticksPerRow };
       break;
-    case 'setGrouping':
-      ok = Number.isInteger(x.ticksPerRow) && (x.ticksPerRow as number) >= 1 && (x.ticksPerRow as number) <= 1_000_000;
+    }
+    case 'setIndicator': {
+      const kind = x.kind;
+      const on = x.on;
+      if ((INDICATOR_KINDS as readonly unknown[]).includes(kind) && isBool(on)) return { v, type, kind: kind as IndicatorKind, on };
       break;
-    case 'setIndicator':
-      ok = (INDICATOR_KINDS as readonly unknown[]).includes(x.kind) && isBool(x.on);
+    }
+    case 'loadOlder': {
+      const before = x.before;
+      if (isFiniteNum(before)) return { v, type, before };
       break;
-    case 'loadOlder':
-      ok = isFiniteNum(x.before);
-      break;
+    }
     default:
-      return new ProtocolError(`unknown message type ${String(x.type)}`);
+      return new ProtocolError(`unknown message type ${shown(type)}`);
   }
-  return ok ? (x as unknown as WebviewMessage) : new ProtocolError(`${String(x.type)}: malformed fields`);
+  return new ProtocolError(`${type}: malformed fields`);
 }

@@ -125,7 +125,10 @@ export class FrameBuilder {
     if (fromSeq >= 0) fromSeq = Math.max(fromSeq, candles.firstSeq);
     const bars = fromSeq >= 0 && candles.count > 0 ? this.packBars(fromSeq, candles.lastSeq) : EMPTY;
     const indicators = fromSeq >= 0 && candles.count > 0 ? this.packIndicators(fromSeq, candles.lastSeq) : [];
-    const book = market.bookVersion !== this.sentBookVersion ? this.buildWindowDiff() : null;
+    // Validity is compared too: a book that stopped being the exchange's (gap, resync) must reach
+    // the panel as invalid even when no level changed.
+    const bookChanged = market.bookVersion !== this.sentBookVersion || market.bookIsShowable() !== this.sentBookValid;
+    const book = bookChanged ? this.buildWindowDiff() : null;
     const newTrades = market.tape.countSince(this.sentTradeTotal);
     const trades = newTrades > 0 ? new Float64Array(newTrades * TRADE_STRIDE) : EMPTY;
     if (newTrades > 0) market.tape.copySince(this.sentTradeTotal, trades);

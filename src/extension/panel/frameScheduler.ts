@@ -22,6 +22,12 @@ export interface FrameSchedulerOptions {
   ackTimeoutMs: number;
 }
 
+/**
+ * Longest render time an ack may report, ms: a webview claiming more (a bug, a hostile page, a
+ * tab frozen in the background) slows frames to at most 1.5 s apart, never stops them.
+ */
+export const MAX_RENDER_MS = 1000;
+
 export const DEFAULT_FRAME_SCHEDULER_OPTIONS: Readonly<FrameSchedulerOptions> = { maxFps: 20, ackTimeoutMs: 3000 };
 
 export const systemClock: SchedulerClock = {
@@ -35,6 +41,8 @@ export class FrameScheduler {
   /** Frames posted and acknowledged, and the smoothed render time the webview reports. */
   framesSent = 0;
   framesAcked = 0;
+  /** Acks dropped: not for the frame in flight (stale, repeated or invented). */
+  acksIgnored = 0;
   renderMs = 0;
   /** Host time to build each frame, ms (the last one). */
   lastBuildMs = 0;
@@ -67,13 +75,17 @@ export class FrameScheduler {
     this.reschedule();
   }
 
-  /** The webview acknowledged frame `id` after `renderMs` of work. */
+  /** The webview acknowledged frame `id` after `renderMs` of work (clamped to 0..MAX_RENDER_MS). */
   onAck(id: number, renderMs: number): void {
-    if (id !== this.inFlight) return; // a stale or duplicate ack
+    if (id !== this.inFlight) {
+      this.acksIgnored++; // a stale or duplicate ack
+      return;
+    }
     this.inFlight = -1;
     this.framesAcked++;
+    const clamped = renderMs >= 0 ? Math.min(renderMs, MAX_RENDER_MS) : 0;
     // Exponential smoothing: one slow frame does not halve the rate.
-    this.renderMs = this.framesAcked === 1 ? renderMs : this.renderMs * 0.8 + renderMs * 0.2;
+    this.renderMs = this.framesAcked === 1 ? clamped : this.renderMs * 0.8 + clamped * 0.2;
     this.reschedule();
   }
 
