@@ -9,8 +9,8 @@
 import ccxt from 'ccxt';
 import { binanceSpotRule } from '../src/engine/book/sequenceRule';
 import { CandleField } from '../src/engine/candles/candleSeries';
-import { BinanceDecoder, DecodeResult } from '../src/engine/capture/binanceDecoder';
-import { DecimalReader } from '../src/engine/capture/decimalReader';
+import { BinanceDecoder, DecodeResult } from '../src/feeds/exchanges/binance/binanceDecoder';
+import { DecimalReader } from '../src/feeds/wire/decimalReader';
 import { MarketEvent } from '../src/engine/events';
 import { Market } from '../src/engine/market';
 import { medianMs } from './harness';

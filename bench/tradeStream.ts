@@ -5,8 +5,8 @@
  * trades (how often the price repeats, how many trades a minute) are the exchange's, and every
  * trade is newer than the one before, as on a live feed.
  */
-import { BinanceDecoder, DecodeResult } from '../src/engine/capture/binanceDecoder';
-import { DecimalReader } from '../src/engine/capture/decimalReader';
+import { BinanceDecoder, DecodeResult } from '../src/feeds/exchanges/binance/binanceDecoder';
+import { DecimalReader } from '../src/feeds/wire/decimalReader';
 import { EventKind, MarketEvent } from '../src/engine/events';
 import { loadCaptureLines } from './sharedCapture';
 

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { BinanceDecoder, DecodeReason, DecodeResult } from '../../src/engine/capture/binanceDecoder';
+import { BinanceDecoder, DecodeReason, DecodeResult } from '../../src/feeds/exchanges/binance/binanceDecoder';
 import { EventKind, MarketEvent, TakerSide } from '../../src/engine/events';
 import { hasSharedData, sharedDataPath } from '../support/sharedData';
 

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DecimalReader } from '../../src/engine/capture/decimalReader';
+import { DecimalReader } from '../../src/feeds/wire/decimalReader';
 
 /** The reference: the text's double is whatever Number() says, for the accepted grammar only. */
 const GRAMMAR = /^[0-9]+(\.[0-9]+)?$/;
