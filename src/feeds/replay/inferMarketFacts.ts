@@ -7,7 +7,8 @@
  *
  * A price needing more decimals than the grid can hold exactly (price × 10^decimals must stay
  * below 2^53, and at most 12 decimals) is float noise from some writer, not a tick: it is left
- * out and reported, as are samples that are no price at all.
+ * out and reported. Samples that are no price at all are left out too (the source reports their
+ * lines).
  */
 import { isPrice } from '../../engine/book/levelValidity';
 import type { MarketFacts } from '../../engine/protocol';
@@ -45,11 +46,7 @@ export function inferMarketFacts(
   report: (problem: string) => void = () => undefined,
 ): MarketFacts {
   let maxPrice = 0;
-  let notPrices = 0;
-  for (const p of prices) {
-    if (!isPrice(p)) notPrices++;
-    else if (p > maxPrice) maxPrice = p;
-  }
+  for (const p of prices) if (isPrice(p) && p > maxPrice) maxPrice = p;
   const limit = decimalsLimit(maxPrice);
   let priceDecimals = -1;
   let noisy = 0;
@@ -61,7 +58,6 @@ export function inferMarketFacts(
   }
   let amountDecimals = -1;
   for (const s of sizes) amountDecimals = Math.max(amountDecimals, Math.min(MAX_DECIMALS, decimalsOf(s)));
-  if (notPrices > 0) report(`${notPrices} sample price(s) are not prices (zero, below 1e-12, negative or not finite): left out of the tick size`);
   if (noisy > 0) report(`${noisy} sample price(s) need more than ${limit} decimals (float noise): left out of the tick size`);
   if (priceDecimals < 0) priceDecimals = Math.min(DEFAULT_PRICE_DECIMALS, limit);
   if (amountDecimals < 0) amountDecimals = DEFAULT_AMOUNT_DECIMALS;
