@@ -1,8 +1,9 @@
 /**
  * The one definition of a candle's columns: the fields of an exchange kline, each the index of
  * its column in a {@link CandleArrays}. Everything that stores candles as columns (the series'
- * ring, runs copied out or merged in, the simulator's bar rings) is a CandleArrays, so adding a
- * field means adding it here and to the named views below, and copies and comparisons follow.
+ * ring, runs copied out or merged in, the simulator's bar rings) is a CandleArrays. A field
+ * added here gets its column, its named property, copies and comparisons; what gives it a meaning
+ * (setRow's parameters, CandleBar, how CandleSeries builds it from trades) is written by hand.
  */
 export const CandleField = {
   /** Bar open time, ms UTC. */
