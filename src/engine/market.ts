@@ -14,7 +14,7 @@ import type { CandleColumns } from './candles/candleColumns';
 import type { Timeframe } from './candles/timeframe';
 import { EngineError } from './engineError';
 import { EventKind, type MarketEvent } from './events';
-import { EventTimeGuard } from './eventTime';
+import { EventTimeGuard, MAX_CLOCK_LEAD_MS } from './eventTime';
 import { createIndicator } from './indicators/createIndicator';
 import { INDICATOR_CATALOG } from './indicators/indicatorCatalog';
 import { IndicatorSet } from './indicators/indicatorSet';
@@ -209,6 +209,7 @@ export class Market implements BookSyncListener {
    * the held bars at the next `settle`. O(rows) (O(bars) when bars are inserted).
    */
   mergeHistory(history: CandleColumns): number {
+    this.boundHistory();
     const applied = this.candles.mergeHistory(history);
     if (applied > 0) this.derivedStale = true;
     return applied;
@@ -216,6 +217,7 @@ export class Market implements BookSyncListener {
 
   /** Same, from ccxt's `[t, o, h, l, c, v]` rows. */
   mergeHistoryRows(rows: ReadonlyArray<ArrayLike<unknown>>): number {
+    this.boundHistory();
     const applied = this.candles.mergeHistoryRows(rows);
     if (applied > 0) this.derivedStale = true;
     return applied;
@@ -224,6 +226,12 @@ export class Market implements BookSyncListener {
   /** A wall time (ms) the caller trusts, for a live exchange: stamps far ahead of it are refused. */
   observeClock(wallMs: number): void {
     this.time.observe(wallMs);
+  }
+
+  /** History bars may not open more than the stamp tolerance after the market's clock (when known). */
+  private boundHistory(): void {
+    const clock = this.time.clock;
+    this.candles.latestHistoryOpen = clock === clock ? clock + MAX_CLOCK_LEAD_MS : Infinity;
   }
 
   /** Switches the chart timeframe: new empty series (history comes from the feed). */

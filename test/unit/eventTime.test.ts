@@ -171,3 +171,18 @@ describe('EventTimeGuard', () => {
     expect(guard.ahead).toBe(10);
   });
 });
+
+describe('history stamped far from the market clock', () => {
+  it('a history row opening far after the clock is refused; rows up to it merge', () => {
+    const market = new Market({ tickSize: 0.01 });
+    market.onEvent(trade(T0));
+    const open = T0 - (T0 % 60_000);
+    const applied = market.mergeHistoryRows([
+      [open - 60_000, 1, 2, 1, 2, 5],
+      [open + 2 * DAY, 1, 2, 1, 2, 5],
+    ]);
+    expect(applied).toBe(1);
+    expect(market.candles.stats.historyRejected).toBe(1);
+    expect(lastBarOpen(market)).toBe(open);
+  });
+});

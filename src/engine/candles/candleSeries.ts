@@ -100,6 +100,8 @@ export class CandleSeries {
   readonly timeframe: Timeframe;
   readonly capacity: number;
   readonly stats = new CandleSeriesStats();
+  /** History rows opening after this time (ms) are refused: a far-future stamp, not a bar. */
+  latestHistoryOpen = Infinity;
 
   private readonly periodMs: number;
   /** Ring index of the bar with seq `firstSeq`. */
@@ -571,6 +573,7 @@ export class CandleSeries {
       const ok =
         t >= 0 &&
         t < Infinity &&
+        t <= this.latestHistoryOpen &&
         t > previous &&
         barOpenTime(t, this.timeframe) === t &&
         isPrice(l) &&
