@@ -3,7 +3,8 @@
  * speaks Binance spot (`/api/v3/*`, `/ws`, `/stream`) and OKX (`/api/v5/*`, `/ws/v5/public`)
  * well enough for the real ccxt clients, replaying real captures. It holds the authoritative book
  * so a test can compare a client's book with it, plays deterministically (pause, step, speed), and
- * injects faults (drops, sequence gaps, muted pongs, garbage frames, failing snapshots, restarts).
+ * injects faults (drops, sequence gaps, muted pongs, garbage frames, failing snapshots, restarts,
+ * "too many requests" with Retry-After, garbage or huge market lists, delisted symbols).
  *
  *     const ex = await FakeExchange.start({ speed: 10 });
  *     const binance = new ccxt.pro.binance(ex.ccxtConfig('binance'));
@@ -17,13 +18,14 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import { sharedDataPath } from '../support/sharedData';
 import { loadBinanceCapture, type BinanceTapeEvent } from './binanceCapture';
-import { BinanceVenue, DEFAULT_BINANCE_MARKETS, type BinanceMarketSpec } from './binanceVenue';
+import { BinanceVenue, DEFAULT_BINANCE_MARKETS, type BinanceMarketSpec, type MarketsFault } from './binanceVenue';
 import { loadOkxCapture, type OkxTapeEvent } from './okxCapture';
 import { DEFAULT_OKX_INSTRUMENTS, OkxVenue, type OkxInstrumentSpec } from './okxVenue';
 import type { PlaySpeed } from './tapePlayer';
-import type { BookSnapshot, VenueHooks, VenueName, VenueStats } from './venue';
+import type { BookSnapshot, RestReply, VenueHooks, VenueName, VenueStats } from './venue';
 
 export type { BookSnapshot, VenueName, VenueStats } from './venue';
+export type { MarketsFault } from './binanceVenue';
 export type { PlaySpeed } from './tapePlayer';
 
 export interface BinanceVenueConfig {
@@ -91,6 +93,17 @@ export interface FakeExchangeEvents {
   request: [method: string, path: string, status: number];
 }
 
+/** One HTTP request as the server saw it. */
+export interface RequestRecord {
+  /** `performance.now()` when the request arrived. */
+  at: number;
+  venue: VenueName | undefined;
+  method: string;
+  /** Path and query. */
+  path: string;
+  status: number;
+}
+
 /** Error for using a venue the server was started without, or an unknown symbol. */
 export class FakeExchangeError extends Error {
   override readonly name = 'FakeExchangeError';
@@ -113,6 +126,8 @@ export class FakeExchange extends EventEmitter<FakeExchangeEvents> {
   private boundPort: number;
   private readonly waiters = new Set<Waiter>();
   private stopped = false;
+  /** Every HTTP request, in arrival order (with its time: a test can check a client's pacing). */
+  readonly requestLog: RequestRecord[] = [];
 
   private constructor(private readonly options: FakeExchangeOptions) {
     super();
@@ -278,6 +293,38 @@ export class FakeExchange extends EventEmitter<FakeExchangeEvents> {
   }
 
   /**
+   * Answers the next `count` REST requests of `venue` with HTTP `status` (429: rate limited, 418:
+   * banned) and `Retry-After: retryAfterS` (no header when undefined), whatever the path.
+   */
+  throttle(count: number, options: { status?: number; retryAfterS?: number; venue?: VenueName } = {}): void {
+    this.venue(options.venue ?? 'binance').throttle(count, options.status ?? 429, options.retryAfterS);
+  }
+
+  /**
+   * Binance `exchangeInfo` answers garbage of `kind` (a 200 HTML page, an empty 200 body, fields
+   * of the wrong types, an empty symbol list) until called with undefined.
+   */
+  failMarkets(kind: MarketsFault | undefined): void {
+    this.binanceVenue().setMarketsFault(kind);
+  }
+
+  /**
+   * Binance `exchangeInfo` also lists `count` made-up markets (no trades, no streams): a market
+   * list as large as a test needs.
+   */
+  listFillerMarkets(count: number): void {
+    this.binanceVenue().setFillerMarkets(count);
+  }
+
+  /**
+   * Binance stops listing `symbol` (exchange id, e.g. `ETHUSDT`): REST answers -1121 "Invalid
+   * symbol.", a stream subscription naming it is refused, `exchangeInfo` leaves it out.
+   */
+  delist(symbol: string): void {
+    this.binanceVenue().delist(symbol);
+  }
+
+  /**
    * Closes the listener and every connection, waits `downMs`, and listens again on the same port.
    * Playback goes on meanwhile (clients miss what is played while down).
    */
@@ -320,6 +367,11 @@ export class FakeExchange extends EventEmitter<FakeExchangeEvents> {
     const venue = name === 'binance' ? this.binance : this.okx;
     if (venue === undefined) throw new FakeExchangeError(`the ${name} venue is disabled`);
     return venue;
+  }
+
+  private binanceVenue(): BinanceVenue {
+    if (this.binance === undefined) throw new FakeExchangeError('the binance venue is disabled');
+    return this.binance;
   }
 
   private selected(name: VenueName | undefined): (BinanceVenue | OkxVenue)[] {
@@ -365,26 +417,25 @@ export class FakeExchange extends EventEmitter<FakeExchangeEvents> {
   }
 
   private handleHttp(request: IncomingMessage, response: ServerResponse): void {
+    const at = performance.now();
     const url = new URL(request.url ?? '/', this.httpUrl);
-    let status = 404;
-    let body: unknown = { code: -1, msg: `no route for ${url.pathname}` };
+    const venue = url.pathname.startsWith('/api/v3/') ? this.binance : url.pathname.startsWith('/api/v5/') ? this.okx : undefined;
+    let reply: RestReply = { status: 404, body: { code: -1, msg: `no route for ${url.pathname}` } };
     try {
       if (request.method !== 'GET') {
-        status = 405;
-        body = { code: -1, msg: `${request.method} is not supported by the fake exchange` };
-      } else if (url.pathname.startsWith('/api/v3/') && this.binance !== undefined) {
-        ({ status, body } = this.binance.handleRest(url.pathname.slice('/api/v3/'.length), url.searchParams));
-      } else if (url.pathname.startsWith('/api/v5/') && this.okx !== undefined) {
-        ({ status, body } = this.okx.handleRest(url.pathname.slice('/api/v5/'.length), url.searchParams));
+        reply = { status: 405, body: { code: -1, msg: `${request.method} is not supported by the fake exchange` } };
+      } else if (venue !== undefined) {
+        reply = venue.takeThrottle() ?? venue.handleRest(url.pathname.slice(venue === this.binance ? '/api/v3/'.length : '/api/v5/'.length), url.searchParams);
       }
     } catch (error) {
-      status = 500;
-      body = { code: -1, msg: `fake exchange failure: ${(error as Error).message}` };
+      reply = { status: 500, body: { code: -1, msg: `fake exchange failure: ${(error as Error).message}` } };
     }
-    const text = JSON.stringify(body);
-    response.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+    const text = reply.text ?? JSON.stringify(reply.body);
+    response.writeHead(reply.status, { 'content-type': 'application/json', ...reply.headers, 'content-length': Buffer.byteLength(text) });
     response.end(text);
-    this.emit('request', request.method ?? 'GET', `${url.pathname}${url.search}`, status);
+    const path = `${url.pathname}${url.search}`;
+    this.requestLog.push({ at, venue: venue?.name, method: request.method ?? 'GET', path, status: reply.status });
+    this.emit('request', request.method ?? 'GET', path, reply.status);
   }
 
   private handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {

@@ -24,7 +24,15 @@ export interface BinanceMarketSpec {
   minQty: string;
   maxQty: string;
   minNotional: string;
+  /**
+   * A market without a capture of its own that shows this listed market's book and 24h statistics
+   * (tickers on a second symbol: only BTCUSDT has a capture).
+   */
+  mirrorOf?: string;
 }
+
+/** Garbage `exchangeInfo` replies (`FakeExchange.failMarkets`). */
+export type MarketsFault = 'html' | 'empty' | 'wrongTypes' | 'emptyList';
 
 export const DEFAULT_BINANCE_MARKETS: readonly BinanceMarketSpec[] = [
   { symbol: 'BTCUSDT', baseAsset: 'BTC', quoteAsset: 'USDT', tickSize: '0.01000000', stepSize: '0.00001000', minQty: '0.00001000', maxQty: '9000.00000000', minNotional: '5.00000000' },
@@ -70,7 +78,7 @@ interface AggTrade {
 
 /** Everything the venue knows about one symbol. */
 class BinanceSymbolState {
-  readonly book = new LevelBook();
+  readonly book: LevelBook;
   lastUpdateId = 0;
   bookTime = 0;
   /** Every trade of the tape, in order; the first `played` have happened. */
@@ -79,13 +87,20 @@ class BinanceSymbolState {
   aggIds: number[] = [];
   aggCloses: boolean[] = [];
   played = 0;
-  readonly stats = new TradeStats();
+  readonly stats: TradeStats;
   readonly candles = new Map<string, CandleSeries>();
   /** Last candle pushed per interval (open time and trade count), to push only changes. */
   readonly pushedCandle = new Map<string, { openTime: number; count: number }>();
   merged: MergedDiff | undefined;
 
-  constructor(readonly spec: BinanceMarketSpec) {}
+  /** A mirror (`spec.mirrorOf`) shares its source's book and statistics. */
+  constructor(
+    readonly spec: BinanceMarketSpec,
+    source?: BinanceSymbolState,
+  ) {
+    this.book = source?.book ?? new LevelBook();
+    this.stats = source?.stats ?? new TradeStats();
+  }
 
   get lower(): string {
     return this.spec.symbol.toLowerCase();
@@ -112,10 +127,25 @@ export class BinanceVenue extends Venue<BinanceTapeEvent, BinanceConnection> {
   /** Exchange time (ms) of the last event played. */
   private clock = 0;
   private second = -1;
+  private marketsFault: MarketsFault | undefined;
+  private fillerMarkets = 0;
+  /**
+   * The whole `exchangeInfo` reply while filler markets are listed, encoded once when they are
+   * listed: rendering tens of thousands of markets takes the fake's (shared) event loop long
+   * enough to spoil a client's measurement of its own blocking.
+   */
+  private fillerReply: Buffer | undefined;
+  private readonly delisted = new Set<string>();
 
   constructor(tape: BinanceTape, options: BinanceVenueOptions, hooks: VenueHooks, timing: VenueTiming) {
     super(hooks);
-    for (const spec of options.markets) this.symbols.set(spec.symbol, new BinanceSymbolState(spec));
+    for (const spec of options.markets) if (spec.mirrorOf === undefined) this.symbols.set(spec.symbol, new BinanceSymbolState(spec));
+    for (const spec of options.markets) {
+      if (spec.mirrorOf === undefined) continue;
+      const source = this.symbols.get(spec.mirrorOf);
+      if (source === undefined) throw new Error(`${spec.symbol} mirrors ${spec.mirrorOf}, which is not listed`);
+      this.symbols.set(spec.symbol, new BinanceSymbolState(spec, source));
+    }
     const state = this.symbols.get(tape.symbol);
     if (state === undefined) throw new Error(`capture symbol ${tape.symbol} is not among the listed markets`);
     let aggId = AGG_TRADE_BASE - 1;
@@ -135,6 +165,27 @@ export class BinanceVenue extends Venue<BinanceTapeEvent, BinanceConnection> {
     const until = tape.events[start]?.t + options.preplayMs;
     while (start < tape.events.length && tape.events[start].t < until) start++;
     this.startTape(tape.events, start, timing);
+  }
+
+  setMarketsFault(kind: MarketsFault | undefined): void {
+    this.marketsFault = kind;
+  }
+
+  setFillerMarkets(count: number): void {
+    this.fillerMarkets = count;
+    this.fillerReply = undefined;
+    if (count > 0) this.fillerReply = Buffer.from(JSON.stringify(this.exchangeInfo(undefined)));
+  }
+
+  delist(symbol: string): void {
+    if (!this.symbols.has(symbol)) throw new Error(`${symbol} is not listed`);
+    this.delisted.add(symbol);
+    if (this.fillerMarkets > 0) this.setFillerMarkets(this.fillerMarkets);
+  }
+
+  /** A listed, not delisted market. */
+  private listed(symbol: string): BinanceSymbolState | undefined {
+    return this.delisted.has(symbol) ? undefined : this.symbols.get(symbol);
   }
 
   /** Exchange time of the last played event (ms): what `/api/v3/time` answers. */
@@ -407,7 +458,7 @@ export class BinanceVenue extends Venue<BinanceTapeEvent, BinanceConnection> {
     const at = name.indexOf('@');
     if (at < 0) return undefined;
     const symbol = name.slice(0, at).toUpperCase();
-    const state = this.symbols.get(symbol);
+    const state = this.listed(symbol);
     if (state === undefined || name.slice(0, at) !== state.lower) return undefined;
     const rest = name.slice(at + 1);
     if (rest === 'depth' || rest === 'depth@1000ms') return { kind: 'depth', symbol, fast: false };
@@ -437,6 +488,8 @@ export class BinanceVenue extends Venue<BinanceTapeEvent, BinanceConnection> {
         case 'time':
           return ok({ serverTime: this.clock });
         case 'exchangeInfo':
+          if (this.marketsFault !== undefined) return garbageMarkets(this.marketsFault);
+          if (this.fillerReply !== undefined && !query.has('symbol') && !query.has('symbols')) return { status: 200, body: undefined, text: this.fillerReply };
           return ok(this.exchangeInfo(this.symbolsParam(query, false)));
         case 'depth':
           return this.depth(query);
@@ -467,7 +520,9 @@ export class BinanceVenue extends Venue<BinanceTapeEvent, BinanceConnection> {
   }
 
   private exchangeInfo(symbols: BinanceSymbolState[] | undefined): unknown {
-    const listed = symbols ?? [...this.symbols.values()];
+    const listed = symbols ?? [...this.symbols.values()].filter((state) => !this.delisted.has(state.spec.symbol));
+    const specs = listed.map((state) => state.spec);
+    for (let i = 0; i < this.fillerMarkets; i++) specs.push(fillerMarket(i));
     return {
       timezone: 'UTC',
       serverTime: this.clock,
@@ -477,7 +532,7 @@ export class BinanceVenue extends Venue<BinanceTapeEvent, BinanceConnection> {
         { rateLimitType: 'RAW_REQUESTS', interval: 'MINUTE', intervalNum: 5, limit: 61000 },
       ],
       exchangeFilters: [],
-      symbols: listed.map(({ spec }) => ({
+      symbols: specs.map((spec) => ({
         symbol: spec.symbol,
         status: 'TRADING',
         baseAsset: spec.baseAsset,
@@ -633,13 +688,13 @@ export class BinanceVenue extends Venue<BinanceTapeEvent, BinanceConnection> {
   /** One object for `symbol=`, an array for `symbols=[...]` or no parameter (every symbol). */
   private perSymbol(query: URLSearchParams, render: (state: BinanceSymbolState) => unknown): unknown {
     if (query.has('symbol')) return render(this.symbolParam(query));
-    return (this.symbolsParam(query, true) ?? [...this.symbols.values()]).map(render);
+    return (this.symbolsParam(query, true) ?? [...this.symbols.values()].filter((state) => !this.delisted.has(state.spec.symbol))).map(render);
   }
 
   private symbolParam(query: URLSearchParams): BinanceSymbolState {
     const symbol = query.get('symbol');
     if (symbol === null || symbol === '') throw new BinanceRequestError(-1102, "Mandatory parameter 'symbol' was not sent, was empty/null, or malformed.");
-    const state = this.symbols.get(symbol);
+    const state = this.listed(symbol);
     if (state === undefined) throw new BinanceRequestError(-1121, 'Invalid symbol.');
     return state;
   }
@@ -657,7 +712,7 @@ export class BinanceVenue extends Venue<BinanceTapeEvent, BinanceConnection> {
     }
     if (!Array.isArray(names)) throw new BinanceRequestError(-1100, "Illegal characters found in parameter 'symbols'.");
     return names.map((name) => {
-      const state = typeof name === 'string' ? this.symbols.get(name) : undefined;
+      const state = typeof name === 'string' ? this.listed(name) : undefined;
       if (state === undefined) throw new BinanceRequestError(-1121, 'Invalid symbol.');
       return state;
     });
@@ -701,6 +756,26 @@ class BinanceRequestError extends Error {
 
 function ok(body: unknown): RestReply {
   return { status: 200, body };
+}
+
+/** A made-up market for a large `exchangeInfo`: `F00000USDT`, `F00001USDT`, ... */
+function fillerMarket(index: number): BinanceMarketSpec {
+  const base = `F${String(index).padStart(5, '0')}`;
+  return { symbol: `${base}USDT`, baseAsset: base, quoteAsset: 'USDT', tickSize: '0.00010000', stepSize: '0.01000000', minQty: '0.01000000', maxQty: '900000.00000000', minNotional: '5.00000000' };
+}
+
+/** What a broken `exchangeInfo` answers (HTTP 200 each time: nothing but the body says it is wrong). */
+function garbageMarkets(kind: MarketsFault): RestReply {
+  switch (kind) {
+    case 'html':
+      return { status: 200, body: undefined, text: '<!DOCTYPE html><html><head><title>Maintenance</title></head><body><h1>We will be back soon</h1></body></html>', headers: { 'content-type': 'text/html' } };
+    case 'empty':
+      return { status: 200, body: undefined, text: '' };
+    case 'wrongTypes':
+      return { status: 200, body: { timezone: 0, serverTime: 'now', rateLimits: {}, symbols: [{ symbol: 42, status: true, baseAsset: null, quoteAsset: ['USDT'], filters: 'none' }, 'BTCUSDT', null] } };
+    case 'emptyList':
+      return { status: 200, body: { timezone: 'UTC', serverTime: 0, rateLimits: [], exchangeFilters: [], symbols: [] } };
+  }
 }
 
 function intParam(query: URLSearchParams, name: string, fallback: number, min: number, max: number): number {

@@ -8,10 +8,13 @@ import { TapePlayer, type PlaySpeed } from './tapePlayer';
 
 export type VenueName = 'binance' | 'okx';
 
-/** An HTTP answer: JSON body (or raw text) and status. */
+/** An HTTP answer: status and a JSON body, or `text` sent as-is; extra headers. */
 export interface RestReply {
   status: number;
   body: unknown;
+  /** Sent instead of `JSON.stringify(body)` (garbage replies, pre-encoded large ones). */
+  text?: string | Buffer;
+  headers?: Record<string, string>;
 }
 
 /** A book copy as the fake exchange holds it, best level first, strings as the exchange wrote them. */
@@ -41,6 +44,8 @@ export interface VenueStats {
   withheldDepth: number;
   /** Pings left unanswered while pongs are muted. */
   ignoredPings: number;
+  /** REST requests answered "too many requests" by `throttle`. */
+  throttledRequests: number;
 }
 
 /** Hooks the server passes to its venues. */
@@ -68,6 +73,10 @@ export abstract class Venue<E extends { t: number }, C extends { socket: WebSock
   /** Snapshot requests still to fail, and with which status. */
   protected failSnapshotsLeft = 0;
   protected failSnapshotStatus = 500;
+  /** REST requests still to answer "too many requests", with which status and Retry-After. */
+  private throttleLeft = 0;
+  private throttleStatus = 429;
+  private throttleRetryAfterS: number | undefined;
   protected readonly counters: VenueStats = {
     connectionsOpened: 0,
     openConnections: 0,
@@ -77,6 +86,7 @@ export abstract class Venue<E extends { t: number }, C extends { socket: WebSock
     failedSnapshots: 0,
     withheldDepth: 0,
     ignoredPings: 0,
+    throttledRequests: 0,
   };
 
   constructor(protected readonly hooks: VenueHooks) {}
@@ -175,6 +185,29 @@ export abstract class Venue<E extends { t: number }, C extends { socket: WebSock
   failSnapshots(count: number, status: number): void {
     this.failSnapshotsLeft = count;
     this.failSnapshotStatus = status;
+  }
+
+  /**
+   * Answers the next `count` REST requests with `status` (429 rate limit, 418 ban) and a
+   * `Retry-After: retryAfterS` header (none when undefined).
+   */
+  throttle(count: number, status: number, retryAfterS: number | undefined): void {
+    this.throttleLeft = count;
+    this.throttleStatus = status;
+    this.throttleRetryAfterS = retryAfterS;
+  }
+
+  /** The "too many requests" reply when one is due (counted), else undefined. */
+  takeThrottle(): RestReply | undefined {
+    if (this.throttleLeft <= 0) return undefined;
+    this.throttleLeft--;
+    this.counters.throttledRequests++;
+    const retryAfter = this.throttleRetryAfterS;
+    return {
+      status: this.throttleStatus,
+      body: { code: -1003, msg: `Too many requests; current limit is 6000 request weight per 1 MINUTE.` },
+      headers: retryAfter === undefined ? {} : { 'retry-after': String(retryAfter) },
+    };
   }
 
   /** Sends `text` as-is (a malformed frame) to every open websocket. Returns the count. */

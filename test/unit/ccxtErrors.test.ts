@@ -10,6 +10,8 @@ function reference(error: unknown): ErrorAction {
     [ccxt.ChecksumError, 'resync'],
     [ccxt.InvalidNonce, 'resync'],
     [ccxt.RequestTimeout, 'retry'],
+    [ccxt.RateLimitExceeded, 'throttled'],
+    [ccxt.DDoSProtection, 'throttled'],
     [ccxt.NetworkError, 'retry'],
     [ccxt.OperationFailed, 'retry'],
     [ccxt.BadSymbol, 'stop'],
@@ -32,6 +34,8 @@ describe('classifyError', () => {
     expect(classifyError(new ccxt.NetworkError('closed'), table)).toBe('retry');
     expect(classifyError(new ccxt.RequestTimeout('ping'), table)).toBe('retry');
     expect(classifyError(new ccxt.OnMaintenance('later'), table)).toBe('retry');
+    expect(classifyError(new ccxt.RateLimitExceeded('binance GET /api/v3/depth 429 Too Many Requests'), table)).toBe('throttled');
+    expect(classifyError(new ccxt.DDoSProtection('binance GET /api/v3/depth 418 I am a teapot'), table)).toBe('throttled');
     expect(classifyError(new ccxt.OperationFailed('500 x3'), table)).toBe('retry');
     expect(classifyError(new TypeError("Cannot read properties of undefined (reading 'b')"), table)).toBe('retry');
     expect(classifyError(new SyntaxError('Unexpected end of JSON input'), table)).toBe('retry');

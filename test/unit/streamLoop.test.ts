@@ -29,7 +29,7 @@ class ScriptedWork implements StreamWork {
 }
 
 /** Errors name their action: new Error('retry: socket closed'). */
-function makeLoop(options: { staleAfterMs?: number; reconnectAfterMs?: number; pollIntervalMs?: number } = {}) {
+function makeLoop(options: { staleAfterMs?: number; reconnectAfterMs?: number; pollIntervalMs?: number; retryAfterMs?: number } = {}) {
   const work = new ScriptedWork();
   const clock = { now: 0 };
   let changes = 0;
@@ -37,6 +37,7 @@ function makeLoop(options: { staleAfterMs?: number; reconnectAfterMs?: number; p
     classify: (error) => (error as Error).message.split(':')[0] as ErrorAction,
     stopMessage: (error) => `stopped: ${(error as Error).message}`,
     reason: (error) => (error as Error).message,
+    retryAfterMs: () => options.retryAfterMs ?? 0,
     statusChanged: () => changes++,
     now: () => clock.now,
   };
@@ -48,6 +49,7 @@ function makeLoop(options: { staleAfterMs?: number; reconnectAfterMs?: number; p
       staleAfterMs: options.staleAfterMs ?? 1000,
       reconnectAfterMs: options.reconnectAfterMs ?? 3000,
       backoff: { baseMs: 5, factor: 2, maxMs: 20, jitter: 0 },
+      throttledBackoff: { baseMs: 40, factor: 2, maxMs: 160, jitter: 0 },
     },
     host,
   );
@@ -113,6 +115,30 @@ describe('StreamLoop', () => {
     expect(loop.status.attempt).toBe(0);
     expect(work.recoveries).toBe(1);
     await loop.close();
+  });
+
+  test('"too many requests" backs off longer than a network error, and never before the Retry-After', async () => {
+    const { work, loop, clock } = makeLoop();
+    loop.start();
+    await until(() => work.calls.length === 1);
+    work.calls[0]!.reject(new Error('throttled: 429 Too Many Requests'));
+    await until(() => loop.status.attempt === 1);
+    expect(loop.status).toMatchObject({ state: 'reconnecting', retryAt: 40 });
+    expect(loop.status.detail).toBe('book: throttled: 429 Too Many Requests (rate limited); reconnecting (attempt 1, next in 0.0 s)');
+    await loop.close();
+
+    const floored = makeLoop({ retryAfterMs: 120 });
+    floored.loop.start();
+    await until(() => floored.work.calls.length === 1);
+    floored.clock.now = 1000;
+    floored.work.calls[0]!.reject(new Error('retry: socket closed'));
+    await until(() => floored.loop.status.attempt === 1);
+    expect(floored.loop.status.retryAt).toBe(1120);
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    expect(floored.work.calls.length).toBe(1);
+    await until(() => floored.work.calls.length === 2);
+    await floored.loop.close();
+    void clock;
   });
 
   test('a stop error ends the stream with the message a person reads', async () => {

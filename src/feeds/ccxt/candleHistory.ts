@@ -17,17 +17,16 @@
  * the exchange does not offer) stops history and says so.
  */
 import { barOpenTime, TIMEFRAME_MS, type Timeframe } from '../../engine/candles/timeframe';
-import { backoffDelay, type BackoffOptions } from '../backoff';
+import { retryDelay, Sleep, type RetryPolicy } from '../retry';
 import { ErrorAction } from './ccxtErrors';
 import type { StreamStatus } from './streamStatus';
 
 /** One ccxt OHLCV row `[t, o, h, l, c, v]`. */
 export type OhlcvRow = readonly number[];
 
-export interface CandleHistoryOptions {
+export interface CandleHistoryOptions extends RetryPolicy {
   historyBars: number;
   pageLimit: number;
-  backoff: BackoffOptions;
 }
 
 export interface CandleHistoryHost {
@@ -36,6 +35,8 @@ export interface CandleHistoryHost {
   classify(error: unknown): ErrorAction;
   stopMessage(error: unknown): string;
   reason(error: unknown): string;
+  /** Ms the exchange asked us to wait (Retry-After) before the next request; 0 when none. */
+  retryAfterMs?(error: unknown): number;
   statusChanged(): void;
   now(): number;
 }
@@ -66,8 +67,7 @@ export class CandleHistory {
   private queue: Promise<void> = Promise.resolve();
   private closed = false;
   private stopped = false;
-  private wake: (() => void) | undefined;
-  private timer: ReturnType<typeof setTimeout> | undefined;
+  private readonly pause = new Sleep();
 
   constructor(
     timeframe: Timeframe,
@@ -123,15 +123,14 @@ export class CandleHistory {
     this.gapFrom = NaN;
     this.newestBar = this.newestTradeTime === this.newestTradeTime ? barOpenTime(this.newestTradeTime, timeframe) : NaN;
     this.queued.clear();
-    this.wake?.();
+    this.pause.wake();
     this.load();
   }
 
   /** Stops; pending requests are dropped when they answer. Resolves when the queue is idle. */
   close(): Promise<void> {
     this.closed = true;
-    if (this.timer !== undefined) clearTimeout(this.timer);
-    this.wake?.();
+    this.pause.wake();
     return this.queue;
   }
 
@@ -162,9 +161,11 @@ export class CandleHistory {
           this.setStatus('error', `candle history: ${this.host.stopMessage(error)}`);
           return;
         }
-        const delay = backoffDelay(attempt, this.options.backoff);
-        this.setStatus('reconnecting', `candle history: ${this.host.reason(error)}; retry ${attempt} in ${(delay / 1000).toFixed(1)} s`, attempt, this.host.now() + delay);
-        await this.sleep(delay);
+        const throttled = action === ErrorAction.Throttled;
+        const delay = retryDelay(attempt, this.options, { throttled, retryAfterMs: this.host.retryAfterMs?.(error) ?? 0 });
+        const why = throttled ? `${this.host.reason(error)} (rate limited)` : this.host.reason(error);
+        this.setStatus('reconnecting', `candle history: ${why}; retry ${attempt} in ${(delay / 1000).toFixed(1)} s`, attempt, this.host.now() + delay);
+        await this.pause.wait(delay);
       }
     }
   }
@@ -245,16 +246,6 @@ export class CandleHistory {
     if (!(newest <= this.newestBar)) this.newestBar = newest;
     this.stats.rows += rows.length;
     this.host.deliver(this.timeframe, rows);
-  }
-
-  private sleep(ms: number): Promise<void> {
-    return new Promise<void>((resolve) => {
-      this.wake = resolve;
-      this.timer = setTimeout(resolve, ms);
-    }).then(() => {
-      this.wake = undefined;
-      this.timer = undefined;
-    });
   }
 
   private setStatus(state: StreamStatus['state'], detail: string, attempt = 0, retryAt = NaN): void {

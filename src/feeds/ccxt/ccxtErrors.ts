@@ -11,6 +11,8 @@ export const ErrorAction = {
   Resync: 'resync',
   /** Transient (network, timeout, exchange busy, malformed frame): retry with backoff. */
   Retry: 'retry',
+  /** The exchange asked us to slow down (rate limit, DDoS protection): retry after a longer wait. */
+  Throttled: 'throttled',
   /** Retrying cannot help (unknown symbol, unsupported, refused): stop and tell the user. */
   Stop: 'stop',
   /** The client was closed by us (`ExchangeClosedByUser`). */
@@ -24,6 +26,8 @@ export type CcxtErrorClasses = Pick<
   | 'ChecksumError'
   | 'InvalidNonce'
   | 'RequestTimeout'
+  | 'RateLimitExceeded'
+  | 'DDoSProtection'
   | 'NetworkError'
   | 'OperationFailed'
   | 'BadSymbol'
@@ -44,7 +48,10 @@ export function errorTable(ccxt: CcxtErrorClasses): ErrorTable {
     [ccxt.ChecksumError, ErrorAction.Resync],
     [ccxt.InvalidNonce, ErrorAction.Resync],
     [ccxt.RequestTimeout, ErrorAction.Retry],
-    // NetworkError covers ExchangeNotAvailable, OnMaintenance, DDoSProtection, RateLimitExceeded.
+    // HTTP 429 and 418 (and the exchanges' own "too many requests" codes).
+    [ccxt.RateLimitExceeded, ErrorAction.Throttled],
+    [ccxt.DDoSProtection, ErrorAction.Throttled],
+    // NetworkError covers ExchangeNotAvailable, OnMaintenance.
     [ccxt.NetworkError, ErrorAction.Retry],
     // OperationFailed: e.g. the book snapshot failing three times in a row.
     [ccxt.OperationFailed, ErrorAction.Retry],

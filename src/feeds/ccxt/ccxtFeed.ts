@@ -19,10 +19,11 @@ import { EventKind, MarketEvent, TakerSide } from '../../engine/events';
 import { parseTimeframe, TimeframeError, type Timeframe } from '../../engine/candles/timeframe';
 import type { MarketFacts } from '../../engine/protocol';
 import type { Feed, FeedSink, FeedTarget } from '../feed';
-import type { SessionKey } from '../feedFactory';
+import type { MarketId } from '../../engine/marketId';
 import { FeedOpenError } from '../feedOpenError';
 import type { SessionDemand } from '../sessionDemand';
-import { sameStatus, type SessionStatus } from '../sessionStatus';
+import { sameStatus } from '../../engine/protocol';
+import type { SessionStatus } from '../sessionStatus';
 import type { Disposable } from '../eventEmitter';
 import { CandleHistory, type OhlcvRow } from './candleHistory';
 import { ErrorAction, errorMessage } from './ccxtErrors';
@@ -65,7 +66,7 @@ export class CcxtFeed implements Feed {
 
   constructor(
     private readonly source: CcxtLiveSource,
-    readonly key: SessionKey,
+    readonly key: MarketId,
     readonly demand: SessionDemand,
   ) {
     this.name = `${key.exchange} (live)`;
@@ -119,7 +120,7 @@ export class CcxtFeed implements Feed {
       if (venue.has('fetchOHLCV')) {
         this.candles = new CandleHistory(
           this.timeframe,
-          { historyBars: target.historyBars, pageLimit: options.historyPageLimit, backoff: options.backoff },
+          { historyBars: target.historyBars, pageLimit: options.historyPageLimit, backoff: options.backoff, throttledBackoff: options.throttledBackoff },
           {
             fetchOHLCV: (tf, since, limit) => venue.rest.fetchOHLCV(target.symbol, tf, since, limit) as Promise<OhlcvRow[]>,
             deliver: (tf, rows) => {
@@ -130,6 +131,7 @@ export class CcxtFeed implements Feed {
             classify: (error) => venue.classify(error),
             stopMessage: (error) => venue.stopMessage(error, target.symbol),
             reason: errorMessage,
+            retryAfterMs: () => venue.retryAfterMs(),
             statusChanged: () => this.emitStatus(),
             now: Date.now,
           },
@@ -194,6 +196,7 @@ export class CcxtFeed implements Feed {
       classify: (error) => venue.classify(error),
       stopMessage: (error) => venue.stopMessage(error, this.target!.symbol),
       reason: errorMessage,
+      retryAfterMs: () => venue.retryAfterMs(),
       statusChanged: () => this.emitStatus(),
       now: Date.now,
     };
@@ -206,6 +209,7 @@ export class CcxtFeed implements Feed {
         staleAfterMs: quiet ? Infinity : Math.max(options.staleAfterMs, 3 * pollIntervalMs),
         reconnectAfterMs: Math.max(quiet ? options.quietReconnectAfterMs : options.reconnectAfterMs, 6 * pollIntervalMs),
         backoff: options.backoff,
+        throttledBackoff: options.throttledBackoff,
       },
       host,
     );

@@ -3,6 +3,7 @@
  * constructor config they produce for one exchange.
  */
 import { checkBackoffOptions, DEFAULT_BACKOFF_OPTIONS, type BackoffOptions } from '../backoff';
+import { DEFAULT_THROTTLED_BACKOFF } from '../retry';
 
 /** ccxt's proxy properties (set at most one of the REST ones; ccxt refuses several). */
 export interface ProxySettings {
@@ -45,6 +46,11 @@ export interface CcxtLiveOptions {
   watchdogIntervalMs: number;
   /** Retry delays after network errors. */
   backoff: BackoffOptions;
+  /**
+   * Retry delays after the exchange said "too many requests" (longer); a Retry-After it sends is
+   * honoured on top (nothing reaches the exchange before it expires).
+   */
+  throttledBackoff: BackoffOptions;
 }
 
 export const DEFAULT_CCXT_LIVE_OPTIONS: Readonly<CcxtLiveOptions> = {
@@ -59,20 +65,23 @@ export const DEFAULT_CCXT_LIVE_OPTIONS: Readonly<CcxtLiveOptions> = {
   quietReconnectAfterMs: 300_000,
   watchdogIntervalMs: 1000,
   backoff: DEFAULT_BACKOFF_OPTIONS,
+  throttledBackoff: DEFAULT_THROTTLED_BACKOFF,
 };
 
-/** Options merged over the defaults (nested `backoff` too). Throws RangeError on bad numbers. */
+/** Options merged over the defaults (nested backoffs too). Throws RangeError on bad numbers. */
 export function resolveCcxtLiveOptions(options: Partial<CcxtLiveOptions>): CcxtLiveOptions {
   const merged: CcxtLiveOptions = {
     ...DEFAULT_CCXT_LIVE_OPTIONS,
     ...options,
     backoff: { ...DEFAULT_CCXT_LIVE_OPTIONS.backoff, ...options.backoff },
+    throttledBackoff: { ...DEFAULT_CCXT_LIVE_OPTIONS.throttledBackoff, ...options.throttledBackoff },
   };
   for (const key of ['keepAliveMs', 'historyPageLimit', 'pollIntervalMs', 'staleAfterMs', 'reconnectAfterMs', 'quietReconnectAfterMs', 'watchdogIntervalMs'] as const) {
     const value = merged[key];
     if (!(value > 0 && value < Infinity)) throw new RangeError(`ccxt live option ${key} must be a positive number, got ${String(value)}`);
   }
   checkBackoffOptions(merged.backoff);
+  checkBackoffOptions(merged.throttledBackoff);
   return merged;
 }
 

@@ -3,7 +3,9 @@
  * class and config, the markets (loaded once), one shared ccxt instance for REST (its throttle
  * keeps every session's requests together within the exchange's rate limit) and the ticker hub.
  * Book and trade streams get ccxt instances of their own (`createStreamClient`), so a stream's
- * reconnect never disturbs another stream's sockets. Reference-counted by its feeds.
+ * reconnect never disturbs another stream's sockets. Every instance's REST requests pass one
+ * {@link RestGate}: after "too many requests" nothing reaches the exchange before its Retry-After.
+ * Reference-counted by its feeds.
  */
 import type { MarketFacts } from '../../engine/protocol';
 import { FeedOpenError } from '../feedOpenError';
@@ -11,6 +13,8 @@ import { classifyError, ErrorAction, errorMessage, errorTable, stopMessage, type
 import { ccxtConfigFor, type CcxtLiveOptions } from './ccxtLiveOptions';
 import type { CcxtExchange, CcxtModule } from './loadCcxt';
 import { marketFactsOf, type CcxtMarketLike, type PrecisionModes } from './marketFacts';
+import { replyBodyProblem, usableMarkets, yieldToHost } from './marketList';
+import { RestGate } from './restGate';
 import { TickerHub } from './tickerHub';
 
 type ExchangeClass = new (config: Record<string, unknown>) => CcxtExchange;
@@ -38,11 +42,19 @@ export class CcxtVenue {
   readonly streaming: boolean;
   readonly errors: ErrorTable;
   readonly tickers: TickerHub;
+  /** Holds every REST request back while the exchange asks us to wait. */
+  readonly gate: RestGate;
   /** Feeds holding this venue. */
   refs = 0;
   private readonly cls: ExchangeClass;
   private readonly config: Record<string, unknown>;
   private marketsLoading: Promise<void> | undefined;
+  /** The markets are loaded (and were not garbage). */
+  private marketsLoaded = false;
+  /** The REST requests the markets load made, "GET /api/v3/exchangeInfo" (named in its errors). */
+  private readonly marketsRequests = new Set<string>();
+  /** What was wrong with the body of the markets load's last reply (not JSON, empty). */
+  private marketsReplyProblem: string | undefined;
   private readonly streamClients = new Set<CcxtExchange>();
 
   /** Throws FeedOpenError for an exchange id ccxt does not know. */
@@ -56,7 +68,8 @@ export class CcxtVenue {
     this.cls = found.cls;
     this.streaming = found.streaming;
     this.config = ccxtConfigFor(id, options);
-    this.rest = new this.cls(this.config);
+    this.gate = new RestGate(options.throttledBackoff);
+    this.rest = this.instance();
     this.errors = errorTable(ccxt);
     this.tickers = new TickerHub(
       {
@@ -67,10 +80,15 @@ export class CcxtVenue {
         classify: (error) => this.classify(error),
         reason: errorMessage,
         stopMessage: (error, symbol) => this.stopMessage(error, symbol),
+        retryAfterMs: () => this.retryAfterMs(),
+        symbolProblem: (symbol) => this.symbolProblem(symbol),
+        marketId: (symbol) => this.marketOf(symbol)?.id,
+        isSymbolRefusal: (error) => error instanceof ccxt.BadSymbol,
         now: Date.now,
       },
       {
         backoff: options.backoff,
+        throttledBackoff: options.throttledBackoff,
         staleAfterMs: options.staleAfterMs,
         reconnectAfterMs: options.reconnectAfterMs,
         pollIntervalMs: options.pollIntervalMs,
@@ -87,6 +105,11 @@ export class CcxtVenue {
     return stopMessage(error, this.ccxt, this.id, symbol);
   }
 
+  /** Ms before the exchange accepts requests again (its Retry-After); 0 when it does now. */
+  retryAfterMs(): number {
+    return this.gate.remainingMs();
+  }
+
   /** `exchange.has[method]` (true or 'emulated'). */
   has(method: string): boolean {
     const value = (this.rest.has as Record<string, unknown>)[method];
@@ -99,17 +122,17 @@ export class CcxtVenue {
   }
 
   /**
-   * Loads the markets once (again after a failure). Rejects FeedOpenError: retryable for network
-   * trouble, not for a refusal.
+   * Loads the markets once (again after a failure). Rejects FeedOpenError naming the markets
+   * request: retryable for network trouble and for a garbage reply (HTML, an empty body, wrong
+   * types, no market at all), not for a refusal.
    */
   loadMarkets(): Promise<void> {
-    this.marketsLoading ??= (async () => {
-      await this.rest.loadHttpProxyAgent();
-      await this.rest.loadMarkets();
-    })().catch((error: unknown) => {
+    this.marketsLoading ??= this.fetchMarkets().catch((error: unknown) => {
       this.marketsLoading = undefined;
-      const action = this.classify(error);
-      throw new FeedOpenError(`${this.id}: could not load its markets: ${errorMessage(error)}`, action !== ErrorAction.Stop);
+      const requests = this.marketsRequests.size > 0 ? ` (${[...this.marketsRequests].join(', ')})` : '';
+      const garbage = error instanceof MarketsReplyError;
+      const retryable = garbage || this.classify(error) !== ErrorAction.Stop;
+      throw new FeedOpenError(`${this.id}: could not load its markets${requests}: ${errorMessage(error)}`, retryable);
     });
     return this.marketsLoading;
   }
@@ -117,20 +140,80 @@ export class CcxtVenue {
   /** Tick size and decimals of `symbol`; rejects FeedOpenError naming the symbol when not listed. */
   async facts(symbol: string): Promise<MarketFacts> {
     await this.loadMarkets();
-    const market = (this.rest.markets as Record<string, CcxtMarketLike | undefined>)[symbol];
-    if (market === undefined) {
-      const byId = (this.rest.markets_by_id as Record<string, { symbol?: string }[] | undefined> | undefined)?.[symbol]?.[0]?.symbol;
-      const hint = byId !== undefined ? ` (did you mean ${byId}?)` : '';
-      throw new FeedOpenError(`${this.id} does not list symbol ${symbol}${hint}`, false);
-    }
-    return marketFactsOf(this.id, symbol, market, Number(this.rest.precisionMode), precisionModes(this.ccxt));
+    const problem = this.symbolProblem(symbol);
+    if (problem !== undefined) throw new FeedOpenError(problem, false);
+    return marketFactsOf(this.id, symbol, this.marketOf(symbol)!, Number(this.rest.precisionMode), precisionModes(this.ccxt));
   }
 
-  /** A fresh ccxt instance for one stream, sharing the loaded markets (no extra REST call). */
+  /** Why `symbol` has no market here ("binance does not list symbol X"); undefined when it has, or before the markets are loaded. */
+  symbolProblem(symbol: string): string | undefined {
+    if (!this.marketsLoaded || this.marketOf(symbol) !== undefined) return undefined;
+    const byId = (this.rest.markets_by_id as Record<string, { symbol?: string }[] | undefined> | undefined)?.[symbol]?.[0]?.symbol;
+    const hint = byId !== undefined ? ` (did you mean ${byId}?)` : '';
+    return `${this.id} does not list symbol ${symbol}${hint}`;
+  }
+
+  /** The loaded market of `symbol`. O(1). */
+  private marketOf(symbol: string): (CcxtMarketLike & { id?: string }) | undefined {
+    const markets = this.rest.markets as Record<string, (CcxtMarketLike & { id?: string }) | undefined> | undefined;
+    return markets !== undefined && Object.hasOwn(markets, symbol) ? markets[symbol] : undefined;
+  }
+
+  /**
+   * ccxt's own `loadMarkets` keeps a failed or empty load for good (it never asks again); this
+   * asks afresh on every call, checks the reply before ccxt indexes it, and gives the host's
+   * event loop a turn between ccxt's parsing and its indexing (both synchronous).
+   */
+  private async fetchMarkets(): Promise<void> {
+    const rest = this.rest;
+    this.marketsRequests.clear();
+    this.marketsReplyProblem = undefined;
+    await rest.loadHttpProxyAgent();
+    // As ccxt's loadMarkets does: currencies only where the exchange has a real endpoint.
+    const currencies = rest.has.fetchCurrencies === true ? await rest.fetchCurrencies() : undefined;
+    if (currencies !== undefined) rest.options.cachedCurrencies = currencies;
+    let markets: unknown;
+    try {
+      markets = await rest.fetchMarkets();
+    } finally {
+      delete rest.options.cachedCurrencies;
+    }
+    const usable = usableMarkets(markets);
+    if (usable.problem !== undefined) throw new MarketsReplyError(this.marketsReplyProblem ?? usable.problem);
+    await yieldToHost();
+    rest.setMarkets(usable.markets as never, currencies as never);
+    this.marketsLoaded = true;
+  }
+
+  /** A ccxt instance with this venue's config, its REST requests through the gate. */
+  private instance(): CcxtExchange {
+    const exchange = new this.cls(this.config);
+    this.gate.install(exchange);
+    // Names the markets request and what its reply was, for the markets load's error.
+    const fetch = exchange.fetch.bind(exchange);
+    exchange.fetch = (url: string, method?: string, headers?: unknown, body?: unknown) => {
+      if (this.loadingMarkets()) this.marketsRequests.add(`${method ?? 'GET'} ${pathOf(url)}`);
+      return fetch(url, method, headers as never, body as never);
+    };
+    const seen = exchange.onRestResponse.bind(exchange);
+    exchange.onRestResponse = (...args: Parameters<CcxtExchange['onRestResponse']>) => {
+      if (this.loadingMarkets()) this.marketsReplyProblem = replyBodyProblem(args[5], headerValue(args[4], 'content-type'));
+      return seen(...args);
+    };
+    return exchange;
+  }
+
+  private loadingMarkets(): boolean {
+    return this.marketsLoading !== undefined && !this.marketsLoaded;
+  }
+
+  /** A fresh ccxt instance for one stream, sharing the loaded markets (no extra REST call, no re-indexing). */
   async createStreamClient(): Promise<CcxtExchange> {
-    const client = new this.cls(this.config);
+    // A ccxt instance takes tens of ms to build (its API tables): streams opening together take turns.
+    await yieldToHost();
+    const client = this.instance();
     await client.loadHttpProxyAgent();
-    client.setMarkets(this.rest.markets, this.rest.currencies as never);
+    if (this.marketsLoaded) client.setMarketsFromExchange(this.rest);
     this.streamClients.add(client);
     return client;
   }
@@ -144,8 +227,30 @@ export class CcxtVenue {
 
   /** Closes the ticker hub and every socket this venue opened. */
   async close(): Promise<void> {
+    this.gate.close();
     await this.tickers.close();
     await Promise.all([...this.streamClients].map((client) => this.closeStreamClient(client)));
     await this.rest.close().catch(() => undefined);
+  }
+}
+
+/** A markets reply that parsed but is unusable (no markets, wrong types). */
+class MarketsReplyError extends Error {
+  override readonly name = 'MarketsReplyError';
+}
+
+/** A response header by name, whatever its case (ccxt re-capitalises names). */
+function headerValue(headers: unknown, name: string): unknown {
+  if (typeof headers !== 'object' || headers === null) return undefined;
+  for (const [key, value] of Object.entries(headers)) if (key.toLowerCase() === name) return value;
+  return undefined;
+}
+
+/** `/api/v3/exchangeInfo` from a full url (no host, no query: the query may hold a long list). */
+function pathOf(url: string): string {
+  try {
+    return new URL(url).pathname;
+  } catch {
+    return url;
   }
 }

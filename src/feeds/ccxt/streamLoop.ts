@@ -4,7 +4,7 @@
  * tick (`check`) marks a silent stream stale and, after a longer silence, forces a reconnect by
  * aborting the pending call and closing its sockets: ccxt streams can stall without an error.
  */
-import { backoffDelay, type BackoffOptions } from '../backoff';
+import { retryDelay, Sleep, type RetryPolicy } from '../retry';
 import { ErrorAction } from './ccxtErrors';
 import type { StreamStatus } from './streamStatus';
 
@@ -19,7 +19,7 @@ export interface StreamWork {
   abort?(): Promise<void>;
 }
 
-export interface StreamLoopOptions {
+export interface StreamLoopOptions extends RetryPolicy {
   /** Shown in details: "book", "trades", "ticker". */
   name: string;
   /** Pause between calls (polling), ms; 0 for a watch (call again at once). */
@@ -28,7 +28,6 @@ export interface StreamLoopOptions {
   staleAfterMs: number;
   /** Silence (or an unanswered call) that forces a reconnect, ms. */
   reconnectAfterMs: number;
-  backoff: BackoffOptions;
 }
 
 /** What the loop needs from its feed. */
@@ -38,6 +37,8 @@ export interface StreamLoopHost {
   stopMessage(error: unknown): string;
   /** Short reason for a retry (error message). */
   reason(error: unknown): string;
+  /** Ms the exchange asked us to wait (Retry-After) before the next request; 0 when none. */
+  retryAfterMs?(error: unknown): number;
   /** The stream's status changed. */
   statusChanged(): void;
   now(): number;
@@ -59,8 +60,7 @@ export class StreamLoop {
   private forcedReason: string | undefined;
   private abortDone: Promise<void> = Promise.resolve();
   private abortCall: ((error: Error) => void) | undefined;
-  private wake: (() => void) | undefined;
-  private timer: ReturnType<typeof setTimeout> | undefined;
+  private readonly pause = new Sleep();
   private running: Promise<void> | undefined;
 
   constructor(
@@ -97,8 +97,7 @@ export class StreamLoop {
   async close(): Promise<void> {
     if (!this.closed) {
       this.closed = true;
-      if (this.timer !== undefined) clearTimeout(this.timer);
-      this.wake?.();
+      this.pause.wake();
       this.abortCall?.(new StreamAbort('closed'));
     }
     await this.running;
@@ -144,10 +143,12 @@ export class StreamLoop {
         }
         failing = true;
         attempt++;
-        const delay = backoffDelay(attempt, this.options.backoff);
+        const throttled = action === ErrorAction.Throttled;
+        const delay = retryDelay(attempt, this.options, { throttled, retryAfterMs: this.host.retryAfterMs?.(error) ?? 0 });
         const retryAt = this.host.now() + delay;
         const state = action === ErrorAction.Resync ? 'resyncing' : 'reconnecting';
-        this.setStatus(state, `${name}: ${reason}; ${state} (attempt ${attempt}, next in ${seconds(delay)} s)`, 0, attempt, retryAt);
+        const why = throttled ? `${reason} (rate limited)` : reason;
+        this.setStatus(state, `${name}: ${why}; ${state} (attempt ${attempt}, next in ${seconds(delay)} s)`, 0, attempt, retryAt);
         await this.sleep(delay);
         continue;
       }
@@ -182,14 +183,7 @@ export class StreamLoop {
   }
 
   private sleep(ms: number): Promise<void> {
-    if (this.closed) return Promise.resolve();
-    return new Promise<void>((resolve) => {
-      this.wake = resolve;
-      this.timer = setTimeout(resolve, ms);
-    }).then(() => {
-      this.wake = undefined;
-      this.timer = undefined;
-    });
+    return this.closed ? Promise.resolve() : this.pause.wait(ms);
   }
 
   private setStatus(state: StreamStatus['state'], detail: string, value: number, attempt = 0, retryAt = NaN): void {

@@ -3,6 +3,11 @@
  * batched `watchTickers` subscription, not N sockets. Falls back to one `watchTicker` loop per
  * symbol, then to polling `fetchTickers` (one request for all symbols) or `fetchTicker` (one per
  * symbol per round), never faster than the exchange's rate limit allows.
+ *
+ * Failures are per symbol: a symbol the venue's markets do not list is refused at subscribe and
+ * never joins the batch; a symbol the exchange refuses at run time (ccxt BadSymbol from the batch)
+ * is found (by name in the error, else by asking for halves of the batch) and cut out. Only its
+ * subscribers see an error naming it; the others go on streaming.
  */
 import type { TickerSnapshot } from '../feed';
 import type { Disposable } from '../eventEmitter';
@@ -34,6 +39,12 @@ export interface TickerHubHost extends Omit<StreamLoopHost, 'statusChanged' | 's
   createStreamClient(): Promise<CcxtExchange>;
   closeStreamClient(client: CcxtExchange | undefined): Promise<void>;
   stopMessage(error: unknown, symbol: string): string;
+  /** Why `symbol` cannot have a ticker here (not listed in the loaded markets), or undefined. */
+  symbolProblem(symbol: string): string | undefined;
+  /** The exchange's id of `symbol` (`BTCUSDT`, `BTC-USDT`), if its market is loaded. */
+  marketId(symbol: string): string | undefined;
+  /** The exchange refused a symbol (ccxt BadSymbol): which one, the error may not say. */
+  isSymbolRefusal(error: unknown): boolean;
 }
 
 /** Picks the best ticker source `has` offers. O(1). */
@@ -48,6 +59,10 @@ export function tickerModeOf(has: Readonly<Record<string, unknown>>, streaming: 
 export class TickerHub {
   readonly mode: TickerMode;
   private readonly subscribers = new Map<string, Set<TickerSubscriber>>();
+  /** The ccxt ticker object last delivered per symbol (batched websocket mode). */
+  private readonly lastDispatched = new Map<string, CcxtTickerLike>();
+  /** Symbols cut out of the batch, with the error their subscribers see. */
+  private readonly refused = new Map<string, StreamStatus>();
   /** The batched loop (watchTickers, polling) or one loop per symbol (watchTicker). */
   private shared: StreamLoop | undefined;
   private readonly perSymbol = new Map<string, StreamLoop>();
@@ -84,10 +99,15 @@ export class TickerHub {
     if (set === undefined) {
       set = new Set();
       this.subscribers.set(symbol, set);
-      this.symbolsChanged();
+      const problem = this.host.symbolProblem(symbol);
+      if (problem !== undefined) this.refused.set(symbol, errorStatus(problem));
+      else this.symbolsChanged();
     }
     set.add(subscriber);
-    if (this.mode === 'none') {
+    const refusal = this.refused.get(symbol);
+    if (refusal !== undefined) {
+      subscriber.status(refusal);
+    } else if (this.mode === 'none') {
       subscriber.status({ state: 'error', detail: `${this.host.exchange.id} offers no ticker for ${symbol}`, value: 0, attempt: 0, retryAt: NaN });
     } else {
       this.ensureRunning(symbol);
@@ -107,6 +127,8 @@ export class TickerHub {
   /** Stops every loop and closes the hub's sockets. */
   async close(): Promise<void> {
     this.subscribers.clear();
+    this.lastDispatched.clear();
+    this.refused.clear();
     this.symbolList = [];
     await this.stopAll();
   }
@@ -115,7 +137,8 @@ export class TickerHub {
     const set = this.subscribers.get(symbol);
     if (set === undefined || !set.delete(subscriber) || set.size > 0) return;
     this.subscribers.delete(symbol);
-    this.symbolsChanged();
+    this.lastDispatched.delete(symbol);
+    if (!this.refused.delete(symbol)) this.symbolsChanged();
     const loop = this.perSymbol.get(symbol);
     if (loop !== undefined) {
       this.perSymbol.delete(symbol);
@@ -125,7 +148,7 @@ export class TickerHub {
   }
 
   private symbolsChanged(): void {
-    this.symbolList = [...this.subscribers.keys()];
+    this.symbolList = [...this.subscribers.keys()].filter((symbol) => !this.refused.has(symbol));
     const signal = this.signalChange;
     this.renewChangeSignal();
     signal();
@@ -194,11 +217,34 @@ export class TickerHub {
     const client = await this.clientFor(symbols.join('\n'));
     const pending = client.watchTickers(symbols);
     pending.catch(() => undefined);
-    const tickers = await Promise.race([pending, this.setChanged.then(() => undefined)]);
+    let tickers: Awaited<typeof pending> | undefined;
+    try {
+      tickers = await Promise.race([pending, this.setChanged.then(() => undefined)]);
+    } catch (error) {
+      await this.cutOutRefused(error, symbols, (subset) => this.probeWatch(subset));
+      return false;
+    }
     if (tickers === undefined) return false;
+    // ccxt resolves a batched watch with the first symbol's update only: updates of other symbols
+    // read from the same socket chunk reach only its ticker cache. Each new ticker object there
+    // is delivered once.
     let delivered = false;
-    for (const ticker of Object.values(tickers)) delivered = this.dispatch(ticker as CcxtTickerLike) || delivered;
+    for (const ticker of Object.values(tickers)) delivered = this.dispatchNew(ticker as CcxtTickerLike) || delivered;
+    const cache = (client as unknown as { tickers?: Record<string, CcxtTickerLike | undefined> }).tickers;
+    if (cache !== undefined) {
+      for (const symbol of symbols) {
+        const ticker = cache[symbol];
+        if (ticker !== undefined) delivered = this.dispatchNew(ticker, symbol) || delivered;
+      }
+    }
     return delivered;
+  }
+
+  /** Dispatches `ticker` unless this very object was dispatched for its symbol already. */
+  private dispatchNew(ticker: CcxtTickerLike, symbol = ticker.symbol): boolean {
+    if (symbol === undefined || this.lastDispatched.get(symbol) === ticker) return false;
+    this.lastDispatched.set(symbol, ticker);
+    return this.dispatch(ticker, symbol);
   }
 
   private async watchOne(symbol: string): Promise<boolean> {
@@ -215,12 +261,73 @@ export class TickerHub {
     }
     let delivered = false;
     if (this.mode === 'fetchTickers') {
-      const tickers = await this.host.exchange.fetchTickers(symbols);
+      let tickers: Awaited<ReturnType<CcxtExchange['fetchTickers']>>;
+      try {
+        tickers = await this.host.exchange.fetchTickers(symbols);
+      } catch (error) {
+        await this.cutOutRefused(error, symbols, (subset) => this.probePoll(subset));
+        return false;
+      }
       for (const ticker of Object.values(tickers)) delivered = this.dispatch(ticker as CcxtTickerLike) || delivered;
     } else {
-      for (const symbol of symbols) delivered = this.dispatch((await this.host.exchange.fetchTicker(symbol)) as CcxtTickerLike, symbol) || delivered;
+      for (const symbol of symbols) {
+        let ticker: unknown;
+        try {
+          ticker = await this.host.exchange.fetchTicker(symbol);
+        } catch (error) {
+          await this.cutOutRefused(error, [symbol], () => Promise.reject(error));
+          continue;
+        }
+        delivered = this.dispatch(ticker as CcxtTickerLike, symbol) || delivered;
+      }
     }
     return delivered;
+  }
+
+  /**
+   * After `batch` failed with `error`: when the exchange refused a symbol, cuts the refused ones
+   * out (named in the error, else found by `probe`, which resolves false for a refused subset)
+   * and resolves; otherwise rethrows for the loop to classify.
+   */
+  private async cutOutRefused(error: unknown, batch: readonly string[], probe: (symbols: string[]) => Promise<boolean>): Promise<void> {
+    if (!this.host.isSymbolRefusal(error)) throw error;
+    const text = error instanceof Error ? error.message : String(error);
+    let refused = batch.filter((symbol) => names(text, symbol) || names(text, this.host.marketId(symbol)));
+    if (refused.length === 0) refused = batch.length === 1 ? [...batch] : await refusedBy(batch, probe);
+    // Refused as a whole, accepted in parts: not one symbol's fault. Retried as a failure.
+    if (refused.length === 0) throw new Error(`${this.host.reason(error)} (no single symbol refused)`);
+    for (const symbol of refused) {
+      if (!this.subscribers.has(symbol) || this.refused.has(symbol)) continue;
+      const status = errorStatus(this.host.stopMessage(error, symbol));
+      this.refused.set(symbol, status);
+      for (const subscriber of this.subscribers.get(symbol)!) subscriber.status(status);
+    }
+    this.symbolsChanged();
+  }
+
+  /** Whether the exchange serves tickers for `symbols` by websocket (a throwaway client). */
+  private async probeWatch(symbols: string[]): Promise<boolean> {
+    const client = await this.host.createStreamClient();
+    try {
+      await client.watchTickers(symbols);
+      return true;
+    } catch (error) {
+      if (this.host.isSymbolRefusal(error)) return false;
+      throw error;
+    } finally {
+      await this.host.closeStreamClient(client);
+    }
+  }
+
+  /** Whether the exchange serves tickers for `symbols` over REST. */
+  private async probePoll(symbols: string[]): Promise<boolean> {
+    try {
+      await this.host.exchange.fetchTickers(symbols);
+      return true;
+    } catch (error) {
+      if (this.host.isSymbolRefusal(error)) return false;
+      throw error;
+    }
   }
 
   /** The websocket instance for `symbols` (a key), replacing one made for another set. */
@@ -254,7 +361,7 @@ export class TickerHub {
       for (const subscriber of this.subscribers.get(symbol) ?? []) subscriber.status(status);
       return;
     }
-    for (const set of this.subscribers.values()) for (const subscriber of set) subscriber.status(status);
+    for (const [each, set] of this.subscribers) if (!this.refused.has(each)) for (const subscriber of set) subscriber.status(status);
   }
 
   private check(): void {
@@ -276,4 +383,35 @@ export class TickerHub {
     this.closing = closing.then(() => undefined);
     await this.closing;
   }
+}
+
+function errorStatus(detail: string): StreamStatus {
+  return { state: 'error', detail, value: 0, attempt: 0, retryAt: NaN };
+}
+
+/** `text` names `name` as a whole word (`BTC/USDT` is not named by `BTC/USDT:USDT`). O(length). */
+function names(text: string, name: string | undefined): boolean {
+  if (name === undefined || name === '') return false;
+  for (let at = text.indexOf(name); at >= 0; at = text.indexOf(name, at + 1)) {
+    if (!isSymbolChar(text.charCodeAt(at - 1)) && !isSymbolChar(text.charCodeAt(at + name.length))) return true;
+  }
+  return false;
+}
+
+/** Letters, digits and the separators symbols and market ids are made of. */
+function isSymbolChar(code: number): boolean {
+  // NaN (before the start, after the end) is not
+  return (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || code === 47 || code === 58 || code === 45 || code === 95 || code === 46;
+}
+
+/**
+ * The symbols of `batch` (refused as a whole) that `probe` refuses, by asking for halves:
+ * O(refused · log(batch)) probes, one at a time.
+ */
+async function refusedBy(batch: readonly string[], probe: (symbols: string[]) => Promise<boolean>): Promise<string[]> {
+  if (batch.length === 1) return [...batch];
+  const middle = batch.length >> 1;
+  const out: string[] = [];
+  for (const half of [batch.slice(0, middle), batch.slice(middle)]) if (!(await probe(half))) out.push(...(await refusedBy(half, probe)));
+  return out;
 }
