@@ -5,6 +5,7 @@
  * Both sides validate every message with the functions below and drop (and count) anything else.
  */
 
+import type { MarketId } from './marketId';
 import { INDICATOR_KINDS, type IndicatorKind } from './indicators/indicatorCatalog';
 
 export const PROTOCOL_VERSION = 1;
@@ -78,6 +79,14 @@ export interface StatusInfo {
   value: number;
 }
 
+/**
+ * True when two statuses show the same badge, text and tooltip: the one equality every view uses
+ * (producers round a stale age to whole seconds, so it moves once a second). O(detail length).
+ */
+export function sameStatus(a: StatusInfo, b: StatusInfo | null | undefined): boolean {
+  return b !== null && b !== undefined && a.state === b.state && a.detail === b.detail && a.value === b.value;
+}
+
 /** The book window the panel shows: grouped rows, best first. */
 export interface BookWindow {
   /** Ticks per ladder row (grouping). */
@@ -112,17 +121,17 @@ export interface FrameStats {
 
 // ── Host → webview ────────────────────────────────────────────────────────────────────────────
 
-/** Which market a panel shows, as the host names it (a replay: exchange `replay`, symbol its path). */
-export interface PanelKey {
-  exchange: string;
-  symbol: string;
-}
+/**
+ * Which market a panel shows, as the host names it (a replay: exchange `replay`, symbol its path):
+ * the one market identity type (marketId.ts).
+ */
+export type { MarketId } from './marketId';
 
 export interface InitMessage {
   v: typeof PROTOCOL_VERSION;
   type: 'init';
   /** The host's key for this panel; the webview saves it so a reload restores the same market. */
-  panel: PanelKey;
+  panel: MarketId;
   market: MarketFacts;
   timeframe: string;
   layers: Layers;

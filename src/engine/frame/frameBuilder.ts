@@ -11,6 +11,7 @@ import {
   BAR_STRIDE,
   BOOK_STRIDE,
   PROTOCOL_VERSION,
+  sameStatus,
   TRADE_STRIDE,
   type BookWindow,
   type BookWindowDiff,
@@ -279,6 +280,3 @@ function rowDiffers(previous: Float64Array, next: Float64Array, r: number): bool
   return false;
 }
 
-function sameStatus(a: StatusInfo, b: StatusInfo | null): boolean {
-  return b !== null && a.state === b.state && a.detail === b.detail && a.value === b.value;
-}

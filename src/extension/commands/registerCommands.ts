@@ -1,9 +1,9 @@
 import * as vscode from 'vscode';
 import type { Layers } from '../../engine/protocol';
 import { SIMULATOR_EXCHANGE, SIMULATOR_SYMBOL } from '../../feeds/simulator/simulatorFeed';
-import type { ChartTarget } from '../panel/chartPanel';
+import { asMarketId, sameMarket, type MarketId } from '../../engine/marketId';
 import type { Orderscope } from '../orderscope';
-import { PANEL_INDICATORS } from '../settings/settingsModel';
+import { marketEntry, PANEL_INDICATORS, splitMarketEntry, statusBarMarkets } from '../settings/settingsModel';
 import { pickExchange, pickSymbol, pickTimeframe } from './pickers';
 import { COMMANDS, indicatorToggleCommand, type CommandId } from './commandIds';
 
@@ -14,15 +14,10 @@ const LAYER_COMMANDS: readonly [CommandId, keyof Layers, string][] = [
   [COMMANDS.toggleVolume, 'volume', 'volume'],
 ];
 
-function isTarget(x: unknown): x is ChartTarget {
-  return typeof x === 'object' && x !== null && typeof (x as ChartTarget).exchange === 'string' && typeof (x as ChartTarget).symbol === 'string';
-}
-
-/** A market from a command argument (status bar, watchlist row) or the active panel. */
-function targetOf(app: Orderscope, arg: unknown): ChartTarget | undefined {
-  if (isTarget(arg)) return { exchange: arg.exchange, symbol: arg.symbol };
-  if (arg instanceof vscode.TreeItem && isTarget((arg as { market?: unknown }).market)) return (arg as unknown as { market: ChartTarget }).market;
-  return app.panels.activePanel?.target;
+/** A market from a command argument (status bar, watchlist row or its tree item) or the active panel. */
+function targetOf(app: Orderscope, arg: unknown): MarketId | undefined {
+  const market = asMarketId(arg) ?? (arg instanceof vscode.TreeItem ? asMarketId((arg as { market?: unknown }).market) : undefined);
+  return market ?? app.panels.activePanel?.target;
 }
 
 /** Registers every command; all are owned by the returned disposables. */
@@ -47,7 +42,7 @@ export function registerCommands(app: Orderscope): vscode.Disposable[] {
   const disposables = [
     reg(COMMANDS.showLog, () => app.log.show()),
     reg(COMMANDS.openChart, (arg) => {
-      const target = isTarget(arg) ? arg : { exchange: settings().exchange, symbol: settings().symbol };
+      const target = asMarketId(arg) ?? { exchange: settings().exchange, symbol: settings().symbol };
       app.rememberSymbol(target.symbol);
       app.panels.open({ exchange: target.exchange, symbol: target.symbol });
     }),
@@ -66,11 +61,15 @@ export function registerCommands(app: Orderscope): vscode.Disposable[] {
     reg(COMMANDS.switchExchange, async () => {
       const exchange = await pickExchange(app.router);
       if (!exchange) return;
-      await app.settings.update('exchange', exchange);
-      if (app.panels.activePanel) {
-        const symbol = exchange === SIMULATOR_EXCHANGE ? SIMULATOR_SYMBOL : app.panels.activePanel.target.symbol;
-        app.panels.switchActive({ exchange, symbol });
+      const panel = app.panels.activePanel;
+      // On a chart it switches that chart, nothing else; without one it sets the default exchange
+      // of new charts and of status-bar symbols written without one.
+      if (!panel) {
+        await app.settings.update('exchange', exchange);
+        return;
       }
+      const symbol = exchange === SIMULATOR_EXCHANGE ? SIMULATOR_SYMBOL : panel.target.symbol;
+      app.panels.switchActive({ exchange, symbol });
     }),
     reg(COMMANDS.switchTimeframe, async () => {
       const panel = app.panels.activePanel;
@@ -93,17 +92,43 @@ export function registerCommands(app: Orderscope): vscode.Disposable[] {
       }),
     ),
     reg(COMMANDS.addToStatusBar, async (arg) => {
-      const target = targetOf(app, arg);
-      const symbol = target?.symbol ?? (await vscode.window.showInputBox({ title: 'Add to Status Bar', prompt: 'Symbol, e.g. ETH/USDT', value: settings().symbol }));
-      if (!symbol) return;
-      const symbols = settings().statusBarSymbols;
-      if (!symbols.includes(symbol)) await app.settings.update('statusBar.symbols', [...symbols, symbol]);
+      const s = settings();
+      const typed = async (): Promise<MarketId | undefined> => {
+        const text = await vscode.window.showInputBox({ title: 'Add to Status Bar', prompt: `Symbol on ${s.exchange} (e.g. ETH/USDT), or exchange:symbol`, value: s.symbol });
+        if (!text) return undefined;
+        const { exchange, symbol } = splitMarketEntry(text.trim());
+        return { exchange: exchange ?? s.exchange, symbol };
+      };
+      const market = targetOf(app, arg) ?? (await typed());
+      if (!market) return;
+      const label = `${market.symbol} on ${market.exchange}`;
+      if (statusBarMarkets(s).some((m) => sameMarket(m, market))) {
+        void vscode.window.showInformationMessage(`Orderscope: ${label} is already in the status bar.`);
+        return;
+      }
+      await app.settings.update('statusBar.symbols', [...s.statusBarSymbols, marketEntry(market, s.exchange)]);
+      void vscode.window.showInformationMessage(`Orderscope: added ${label} to the status bar.`);
     }),
     reg(COMMANDS.removeFromStatusBar, async (arg) => {
-      const symbols = settings().statusBarSymbols;
-      const symbol = targetOf(app, arg)?.symbol ?? (await vscode.window.showQuickPick(symbols, { title: 'Remove from Status Bar' }));
-      if (!symbol) return;
-      await app.settings.update('statusBar.symbols', symbols.filter((s) => s !== symbol));
+      const s = settings();
+      const shown = statusBarMarkets(s);
+      const fromArg = targetOf(app, arg);
+      const market =
+        fromArg && shown.some((m) => sameMarket(m, fromArg))
+          ? fromArg
+          : (
+              await vscode.window.showQuickPick(
+                shown.map((m) => ({ label: m.symbol, description: m.exchange, market: m })),
+                { title: 'Remove from Status Bar', placeHolder: shown.length === 0 ? 'The status bar shows no symbols' : undefined },
+              )
+            )?.market;
+      if (!market) return;
+      const kept = s.statusBarSymbols.filter((entry) => {
+        const { exchange, symbol } = splitMarketEntry(entry);
+        return !sameMarket({ exchange: exchange ?? s.exchange, symbol }, market);
+      });
+      await app.settings.update('statusBar.symbols', kept);
+      void vscode.window.showInformationMessage(`Orderscope: removed ${market.symbol} on ${market.exchange} from the status bar.`);
     }),
     reg(COMMANDS.addPriceAlert, async (arg) => {
       const target = targetOf(app, arg) ?? { exchange: settings().exchange, symbol: settings().symbol };

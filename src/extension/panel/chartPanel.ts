@@ -3,6 +3,7 @@ import { parseTimeframe, TimeframeError } from '../../engine/candles/timeframe';
 import { FrameBuilder } from '../../engine/frame/frameBuilder';
 import type { Market } from '../../engine/market';
 import { parseWebviewMessage, ProtocolError, type HostMessage, type Layers, type StatusInfo, type WebviewMessage } from '../../engine/protocol';
+import type { MarketId } from '../../engine/marketId';
 import type { SessionLease } from '../../feeds/marketSession';
 import type { SessionRegistry } from '../../feeds/sessionRegistry';
 import type { OrderscopeSettings, PanelIndicator } from '../settings/settingsModel';
@@ -12,11 +13,6 @@ import { newNonce, panelHtml } from './panelHtml';
 import { COMMANDS } from '../commands/commandIds';
 
 export const CHART_VIEW_TYPE = 'orderscope.chart';
-
-export interface ChartTarget {
-  exchange: string;
-  symbol: string;
-}
 
 /** What a panel shows beyond its market; restored after a reload. */
 export interface ChartView {
@@ -31,7 +27,9 @@ export interface ChartView {
  * Every message from the webview is validated; malformed ones are dropped and counted.
  */
 export class ChartPanel implements vscode.Disposable {
-  target: ChartTarget;
+  /** The settings an open panel applies live. */
+  static readonly SETTINGS = ['maxFps', 'ladderRows', 'indicatorParameters'] as const satisfies readonly (keyof OrderscopeSettings)[];
+  target: MarketId;
   view: ChartView;
   /** Messages from the webview dropped as malformed. */
   dropped = 0;
@@ -46,7 +44,7 @@ export class ChartPanel implements vscode.Disposable {
 
   constructor(
     readonly panel: vscode.WebviewPanel,
-    target: ChartTarget,
+    target: MarketId,
     view: ChartView,
     private readonly registry: SessionRegistry,
     private settings: OrderscopeSettings,
@@ -68,7 +66,7 @@ export class ChartPanel implements vscode.Disposable {
   }
 
   /** Shows another market in this panel. */
-  switchMarket(target: ChartTarget): void {
+  switchMarket(target: MarketId): void {
     this.detach();
     this.target = target;
     this.lease = this.attach();
@@ -101,13 +99,16 @@ export class ChartPanel implements vscode.Disposable {
     this.scheduler?.resetView();
   }
 
-  applySettings(settings: OrderscopeSettings): void {
+  /** Applies the changed `keys` among those it uses; the others cost nothing. */
+  applySettings(settings: OrderscopeSettings, keys: ReadonlySet<keyof OrderscopeSettings>): void {
     this.settings = settings;
-    if (this.scheduler) this.scheduler.options = { ...this.scheduler.options, maxFps: settings.maxFps };
-    this.builder?.updateSettings({ bookRows: settings.ladderRows });
-    this.applyIndicators();
-    this.scheduler?.resetView();
-    this.restartPoll();
+    if (keys.has('maxFps')) {
+      if (this.scheduler) this.scheduler.options = { ...this.scheduler.options, maxFps: settings.maxFps };
+      this.restartPoll();
+    }
+    if (keys.has('ladderRows')) this.builder?.updateSettings({ bookRows: settings.ladderRows });
+    if (keys.has('indicatorParameters')) this.applyIndicators();
+    if (keys.has('ladderRows') || keys.has('indicatorParameters')) this.scheduler?.resetView();
   }
 
   reveal(): void {

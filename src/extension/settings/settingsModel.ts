@@ -5,6 +5,7 @@
  * The `contributes.configuration` schema in package.json mirrors these defaults (a test checks).
  */
 import { TIMEFRAMES, type Timeframe } from '../../engine/candles/timeframe';
+import { marketKey, type MarketId } from '../../engine/marketId';
 import { INDICATOR_KINDS, type IndicatorKind } from '../../engine/protocol';
 import { DEFAULT_INDICATOR_PARAMETERS, DEFAULT_PANEL_INDICATORS, indicatorParametersProblem, type IndicatorParameters } from './indicatorParameters';
 
@@ -83,7 +84,10 @@ export const SETTING_SPECS = [
     key: 'statusBar.symbols',
     field: 'statusBarSymbols',
     default: ['BTC/USDT'],
-    check: (v) => (Array.isArray(v) && v.length <= 20 && v.every((s) => symbolProblem(s) === null) ? null : 'must be a list of up to 20 symbols such as BTC/USDT'),
+    check: (v) =>
+      Array.isArray(v) && v.length <= 20 && v.every((s) => typeof s === 'string' && symbolProblem(splitMarketEntry(s).symbol) === null && (splitMarketEntry(s).exchange === undefined || exchangeIdProblem(splitMarketEntry(s).exchange) === null))
+        ? null
+        : 'must be a list of up to 20 symbols such as BTC/USDT or binance:BTC/USDT',
   },
   { key: 'statusBar.format', field: 'statusBarFormat', default: 'priceAndChange', check: choiceProblem(STATUS_BAR_FORMATS) },
   { key: 'statusBar.staleAfterSeconds', field: 'staleAfterSeconds', default: 30, check: wholeNumberProblem(5, 3600) },
@@ -133,4 +137,51 @@ export function readSettings(get: (key: string) => unknown): SettingsRead {
     settings[spec.field] = spec.field === 'indicatorParameters' ? { ...DEFAULT_INDICATOR_PARAMETERS, ...(value as object) } : value;
   }
   return { settings: settings as unknown as OrderscopeSettings, problems };
+}
+
+/** One change of configuration: the new settings and which fields differ from the old ones. */
+export interface SettingsChange {
+  settings: OrderscopeSettings;
+  keys: ReadonlySet<keyof OrderscopeSettings>;
+}
+
+/** The fields whose values differ (compared by value, so lists and objects count). O(settings). */
+export function changedSettings(before: OrderscopeSettings, after: OrderscopeSettings): Set<keyof OrderscopeSettings> {
+  const keys = new Set<keyof OrderscopeSettings>();
+  for (const key of Object.keys(after) as (keyof OrderscopeSettings)[]) {
+    if (JSON.stringify(before[key]) !== JSON.stringify(after[key])) keys.add(key);
+  }
+  return keys;
+}
+
+/**
+ * A status-bar entry: `SYMBOL` (on the `exchange` setting) or `EXCHANGE:SYMBOL`. The prefix is
+ * the text before the first colon when it holds no slash, so `BTC/USDT:USDT` (a ccxt swap
+ * symbol) has none and `okx:BTC/USDT:USDT` names okx. O(length).
+ */
+export function splitMarketEntry(entry: string): { exchange: string | undefined; symbol: string } {
+  const colon = entry.indexOf(':');
+  const slash = entry.indexOf('/');
+  if (colon > 0 && (slash < 0 || colon < slash)) return { exchange: entry.slice(0, colon), symbol: entry.slice(colon + 1) };
+  return { exchange: undefined, symbol: entry };
+}
+
+/** The markets of the status bar, in order, without repeats; each carries its exchange. O(entries). */
+export function statusBarMarkets(settings: Pick<OrderscopeSettings, 'exchange' | 'statusBarSymbols'>): MarketId[] {
+  const seen = new Set<string>();
+  const markets: MarketId[] = [];
+  for (const entry of settings.statusBarSymbols) {
+    const { exchange, symbol } = splitMarketEntry(entry);
+    const market = { exchange: exchange ?? settings.exchange, symbol };
+    const key = marketKey(market);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    markets.push(market);
+  }
+  return markets;
+}
+
+/** The status-bar entry for `market`: the bare symbol on the default exchange, else prefixed. */
+export function marketEntry(market: MarketId, defaultExchange: string): string {
+  return market.exchange === defaultExchange ? market.symbol : `${market.exchange}:${market.symbol}`;
 }
