@@ -1,7 +1,6 @@
 import * as vscode from 'vscode';
-import { marketKey } from '../../engine/marketId';
-import type { SessionLease } from '../../feeds/marketSession';
 import type { SessionRegistry } from '../../feeds/sessionRegistry';
+import { TickerLeases } from '../sessions/tickerLeases';
 import { PriceAlerts, type PriceAlert } from './priceAlerts';
 import { COMMANDS } from '../commands/commandIds';
 
@@ -13,14 +12,15 @@ const STATE_KEY = 'orderscope.alerts';
  */
 export class AlertController implements vscode.Disposable {
   readonly alerts = new PriceAlerts();
-  private readonly leases = new Map<string, { lease: SessionLease; subscription: vscode.Disposable }>();
+  private readonly leases: TickerLeases;
   enabled = true;
 
   constructor(
     private readonly state: vscode.Memento,
-    private readonly registry: SessionRegistry,
+    registry: SessionRegistry,
     private readonly log: vscode.LogOutputChannel,
   ) {
+    this.leases = new TickerLeases(registry, (session, market) => [session.onTicker((t) => this.onPrice(market.exchange, market.symbol, t.last))]);
     const skipped = this.alerts.load(state.get(STATE_KEY));
     if (skipped > 0) log.warn(`${skipped} stored price alert(s) were malformed and dropped`);
     this.watch();
@@ -41,11 +41,7 @@ export class AlertController implements vscode.Disposable {
   }
 
   dispose(): void {
-    for (const { lease, subscription } of this.leases.values()) {
-      subscription.dispose();
-      lease.release();
-    }
-    this.leases.clear();
+    this.leases.dispose();
   }
 
   private persist(): Thenable<void> {
@@ -54,19 +50,7 @@ export class AlertController implements vscode.Disposable {
 
   /** Holds a ticker lease exactly on the markets that have alerts. */
   private watch(): void {
-    const wanted = new Map(this.alerts.watchedMarkets().map((m) => [marketKey(m), m]));
-    for (const [key, held] of this.leases) {
-      if (wanted.has(key)) continue;
-      held.subscription.dispose();
-      held.lease.release();
-      this.leases.delete(key);
-    }
-    for (const [key, market] of wanted) {
-      if (this.leases.has(key)) continue;
-      const lease = this.registry.acquire(market.exchange, market.symbol, 'ticker');
-      const subscription = lease.session.onTicker((t) => this.onPrice(market.exchange, market.symbol, t.last));
-      this.leases.set(key, { lease, subscription });
-    }
+    this.leases.hold(this.alerts.watchedMarkets());
   }
 
   private onPrice(exchange: string, symbol: string, price: number): void {

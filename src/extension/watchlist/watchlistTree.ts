@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { asMarketId, marketKey, sameMarket, type MarketId } from '../../engine/marketId';
-import type { SessionLease } from '../../feeds/marketSession';
 import type { SessionRegistry } from '../../feeds/sessionRegistry';
+import { TickerLeases } from '../sessions/tickerLeases';
 import { formatPrice } from '../statusBar/tickerText';
 import { COMMANDS } from '../commands/commandIds';
 
@@ -26,7 +26,7 @@ class WatchItem extends vscode.TreeItem {
  */
 export class WatchlistTree implements vscode.TreeDataProvider<WatchItem>, vscode.Disposable {
   private markets: MarketId[];
-  private readonly leases = new Map<string, { lease: SessionLease; subscription: vscode.Disposable }>();
+  private readonly leases: TickerLeases;
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChangeTreeData = this.changed.event;
   private refreshPending = false;
@@ -36,6 +36,8 @@ export class WatchlistTree implements vscode.TreeDataProvider<WatchItem>, vscode
     private readonly registry: SessionRegistry,
     initial: MarketId[],
   ) {
+    // Rows show the session's price and its one status: redraw on either.
+    this.leases = new TickerLeases(registry, (session) => [session.onTicker(() => this.scheduleRefresh()), session.onStatus(() => this.scheduleRefresh())]);
     const stored = state.get<unknown>(STATE_KEY);
     this.markets = Array.isArray(stored) ? stored.flatMap((x) => asMarketId(x) ?? []) : initial;
     this.sync();
@@ -86,30 +88,12 @@ export class WatchlistTree implements vscode.TreeDataProvider<WatchItem>, vscode
   }
 
   dispose(): void {
-    for (const held of this.leases.values()) {
-      held.subscription.dispose();
-      held.lease.release();
-    }
-    this.leases.clear();
+    this.leases.dispose();
     this.changed.dispose();
   }
 
   private sync(): void {
-    const wanted = new Map(this.markets.map((m) => [marketKey(m), m]));
-    for (const [key, held] of this.leases) {
-      if (wanted.has(key)) continue;
-      held.subscription.dispose();
-      held.lease.release();
-      this.leases.delete(key);
-    }
-    for (const [key, m] of wanted) {
-      if (this.leases.has(key)) continue;
-      const lease = this.registry.acquire(m.exchange, m.symbol, 'ticker');
-      const tickers = lease.session.onTicker(() => this.scheduleRefresh());
-      const statuses = lease.session.onStatus(() => this.scheduleRefresh());
-      const subscription = { dispose: () => (tickers.dispose(), statuses.dispose()) };
-      this.leases.set(key, { lease, subscription });
-    }
+    this.leases.hold(this.markets);
     this.changed.fire();
   }
 
