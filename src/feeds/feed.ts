@@ -58,6 +58,11 @@ export interface Feed {
    * Absent: the session's default (feeds that mirror a book sequenced elsewhere need none).
    */
   readonly sequenceRule?: SequenceRule;
+  /**
+   * The feed's stamps follow the wall clock (a live exchange): the session lets the engine check
+   * them against it. A replay's or a simulation's clock is its own.
+   */
+  readonly realTime?: boolean;
   /** Resolves the market's facts (tick size, precision) or rejects with a message a person can act on. */
   open(target: FeedTarget): Promise<MarketFacts>;
   /** Starts pushing into `sink`; returns at once. */

@@ -214,6 +214,8 @@ export class MarketSession implements FeedSink {
    */
   tick(now: number): void {
     if (this.isClosed) return;
+    // A live exchange's stamps are checked against the wall clock (a far-future one is refused).
+    if (this.feed?.realTime === true) this.engine?.observeClock(now);
     if (this.dataCount !== this.dataCountAtTick) {
       this.dataCountAtTick = this.dataCount;
       this.lastDataAt = now;
@@ -387,7 +389,8 @@ export class MarketSession implements FeedSink {
         } catch (error) {
           // Unusable market facts (a zero or absurd tick size): an error the user sees, never a
           // session stuck at "connecting" or an unhandled rejection.
-          await this.refuse(want, `${this.key.exchange} ${this.key.symbol}: unusable market facts: ${error instanceof Error ? error.message : String(error)}`);
+          // The engine's message names the symbol and what is wrong with the tick.
+          await this.refuse(want, `${this.key.exchange}: unusable market facts: ${error instanceof Error ? error.message : String(error)}`);
           return;
         }
         this.bookShowable = this.engine.bookIsShowable();

@@ -137,6 +137,33 @@ describe('one status for every view of a market', () => {
   });
 });
 
+describe('a live exchange is held to the wall clock', () => {
+  test('after the shared tick, a trade stamped an hour ahead opens no bar and is counted; a replay-like feed keeps its own clock', async () => {
+    for (const realTime of [true, false]) {
+      const feeds: ScriptedFeed[] = [];
+      const registry = new SessionRegistry({
+        createFeed: (key) => {
+          const feed = Object.assign(new ScriptedFeed(key), { realTime });
+          feeds.push(feed);
+          return feed;
+        },
+        session: { timeframe: '1m', historyBars: 100 },
+      });
+      const lease = registry.acquire('fake', 'BTC/USDT', 'market');
+      await lease.session.whenReady();
+      await until('started', () => feeds[0]?.sink !== undefined);
+      const now = Date.now();
+      lease.session.tick(now);
+      feeds[0]!.sink!.event(trade(now + 3_600_000, 100));
+      const market = lease.session.market!;
+      expect(market.stats.badTimes).toBe(realTime ? 1 : 0);
+      expect(market.candles.count).toBe(realTime ? 0 : 1);
+      lease.release();
+      await registry.whenClosed();
+    }
+  });
+});
+
 describe('network settings re-dial in place', () => {
   test('the session keeps its readers, shows reconnecting, then runs on a new feed; other exchanges are untouched', async () => {
     const { registry, feeds } = setup();

@@ -45,6 +45,7 @@ interface CcxtTradeLike {
 
 export class CcxtFeed implements Feed {
   readonly name: string;
+  readonly realTime = true;
   /** Counters for diagnostics and tests. */
   readonly stats = { trades: 0, duplicateTrades: 0, rejectedTrades: 0, bookUpdates: 0, bookResyncs: 0, historyRows: 0 };
   private venue: CcxtVenue | undefined;
