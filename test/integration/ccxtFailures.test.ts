@@ -6,6 +6,7 @@
 import { afterEach, describe, expect, test } from 'vitest';
 import { FakeExchange, type MarketsFault } from '../fakeExchange/FakeExchange';
 import { DEFAULT_BINANCE_MARKETS, type BinanceMarketSpec } from '../fakeExchange/binanceVenue';
+import { fakeLiveOptions, waitFor } from '../support/fakeLiveFeed';
 import { hasSharedData } from '../support/sharedData';
 import { CcxtLiveSource } from '../../src/feeds/ccxt/ccxtLiveSource';
 import type { CcxtLiveOptions } from '../../src/feeds/ccxt/ccxtLiveOptions';
@@ -20,30 +21,7 @@ const [BTC, ETH] = DEFAULT_BINANCE_MARKETS as [BinanceMarketSpec, BinanceMarketS
 /** BTCUSDT, and two markets that show BTCUSDT's tickers (there is one capture only). */
 const MARKETS: BinanceMarketSpec[] = [BTC, { ...ETH, mirrorOf: 'BTCUSDT' }, { ...ETH, symbol: 'SOLUSDT', baseAsset: 'SOL', mirrorOf: 'BTCUSDT' }];
 
-function liveOptions(ex: FakeExchange, extra: Partial<CcxtLiveOptions> = {}, binance: Record<string, unknown> = {}): Partial<CcxtLiveOptions> {
-  return {
-    exchanges: { binance: { ...ex.ccxtConfig('binance'), rateLimit: 5, ...binance } },
-    keepAliveMs: 300,
-    backoff: { baseMs: 50, factor: 2, maxMs: 400, jitter: 0.2 },
-    throttledBackoff: { baseMs: 300, factor: 2, maxMs: 1200, jitter: 0.2 },
-    staleAfterMs: 1500,
-    reconnectAfterMs: 3000,
-    quietReconnectAfterMs: 3000,
-    watchdogIntervalMs: 100,
-    pollIntervalMs: 200,
-    ...extra,
-  };
-}
-
 const POLLED = { has: { watchOrderBook: false, watchTrades: false, watchTickers: false, watchTicker: false } };
-
-async function waitFor(what: string, check: () => boolean, timeoutMs = 8000): Promise<void> {
-  const started = performance.now();
-  while (!check()) {
-    if (performance.now() - started > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
 
 /** What one ticker subscriber of the hub saw. */
 interface Seen {
@@ -60,7 +38,7 @@ describe.skipIf(!dataPresent)('live ccxt feed failures (fake Binance)', () => {
   async function start(options: Partial<CcxtLiveOptions> = {}, binance: Record<string, unknown> = {}) {
     const ex = await FakeExchange.start({ speed: 10, okx: false, binance: { markets: MARKETS } });
     cleanups.push(() => ex.stop());
-    const source = new CcxtLiveSource(liveOptions(ex, options, binance));
+    const source = new CcxtLiveSource(fakeLiveOptions(ex, options, binance));
     cleanups.push(() => source.close());
     return { ex, source };
   }

@@ -1,13 +1,12 @@
 /**
  * The live ccxt feed and market sessions against the local fake exchange (real ccxt, real
- * sockets). Timers are shortened through the feed's options (keepAlive 300 ms, backoff from 50 ms,
- * stale after 1.5 s, forced reconnect after 3 s) so each fault resolves in about a second.
+ * sockets), with the shortened timers of `fakeLiveOptions`.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { FakeExchange } from '../fakeExchange/FakeExchange';
+import { fakeLiveOptions, waitFor } from '../support/fakeLiveFeed';
 import { hasSharedData, sharedDataPath } from '../support/sharedData';
 import { CcxtLiveSource } from '../../src/feeds/ccxt/ccxtLiveSource';
-import type { CcxtLiveOptions } from '../../src/feeds/ccxt/ccxtLiveOptions';
 import { SessionRegistry } from '../../src/feeds/sessionRegistry';
 import type { MarketSession, SessionLease } from '../../src/feeds/marketSession';
 import type { SessionStatus } from '../../src/feeds/sessionStatus';
@@ -17,31 +16,6 @@ import type { CcxtFeed } from '../../src/feeds/ccxt/ccxtFeed';
 
 const CAPTURES = ['binance/spot/btcusdt_20240808.gz', 'binance/spot/btcusdt_20240809.gz'];
 const dataPresent = hasSharedData(...CAPTURES);
-
-function liveOptions(ex: FakeExchange, extra: Partial<CcxtLiveOptions> = {}, binance: Record<string, unknown> = {}): Partial<CcxtLiveOptions> {
-  const base = ex.ccxtConfig('binance');
-  return {
-    exchanges: { binance: { ...base, rateLimit: 5, ...binance } },
-    keepAliveMs: 300,
-    backoff: { baseMs: 50, factor: 2, maxMs: 400, jitter: 0.2 },
-    staleAfterMs: 1500,
-    reconnectAfterMs: 3000,
-    quietReconnectAfterMs: 3000,
-    watchdogIntervalMs: 100,
-    pollIntervalMs: 200,
-    ...extra,
-  };
-}
-
-/** Waits until `check` holds (polled every 10 ms); fails with `what` after `timeoutMs`. */
-async function waitFor(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 5000): Promise<number> {
-  const started = performance.now();
-  while (!(await check())) {
-    if (performance.now() - started > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-  return performance.now() - started;
-}
 
 type Levels = { bids: number[][]; asks: number[][] };
 
@@ -179,7 +153,7 @@ describe.skipIf(!dataPresent)('live ccxt feed through a market session (fake Bin
 
   beforeAll(async () => {
     ex = await FakeExchange.start({ speed: 10, startPaused: true, okx: false, binance: { captures: CAPTURES.map(sharedDataPath), preplayMs: 60_000 } });
-    source = new CcxtLiveSource(liveOptions(ex));
+    source = new CcxtLiveSource(fakeLiveOptions(ex));
     registry = new SessionRegistry({ createFeed: source.createFeed, session: { timeframe: '1s', historyBars: 1000 } });
     lease = registry.acquire('binance', 'BTC/USDT');
     session = lease.session;
@@ -336,7 +310,7 @@ describe.skipIf(!dataPresent)('live ccxt feed through a market session (fake Bin
 
   test('ticker-only sessions share one batched ticker socket', async () => {
     ex.resume();
-    const tickerSource = new CcxtLiveSource(liveOptions(ex));
+    const tickerSource = new CcxtLiveSource(fakeLiveOptions(ex));
     const tickers = new SessionRegistry({ createFeed: tickerSource.createFeed });
     const before = ex.stats().binance!.openConnections;
     const btc = tickers.acquire('binance', 'BTC/USDT', 'ticker');
@@ -358,7 +332,7 @@ describe.skipIf(!dataPresent)('live ccxt feed through a market session (fake Bin
   });
 
   test('no watch methods: book, trades and ticker are polled (and said so); book and candles still right', async () => {
-    const polledSource = new CcxtLiveSource(liveOptions(ex, {}, { has: { watchOrderBook: false, watchTrades: false, watchTickers: false, watchTicker: false } }));
+    const polledSource = new CcxtLiveSource(fakeLiveOptions(ex, {}, { has: { watchOrderBook: false, watchTrades: false, watchTickers: false, watchTicker: false } }));
     const polled = new SessionRegistry({ createFeed: polledSource.createFeed, session: { timeframe: '1s', historyBars: 200 } });
     const before = ex.stats().binance!.openConnections;
     const polledLease = polled.acquire('binance', 'BTC/USDT');
@@ -406,7 +380,7 @@ describe.skipIf(!hasSharedData('cryptofeed/sample_data_master/OKX.ws.1.0'))('liv
   test('OKX: facts from its instruments; the book (snapshot, then chained updates) equals the server book; trades and history arrive', async () => {
     const ex = await FakeExchange.start({ speed: 2, startPaused: true, binance: false });
     const base = ex.ccxtConfig('okx');
-    const source = new CcxtLiveSource({ ...liveOptions(ex), exchanges: { okx: { ...base, rateLimit: 5 } } });
+    const source = new CcxtLiveSource({ ...fakeLiveOptions(ex), exchanges: { okx: { ...base, rateLimit: 5 } } });
     const registry = new SessionRegistry({ createFeed: source.createFeed });
     try {
       const okxLease = registry.acquire('okx', 'BTC/USDT');

@@ -19,6 +19,7 @@
 import { barOpenTime, TIMEFRAME_MS, type Timeframe } from '../../engine/candles/timeframe';
 import { retryDelay, Sleep, type RetryPolicy } from '../retry';
 import { ErrorAction } from './ccxtErrors';
+import type { StreamLoopHost } from './streamLoop';
 import type { StreamStatus } from './streamStatus';
 
 /** One ccxt OHLCV row `[t, o, h, l, c, v]`. */
@@ -29,16 +30,10 @@ export interface CandleHistoryOptions extends RetryPolicy {
   pageLimit: number;
 }
 
-export interface CandleHistoryHost {
+/** The requests, the sink, and how failures are classified and shown (as for a stream). */
+export interface CandleHistoryHost extends StreamLoopHost {
   fetchOHLCV(timeframe: string, since: number | undefined, limit: number): Promise<OhlcvRow[]>;
   deliver(timeframe: Timeframe, rows: OhlcvRow[]): void;
-  classify(error: unknown): ErrorAction;
-  stopMessage(error: unknown): string;
-  reason(error: unknown): string;
-  /** Ms the exchange asked us to wait (Retry-After) before the next request; 0 when none. */
-  retryAfterMs?(error: unknown): number;
-  statusChanged(): void;
-  now(): number;
 }
 
 type Task = 'load' | 'refill' | 'settle';

@@ -389,19 +389,25 @@ function errorStatus(detail: string): StreamStatus {
   return { state: 'error', detail, value: 0, attempt: 0, retryAt: NaN };
 }
 
-/** `text` names `name` as a whole word (`BTC/USDT` is not named by `BTC/USDT:USDT`). O(length). */
+/**
+ * `text` names `name` as a whole word: `BTC/USDT` is not named by `BTC/USDT:USDT` nor `B-USDT`
+ * by `AB-USDT`, but `B-USDT` is by `instId:B-USDT`. O(length).
+ */
 function names(text: string, name: string | undefined): boolean {
   if (name === undefined || name === '') return false;
   for (let at = text.indexOf(name); at >= 0; at = text.indexOf(name, at + 1)) {
-    if (!isSymbolChar(text.charCodeAt(at - 1)) && !isSymbolChar(text.charCodeAt(at + name.length))) return true;
+    const before = text.charCodeAt(at - 1);
+    if ((before === COLON || !isSymbolChar(before)) && !isSymbolChar(text.charCodeAt(at + name.length))) return true;
   }
   return false;
 }
 
-/** Letters, digits and the separators symbols and market ids are made of. */
+const COLON = 58;
+
+/** Letters, digits and the separators symbols and market ids are made of (`/`, `:`, `-`, `_`, `.`). */
 function isSymbolChar(code: number): boolean {
   // NaN (before the start, after the end) is not
-  return (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || code === 47 || code === 58 || code === 45 || code === 95 || code === 46;
+  return (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || code === 47 || code === COLON || code === 45 || code === 95 || code === 46;
 }
 
 /**
