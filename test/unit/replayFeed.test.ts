@@ -125,6 +125,34 @@ describe('replay timing', () => {
     expect(problems.map((p) => p.message)).toEqual([expect.stringMatching(/item 2: .*5 min ahead/)]);
   });
 
+  it('skips a stretch with no events longer than 5 s at the current speed, and says so; shorter ones play in time', async () => {
+    // Gaps of 1 s (plays), 60 s (skipped at 1x) and 3 min (skipped), all within the time guard's 5 min.
+    const times = [T0, T0 + 100, T0 + 1100, T0 + 61_100, T0 + 61_200, T0 + 241_200, T0 + 241_300];
+    const notices: string[] = [];
+    const { sink, feed } = await play(writeCapture(times.map((t, k) => trade(k, t))), { speed: 1, onNotice: (m) => notices.push(m) });
+    expect(sink.played.map((p) => p.time)).toEqual(times);
+    const wall = sink.played.map((p) => p.wall);
+    expect(wall[2]! - wall[1]!).toBeGreaterThanOrEqual(990); // the 1 s gap is played in time
+    expect(wall[6]!).toBeLessThan(1700); // not 4 min
+    expect(feed.stats).toMatchObject({ idleGapsSkipped: 2, idleSkippedMs: 240_000 });
+    expect(notices).toEqual([
+      expect.stringMatching(/: skipped 60 s with no events \(2024-08-08T23:54:16\.100Z to 2024-08-08T23:55:16\.100Z\)$/),
+      expect.stringMatching(/: skipped 3 min with no events /),
+    ]);
+    const last = sink.statuses[sink.statuses.length - 1]!;
+    expect(last.detail).toMatch(/replay finished, end of recording \(7 events\); skipped 2 idle gaps of 4 min$/);
+    expect(sink.statuses.some((s) => s.state === 'replay' && /at 1×; skipped an idle gap of 60 s/.test(s.detail))).toBe(true);
+  });
+
+  it('the idle gap is measured at the current speed: 30 s is 3 s at 10x (played), 60 s is 6 s (skipped)', async () => {
+    const times = [T0, T0 + 30_000, T0 + 90_000];
+    const { sink, feed } = await play(writeCapture(times.map((t, k) => trade(k, t))), { speed: 10 });
+    const wall = sink.played.map((p) => p.wall);
+    expect(wall[1]! - wall[0]!).toBeGreaterThanOrEqual(2950);
+    expect(wall[2]! - wall[1]!).toBeLessThan(500);
+    expect(feed.stats.idleGapsSkipped).toBe(1);
+  });
+
   it('changes speed while playing, and the status says so', async () => {
     const path = writeCapture(tradeLines(101, 20)); // 2 s of market time
     const problems: ReplayProblem[] = [];
@@ -332,7 +360,7 @@ describe('opening a recording', () => {
       [text, /notes\.txt: not a recording this can replay.*starts "hello world"/],
       [empty, /empty\.gz: the file is empty/],
       [zstd, /x\.jsonl\.zst: zstd-compressed/],
-      [dir, /a-directory: cannot read the recording \(EISDIR/],
+      [dir, /a-directory: is a directory, not a recording file/],
       [missing, /missing\.gz: cannot read the recording \(ENOENT/],
     ];
     for (const [path, message] of cases) {

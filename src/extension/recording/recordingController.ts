@@ -1,13 +1,11 @@
 import * as vscode from 'vscode';
-import { EventKind, MarketEvent } from '../../engine/events';
 import type { MarketSession } from '../../feeds/marketSession';
-import type { Recorder } from '../../feeds/recorder/recorder';
+import type { SessionRecording } from '../../feeds/recorder/sessionRecording';
 import type { Orderscope } from '../orderscope';
 import { COMMANDS } from '../commands/commandIds';
 
 interface ActiveRecording {
-  recorder: Recorder;
-  tap: vscode.Disposable;
+  recording: SessionRecording;
   session: MarketSession;
 }
 
@@ -27,7 +25,7 @@ export class RecordingController implements vscode.Disposable {
   }
 
   async start(app: Orderscope): Promise<void> {
-    if (this.active) throw new Error(`already recording to ${this.active.recorder.path}; stop it first`);
+    if (this.active) throw new Error(`already recording to ${this.active.recording.recorder.path}; stop it first`);
     const panel = app.panels.activePanel;
     if (!panel) throw new Error('open the chart of the market to record first');
     const session = app.registry.find(panel.target.exchange, panel.target.symbol);
@@ -40,22 +38,11 @@ export class RecordingController implements vscode.Disposable {
       filters: { 'Order-flow database (SQLite)': ['db', 'sqlite'], 'Raw capture (gzip lines)': ['gz'] },
     });
     if (!target) return;
-    const { openRecorder } = await import('../../feeds/recorder/openRecorder');
-    const recorder = await openRecorder(target.fsPath, {
-      symbol: panel.target.symbol,
+    const { recordSession } = await import('../../feeds/recorder/sessionRecording');
+    const recording = await recordSession(session, target.fsPath, {
       onProblem: (message: string) => this.log.warn(`recorder: ${message}`),
     });
-    // The recorder starts from a full book: the engine's current one. A sequenced book goes in
-    // as a snapshot carrying the engine's last update id, so the diffs that follow bridge it
-    // (a mirrored book has no id, and the recorder would take the next diff for a gap).
-    const market = session.market;
-    if (market.bookIsShowable()) {
-      const bids = bestFirstRows(market.book.bids);
-      const asks = bestFirstRows(market.book.asks);
-      if (market.sync.lastFinalId >= 0) recorder.event(bookSnapshot(bids, asks, market.sync.lastFinalId));
-      else recorder.mirrorBook(bids, asks);
-    }
-    this.active = { recorder, session, tap: session.addTap(recorder) };
+    this.active = { recording, session };
     this.log.info(`recording ${panel.target.symbol} on ${panel.target.exchange} to ${target.fsPath}`);
     this.timer = setInterval(() => this.render(), 1000);
     this.render();
@@ -68,13 +55,17 @@ export class RecordingController implements vscode.Disposable {
       return;
     }
     this.active = undefined;
-    active.tap.dispose();
     if (this.timer) clearInterval(this.timer);
     this.item.hide();
-    const stats = await active.recorder.close();
-    const message = `recorded ${stats.events} events to ${active.recorder.path}`;
-    this.log.info(message);
-    void vscode.window.showInformationMessage(`Orderscope: ${message}`);
+    const stats = await active.recording.stop();
+    const path = active.recording.recorder.path;
+    const message = `recorded ${stats.events} events to ${path}`;
+    this.log.info(`${message} (${stats.written} written, ${stats.failed} failed)`);
+    if (stats.failed > 0) {
+      void vscode.window.showWarningMessage(`Orderscope: ${message}, but ${stats.failed} could not be written (${stats.lastError || 'see the log'})`);
+    } else {
+      void vscode.window.showInformationMessage(`Orderscope: ${message}`);
+    }
   }
 
   dispose(): void {
@@ -86,26 +77,14 @@ export class RecordingController implements vscode.Disposable {
   private render(): void {
     const active = this.active;
     if (!active) return;
-    this.item.text = `$(record) REC ${active.session.key.symbol} · ${active.recorder.stats.events} events`;
-    this.item.tooltip = `Recording to ${active.recorder.path}\nClick to stop`;
+    const { stats, path } = active.recording.recorder;
+    // A recording that cannot write (a full disk, a locked database) shows it, not just a count.
+    const trouble = stats.diskFull ? ' · DISK FULL' : stats.lastError !== '' ? ' · cannot write' : '';
+    this.item.text = `$(record) REC ${active.session.key.symbol} · ${stats.events} events${trouble}`;
+    this.item.tooltip =
+      `Recording to ${path}\n${stats.written} written, ${stats.pending} pending, ${stats.failed} failed` +
+      `${stats.lastError !== '' ? `\n${stats.lastError}` : ''}\nClick to stop`;
+    this.item.backgroundColor = trouble !== '' ? new vscode.ThemeColor('statusBarItem.errorBackground') : undefined;
     this.item.show();
   }
-}
-
-/** A snapshot event of `bids`/`asks` (best first) whose `lastUpdateId` is `finalId`. */
-function bookSnapshot(bids: [number, number][], asks: [number, number][], finalId: number): MarketEvent {
-  const snapshot = new MarketEvent();
-  snapshot.reset(EventKind.DepthSnapshot);
-  snapshot.time = NaN; // no exchange time: the recorder stamps it with its clock, as for a mirrored book
-  snapshot.finalId = finalId;
-  for (const [price, size] of bids) snapshot.bids.push(price, size);
-  for (const [price, size] of asks) snapshot.asks.push(price, size);
-  return snapshot;
-}
-
-/** A book side as ccxt-shaped rows, best first (the recorder's snapshot input). */
-function bestFirstRows(side: { prices: Float64Array; sizes: Float64Array; count: number }): [number, number][] {
-  const rows: [number, number][] = [];
-  for (let i = side.count - 1; i >= 0; i--) rows.push([side.prices[i]!, side.sizes[i]!]);
-  return rows;
 }

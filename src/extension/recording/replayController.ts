@@ -40,6 +40,7 @@ export class ReplayController {
     new RecordingReplayFeed(path, {
       speed: this.speeds.get(path) ?? 1,
       onProblem: (problem: ReplayProblem) => this.log.warn(`replay: ${problem.message}`),
+      onNotice: (message: string) => this.log.info(`replay: ${message}`),
     });
 
   async run(app: Orderscope): Promise<void> {
@@ -54,11 +55,12 @@ export class ReplayController {
     const speed = await vscode.window.showQuickPick(SPEEDS, { title: 'Replay speed', placeHolder: 'Timed on the exchange timestamps' });
     if (!speed) return;
     const path = file.fsPath;
+    const name = file.path.split('/').pop() ?? path;
     this.speeds.set(path, speed.speed);
     const panel = app.panels.open({ exchange: REPLAY_EXCHANGE, symbol: path });
     const session = app.registry.find(REPLAY_EXCHANGE, path);
     await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `Replaying ${file.path.split('/').pop()} at ${speed.label}`, cancellable: true },
+      { location: vscode.ProgressLocation.Notification, title: `Replaying ${name} at ${speed.label}`, cancellable: true },
       (progress, cancel) =>
         new Promise<void>((resolve) => {
           let reported = 0;
@@ -68,9 +70,15 @@ export class ReplayController {
             const p = feed.progress();
             const percent = Math.floor(p.fraction * 100);
             const when = Number.isFinite(p.marketTime) ? new Date(p.marketTime).toISOString().replace('T', ' ').slice(0, 19) : '';
-            progress.report({ increment: percent - reported, message: `${percent}%${when ? ` · ${when} UTC` : ''}` });
+            const skipped = feed.stats.idleGapsSkipped > 0 ? ` · ${feed.stats.idleGapsSkipped} idle gaps skipped` : '';
+            progress.report({ increment: percent - reported, message: `${percent}%${when ? ` · ${when} UTC` : ''}${skipped}` });
             reported = percent;
-            if (p.finished) finish();
+            if (p.finished) {
+              // The notification closes now: say so where it was, and in one that stays.
+              progress.report({ message: `finished · ${feed.stats.events} events` });
+              void vscode.window.showInformationMessage(`Orderscope: the replay of ${name} finished (${feed.stats.events} events${skipped}).`);
+              finish();
+            }
           }, 500);
           const finish = (): void => {
             clearInterval(timer);

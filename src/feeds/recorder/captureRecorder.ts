@@ -74,6 +74,7 @@ export class CaptureRecorder implements Recorder {
     options: RecorderOptions,
   ) {
     this.options = options;
+    this.clock.observe(options.exchangeTimeMs);
     this.writer = new BinanceJsonWriter(options.symbol);
     this.gzip = createGzip();
     this.file = file;

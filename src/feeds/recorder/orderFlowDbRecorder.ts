@@ -129,6 +129,7 @@ export class OrderFlowDbRecorder implements Recorder {
   ) {
     this.db = db;
     this.options = options;
+    this.clock.observe(options.exchangeTimeMs);
     this.prepareStatements();
     this.sync = new BookSync(this.book, options.sequenceRule ?? binanceRule);
     this.bidRows = new LevelRows(options.bookDepth);

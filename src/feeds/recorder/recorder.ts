@@ -97,6 +97,11 @@ export interface RecorderOptions {
   bookDepth: number;
   /** Database: book rows are written at most once per this many ms of exchange time (0: every change). */
   bookIntervalMs: number;
+  /**
+   * The session's last exchange time (ms), seeding the clock that stamps mirrored books until
+   * the first event brings one; NaN: unknown (the local clock is the guess then).
+   */
+  exchangeTimeMs: number;
 }
 
 /** What a recorder was asked to do that it cannot (bad options, a file it cannot open). */
@@ -117,6 +122,7 @@ export const DEFAULT_RECORDER_OPTIONS: Readonly<RecorderOptions> = {
   sequenceRule: null,
   bookDepth: 20,
   bookIntervalMs: 100,
+  exchangeTimeMs: NaN,
 };
 
 /** Checks the options shared by both recorders; throws {@link RecorderError}. */
@@ -127,6 +133,9 @@ export function resolveRecorderOptions(path: string, options: Partial<RecorderOp
   }
   if (!(Number.isInteger(resolved.bookDepth) && resolved.bookDepth >= 1)) {
     throw new RecorderError(path, `bookDepth must be a positive integer, got ${String(resolved.bookDepth)}`);
+  }
+  if (!(Number.isNaN(resolved.exchangeTimeMs) || (resolved.exchangeTimeMs >= 0 && resolved.exchangeTimeMs < Infinity))) {
+    throw new RecorderError(path, `exchangeTimeMs must be NaN (unknown) or a time >= 0, got ${String(resolved.exchangeTimeMs)}`);
   }
   if (!(resolved.bookIntervalMs >= 0 && resolved.bookIntervalMs < Infinity)) {
     throw new RecorderError(path, `bookIntervalMs must be a finite number >= 0, got ${String(resolved.bookIntervalMs)}`);

@@ -57,6 +57,13 @@ export interface ReplayOptions {
   maxProblemsPerFile: number;
   /** Book diffs without any snapshot before the replay reports that the book cannot be built. */
   snapshotWaitDiffs: number;
+  /**
+   * A stretch with no events longer than this (wall ms at the current speed) is skipped: the
+   * next item plays at once, and `onNotice` and the status say so.
+   */
+  maxIdleGapMs: number;
+  /** Things a user should know that are not problems in the file (skipped idle gaps). */
+  onNotice: ((message: string) => void) | null;
 }
 
 export const DEFAULT_REPLAY_OPTIONS: Readonly<ReplayOptions> = {
@@ -71,6 +78,8 @@ export const DEFAULT_REPLAY_OPTIONS: Readonly<ReplayOptions> = {
   maxLagMs: 1000,
   maxProblemsPerFile: 20,
   snapshotWaitDiffs: 1000,
+  maxIdleGapMs: 5000,
+  onNotice: null,
 };
 
 /** How far a replay is. */
@@ -102,6 +111,9 @@ export class ReplayStats {
   /** Exchange checksums (OKX) that matched the rebuilt book, and that did not. */
   checksumsVerified = 0;
   checksumMismatches = 0;
+  /** Idle stretches skipped (see `maxIdleGapMs`), and the market time they spanned. */
+  idleGapsSkipped = 0;
+  idleSkippedMs = 0;
 }
 
 const State = { Created: 0, Open: 1, Playing: 2, Paused: 3, Finished: 4, Closed: 5 } as const;
@@ -361,6 +373,8 @@ export class ReplayFeed implements Feed {
       if (clock.speed !== Infinity && this.pendingTime === this.pendingTime) {
         const wall = performance.now();
         if (!clock.started) clock.anchor(this.pendingTime, wall);
+        const gap = this.pendingTime - this.marketTime;
+        if (gap / clock.speed > this.options.maxIdleGapMs) this.skipIdleGap(gap, wall);
         const wait = clock.dueIn(this.pendingTime, wall);
         if (wait > granularityMs) {
           this.schedule(wait);
@@ -380,6 +394,21 @@ export class ReplayFeed implements Feed {
       }
     }
     this.reportProgress(false);
+  }
+
+  /** Nothing happens for `gap` market ms: play the pending item now instead of waiting. */
+  private skipIdleGap(gap: number, wall: number): void {
+    this.clock.anchor(this.pendingTime, wall);
+    this.stats.idleGapsSkipped++;
+    this.stats.idleSkippedMs += gap;
+    const from = new Date(this.marketTime).toISOString();
+    const to = new Date(this.pendingTime).toISOString();
+    try {
+      this.options.onNotice?.(`${this.paths[0]!}: skipped ${durationText(gap)} with no events (${from} to ${to})`);
+    } catch {
+      // A failing notice callback must not stop the replay.
+    }
+    this.sendStatus();
   }
 
   /** Hands the pending item to the sink (which must not throw; the caller catches if it does). */
@@ -514,16 +543,21 @@ export class ReplayFeed implements Feed {
     let status: FeedStatus;
     switch (this.state) {
       case State.Playing:
-        status = { state: 'replay', detail: `${label} at ${speedText}${this.failureNote()}`, value: statusSpeed(speed), polled: [] };
+        status = { state: 'replay', detail: `${label} at ${speedText}${this.skippedNote()}${this.failureNote()}`, value: statusSpeed(speed), polled: [] };
         break;
       case State.Paused:
-        status = { state: 'paused', detail: `${label} paused (${speedText})${this.failureNote()}`, value: statusSpeed(speed), polled: [] };
+        status = { state: 'paused', detail: `${label} paused (${speedText})${this.skippedNote()}${this.failureNote()}`, value: statusSpeed(speed), polled: [] };
         break;
       case State.Finished:
         status =
           this.fileFailure !== null
             ? { state: 'error', detail: `replay ended: ${this.fileFailure}`, value: 0, polled: [] }
-            : { state: 'paused', detail: `${label}: end of recording (${this.stats.events} events)`, value: statusSpeed(speed), polled: [] };
+            : {
+                state: 'paused',
+                detail: `${label}: replay finished, end of recording (${this.stats.events} events)${this.skippedNote()}`,
+                value: statusSpeed(speed),
+                polled: [],
+              };
         break;
       default:
         status = { state: 'closed', detail: `${label} closed`, value: 0, polled: [] };
@@ -533,6 +567,11 @@ export class ReplayFeed implements Feed {
     } catch (error) {
       this.sinkFailed(error);
     }
+  }
+
+  private skippedNote(): string {
+    const { idleGapsSkipped: gaps, idleSkippedMs: ms } = this.stats;
+    return gaps === 0 ? '' : `; skipped ${gaps === 1 ? 'an idle gap' : `${gaps} idle gaps`} of ${durationText(ms)}`;
   }
 
   private failureNote(): string {
@@ -587,6 +626,15 @@ export class ReplayFeed implements Feed {
   private sinkFailed(error: unknown): void {
     this.problem(replayProblem(this.paths[0]!, -1, `the sink failed (${error instanceof Error ? error.message : String(error)})`));
   }
+}
+
+/** `850 ms`, `12 s`, `3 min`, `5 h`, `2 d`: a span of market time as a person reads it. */
+function durationText(ms: number): string {
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  if (ms < 120_000) return `${Math.round(ms / 1000)} s`;
+  if (ms < 7_200_000) return `${Math.round(ms / 60_000)} min`;
+  if (ms < 172_800_000) return `${Math.round(ms / 3_600_000)} h`;
+  return `${Math.round(ms / 86_400_000)} d`;
 }
 
 function validSpeed(speed: number): boolean {
