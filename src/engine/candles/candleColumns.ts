@@ -28,32 +28,30 @@ export const CANDLE_FIELD_COUNT = Object.keys(CandleField).length;
 /** A field's name as a property: `OpenTime` → `openTime`. */
 export type CandleFieldName = Uncapitalize<keyof typeof CandleField>;
 
+/** Property name of each field, by {@link CandleField} index. */
+const FIELD_NAMES: readonly CandleFieldName[] = (() => {
+  const names: CandleFieldName[] = [];
+  for (const [key, field] of Object.entries(CandleField)) names[field] = (key.charAt(0).toLowerCase() + key.slice(1)) as CandleFieldName;
+  return names;
+})();
+
 /**
  * Rows of candles as parallel Float64Arrays of one length (struct of arrays), one per
  * {@link CandleField}. Each field's array is also a read-only property named after it
  * (`bars.close[i]`), for code that reads a known field; code that treats every field alike loops
  * over the columns.
  */
-// The named properties are getters that the class defines from CandleField (static block below).
+// The named properties are set from CandleField (setColumn): plain data properties, as fast to
+// read on the trade path as hand-written fields.
 export interface CandleArrays extends Readonly<Record<CandleFieldName, Float64Array>> {}
 export class CandleArrays {
-  static {
-    for (const [key, field] of Object.entries(CandleField)) {
-      Object.defineProperty(this.prototype, key.charAt(0).toLowerCase() + key.slice(1), {
-        get(this: CandleArrays): Float64Array {
-          return this.columns[field];
-        },
-      });
-    }
-  }
-
   /** One array per {@link CandleField}, by index; all of the same length. */
   protected readonly columns: Float64Array[] = [];
 
   /** Allocates `rows` rows (at least one), filled with 0. */
   constructor(rows: number) {
     const size = Math.max(1, Math.floor(rows));
-    for (let f = 0; f < CANDLE_FIELD_COUNT; f++) this.columns.push(new Float64Array(size));
+    for (let f = 0; f < CANDLE_FIELD_COUNT; f++) this.setColumn(f, new Float64Array(size));
   }
 
   /** Rows the arrays hold. */
@@ -99,6 +97,12 @@ export class CandleArrays {
     for (let f = 0; f < CANDLE_FIELD_COUNT; f++) this.columns[f][to] = source.columns[f][from];
   }
 
+  /** Makes `column` the array of field `f`, by index and by name. */
+  protected setColumn(f: number, column: Float64Array): void {
+    this.columns[f] = column;
+    (this as unknown as Record<CandleFieldName, Float64Array>)[FIELD_NAMES[f]] = column;
+  }
+
   /** Whether row `i` differs from row `j` of `other` in any field (NaN equals NaN). O(fields). */
   rowDiffers(i: number, other: CandleArrays, j: number): boolean {
     for (let f = 0; f < CANDLE_FIELD_COUNT; f++) {
@@ -140,7 +144,7 @@ export class CandleColumns extends CandleArrays {
     for (let f = 0; f < CANDLE_FIELD_COUNT; f++) {
       const grown = new Float64Array(size);
       grown.set(this.columns[f]);
-      this.columns[f] = grown;
+      this.setColumn(f, grown);
     }
   }
 
