@@ -146,6 +146,7 @@ describe('CandleSeries: ring and sequence numbers', () => {
     for (const capacity of [0, -1, 1.5, NaN, Infinity]) {
       expect(() => new CandleSeries('1m', { capacity })).toThrow(RangeError);
     }
+    expect(() => new CandleSeries('1m', { capacity: 1.5 })).toThrow('CandleSeries capacity must be an integer ≥ 1, got 1.5');
     expect(new CandleSeries('1m').capacity).toBe(20_000);
   });
 });
