@@ -14,7 +14,7 @@ import { ccxtConfigFor, type CcxtLiveOptions } from './ccxtLiveOptions';
 import type { CcxtExchange, CcxtModule } from './loadCcxt';
 import { marketFactsOf, type CcxtMarketLike, type PrecisionModes } from './marketFacts';
 import { replyBodyProblem, usableMarkets, yieldToHost } from './marketList';
-import { RestGate } from './restGate';
+import { responseHeader, RestGate } from './restGate';
 import { TickerHub } from './tickerHub';
 
 type ExchangeClass = new (config: Record<string, unknown>) => CcxtExchange;
@@ -197,7 +197,7 @@ export class CcxtVenue {
     };
     const seen = exchange.onRestResponse.bind(exchange);
     exchange.onRestResponse = (...args: Parameters<CcxtExchange['onRestResponse']>) => {
-      if (this.loadingMarkets()) this.marketsReplyProblem = replyBodyProblem(args[5], headerValue(args[4], 'content-type'));
+      if (this.loadingMarkets()) this.marketsReplyProblem = replyBodyProblem(args[5], responseHeader(args[4], 'content-type'));
       return seen(...args);
     };
     return exchange;
@@ -237,13 +237,6 @@ export class CcxtVenue {
 /** A markets reply that parsed but is unusable (no markets, wrong types). */
 class MarketsReplyError extends Error {
   override readonly name = 'MarketsReplyError';
-}
-
-/** A response header by name, whatever its case (ccxt re-capitalises names). */
-function headerValue(headers: unknown, name: string): unknown {
-  if (typeof headers !== 'object' || headers === null) return undefined;
-  for (const [key, value] of Object.entries(headers)) if (key.toLowerCase() === name) return value;
-  return undefined;
 }
 
 /** `/api/v3/exchangeInfo` from a full url (no host, no query: the query may hold a long list). */

@@ -24,8 +24,8 @@ export function parseRetryAfter(value: unknown, now: number): number | undefined
   return Number.isFinite(date) ? Math.max(0, date - now) : undefined;
 }
 
-/** The value of header `name` in ccxt's response headers (whose names ccxt re-capitalises). */
-function headerOf(headers: unknown, name: string): unknown {
+/** The value of header `name` in ccxt's response headers, whatever its case (ccxt re-capitalises names). O(headers). */
+export function responseHeader(headers: unknown, name: string): unknown {
   if (typeof headers !== 'object' || headers === null) return undefined;
   const wanted = name.toLowerCase();
   for (const [key, value] of Object.entries(headers)) if (key.toLowerCase() === wanted) return value;
@@ -68,7 +68,7 @@ export class RestGate {
 
   /** Records one response's status and headers. O(headers). */
   observe(status: number, headers: unknown): void {
-    const retryAfter = parseRetryAfter(headerOf(headers, 'retry-after'), this.now());
+    const retryAfter = parseRetryAfter(responseHeader(headers, 'retry-after'), this.now());
     if (status === 429 || status === 418) {
       let wait = retryAfter;
       if (wait === undefined) {

@@ -56,6 +56,9 @@ export function tickerModeOf(has: Readonly<Record<string, unknown>>, streaming: 
   return 'none';
 }
 
+/** How long a probe of part of a refused batch waits for the exchange to refuse it, ms. */
+const PROBE_ANSWER_MS = 5000;
+
 export class TickerHub {
   readonly mode: TickerMode;
   private readonly subscribers = new Map<string, Set<TickerSubscriber>>();
@@ -108,7 +111,7 @@ export class TickerHub {
     if (refusal !== undefined) {
       subscriber.status(refusal);
     } else if (this.mode === 'none') {
-      subscriber.status({ state: 'error', detail: `${this.host.exchange.id} offers no ticker for ${symbol}`, value: 0, attempt: 0, retryAt: NaN });
+      subscriber.status(errorStatus(`${this.host.exchange.id} offers no ticker for ${symbol}`));
     } else {
       this.ensureRunning(symbol);
       const loop = this.loopOf(symbol);
@@ -305,16 +308,24 @@ export class TickerHub {
     this.symbolsChanged();
   }
 
-  /** Whether the exchange serves tickers for `symbols` by websocket (a throwaway client). */
+  /**
+   * Whether the exchange serves tickers for `symbols` by websocket (a throwaway client): a refusal
+   * comes with the subscription's answer; no refusal within {@link PROBE_ANSWER_MS} is an accept
+   * (a quiet market may send no ticker for longer).
+   */
   private async probeWatch(symbols: string[]): Promise<boolean> {
     const client = await this.host.createStreamClient();
+    let timer: ReturnType<typeof setTimeout> | undefined;
     try {
-      await client.watchTickers(symbols);
+      const pending = client.watchTickers(symbols);
+      pending.catch(() => undefined);
+      await Promise.race([pending, new Promise((resolve) => (timer = setTimeout(resolve, PROBE_ANSWER_MS)))]);
       return true;
     } catch (error) {
       if (this.host.isSymbolRefusal(error)) return false;
       throw error;
     } finally {
+      clearTimeout(timer);
       await this.host.closeStreamClient(client);
     }
   }
