@@ -4,12 +4,8 @@
  * made and says which one.
  */
 
-/**
- * Returns `value` when it is an integer in `min`..`max`; otherwise throws RangeError
- * "`name` must be an integer ≥ min[ and ≤ max], got value". O(1).
- */
-export function requireInteger(name: string, value: number, min: number, max = Infinity): number {
-  if (Number.isInteger(value) && value >= min && value <= max) return value;
-  const bounds = max === Infinity ? `≥ ${min}` : `from ${min} to ${max}`;
-  throw new RangeError(`${name} must be an integer ${bounds}, got ${String(value)}`);
+/** Returns `value` when it is an integer ≥ `min`; otherwise throws RangeError naming `name`. O(1). */
+export function requireInteger(name: string, value: number, min: number): number {
+  if (Number.isInteger(value) && value >= min) return value;
+  throw new RangeError(`${name} must be an integer ≥ ${min}, got ${String(value)}`);
 }
