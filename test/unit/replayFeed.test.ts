@@ -6,6 +6,8 @@ import { Database } from 'node-sqlite3-wasm';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { EventKind, type MarketEvent } from '../../src/engine/events';
 import type { FeedSink, FeedStatus, TickerSnapshot } from '../../src/feeds/feed';
+import { Market } from '../../src/engine/market';
+import { MarketRefusals } from '../../src/feeds/replay/engineRefusals';
 import { inferMarketFacts } from '../../src/feeds/replay/inferMarketFacts';
 import { matchInstrument } from '../../src/feeds/replay/instrumentMatch';
 import { ReplayFeed, type ReplayOptions, type ReplayProgress } from '../../src/feeds/replay/replayFeed';
@@ -122,7 +124,7 @@ describe('replay timing', () => {
     const { sink, problems } = await play(path, { speed: 1 });
     expect(sink.played).toHaveLength(3);
     expect(sink.played[2]!.wall - sink.played[0]!.wall).toBeLessThan(1000);
-    expect(problems.map((p) => p.message)).toEqual([expect.stringMatching(/item 2: .*5 min ahead/)]);
+    expect(problems.map((p) => p.message)).toEqual([expect.stringMatching(/cap\d+\.gz:2: its time is more than 5 min ahead of the market clock; played at the last time seen$/)]);
   });
 
   it('skips a stretch with no events longer than 5 s at the current speed, and says so; shorter ones play in time', async () => {
@@ -401,6 +403,24 @@ describe('opening a recording', () => {
     expect(matchInstrument('BTC/USD:BTC-220527', ['BTC-USD-220527', 'BTC-USD-SWAP'])).toBe('BTC-USD-220527');
     expect(matchInstrument('', ['A', 'B'])).toBe('A');
     expect(matchInstrument('DOGE/USDT', ['BTC-USDT'])).toBeNull();
+  });
+});
+
+describe('lines the engine refuses', () => {
+  it('are reported at their file:line (a crossed snapshot, a diff that crosses the book), and the replay goes on', async () => {
+    const crossedSnapshot = `${receive(2)} {"lastUpdateId":200,"bids":[["61837.70000000","1.00000000"]],"asks":[["61837.64000000","2.00000000"]]}`;
+    const crossingDiff = `${receive(4)} {"stream":"btcusdt@depth@100ms","data":{"e":"depthUpdate","E":${T0 + 30},"s":"BTCUSDT","U":102,"u":102,"b":[["61837.90000000","1.00000000"]],"a":[]}}`;
+    const path = writeCapture([snapshot(0, 100), diff(1, T0 + 10, 101, 101), crossedSnapshot, trade(3, T0 + 20), crossingDiff, trade(5, T0 + 40)]);
+    const market = new Market({ tickSize: 0.01 });
+    const sink = new RecordingSink();
+    sink.onEvent = (e) => market.onEvent(e);
+    const { problems } = await play(path, { speed: Infinity, refusals: new MarketRefusals(() => market) }, sink);
+    expect(problems.map((p) => p.message)).toEqual([
+      `${path}:3: the book refused this snapshot (empty, unsorted, crossed or with bad numbers)`,
+      `${path}:5: the book went to resync: the book crossed after a diff (best bid >= best ask)`,
+    ]);
+    expect(problems.map((p) => p.line)).toEqual([3, 5]);
+    expect(market.stats.trades).toBe(2);
   });
 });
 

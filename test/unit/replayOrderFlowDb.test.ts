@@ -10,6 +10,7 @@ import { Market } from '../../src/engine/market';
 import type { FeedSink, FeedStatus } from '../../src/feeds/feed';
 import { OrderFlowDbRecorder } from '../../src/feeds/recorder/orderFlowDbRecorder';
 import { ORDER_FLOW_SCHEMA_SQL } from '../../src/feeds/recorder/orderFlowSchema';
+import { MarketRefusals } from '../../src/feeds/replay/engineRefusals';
 import { ReplayFeed } from '../../src/feeds/replay/replayFeed';
 import { ReplayOpenError, type ReplayProblem } from '../../src/feeds/replay/replaySource';
 
@@ -71,9 +72,9 @@ class CollectingSink implements FeedSink {
 
 async function play(path: string, symbol = 'BTC/USDT') {
   const problems: ReplayProblem[] = [];
-  const feed = new ReplayFeed(path, { speed: Infinity, onProblem: (p) => problems.push(p) });
-  const facts = await feed.open({ exchange: '', symbol, timeframe: '1m', historyBars: 0 });
   const sink = new CollectingSink();
+  const feed = new ReplayFeed(path, { speed: Infinity, onProblem: (p) => problems.push(p), refusals: new MarketRefusals(() => sink.market) });
+  const facts = await feed.open({ exchange: '', symbol, timeframe: '1m', historyBars: 0 });
   feed.start(sink);
   await feed.finished;
   return { feed, facts, sink, problems };
@@ -246,6 +247,29 @@ describe('bad databases', () => {
       [EventKind.DepthSnapshot, 3],
       [EventKind.Trade, 3],
     ]);
+  });
+
+  it('rows the engine refuses (a crossed book, a trade stamped an hour ahead) are reported with their row id, and the replay goes on', async () => {
+    const path = tempPath();
+    const db = createDb(path);
+    const book = (id: number, bids: string, asks: string, time: string) =>
+      db.run('INSERT INTO book(id, instrument, bids, asks, timestamp) VALUES (?, ?, ?, ?, ?)', [id, 'BTC-USDT', bids, asks, time]);
+    book(1, '[[1.0, 2.0]]', '[[2.0, 1.0]]', '2024-08-08T23:54:16Z');
+    book(2, '[[3.0, 2.0]]', '[[2.0, 1.0]]', '2024-08-08T23:54:17Z'); // crossed
+    book(3, '[[1.5, 2.0]]', '[[2.0, 1.0]]', '2024-08-08T23:54:19Z');
+    const trade = (id: number, time: string) =>
+      db.run('INSERT INTO trades(id, instrument, trade_id, price, size, side, timestamp) VALUES (?, ?, ?, ?, ?, ?, ?)', [id, 'BTC-USDT', String(id), 1.5, 1, 'buy', time]);
+    trade(7, '2024-08-08T23:54:18Z');
+    trade(8, '2024-08-09T00:54:18Z'); // an hour ahead of the others
+    trade(9, '2024-08-08T23:54:20Z');
+    db.close();
+    const { sink, problems } = await play(path);
+    const messages = problems.map((p) => p.message);
+    expect(messages).toContain(`${path}: book row id 2: the book refused this snapshot (empty, unsorted, crossed or with bad numbers)`);
+    expect(messages).toContain(`${path}: trades row id 8: the engine refused this trade: its time is more than 5 min ahead of the market clock`);
+    expect(messages.filter((m) => m.includes('engine refused') || m.includes('book refused'))).toHaveLength(2);
+    expect(sink.market.book.bestBid()).toBe(1.5);
+    expect(sink.market.stats.trades).toBe(3);
   });
 
   it('a database of another schema is refused at open, naming the file and what is missing', async () => {

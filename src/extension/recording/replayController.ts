@@ -1,6 +1,8 @@
 import * as vscode from 'vscode';
 import type { MarketFacts } from '../../engine/protocol';
 import type { FeedTarget } from '../../feeds/feed';
+import type { SessionRegistry } from '../../feeds/sessionRegistry';
+import { MarketRefusals } from '../../feeds/replay/engineRefusals';
 import { ReplayFeed } from '../../feeds/replay/replayFeed';
 import type { ReplayProblem } from '../../feeds/replay/replaySource';
 import type { Orderscope } from '../orderscope';
@@ -33,6 +35,9 @@ export class ReplayController {
   /** Speed chosen for each path, read when the session's feed is made. */
   private readonly speeds = new Map<string, number>();
 
+  /** The sessions, known from the first run (the factory is made before them). */
+  private registry: SessionRegistry | undefined;
+
   constructor(private readonly log: vscode.LogOutputChannel) {}
 
   /** The feed router's factory for `replay` sessions. */
@@ -41,9 +46,12 @@ export class ReplayController {
       speed: this.speeds.get(path) ?? 1,
       onProblem: (problem: ReplayProblem) => this.log.warn(`replay: ${problem.message}`),
       onNotice: (message: string) => this.log.info(`replay: ${message}`),
+      // Lines the engine refuses are reported at their file:line (or row id).
+      refusals: new MarketRefusals(() => this.registry?.find(REPLAY_EXCHANGE, path)?.market),
     });
 
   async run(app: Orderscope): Promise<void> {
+    this.registry = app.registry;
     const files = await vscode.window.showOpenDialog({
       title: 'Replay Recording',
       canSelectMany: false,

@@ -18,6 +18,7 @@ import {
   ReplayItem,
   ReplayOpenError,
   replayProblem,
+  type ReplayProblem,
   type ReplayProblemHandler,
   type ReplaySource,
   type ReplaySourceInfo,
@@ -148,6 +149,10 @@ export class BinanceCaptureSource implements ReplaySource {
       this.checkedMatches = instrumentKey(symbol) === this.symbolKey;
     }
     return this.checkedMatches;
+  }
+
+  itemProblem(reason: string): ReplayProblem {
+    return replayProblem(this.reader?.file ?? this.paths[0]!, this.reader?.line ?? 0, reason);
   }
 
   progress(): number {

@@ -25,6 +25,7 @@ import {
   ReplayItem,
   ReplayOpenError,
   replayProblem,
+  type ReplayProblem,
   type ReplayProblemHandler,
   type ReplaySource,
   type ReplaySourceInfo,
@@ -170,6 +171,10 @@ export class CryptofeedOkxSource implements ReplaySource {
       if (line === null) return ReplayItem.None;
       this.takeLine(line);
     }
+  }
+
+  itemProblem(reason: string): ReplayProblem {
+    return replayProblem(this.path, this.messageLine, reason);
   }
 
   progress(): number {

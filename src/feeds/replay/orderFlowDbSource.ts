@@ -29,6 +29,7 @@ import {
   ReplayItem,
   ReplayOpenError,
   replayProblem,
+  type ReplayProblem,
   type ReplayProblemHandler,
   type ReplaySource,
   type ReplaySourceInfo,
@@ -121,6 +122,9 @@ export class OrderFlowDbSource implements ReplaySource {
   private readonly nextTrade = new TradeRow();
   private hasBook = false;
   private hasTrade = false;
+  /** The table and row id of the last item handed out. */
+  private itemTable: 'book' | 'trades' = 'book';
+  private itemId = 0;
   private readonly levels = new LevelTextParser();
 
   constructor(
@@ -238,6 +242,8 @@ export class OrderFlowDbSource implements ReplaySource {
       event.bids.copyFrom(book.bids);
       event.asks.copyFrom(book.asks);
       this.time = book.time;
+      this.itemTable = 'book';
+      this.itemId = book.id;
       this.loadBook();
       return ReplayItem.Event;
     }
@@ -249,10 +255,16 @@ export class OrderFlowDbSource implements ReplaySource {
       event.amount = trade.amount;
       event.takerSide = trade.side;
       this.time = trade.time;
+      this.itemTable = 'trades';
+      this.itemId = trade.id;
       this.loadTrade();
       return ReplayItem.Event;
     }
     return ReplayItem.None;
+  }
+
+  itemProblem(reason: string): ReplayProblem {
+    return rowProblem(this.path, this.itemTable, this.itemId, reason);
   }
 
   progress(): number {
@@ -371,14 +383,13 @@ export class OrderFlowDbSource implements ReplaySource {
   }
 
   private rowProblem(cursor: TableCursor, reason: string): void {
-    const label = cursor.table === 'book' ? 'book' : 'trades';
-    this.onProblem({
-      file: this.path,
-      line: cursor.lastId,
-      reason,
-      message: `${this.path}: ${label} row id ${cursor.lastId}: ${reason}`,
-    });
+    this.onProblem(rowProblem(this.path, cursor.table, cursor.lastId, reason));
   }
+}
+
+/** A problem with row `id` of `table`: `file: book row id N: reason`. */
+function rowProblem(file: string, table: 'book' | 'trades', id: number, reason: string): ReplayProblem {
+  return { file, line: id, reason, message: `${file}: ${table} row id ${id}: ${reason}` };
 }
 
 /**

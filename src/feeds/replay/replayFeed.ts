@@ -28,6 +28,7 @@ import type { MarketFacts } from '../../engine/protocol';
 import type { Feed, FeedSink, FeedStatus, FeedTarget } from '../feed';
 import { BinanceCaptureSource } from './binanceCaptureSource';
 import { CryptofeedOkxSource } from './cryptofeedOkxSource';
+import type { RefusalProbe } from './engineRefusals';
 import { inferMarketFacts } from './inferMarketFacts';
 import { OrderFlowDbSource } from './orderFlowDbSource';
 import { ReplayBars } from './replayBars';
@@ -64,6 +65,11 @@ export interface ReplayOptions {
   maxIdleGapMs: number;
   /** Things a user should know that are not problems in the file (skipped idle gaps). */
   onNotice: ((message: string) => void) | null;
+  /**
+   * The engine's refusals (see `engineRefusals.ts`): an event it refuses is reported as a problem
+   * at its file:line or row id. Null: not checked.
+   */
+  refusals: RefusalProbe | null;
 }
 
 export const DEFAULT_REPLAY_OPTIONS: Readonly<ReplayOptions> = {
@@ -80,6 +86,7 @@ export const DEFAULT_REPLAY_OPTIONS: Readonly<ReplayOptions> = {
   snapshotWaitDiffs: 1000,
   maxIdleGapMs: 5000,
   onNotice: null,
+  refusals: null,
 };
 
 /** How far a replay is. */
@@ -365,7 +372,7 @@ export class ReplayFeed implements Feed {
         let timed = time === time;
         if (timed && !this.stamps.accept(time)) {
           timed = false;
-          this.problem(replayProblem(this.paths[0]!, -1, `item ${this.items + 1}: ${this.stamps.lastRejection}; played at the last time seen`));
+          this.problem(source.itemProblem(`${this.stamps.lastRejection}; played at the last time seen`));
         }
         // No (plausible) exchange time: the last one seen; and never backwards.
         this.pendingTime = timed && !(time < this.marketTime) ? time : this.marketTime;
@@ -442,7 +449,14 @@ export class ReplayFeed implements Feed {
             stats.bookTickers++;
             break;
         }
-        sink.event(event);
+        const refusals = this.options.refusals;
+        if (refusals === null) {
+          sink.event(event);
+        } else {
+          const before = refusals.count();
+          sink.event(event);
+          if (refusals.count() !== before) this.problem(this.source!.itemProblem(refusals.reason()));
+        }
         break;
       }
       case ReplayItem.Ticker: {

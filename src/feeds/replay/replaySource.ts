@@ -86,6 +86,8 @@ export interface ReplaySource {
   fill(): Promise<boolean>;
   /** The next buffered item, written into `event` / `ticker`. No I/O; never throws. */
   next(event: MarketEvent): ReplayItem;
+  /** A problem with the last item `next()` handed out, at its file:line (or table row id). */
+  itemProblem(reason: string): ReplayProblem;
   /** Fraction of the recording consumed, 0..1 (by bytes or rows). */
   progress(): number;
   /** Releases files. Idempotent. */
