@@ -46,11 +46,6 @@ export class Sleep {
   private timer: ReturnType<typeof setTimeout> | undefined;
   private resolve: (() => void) | undefined;
 
-  /** True while a wait is pending. */
-  get waiting(): boolean {
-    return this.resolve !== undefined;
-  }
-
   /** Resolves after `ms`, or as soon as `wake()` is called. */
   wait(ms: number): Promise<void> {
     this.wake();
