@@ -6,8 +6,7 @@
  * it does not drift and a spike leaving the window leaves no trace. No allocation.
  */
 import { resolveOptionsOf, type PartialOptionsOf, type SmaOptions } from './indicatorOptions';
-import { CompensatedSum } from './compensatedSum';
-import { SlidingWindow } from './slidingWindow';
+import { SummedWindow } from './summedWindow';
 import { ValueIndicator } from './valueIndicator';
 
 export class Sma extends ValueIndicator {
@@ -17,8 +16,7 @@ export class Sma extends ValueIndicator {
   readonly warmupBars: number;
   private readonly period: number;
   /** The last period-1 closed inputs and their sum. */
-  private readonly window: SlidingWindow;
-  private readonly sum = new CompensatedSum();
+  private readonly window: SummedWindow;
 
   /** Throws IndicatorOptionsError for bad options. Allocates the ring and the window. */
   constructor(options: PartialOptionsOf<'sma'> = {}) {
@@ -28,23 +26,20 @@ export class Sma extends ValueIndicator {
     this.period = o.period;
     this.label = o.source === 'close' ? `SMA(${o.period})` : `SMA(${o.period}, ${o.source})`;
     this.warmupBars = o.period;
-    this.window = new SlidingWindow(o.period - 1);
+    this.window = new SummedWindow(o.period - 1);
   }
 
   override reset(): void {
     super.reset();
     this.window.clear();
-    this.sum.clear();
   }
 
   protected computeLive(): void {
     const ready = this.window.count === this.period - 1;
-    this.writeLive(0, ready ? (this.sum.value + this.live) / this.period : NaN);
+    this.writeLive(0, ready ? (this.window.sum.value + this.live) / this.period : NaN);
   }
 
   protected override commitLive(): void {
-    const evicted = this.window.push(this.live);
-    this.sum.add(this.live);
-    if (!Number.isNaN(evicted)) this.sum.add(-evicted);
+    this.window.push(this.live);
   }
 }

@@ -12,7 +12,7 @@
  */
 import { resolveOptionsOf, type PartialOptionsOf, type WmaOptions } from './indicatorOptions';
 import { CompensatedSum } from './compensatedSum';
-import { SlidingWindow } from './slidingWindow';
+import { SummedWindow } from './summedWindow';
 import { ValueIndicator } from './valueIndicator';
 
 export class Wma extends ValueIndicator {
@@ -22,8 +22,9 @@ export class Wma extends ValueIndicator {
   readonly warmupBars: number;
   private readonly period: number;
   private readonly divisor: number;
-  private readonly window: SlidingWindow;
-  private readonly sum = new CompensatedSum();
+  /** The last period-1 closed inputs and their plain sum S. */
+  private readonly window: SummedWindow;
+  /** Their weighted sum W. */
   private readonly weightedSum = new CompensatedSum();
 
   /** Throws IndicatorOptionsError for bad options. Allocates the ring and the window. */
@@ -35,13 +36,12 @@ export class Wma extends ValueIndicator {
     this.divisor = (o.period * (o.period + 1)) / 2;
     this.label = o.source === 'close' ? `WMA(${o.period})` : `WMA(${o.period}, ${o.source})`;
     this.warmupBars = o.period;
-    this.window = new SlidingWindow(o.period - 1);
+    this.window = new SummedWindow(o.period - 1);
   }
 
   override reset(): void {
     super.reset();
     this.window.clear();
-    this.sum.clear();
     this.weightedSum.clear();
   }
 
@@ -52,10 +52,8 @@ export class Wma extends ValueIndicator {
 
   protected override commitLive(): void {
     const x = this.live;
-    this.weightedSum.subtract(this.sum);
+    this.weightedSum.subtract(this.window.sum);
     this.weightedSum.addScaled(this.period - 1, x);
-    const evicted = this.window.push(x);
-    this.sum.add(x);
-    if (!Number.isNaN(evicted)) this.sum.add(-evicted);
+    this.window.push(x);
   }
 }
