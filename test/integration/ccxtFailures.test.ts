@@ -129,6 +129,22 @@ describe.skipIf(!dataPresent)('live ccxt feed failures (fake Binance)', () => {
     lease.release();
   });
 
+  test('markets unreachable at first (server down): retried, naming the request, and loaded once it is back (ccxt alone would keep the failed load)', async () => {
+    const { ex, source } = await start();
+    const restarting = ex.restart(800);
+    const registry = new SessionRegistry({ createFeed: source.createFeed, session: { backoff: { baseMs: 100, factor: 1, maxMs: 100, jitter: 0 } } });
+    cleanups.push(() => registry.dispose());
+    const lease = registry.acquire('binance', 'BTC/USDT', 'ticker');
+    const states: SessionStatus[] = [];
+    lease.session.onStatus((status) => states.push(status));
+    await waitFor('a retry', () => states.some((status) => status.state === 'reconnecting'));
+    expect(states.find((status) => status.state === 'reconnecting')!.detail).toMatch(/^binance: could not load its markets \(GET \/api\/v3\/exchangeInfo\): binance GET http:\/\/127\.0\.0\.1:\d+\/api\/v3\/exchangeInfo fetch failed/);
+    await restarting;
+    expect(await lease.session.whenReady()).toMatchObject({ symbol: 'BTC/USDT' });
+    await waitFor('live', () => lease.session.latestStatus.state === 'live');
+    lease.release();
+  });
+
   // 418 without Retry-After: the gate holds for the throttled backoff (300 ms ± 20 % here).
   test.each([
     { status: 429, retryAfterS: 2 as number | undefined, holdMs: 2000 },
