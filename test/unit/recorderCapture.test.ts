@@ -9,9 +9,9 @@ import { BinanceDecoder, DecodeResult } from '../../src/feeds/exchanges/binance/
 import { EventKind, MarketEvent, TakerSide, type LevelList } from '../../src/engine/events';
 import { Market } from '../../src/engine/market';
 import { readCapture } from '../../src/feeds/captureReader';
-import { BinanceJsonWriter } from '../../src/feeds/recorder/binanceJson';
+import { BinanceJsonWriter } from '../../src/feeds/exchanges/binance/binanceJson';
 import { CaptureRecorder } from '../../src/feeds/recorder/captureRecorder';
-import { decimalText } from '../../src/feeds/recorder/decimalText';
+import { decimalText } from '../../src/feeds/wire/decimalText';
 import { openRecorder } from '../../src/feeds/recorder/openRecorder';
 import { RecorderError } from '../../src/feeds/recorder/recorder';
 import { fingerprint } from '../support/eventFingerprint';

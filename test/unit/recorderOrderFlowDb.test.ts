@@ -10,7 +10,7 @@ import { binanceSpotRule } from '../../src/engine/book/sequenceRule';
 import { EventKind, LevelList, MarketEvent, TakerSide } from '../../src/engine/events';
 import { CaptureFileError, CaptureReader } from '../../src/feeds/captureReader';
 import { LevelTextParser, LevelTextWriter } from '../../src/feeds/recorder/orderFlowLevels';
-import { decimalText } from '../../src/feeds/recorder/decimalText';
+import { decimalText } from '../../src/feeds/wire/decimalText';
 import { OrderFlowDbRecorder } from '../../src/feeds/recorder/orderFlowDbRecorder';
 import { formatOrderFlowTime, MAX_ORDER_FLOW_TIME_MS, parseOrderFlowTime } from '../../src/feeds/recorder/orderFlowTime';
 import { openRecorder } from '../../src/feeds/recorder/openRecorder';

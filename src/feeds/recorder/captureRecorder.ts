@@ -27,8 +27,8 @@ import { constants as zlibConstants, createGzip, type Gzip } from 'node:zlib';
 import type { ExternalLevel } from '../../engine/book/bookSide';
 import { BookChanges, OrderBook } from '../../engine/book/orderBook';
 import { LevelList, type MarketEvent } from '../../engine/events';
-import { BinanceJsonWriter } from './binanceJson';
-import { decimalText } from './decimalText';
+import { BinanceJsonWriter } from '../exchanges/binance/binanceJson';
+import { decimalText } from '../wire/decimalText';
 import { ExchangeClock, localReceiveNs } from './exchangeClock';
 import { isDiskFull, RecorderError, RecorderStats, resolveRecorderOptions, type Recorder, type RecorderOptions } from './recorder';
 

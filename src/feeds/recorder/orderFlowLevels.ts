@@ -11,7 +11,7 @@
  * price and the size.
  */
 import type { LevelList } from '../../engine/events';
-import { decimalText } from './decimalText';
+import { decimalText } from '../wire/decimalText';
 
 /** 10^0..10^8: decimals tried for the short exact form of a number. */
 const POW10 = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8];

@@ -12,7 +12,7 @@
  */
 import { isPrice } from '../../engine/book/levelValidity';
 import type { MarketFacts } from '../../engine/protocol';
-import { decimalText } from '../recorder/decimalText';
+import { decimalText } from '../wire/decimalText';
 
 /** More decimals than this are noise (a float stored by some writer), not a tick. */
 const MAX_DECIMALS = 12;

@@ -12,9 +12,9 @@
  * - a snapshot is the REST `/depth` reply `{"lastUpdateId","bids","asks"}`, plus `E` when its
  *   time is known.
  */
-import { isPrice, isSize } from '../../engine/book/levelValidity';
-import { EventKind, type LevelList, type MarketEvent } from '../../engine/events';
-import { decimalText } from './decimalText';
+import { isPrice, isSize } from '../../../engine/book/levelValidity';
+import { EventKind, type LevelList, type MarketEvent } from '../../../engine/events';
+import { decimalText } from '../../wire/decimalText';
 
 /** Why an event was not written. Constant strings. */
 export const BinanceJsonRefusal = {
