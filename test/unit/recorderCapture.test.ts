@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -14,6 +14,7 @@ import { CaptureRecorder } from '../../src/feeds/recorder/captureRecorder';
 import { decimalText } from '../../src/feeds/wire/decimalText';
 import { openRecorder } from '../../src/feeds/recorder/openRecorder';
 import { RecorderError } from '../../src/feeds/recorder/recorder';
+import { ReplayFeed } from '../../src/feeds/replay/replayFeed';
 import { fingerprint } from '../support/eventFingerprint';
 
 const tempDir = mkdtempSync(join(tmpdir(), 'orderscope-recorder-'));
@@ -320,5 +321,35 @@ describe('CaptureRecorder', () => {
     await expect(CaptureRecorder.open(missingDir)).rejects.toThrow(missingDir);
     await expect(openRecorder(join(tempDir, 'x.csv'))).rejects.toThrow(/x\.csv: unknown recording format/);
     await expect(CaptureRecorder.open(tempPath('.gz'), { flushIntervalMs: 5000 })).rejects.toThrow(/flushIntervalMs/);
+  });
+});
+
+describe('a capture and its replay do not tread on each other', () => {
+  it('recording into a capture being replayed is refused (it would be overwritten), and replaying one being recorded too', async () => {
+    const path = tempPath('.gz');
+    const first = await CaptureRecorder.open(path);
+    const e = new MarketEvent();
+    e.reset(EventKind.Trade);
+    e.symbol = 'BTCUSDT';
+    e.time = 1_723_161_255_000;
+    e.tradeId = 1;
+    e.price = 100;
+    e.amount = 1;
+    first.event(e);
+    const early = new ReplayFeed(path, { speed: Infinity });
+    await expect(early.open({ exchange: '', symbol: '', timeframe: '1m', historyBars: 0 })).rejects.toThrow(
+      new RegExp(`^${path}: is being recorded by the recorder of process ${process.pid}`),
+    );
+    expect(await first.close()).toMatchObject({ written: 1, failed: 0 });
+    const replay = new ReplayFeed(path, { speed: 1, paused: true });
+    await replay.open({ exchange: '', symbol: '', timeframe: '1m', historyBars: 0 });
+    await expect(CaptureRecorder.open(path)).rejects.toThrow(new RegExp(`^${path}: is being replayed by the replay of process ${process.pid}.*would overwrite it`));
+    await replay.close();
+    // The capture is intact, and free to record into again.
+    const trades: number[] = [];
+    await readCapture([path], (back) => void trades.push(back.tradeId));
+    expect(trades).toEqual([1]);
+    await (await CaptureRecorder.open(path)).close();
+    expect(existsSync(`${path}.owners`)).toBe(false);
   });
 });

@@ -30,6 +30,7 @@ import { LevelList, type MarketEvent } from '../../engine/events';
 import { BinanceJsonWriter } from '../exchanges/binance/binanceJson';
 import { decimalText } from '../wire/decimalText';
 import { ExchangeClock, localReceiveNs } from './exchangeClock';
+import { DatabaseOwnerRecord, describeOwner, liveOwner } from './staleSqliteLock';
 import { isDiskFull, RecorderError, RecorderStats, resolveRecorderOptions, type Recorder, type RecorderOptions } from './recorder';
 
 /** Buffered text beyond which new lines are dropped (the disk cannot keep up). */
@@ -72,6 +73,7 @@ export class CaptureRecorder implements Recorder {
     readonly path: string,
     file: WriteStream,
     options: RecorderOptions,
+    private readonly owner: DatabaseOwnerRecord,
   ) {
     this.options = options;
     this.clock.observe(options.exchangeTimeMs);
@@ -96,12 +98,24 @@ export class CaptureRecorder implements Recorder {
    */
   static async open(path: string, options: Partial<RecorderOptions> = {}): Promise<CaptureRecorder> {
     const resolved = resolveRecorderOptions(path, options);
+    // Truncating a capture that a replay is reading would cut the replay off.
+    const owner = DatabaseOwnerRecord.register(path, 'recorder');
+    const replay = liveOwner(path, owner, 'replay');
+    if (replay !== null) {
+      owner.release();
+      throw new RecorderError(path, `is being replayed by ${describeOwner(replay)}: recording would overwrite it. Record into another file, or close the replay first`);
+    }
     const file = createWriteStream(path);
-    await new Promise<void>((resolve, reject) => {
-      file.once('open', () => resolve());
-      file.once('error', (error) => reject(new RecorderError(path, `cannot create the recording (${error.message})`)));
-    });
-    return new CaptureRecorder(path, file, resolved);
+    try {
+      await new Promise<void>((resolve, reject) => {
+        file.once('open', () => resolve());
+        file.once('error', (error) => reject(new RecorderError(path, `cannot create the recording (${error.message})`)));
+      });
+    } catch (error) {
+      owner.release();
+      throw error;
+    }
+    return new CaptureRecorder(path, file, resolved, owner);
   }
 
   /** Formats and buffers one event. O(levels); allocates the line. Never throws. */
@@ -167,6 +181,7 @@ export class CaptureRecorder implements Recorder {
       this.gzip.end();
     }
     await this.finished;
+    this.owner.release();
     return this.stats;
   }
 

@@ -17,7 +17,7 @@
  *   (another program, or an Orderscope that predates the records) is not provably dead: the lock
  *   is never taken away, and {@link SqliteLockedError} names the file and the owner.
  */
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -87,7 +87,7 @@ export class DatabaseOwnerRecord {
     const name = `${safeName(owner.host)}-${owner.pid}-${++registrations}`;
     const file = join(dir, name);
     try {
-      mkdirSync(dir, { recursive: true });
+      if (!existsSync(dir)) mkdirSync(dir); // not recursive: a missing parent directory stays missing
       // Written aside and renamed, so a reader never sees half a record (dot files are skipped).
       const partial = join(dir, `.${name}`);
       writeFileSync(partial, JSON.stringify(owner));

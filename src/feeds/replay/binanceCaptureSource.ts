@@ -11,6 +11,7 @@ import { binanceRule } from '../../engine/book/sequenceRule';
 import { EventKind, MarketEvent } from '../../engine/events';
 import { CaptureFileError, CaptureReader } from '../captureReader';
 import type { TickerSnapshot } from '../feed';
+import { DatabaseOwnerRecord } from '../recorder/staleSqliteLock';
 import { gzipHead, gzipUncompressedSize, type GzipHead } from './gzipFile';
 import { instrumentKey, matchInstrument } from './instrumentMatch';
 import {
@@ -40,6 +41,7 @@ export class BinanceCaptureSource implements ReplaySource {
   readonly checksumMismatches = 0;
 
   private reader: CaptureReader | null = null;
+  private readonly owners: DatabaseOwnerRecord[] = [];
   private symbolKey = '';
   private checkedSymbol = '';
   private checkedMatches = false;
@@ -59,6 +61,15 @@ export class BinanceCaptureSource implements ReplaySource {
   ) {}
 
   async open(wanted: string): Promise<ReplaySourceInfo> {
+    try {
+      return await this.openFiles(wanted);
+    } catch (error) {
+      this.close(); // releases the owner records
+      throw error;
+    }
+  }
+
+  private async openFiles(wanted: string): Promise<ReplaySourceInfo> {
     const symbols: string[] = [];
     const samplePrices: number[] = [];
     const sampleSizes: number[] = [];
@@ -67,6 +78,8 @@ export class BinanceCaptureSource implements ReplaySource {
     const event = new MarketEvent();
     for (let f = 0; f < this.paths.length; f++) {
       const path = this.paths[f]!;
+      // Registered as its reader: a recorder will not overwrite it meanwhile.
+      this.owners.push(DatabaseOwnerRecord.register(path, 'replay'));
       let head: GzipHead;
       try {
         this.fileSizes.push(await gzipUncompressedSize(path));
@@ -165,6 +178,8 @@ export class BinanceCaptureSource implements ReplaySource {
   close(): void {
     this.reader?.close();
     this.reader = null;
+    for (const owner of this.owners) owner.release();
+    this.owners.length = 0;
   }
 
   private enterFile(file: string): void {

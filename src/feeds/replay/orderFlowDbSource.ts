@@ -8,8 +8,7 @@
  *
  * The replay registers as an owner of the file (`recorder/staleSqliteLock.ts`): a lock whose
  * owners are all provably dead is recovered at open, one held by a live process is never taken
- * away; a file a live recorder is writing is refused (the replay would hold its lock while it
- * reads, and the recorder could write nothing).
+ * away. A file a live recorder is writing is refused before (`replayFormat.ts`).
  * Levels are read as JSON or Python literals, timestamps as ISO-8601 or epoch numbers
  * (`orderFlowLevels.ts`, `orderFlowTime.ts`). A bad row is reported (`file: book row id N:
  * reason`) and skipped; a table SQLite can no longer read (corrupt pages) is reported and ends,
@@ -22,7 +21,7 @@ import type { TickerSnapshot } from '../feed';
 import { LevelTextParser } from '../recorder/orderFlowLevels';
 import { orderFlowSchemaProblem } from '../recorder/orderFlowSchema';
 import { parseOrderFlowTime } from '../recorder/orderFlowTime';
-import { DatabaseOwnerRecord, describeDeadOwners, describeOwner, liveOwner, SqliteLockedError, withLockRecovery } from '../recorder/staleSqliteLock';
+import { DatabaseOwnerRecord, describeDeadOwners, SqliteLockedError, withLockRecovery } from '../recorder/staleSqliteLock';
 import { matchInstrument } from './instrumentMatch';
 import {
   emptyTicker,
@@ -137,13 +136,10 @@ export class OrderFlowDbSource implements ReplaySource {
     // the extension should not pay for a Binance replay.
     const sqlite = await import('node-sqlite3-wasm');
     let schemaProblem: string | null = null;
+    // Registered as its reader: a recorder refuses the file meanwhile, and a lock this replay
+    // leaves behind if killed is known to be its own.
     const owner = DatabaseOwnerRecord.register(this.path, 'replay');
     this.owner = owner;
-    const recorder = liveOwner(this.path, owner, 'recorder');
-    if (recorder !== null) {
-      this.close();
-      throw new ReplayOpenError(this.path, `is being recorded by ${describeOwner(recorder)}: stop that recording, then replay the file`);
-    }
     let db: Database;
     try {
       // The first read is what meets a lock (one whose owners are all gone is recovered).

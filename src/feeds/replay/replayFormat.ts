@@ -3,6 +3,7 @@
  * format), an SQLite database (the order-flow schema), or cryptofeed's text capture lines.
  */
 import { open } from 'node:fs/promises';
+import { describeOwner, liveOwner } from '../recorder/staleSqliteLock';
 import { regularFileProblem } from '../regularFile';
 import { isCryptofeedLine } from './cryptofeedOkxSource';
 import { ReplayOpenError } from './replaySource';
@@ -22,6 +23,10 @@ export async function detectReplayFormat(path: string): Promise<ReplayFormat> {
   try {
     const notFile = await regularFileProblem(path);
     if (notFile !== null) throw new ReplayOpenError(path, notFile);
+    // A recording still being written is incomplete, and a replay would get in its way (a
+    // database replay holds the file's lock while it reads).
+    const recorder = liveOwner(path, null, 'recorder');
+    if (recorder !== null) throw new ReplayOpenError(path, `is being recorded by ${describeOwner(recorder)}: stop that recording, then replay the file`);
     const file = await open(path, 'r');
     try {
       const buffer = Buffer.alloc(HEAD_BYTES);
