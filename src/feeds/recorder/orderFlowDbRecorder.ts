@@ -8,7 +8,9 @@
  *   `side` the taker's side (`buy`/`sell`), `timestamp` the trade's exchange time.
  * - `book`: a snapshot of the best `bookDepth` (default 20) levels per side, written once per
  *   `bookIntervalMs` (default 100) window of exchange time in which the book changed: the book as it stood
- *   after the window's last change, stamped with that change's exchange time. When the book then
+ *   after the window's last change, stamped with that change's exchange time. The first book (at
+ *   the start, and after a resync) is written at once as well, so a replay has a book from the
+ *   first trade on. When the book then
  *   stays unchanged for one interval of local time, its row is written at the next flush (so a
  *   quiet book is not held back). Nothing is written while the book is resyncing (it is not the
  *   exchange's book then). The recorder rebuilds the book itself from the diffs and snapshots it
@@ -110,6 +112,8 @@ export class OrderFlowDbRecorder implements Recorder {
   private readonly bidRows: LevelRows;
   private readonly askRows: LevelRows;
   private dirty = false;
+  /** A row was written since the book last became showable (the first one is written at once). */
+  private rowSinceShowable = false;
   private changeTime = NaN;
   private changeLocal = 0;
 
@@ -258,6 +262,7 @@ export class OrderFlowDbRecorder implements Recorder {
     if (this.closed) return;
     if (this.dirty) this.writeBookRow();
     this.sync.requestResync(reason);
+    this.rowSinceShowable = false;
   }
 
   /** Writes what is buffered now (a locked database or full disk leaves it pending). */
@@ -337,6 +342,7 @@ export class OrderFlowDbRecorder implements Recorder {
   private afterBookChange(time: number, appliedBefore: number): void {
     if (!this.sync.isShowable()) {
       this.dirty = false;
+      this.rowSinceShowable = false;
       return;
     }
     // A diff that was buffered or stale changed nothing.
@@ -344,11 +350,15 @@ export class OrderFlowDbRecorder implements Recorder {
     this.dirty = true;
     this.changeTime = time;
     this.changeLocal = performance.now();
+    // The first book (at the start, after a resync) is written at once: a replay then has a
+    // book before the trades that follow it, not only at the end of its window.
+    if (!this.rowSinceShowable) this.writeBookRow();
   }
 
   private writeBookRow(): void {
     this.dirty = false;
     if (!this.sync.isShowable()) return;
+    this.rowSinceShowable = true;
     if (this.bookTimes.length >= MAX_PENDING_BOOK_ROWS) {
       this.overflow();
       return;
