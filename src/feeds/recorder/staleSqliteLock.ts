@@ -160,6 +160,7 @@ export function liveOwner(path: string, self: DatabaseOwnerRecord | null, role?:
  */
 export function recoverDeadLock(path: string, self: DatabaseOwnerRecord | null): DatabaseOwner[] {
   const lock = lockPathOf(path);
+  if (!lockExists(lock)) throw new SqliteLockedError(path, null, 'busy, though no lock directory exists: tried again later');
   const others = otherOwners(path, self);
   if (others.length === 0) {
     throw new SqliteLockedError(
