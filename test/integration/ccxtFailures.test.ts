@@ -178,7 +178,11 @@ describe.skipIf(!dataPresent)('live ccxt feed failures (fake Binance)', () => {
     lease.release();
   });
 
-  test('a huge market list (20 000 markets): loaded and listed; stream clients share the venue markets (no re-indexing per stream); the blocks are measured', async () => {
+  // The limit is 50 ms, and a quiet run measures 15-60 ms (the log shows the figures). The
+  // assertions allow 400 ms: this process also runs the fake exchange (it writes the 32 MB reply)
+  // and its two cores are shared (load 4 and more stretches wall-clock gaps to 200 ms), while the
+  // regression they guard against, ccxt parsing and indexing in this thread, blocks 0.5-8 s.
+  test('a huge market list (20 000 markets): loading, listing and opening streams on it never block the event loop for long (ccxt parses and indexes on a worker)', async () => {
     const { ex, source } = await start();
     ex.listFillerMarkets(20_000);
     const venue = await source.acquireVenue('binance'); // loads ccxt itself first
@@ -207,8 +211,10 @@ describe.skipIf(!dataPresent)('live ccxt feed failures (fake Binance)', () => {
     }
     console.log(
       `20 000 markets: loaded and listed in ${Math.round(listedMs)} ms; longest synchronous blocks ${loadBlocks.map(Math.round).join(', ')} ms ` +
-        `(ccxt: JSON parse, market parse, indexing); on top of them (3 stream clients, facts, symbol checks): ${topBlocks.map(Math.round).join(', ')} ms`,
+        `(ccxt parses and indexes on a worker); on top of them (3 stream clients, facts, symbol checks): ${topBlocks.map(Math.round).join(', ')} ms`,
     );
+    expect(loadBlocks[0]).toBeLessThan(400);
+    expect(topBlocks[0]).toBeLessThan(400);
   }, 120_000);
 });
 

@@ -14,6 +14,7 @@ import { ccxtConfigFor, type CcxtLiveOptions } from './ccxtLiveOptions';
 import type { CcxtExchange, CcxtModule } from './loadCcxt';
 import { marketFactsOf, type CcxtMarketLike, type PrecisionModes } from './marketFacts';
 import { replyBodyProblem, usableMarkets, yieldToHost } from './marketList';
+import { ccxtModulePath, loadMarketsOffThread, WorkerError, type LoadedMarkets } from './marketsWorker';
 import { responseHeader, RestGate } from './restGate';
 import { TickerHub } from './tickerHub';
 
@@ -56,6 +57,8 @@ export class CcxtVenue {
   /** What was wrong with the body of the markets load's last reply (not JSON, empty). */
   private marketsReplyProblem: string | undefined;
   private readonly streamClients = new Set<CcxtExchange>();
+  /** Aborted on close: stops a markets worker still loading. */
+  private readonly closing = new AbortController();
 
   /** Throws FeedOpenError for an exchange id ccxt does not know. */
   constructor(
@@ -161,13 +164,59 @@ export class CcxtVenue {
 
   /**
    * ccxt's own `loadMarkets` keeps a failed or empty load for good (it never asks again); this
-   * asks afresh on every call, checks the reply before ccxt indexes it, and gives the host's
-   * event loop a turn between ccxt's parsing and its indexing (both synchronous).
+   * asks afresh on every call and checks the reply before anything uses it. ccxt's parsing and
+   * indexing run on a worker thread ({@link loadMarketsOffThread}); in-thread only where no ccxt
+   * build for a worker is found or the worker cannot run.
    */
   private async fetchMarkets(): Promise<void> {
-    const rest = this.rest;
     this.marketsRequests.clear();
     this.marketsReplyProblem = undefined;
+    const ccxtPath = ccxtModulePath();
+    if (ccxtPath !== undefined) {
+      let loaded: LoadedMarkets | undefined;
+      try {
+        loaded = await this.fetchMarketsOffThread(ccxtPath);
+      } catch (error) {
+        // ccxt failed there: as if here. Anything else (the worker could not start): load here.
+        if (error instanceof WorkerError) throw this.ccxtErrorOf(error);
+        if (this.closing.signal.aborted) throw error;
+      }
+      if (loaded !== undefined) {
+        const usable = usableMarkets(Object.values(loaded.markets));
+        if (usable.problem !== undefined) throw new MarketsReplyError(this.marketsReplyProblem ?? usable.problem);
+        this.rest.setMarketsFromExchange({ id: this.id, ...loaded } as never);
+        this.marketsLoaded = true;
+        return;
+      }
+    }
+    await this.fetchMarketsInThread();
+  }
+
+  private async fetchMarketsOffThread(ccxtPath: string): Promise<LoadedMarkets> {
+    // The worker's requests pass the gate's wait here, and tell it what the exchange answered.
+    await this.gate.whenOpen();
+    return loadMarketsOffThread(
+      { ccxtPath, exchangeId: this.id, config: this.config },
+      {
+        request: (method, path) => this.marketsRequests.add(`${method} ${path}`),
+        reply: (status, headers, bodyHead) => {
+          this.gate.observe(status, headers);
+          this.marketsReplyProblem = replyBodyProblem(bodyHead, responseHeader(headers, 'content-type'));
+        },
+      },
+      this.closing.signal,
+    );
+  }
+
+  /** A worker's failure as the ccxt error it was (its class decides what is done about it). */
+  private ccxtErrorOf(error: WorkerError): Error {
+    const cls = (this.ccxt as unknown as Record<string, unknown>)[error.className];
+    return typeof cls === 'function' && cls.prototype instanceof Error ? new (cls as new (message: string) => Error)(error.message) : new Error(error.message);
+  }
+
+  /** The same in this thread: ccxt's parsing, a turn for the host's event loop, ccxt's indexing. */
+  private async fetchMarketsInThread(): Promise<void> {
+    const rest = this.rest;
     await rest.loadHttpProxyAgent();
     // As ccxt's loadMarkets does: currencies only where the exchange has a real endpoint.
     const currencies = rest.has.fetchCurrencies === true ? await rest.fetchCurrencies() : undefined;
@@ -227,6 +276,7 @@ export class CcxtVenue {
 
   /** Closes the ticker hub and every socket this venue opened. */
   async close(): Promise<void> {
+    this.closing.abort();
     this.gate.close();
     await this.tickers.close();
     await Promise.all([...this.streamClients].map((client) => this.closeStreamClient(client)));

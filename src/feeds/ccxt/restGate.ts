@@ -57,7 +57,7 @@ export class RestGate {
     const send = hooks.fetch.bind(exchange);
     const seen = hooks.onRestResponse.bind(exchange);
     hooks.fetch = async (...args: Parameters<RestHooks['fetch']>) => {
-      await this.passage();
+      await this.whenOpen();
       return send(...args);
     };
     hooks.onRestResponse = (...args: Parameters<RestHooks['onRestResponse']>) => {
@@ -97,8 +97,8 @@ export class RestGate {
     this.openAt = Math.max(this.openAt, this.now() + Math.ceil(ms));
   }
 
-  /** Resolves once the gate is open (it may close again while a request waits). */
-  private async passage(): Promise<void> {
+  /** Resolves once requests may be sent (at once when they may now); rejects once closed. */
+  async whenOpen(): Promise<void> {
     for (let wait = this.remainingMs(); wait > 0; wait = this.remainingMs()) {
       if (this.closed) throw new Error('closed while waiting for the exchange to accept requests again');
       await new Promise<void>((resolve, reject) => {

@@ -195,6 +195,7 @@ export class TickerHub {
     const host: StreamLoopHost = {
       classify: (error) => this.host.classify(error),
       reason: (error) => this.host.reason(error),
+      retryAfterMs: (error) => this.host.retryAfterMs?.(error) ?? 0,
       now: () => this.host.now(),
       stopMessage: (error) => this.host.stopMessage(error, symbol ?? this.symbolList.join(', ')),
       statusChanged: () => this.broadcastStatus(symbol, loop.status),
