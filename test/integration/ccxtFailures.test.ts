@@ -110,8 +110,10 @@ describe.skipIf(!dataPresent)('live ccxt feed failures (fake Binance)', () => {
     ['emptyList', 'the reply listed no markets'],
   ];
 
-  test.each(GARBAGE)('a garbage markets reply (%s) is a retryable error naming the markets request; the session recovers when the endpoint does', async (kind, what) => {
-    const { ex, source } = await start();
+  const GARBAGE_CASES = [true, false].flatMap((offThread) => GARBAGE.map(([kind, what]) => ({ kind, what, offThread, where: offThread ? 'on a worker' : 'in-thread' })));
+
+  test.each(GARBAGE_CASES)('a garbage markets reply ($kind, loaded $where) is a retryable error naming the markets request; the session recovers when the endpoint does', async ({ kind, what, offThread }) => {
+    const { ex, source } = await start({ marketsOffThread: offThread });
     ex.failMarkets(kind);
     const registry = new SessionRegistry({ createFeed: source.createFeed, session: { backoff: { baseMs: 100, factor: 1, maxMs: 100, jitter: 0 } } });
     cleanups.push(() => registry.dispose());

@@ -51,6 +51,11 @@ export interface CcxtLiveOptions {
    * honoured on top (nothing reaches the exchange before it expires).
    */
   throttledBackoff: BackoffOptions;
+  /**
+   * Load markets on a worker thread (ccxt parses and indexes them synchronously: seconds for a
+   * large exchange). Off, they load in the host's thread.
+   */
+  marketsOffThread: boolean;
 }
 
 export const DEFAULT_CCXT_LIVE_OPTIONS: Readonly<CcxtLiveOptions> = {
@@ -66,6 +71,7 @@ export const DEFAULT_CCXT_LIVE_OPTIONS: Readonly<CcxtLiveOptions> = {
   watchdogIntervalMs: 1000,
   backoff: DEFAULT_BACKOFF_OPTIONS,
   throttledBackoff: DEFAULT_THROTTLED_BACKOFF,
+  marketsOffThread: true,
 };
 
 /** Options merged over the defaults (nested backoffs too). Throws RangeError on bad numbers. */

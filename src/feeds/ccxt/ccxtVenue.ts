@@ -171,7 +171,7 @@ export class CcxtVenue {
   private async fetchMarkets(): Promise<void> {
     this.marketsRequests.clear();
     this.marketsReplyProblem = undefined;
-    const ccxtPath = ccxtModulePath();
+    const ccxtPath = this.options.marketsOffThread ? ccxtModulePath() : undefined;
     if (ccxtPath !== undefined) {
       let loaded: LoadedMarkets | undefined;
       try {
