@@ -134,8 +134,10 @@ export class CcxtVenue {
       this.marketsLoading = undefined;
       const requests = this.marketsRequests.size > 0 ? ` (${[...this.marketsRequests].join(', ')})` : '';
       const garbage = error instanceof MarketsReplyError;
-      const retryable = garbage || this.classify(error) !== ErrorAction.Stop;
-      throw new FeedOpenError(`${this.id}: could not load its markets${requests}: ${errorMessage(error)}`, retryable);
+      const action = garbage ? ErrorAction.Retry : this.classify(error);
+      // A rate limit makes the session wait longer, and never less than the exchange's Retry-After.
+      const retry = { throttled: action === ErrorAction.Throttled, retryAfterMs: this.retryAfterMs() };
+      throw new FeedOpenError(`${this.id}: could not load its markets${requests}: ${errorMessage(error)}`, action !== ErrorAction.Stop, retry);
     });
     return this.marketsLoading;
   }
