@@ -19,13 +19,21 @@ export function formatTickerPrice(value: number, precision: number): string {
 
 /** The ticker item of `symbol` on `exchange`, or null when the status bar has none. */
 export async function shownTicker(workbench: Workbench, exchange: string, symbol: string): Promise<ShownTicker | null> {
-  const id = `orderscope.ticker.${exchange}.${symbol}`;
-  const item = (await workbench.statusBarItems()).find((each) => each.id.endsWith(id));
-  if (item === undefined) return null;
-  const state = /, (\w+)$/.exec(item.ariaLabel)?.[1] ?? '';
-  // Figure spaces (U+2007) pad the price to a steady width.
-  const priceText = /(\d{1,3}(?:,\d{3})*\.\d+)/.exec(item.text.replace(/\u2007/g, ''))?.[1] ?? null;
-  return { text: item.text, state, priceText };
+  return (await shownTickers(workbench)).get(`${exchange}.${symbol}`) ?? null;
+}
+
+/** Every Orderscope ticker item, keyed `exchange.symbol`, read in one pass over the status bar. */
+export async function shownTickers(workbench: Workbench): Promise<Map<string, ShownTicker>> {
+  const shown = new Map<string, ShownTicker>();
+  for (const item of await workbench.statusBarItems()) {
+    const key = /orderscope\.ticker\.(.+)$/.exec(item.id)?.[1];
+    if (key === undefined) continue;
+    const state = /, (\w+)$/.exec(item.ariaLabel)?.[1] ?? '';
+    // Figure spaces (U+2007) pad the price to a steady width.
+    const priceText = /(\d{1,3}(?:,\d{3})*\.\d+)/.exec(item.text.replace(/\u2007/g, ''))?.[1] ?? null;
+    shown.set(key, { text: item.text, state, priceText });
+  }
+  return shown;
 }
 
 /** The item's tooltip, read by hovering it (the hover is closed again). */
