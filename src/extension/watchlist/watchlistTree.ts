@@ -65,8 +65,6 @@ export class WatchlistTree implements vscode.TreeDataProvider<WatchItem>, vscode
   }
 
   getChildren(): WatchItem[] {
-    // The exchange is named on every row when the list spans more than one.
-    const manyExchanges = new Set(this.markets.map((m) => m.exchange)).size > 1;
     return this.markets.map((m) => {
       const session = this.registry.find(m.exchange, m.symbol);
       const t = session?.latestTicker;
@@ -81,7 +79,8 @@ export class WatchlistTree implements vscode.TreeDataProvider<WatchItem>, vscode
         // The session's one status, as the status bar and the chart badge show it.
         if (state !== 'live') description += `  (${state})`;
       } else description = `${state}…`;
-      if (manyExchanges || m.exchange === 'simulator') description = `${m.exchange} · ${description}`;
+      // Every row names its exchange: two rows of one symbol on two exchanges never look alike.
+      description = `${description}  · ${m.exchange}`;
       const tooltip = `${m.symbol} on ${m.exchange}\n${status ? `Connection: ${status.state}${status.detail ? ` — ${status.detail}` : ''}` : ''}`;
       return new WatchItem(m, description, tooltip);
     });
