@@ -67,7 +67,8 @@ export interface MarketFacts {
   amountPrecision: number;
 }
 
-export const CONNECTION_STATES = ['connecting', 'live', 'stale', 'reconnecting', 'resyncing', 'replay', 'paused', 'error', 'closed'] as const;
+/** `finished`: a replay played to the end of its recording (the book and chart stay as they ended). */
+export const CONNECTION_STATES = ['connecting', 'live', 'stale', 'reconnecting', 'resyncing', 'replay', 'paused', 'finished', 'error', 'closed'] as const;
 export type ConnectionState = (typeof CONNECTION_STATES)[number];
 
 /** What the status badge shows. */

@@ -77,7 +77,8 @@ async function replay(path: string, speed: number) {
       60_000,
     );
     const wallMs = performance.now() - started;
-    await until('the finished status', () => /replay finished/.test(session.latestStatus.detail));
+    // Every view reads the session's one status: it says finished, not paused.
+    await until('the finished status', () => session.latestStatus.state === 'finished' && /replay finished/.test(session.latestStatus.detail));
     const market = session.market!;
     return { wallMs, bookMissing, problems, book: bookOf(session), top20: bookOf(session, 20), trades: market.stats.trades, lastPrice: market.lastPrice };
   } finally {

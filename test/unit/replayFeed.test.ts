@@ -200,7 +200,7 @@ describe('replay timing', () => {
     // The second trade was due 100 ms into the market; 50 ms had passed at the pause.
     expect(sink.played[1]!.wall - resumedAt).toBeGreaterThanOrEqual(100 - (pausedAt - 0) - 10);
     expect(sink.played[1]!.wall).toBeGreaterThan(resumedAt);
-    expect(sink.statuses.map((s) => s.state)).toEqual(['replay', 'paused', 'replay', 'paused']);
+    expect(sink.statuses.map((s) => s.state)).toEqual(['replay', 'paused', 'replay', 'finished']);
     expect(sink.statuses[3]!.detail).toMatch(/end of recording \(3 events\)/);
   });
 
@@ -444,7 +444,7 @@ describe('bad input in a capture', () => {
     ]);
     expect(feed.stats.problems).toBe(3);
     // Line problems do not make the replay an error.
-    expect(sink.statuses[sink.statuses.length - 1]!.state).toBe('paused');
+    expect(sink.statuses[sink.statuses.length - 1]!.state).toBe('finished');
   });
 
   it('a truncated gzip: every line before the damage plays, the damage is reported, and the status ends in error', async () => {

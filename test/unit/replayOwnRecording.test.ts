@@ -226,7 +226,7 @@ describe('a replay of its own recording of a live (mirrored-book) session', () =
       expect(played.wallMs).toBeGreaterThan(live.spanMs * 0.6);
       expect(played.wallMs).toBeLessThan(live.spanMs * 2 + 1500);
       expect(played.finished).toBe(true);
-      expect(played.status.state).toBe('paused');
+      expect(played.status.state).toBe('finished');
       expect(played.status.detail).toMatch(new RegExp(`live\\${format}: replay finished, end of recording \\(\\d+ events\\)$`));
     });
 

@@ -59,6 +59,8 @@ export function badgeText(status: StatusInfo, sinceMs: number): string {
       return '❚❚ paused';
     case 'error':
       return status.detail !== '' ? `error: ${status.detail}` : 'error';
+    case 'finished':
+      return '■ replay finished';
     case 'closed':
       return 'closed';
   }

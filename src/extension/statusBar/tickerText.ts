@@ -69,6 +69,7 @@ function stateText(state: TickerState, text: string, label: string, hasPrice: bo
       if (state === 'reconnecting') return `$(sync~spin) ${text}`;
       if (state === 'resyncing') return `$(sync) ${text}`;
       if (state === 'paused') return `$(debug-pause) ${text}`;
+      if (state === 'finished') return `$(debug-stop) ${text}`;
       return text;
   }
 }

@@ -16,6 +16,7 @@ const URGENCY: Readonly<Record<ConnectionState, number>> = {
   stale: 5,
   connecting: 4,
   paused: 3,
+  finished: 2,
   replay: 2,
   live: 1,
   closed: 0,

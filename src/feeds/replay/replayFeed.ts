@@ -567,7 +567,7 @@ export class ReplayFeed implements Feed {
           this.fileFailure !== null
             ? { state: 'error', detail: `replay ended: ${this.fileFailure}`, value: 0, polled: [] }
             : {
-                state: 'paused',
+                state: 'finished',
                 detail: `${label}: replay finished, end of recording (${this.stats.events} events)${this.skippedNote()}`,
                 value: statusSpeed(speed),
                 polled: [],
