@@ -21,6 +21,7 @@ export function activate(context: vscode.ExtensionContext): { activationMs: numb
   const log = vscode.window.createOutputChannel('Orderscope', { log: true });
   const replay = new ReplayController(log);
   const app = new Orderscope(context, log, replay.createFeed);
+  replay.attach(app.registry);
   const recording = new RecordingController(log);
   running.add(app);
   context.subscriptions.push(app, { dispose: () => running.delete(app) }, recording, ...registerCommands(app), ...registerRecordingCommands(app, replay, recording));

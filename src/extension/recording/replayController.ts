@@ -35,10 +35,15 @@ export class ReplayController {
   /** Speed chosen for each path, read when the session's feed is made. */
   private readonly speeds = new Map<string, number>();
 
-  /** The sessions, known from the first run (the factory is made before them). */
+  /** The sessions (the factory is made before them; `attach` gives them, right after). */
   private registry: SessionRegistry | undefined;
 
   constructor(private readonly log: vscode.LogOutputChannel) {}
+
+  /** The sessions whose replay feeds this controller makes: refusals are reported from then on, restored panels included. */
+  attach(registry: SessionRegistry): void {
+    this.registry = registry;
+  }
 
   /** The feed router's factory for `replay` sessions. */
   readonly createFeed = (path: string): ReplayFeed =>
@@ -51,7 +56,6 @@ export class ReplayController {
     });
 
   async run(app: Orderscope): Promise<void> {
-    this.registry = app.registry;
     const files = await vscode.window.showOpenDialog({
       title: 'Replay Recording',
       canSelectMany: false,
