@@ -199,7 +199,7 @@ export async function runCaptureReplayBench(): Promise<CaptureReplayFigures> {
     captureRatio: capturePerSec / ccxtCapturePerSec,
     lines: lines.length,
     diffsApplied: market.sync.stats.applied,
-    trades: market.stats.trades,
+    trades: market.stats.byKind.trades,
     bars: market.candles.count,
   };
 }

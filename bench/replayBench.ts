@@ -51,7 +51,7 @@ async function replayOnce(paths: readonly string[]): Promise<[number, number, nu
   await feed.close();
   if (problems.length > 0) throw new Error(`replay bench: the capture had problems: ${problems.join('; ')}`);
   if (market.sync.stats.applied === 0 || market.candles.count === 0) throw new Error('replay bench: nothing reached the engine');
-  return [feed.progress().marketTime - first, wall, market.stats.events];
+  return [feed.progress().marketTime - first, wall, market.stats.byKind.events];
 }
 
 /**

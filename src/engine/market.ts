@@ -13,6 +13,7 @@ import { CandleChanges, CandleField, CandleSeries, TradeOutcome } from './candle
 import type { CandleColumns } from './candles/candleColumns';
 import type { Timeframe } from './candles/timeframe';
 import { EngineError } from './engineError';
+import { EventKindCounts } from './eventCounts';
 import { EventKind, type MarketEvent } from './events';
 import { EventTimeGuard, MAX_CLOCK_LEAD_MS } from './eventTime';
 import { createIndicator } from './indicators/createIndicator';
@@ -58,11 +59,8 @@ export const DEFAULT_MARKET_OPTIONS: Readonly<MarketOptions> = {
 
 /** Counters a user or a test can read. */
 export class MarketStats {
-  events = 0;
-  depthDiffs = 0;
-  snapshots = 0;
-  trades = 0;
-  bookTickers = 0;
+  /** Events handed to `onEvent`, by kind. */
+  readonly byKind = new EventKindCounts();
   /** Events of an unknown kind or trades with bad numbers or times. */
   rejected = 0;
   /** Of those, trades refused for their time (`Market.time` says why). */
@@ -128,31 +126,27 @@ export class Market implements BookSyncListener {
 
   /** Handles one event. Never throws; bad input is counted. O(event size). */
   onEvent(event: MarketEvent): void {
-    this.stats.events++;
+    this.stats.byKind.count(event.kind);
     // A trade's stamp is checked in onTrade; other events are sequenced by ids, so an implausible
     // stamp only stays out of the clock.
     if (event.kind !== EventKind.Trade && event.time === event.time && this.time.accept(event.time)) this.lastEventTime = event.time;
     const wasShowable = this.sync.isShowable();
     switch (event.kind) {
       case EventKind.DepthDiff:
-        this.stats.depthDiffs++;
         this.sync.onDiff(event);
         break;
       case EventKind.DepthSnapshot:
-        this.stats.snapshots++;
         this.sync.onSnapshot(event);
         this.tickerCheck.clear();
         this.bookChanged();
         break;
       case EventKind.Trade:
-        this.stats.trades++;
         if (this.acceptTradeTime(event.time)) {
           this.lastEventTime = event.time;
           this.ingestTrade(event.time, event.price, event.amount, event.takerSide);
         }
         break;
       case EventKind.BookTicker:
-        this.stats.bookTickers++;
         this.onBookTicker(event.finalId, event.bestBid, event.bestBidSize, event.bestAsk, event.bestAskSize);
         break;
       default:

@@ -19,7 +19,8 @@ import { StringDecoder } from 'node:string_decoder';
 import { createGunzip } from 'node:zlib';
 import { BinanceDecoder, DecodeResult } from './exchanges/binance/binanceDecoder';
 import { DecimalReader } from './wire/decimalReader';
-import { EventKind, MarketEvent } from '../engine/events';
+import { EventKindCounts } from '../engine/eventCounts';
+import { MarketEvent } from '../engine/events';
 import { regularFileProblemSync } from './regularFile';
 
 /** A line that could not be used. The replay skips it and goes on. */
@@ -68,19 +69,12 @@ export class CaptureCounts {
   charsJoined = 0;
   /** Lines read, good or bad. */
   lines = 0;
-  depthDiffs = 0;
-  depthSnapshots = 0;
-  trades = 0;
-  bookTickers = 0;
+  /** Lines decoded to an event, by kind. */
+  readonly byKind = new EventKindCounts();
   /** Valid JSON of a kind the decoder does not know (other streams, replies). */
   unknown = 0;
   /** Lines that are not `<ns> <message>` with a valid message; each one went to `onError`. */
   malformed = 0;
-
-  /** Events of every kind. */
-  get events(): number {
-    return this.depthDiffs + this.depthSnapshots + this.trades + this.bookTickers;
-  }
 }
 
 export interface CaptureReaderOptions {
@@ -240,21 +234,7 @@ export class CaptureReader {
     if (Number.isNaN(receiveNs)) return this.malformed(text, start, end, CaptureLineReason.BadReceiveTime);
     const result = this.decoder.decodeRange(text, space + 1, end, receiveNs, event);
     if (result === DecodeResult.Event) {
-      const counts = this.counts;
-      switch (event.kind) {
-        case EventKind.DepthDiff:
-          counts.depthDiffs++;
-          break;
-        case EventKind.Trade:
-          counts.trades++;
-          break;
-        case EventKind.BookTicker:
-          counts.bookTickers++;
-          break;
-        case EventKind.DepthSnapshot:
-          counts.depthSnapshots++;
-          break;
-      }
+      this.counts.byKind.count(event.kind);
       return true;
     }
     if (result === DecodeResult.Unknown) {

@@ -69,8 +69,8 @@ export async function verifyCaptures(paths: readonly string[], options: Partial<
     reader.close();
   }
   market.settle();
-  if (market.stats.snapshots === 0 && market.stats.depthDiffs > 0) {
-    report(`${paths.join(' + ')}: no depth snapshot in the capture, so the book never synced (${market.stats.depthDiffs} diffs held back)`);
+  if (market.stats.byKind.depthSnapshots === 0 && market.stats.byKind.depthDiffs > 0) {
+    report(`${paths.join(' + ')}: no depth snapshot in the capture, so the book never synced (${market.stats.byKind.depthDiffs} diffs held back)`);
   }
   const book = market.book;
   const summary: VerifySummary = {

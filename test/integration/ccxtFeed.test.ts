@@ -112,8 +112,8 @@ async function expectCandlesMatch(ex: FakeExchange, session: MarketSession, inte
 /** Plays until the session is live and has taken `trades` more trades. */
 async function playUntilLive(ex: FakeExchange, session: MarketSession, trades = 20): Promise<void> {
   ex.resume();
-  const target = session.market!.stats.trades + trades;
-  await waitFor('live with new trades', () => session.latestStatus.state === 'live' && session.market!.stats.trades >= target);
+  const target = session.market!.stats.byKind.trades + trades;
+  await waitFor('live with new trades', () => session.latestStatus.state === 'live' && session.market!.stats.byKind.trades >= target);
 }
 
 interface FaultRun {
@@ -173,7 +173,7 @@ describe.skipIf(!dataPresent)('live ccxt feed through a market session (fake Bin
     ex.resume();
     await waitFor('status live', () => session.latestStatus.state === 'live');
     expect(session.latestStatus.polled).toEqual([]);
-    await waitFor('some trades', () => session.market!.stats.trades > 50);
+    await waitFor('some trades', () => session.market!.stats.byKind.trades > 50);
     await expectBookConverges(ex, session);
   });
 
@@ -387,7 +387,7 @@ describe.skipIf(!hasSharedData('cryptofeed/sample_data_master/OKX.ws.1.0'))('liv
       const okx = okxLease.session;
       expect(await okx.whenReady()).toEqual({ exchange: 'okx', symbol: 'BTC/USDT', tickSize: 0.1, pricePrecision: 1, amountPrecision: 8 });
       ex.resume();
-      await waitFor('okx live with trades', () => okx.latestStatus.state === 'live' && okx.market!.stats.trades > 3);
+      await waitFor('okx live with trades', () => okx.latestStatus.state === 'live' && okx.market!.stats.byKind.trades > 3);
       ex.pause();
       const server = (): Levels => {
         const snapshot = ex.bookSnapshot('BTC-USDT');

@@ -108,7 +108,7 @@ describe('market sessions', () => {
     const sink = feeds[0]!.sink!;
     sink.event(trade(T0 + 120_000, 100, 1));
     sink.event(trade(T0 + 121_000, 101, 2));
-    expect(market.stats.trades).toBe(2);
+    expect(market.stats.byKind.trades).toBe(2);
     sink.mirrorBook([[100, 1], [99.5, 2]], [[100.5, 3]]);
     expect(market.bookIsShowable()).toBe(true);
     expect(market.book.bestBid()).toBe(100);

@@ -71,7 +71,7 @@ async function replay(path: string, speed: number) {
       'the replay to finish',
       () => {
         const market = session.market;
-        if (market !== undefined && market.stats.trades > 0 && !market.bookIsShowable()) bookMissing++;
+        if (market !== undefined && market.stats.byKind.trades > 0 && !market.bookIsShowable()) bookMissing++;
         return (session.currentFeed as ReplayFeed).progress().finished;
       },
       60_000,
@@ -80,7 +80,7 @@ async function replay(path: string, speed: number) {
     // Every view reads the session's one status: it says finished, not paused.
     await until('the finished status', () => session.latestStatus.state === 'finished' && /replay finished/.test(session.latestStatus.detail));
     const market = session.market!;
-    return { wallMs, bookMissing, problems, book: bookOf(session), top20: bookOf(session, 20), trades: market.stats.trades, lastPrice: market.lastPrice };
+    return { wallMs, bookMissing, problems, book: bookOf(session), top20: bookOf(session, 20), trades: market.stats.byKind.trades, lastPrice: market.lastPrice };
   } finally {
     lease.release();
     await registry.dispose();
@@ -100,12 +100,12 @@ describe.skipIf(!dataPresent)('a recording of a live Binance chart replays as it
     try {
       await session.whenReady();
       ex.resume();
-      await until('a live book and trades', () => session.market?.bookIsShowable() === true && session.market.stats.trades > 10);
+      await until('a live book and trades', () => session.market?.bookIsShowable() === true && session.market.stats.byKind.trades > 10);
       // Both formats, as two Start Recordings would; each counts the trades from its own start.
       const recordings = [];
       for (const name of ['live.gz', 'live.db']) {
         const recording = await recordSession(session, join(dir, name));
-        recordings.push({ recording, tradesBefore: session.market!.stats.trades, started: session.market!.lastEventTime });
+        recordings.push({ recording, tradesBefore: session.market!.stats.byKind.trades, started: session.market!.lastEventTime });
       }
       await new Promise((r) => setTimeout(r, 4000));
       // The taps detach at once: what the session shows now is what was recorded last.
@@ -116,7 +116,7 @@ describe.skipIf(!dataPresent)('a recording of a live Binance chart replays as it
           path: recording.recorder.path,
           book: bookOf(session),
           top20: bookOf(session, 20),
-          trades: market.stats.trades - tradesBefore,
+          trades: market.stats.byKind.trades - tradesBefore,
           lastPrice: market.lastPrice,
           spanMs: market.lastEventTime - started,
         });

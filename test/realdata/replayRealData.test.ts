@@ -78,7 +78,7 @@ describe.skipIf(!hasSharedData(...SPOT, USDM_BTC))('replaying the Binance captur
     const { feed, facts, market, problems, sink } = await replay(SPOT.map(sharedDataPath), 'BTC/USDT');
     expect(problems).toEqual([]);
     expect(facts).toEqual({ exchange: 'binance', symbol: 'BTC/USDT', tickSize: 0.01, pricePrecision: 2, amountPrecision: 5 });
-    expect(feed.stats).toMatchObject({ depthDiffs: 3451 + 3044, trades: 9757 + 10147, bookTickers: 28040 + 45134, depthSnapshots: 1, problems: 0 });
+    expect(feed.stats).toMatchObject({ byKind: { depthDiffs: 3451 + 3044, trades: 9757 + 10147, bookTickers: 28040 + 45134, depthSnapshots: 1 }, problems: 0 });
     expect(market.tickerCheck.checks).toBe(1072);
     expect(market.tickerCheck.mismatches).toBe(0);
     expect(market.bookState()).toBe(SyncState.Live);
@@ -126,7 +126,7 @@ describe.skipIf(!hasSharedData(...SPOT, USDM_BTC))('replaying the Binance captur
       await feed.open({ exchange: '', symbol: 'BTCUSDT', timeframe: '1m', historyBars: 0 });
       feed.start({ event: () => {}, mirrorBook: () => {}, bookResync: () => {}, history: () => {}, ticker: () => {}, status: () => {} });
       await feed.finished;
-      expect(feed.stats.events).toBe(files * 41_249);
+      expect(feed.stats.byKind.events).toBe(files * 41_249);
       expect(samples).toBeGreaterThan(5 * files);
       return peak;
     }
@@ -144,7 +144,7 @@ describe.skipIf(!hasSharedData(...SPOT, USDM_BTC))('replaying the Binance captur
     expect(feed.sequenceRule).toBe(binanceRule);
     expect(market.tickerCheck.checks).toBe(503);
     expect(market.tickerCheck.mismatches).toBe(0);
-    expect(feed.stats).toMatchObject({ depthDiffs: 6551, trades: 21313, bookTickers: 66089 });
+    expect(feed.stats).toMatchObject({ byKind: { depthDiffs: 6551, trades: 21313, bookTickers: 66089 } });
   });
 });
 
@@ -170,8 +170,8 @@ describe.skipIf(!hasSharedData(OKX))('replaying the cryptofeed OKX capture', () 
   it('BTC-USDT: trades, tickers and book updates as in the capture, timed on ts at 20x', async () => {
     const { feed, facts, market, sink, wall } = await replay([sharedDataPath(OKX)], 'BTC/USDT', { speed: 20 });
     expect(facts).toMatchObject({ exchange: 'okx', symbol: 'BTC/USDT', tickSize: 0.1 });
-    expect(feed.stats).toMatchObject({ trades: 69, depthSnapshots: 1, depthDiffs: 97, tickers: 25, problems: 0 });
-    expect(market.stats.trades).toBe(69);
+    expect(feed.stats).toMatchObject({ byKind: { trades: 69, depthSnapshots: 1, depthDiffs: 97 }, tickers: 25, problems: 0 });
+    expect(market.stats.byKind.trades).toBe(69);
     expect(sink.tickers.every((t) => t.symbol === 'BTC-USDT' && t.last > 0)).toBe(true);
     const span = feed.progress().marketTime - sink.firstTime;
     expect(wall).toBeGreaterThanOrEqual(span / 20 - 20);
@@ -259,7 +259,7 @@ describe.skipIf(!hasSharedData(...SPOT))('recording real events', () => {
       expect(time).toBeLessThanOrEqual(expectedRows[i]![1]);
     });
     expect(expectedRows.filter((r) => r[0] !== r[1])).toHaveLength(1); // only the snapshot's
-    expect(replayed.stats.trades).toBe(19_904);
+    expect(replayed.stats.byKind.trades).toBe(19_904);
     direct.settle();
     replayed.settle();
     expect(replayed.candles.count).toBe(direct.candles.count);

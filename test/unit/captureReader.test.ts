@@ -44,9 +44,9 @@ describe.skipIf(!hasSharedData(...allFiles))('CaptureReader on the real captures
       const errors: CaptureLineError[] = [];
       const counts = await readCapture([sharedDataPath(capture.file)], () => {}, { onError: (e) => errors.push(e) });
       const { depthDiffs, trades, bookTickers, depthSnapshots } = capture;
-      expect(counts).toMatchObject({ files: 1, depthDiffs, trades, bookTickers, depthSnapshots, malformed: 0, unknown: 0 });
+      expect(counts).toMatchObject({ files: 1, byKind: { depthDiffs, trades, bookTickers, depthSnapshots }, malformed: 0, unknown: 0 });
       expect(counts.lines).toBe(depthDiffs + trades + bookTickers + depthSnapshots);
-      expect(counts.events).toBe(counts.lines);
+      expect(counts.byKind.events).toBe(counts.lines);
       expect(errors).toEqual([]);
     });
   }
@@ -172,7 +172,7 @@ describe('CaptureReader with bad lines and bad files', () => {
       `${EventKind.Trade}:${Number('1723161254087896575')}`,
       `${EventKind.Trade}:${Number('1723161254087896577')}`,
     ]);
-    expect(counts).toMatchObject({ files: 2, lines: 12, trades: 3, depthDiffs: 1, bookTickers: 1, unknown: 1, malformed: 5 });
+    expect(counts).toMatchObject({ files: 2, lines: 12, byKind: { trades: 3, depthDiffs: 1, bookTickers: 1 }, unknown: 1, malformed: 5 });
   });
 
   /** 30k trade lines; the ids say which lines arrived. */
@@ -253,7 +253,7 @@ describe('CaptureReader pacing', () => {
     );
     expect(waits).toBe(10);
     expect(seen).toEqual(Array.from({ length: 5000 }, (_, i) => i + 1));
-    expect(counts.trades).toBe(5000);
+    expect(counts.byKind.trades).toBe(5000);
   });
 
   it('the pull reader hands out lines only on next(), and can stop midway with close()', async () => {
@@ -335,7 +335,7 @@ describe('capture reading is linear in the size, plays huge first lines, and ref
     expect(market.book.bids.count).toBe(60_000);
     expect(market.book.bestBid()).toBe(50_000);
     expect(market.book.bids.sizes[market.book.bids.count - 1]).toBe(2);
-    expect(feed.stats).toMatchObject({ depthSnapshots: 1, depthDiffs: 1, trades: 1, problems: 0 });
+    expect(feed.stats).toMatchObject({ byKind: { depthSnapshots: 1, depthDiffs: 1, trades: 1 }, problems: 0 });
   });
 
   const notFiles: [string, () => string, RegExp][] = [

@@ -420,7 +420,7 @@ describe('lines the engine refuses', () => {
       `${path}:5: the book went to resync: the book crossed after a diff (best bid >= best ask)`,
     ]);
     expect(problems.map((p) => p.line)).toEqual([3, 5]);
-    expect(market.stats.trades).toBe(2);
+    expect(market.stats.byKind.trades).toBe(2);
   });
 });
 
@@ -490,7 +490,7 @@ describe('bad input in a capture', () => {
     expect(problems).toHaveLength(21);
     expect(problems[19]!.message).toBe(`${path}:21: no "<receive_ns> " prefix`);
     expect(problems[20]!.message).toBe(`${path}: 10 more problems were not reported one by one`);
-    expect(feed.stats).toMatchObject({ problems: 30, problemsSuppressed: 10, trades: 2 });
+    expect(feed.stats).toMatchObject({ problems: 30, problemsSuppressed: 10, byKind: { trades: 2 } });
   });
 
   it('a sink that throws is reported and does not stop the replay', async () => {

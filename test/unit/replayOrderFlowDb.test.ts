@@ -269,7 +269,7 @@ describe('bad databases', () => {
     expect(messages).toContain(`${path}: trades row id 8: the engine refused this trade: its time is more than 5 min ahead of the market clock`);
     expect(messages.filter((m) => m.includes('engine refused') || m.includes('book refused'))).toHaveLength(2);
     expect(sink.market.book.bestBid()).toBe(1.5);
-    expect(sink.market.stats.trades).toBe(3);
+    expect(sink.market.stats.byKind.trades).toBe(3);
   });
 
   it('a database of another schema is refused at open, naming the file and what is missing', async () => {

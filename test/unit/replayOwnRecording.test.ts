@@ -125,10 +125,10 @@ async function recordLive(path: string, ms: number): Promise<Live> {
   const session = lease.session;
   try {
     await session.whenReady();
-    await until('a live book and some trades', () => session.market!.bookIsShowable() && session.market!.stats.trades > 5);
+    await until('a live book and some trades', () => session.market!.bookIsShowable() && session.market!.stats.byKind.trades > 5);
     const recording = await recordSession(session, path);
     // The tap is attached when recordSession resolves (no timer ran in between).
-    const tradesBefore = session.market!.stats.trades;
+    const tradesBefore = session.market!.stats.byKind.trades;
     const started = session.market!.lastEventTime;
     await new Promise((r) => setTimeout(r, ms));
     // The tap detaches at once: the book now is the last one recorded (the feed goes on).
@@ -137,7 +137,7 @@ async function recordLive(path: string, ms: number): Promise<Live> {
     const live: Live = {
       book: bookOf(session),
       top20: bookOf(session, 20),
-      trades: market.stats.trades - tradesBefore,
+      trades: market.stats.byKind.trades - tradesBefore,
       lastPrice: market.lastPrice,
       spanMs: market.lastEventTime - started,
     };
@@ -184,7 +184,7 @@ async function replay(path: string, speed: number): Promise<Replayed> {
       'the replay to finish',
       () => {
         const market = session.market;
-        if (market !== undefined && market.stats.trades > 0 && !market.bookIsShowable()) bookMissing++;
+        if (market !== undefined && market.stats.byKind.trades > 0 && !market.bookIsShowable()) bookMissing++;
         return feed().progress().finished;
       },
       30_000,
@@ -198,7 +198,7 @@ async function replay(path: string, speed: number): Promise<Replayed> {
       bookMissing,
       book: bookOf(session),
       top20: bookOf(session, 20),
-      trades: market.stats.trades,
+      trades: market.stats.byKind.trades,
       lastPrice: market.lastPrice,
       status: session.latestStatus,
       finished: feed().progress().finished,

@@ -334,9 +334,9 @@ describe('MarketSimulator against the engine (2 simulated hours)', () => {
     expect(crossedAfterDiff).toBe(0);
     expect(touchMismatches).toBe(0);
     // The bookTickers (finalId = the diff's) all match the engine's rebuilt book.
-    expect(market.tickerCheck.checksAtArrival).toBe(market.stats.bookTickers);
+    expect(market.tickerCheck.checksAtArrival).toBe(market.stats.byKind.bookTickers);
     expect(market.tickerCheck.mismatchesAtArrival).toBe(0);
-    expect(market.stats.bookTickers).toBe(diffs);
+    expect(market.stats.byKind.bookTickers).toBe(diffs);
   });
 
   it('trades happen at the touch, walk the levels in order for large orders, and the diff removes exactly what they took', () => {
@@ -412,18 +412,18 @@ describe('MarketSimulator: a long run (50 simulated hours)', () => {
   it('produces about the configured rates', () => {
     const { sim, minutes, spreadSum, oneTick, runMs, events } = run;
     const seconds = minutes * 60;
-    const diffRate = sim.stats.diffs / seconds;
-    const tradeRate = sim.stats.trades / seconds;
+    const diffRate = sim.stats.byKind.depthDiffs / seconds;
+    const tradeRate = sim.stats.byKind.trades / seconds;
     console.log(
       `long run: ${events} events in ${runMs.toFixed(0)} ms (${((runMs * 1e6) / events).toFixed(0)} ns/event); ` +
-        `${diffRate.toFixed(2)} diffs/s, ${tradeRate.toFixed(2)} trades/s; mean spread ${(spreadSum / sim.stats.bookTickers).toFixed(2)} ticks, ` +
-        `1-tick spread ${((100 * oneTick) / sim.stats.bookTickers).toFixed(0)}% of the time`,
+        `${diffRate.toFixed(2)} diffs/s, ${tradeRate.toFixed(2)} trades/s; mean spread ${(spreadSum / sim.stats.byKind.bookTickers).toFixed(2)} ticks, ` +
+        `1-tick spread ${((100 * oneTick) / sim.stats.byKind.bookTickers).toFixed(0)}% of the time`,
     );
     expect(diffRate).toBeGreaterThan(20 * 0.8);
     expect(diffRate).toBeLessThan(20 * 1.2);
     expect(tradeRate).toBeGreaterThan(10 * 0.8);
     expect(tradeRate).toBeLessThan(10 * 1.2);
-    expect(spreadSum / sim.stats.bookTickers).toBeLessThan(4);
+    expect(spreadSum / sim.stats.byKind.bookTickers).toBeLessThan(4);
   });
 
   it('clusters volatility: |1-minute returns| are autocorrelated, returns are not', () => {

@@ -275,7 +275,7 @@ describe('MarketSimulator in a wild market (the book window follows big moves)',
         high = Math.max(high, e.price);
       }
     }
-    console.log(`wild market: price ${low}..${high}, ${sim.stats.recenters} window moves removing ${sim.stats.strandedLevels} stranded levels, ${sim.stats.diffs} diffs`);
+    console.log(`wild market: price ${low}..${high}, ${sim.stats.recenters} window moves removing ${sim.stats.strandedLevels} stranded levels, ${sim.stats.byKind.depthDiffs} diffs`);
     expect(sim.stats.recenters).toBeGreaterThan(0);
     expect(sim.stats.strandedLevels).toBeGreaterThan(0);
     expect(market.sync.state).toBe(SyncState.Live);

@@ -96,7 +96,7 @@ export class FrameBuilder {
     tape.copySince(since, trades);
     this.sentTradeTotal = tape.total;
     this.sentStatus = status;
-    this.sentEvents = market.stats.events;
+    this.sentEvents = market.stats.byKind.events;
     return {
       v: PROTOCOL_VERSION,
       type: 'init',
@@ -137,8 +137,8 @@ export class FrameBuilder {
     const statusChanged = !sameStatus(status, this.sentStatus);
     if (statusChanged) this.sentStatus = status;
     if (bars.length === 0 && book === null && trades.length === 0 && !statusChanged) return null;
-    const events = market.stats.events - this.sentEvents;
-    this.sentEvents = market.stats.events;
+    const events = market.stats.byKind.events - this.sentEvents;
+    this.sentEvents = market.stats.byKind.events;
     return {
       v: PROTOCOL_VERSION,
       type: 'frame',

@@ -87,8 +87,8 @@ export class ReplayController {
             reported = percent;
             if (p.finished) {
               // The notification closes now: say so where it was, and in one that stays.
-              progress.report({ message: `finished · ${feed.stats.events} events` });
-              void vscode.window.showInformationMessage(`Orderscope: the replay of ${name} finished (${feed.stats.events} events${skipped}).`);
+              progress.report({ message: `finished · ${feed.stats.byKind.events} events` });
+              void vscode.window.showInformationMessage(`Orderscope: the replay of ${name} finished (${feed.stats.byKind.events} events${skipped}).`);
               finish();
             }
           }, 500);

@@ -22,6 +22,7 @@ import { basename } from 'node:path';
 import { tickSizeProblem } from '../../engine/book/priceGrid';
 import { binanceRule, type SequenceRule } from '../../engine/book/sequenceRule';
 import { parseTimeframe, TimeframeError } from '../../engine/candles/timeframe';
+import { EventKindCounts } from '../../engine/eventCounts';
 import { EventKind, MarketEvent } from '../../engine/events';
 import { EventTimeGuard } from '../../engine/eventTime';
 import type { MarketFacts } from '../../engine/protocol';
@@ -104,11 +105,8 @@ export interface ReplayProgress {
 
 /** Counters a user or a test can read. */
 export class ReplayStats {
-  events = 0;
-  trades = 0;
-  depthDiffs = 0;
-  depthSnapshots = 0;
-  bookTickers = 0;
+  /** Events handed to the sink, by kind. */
+  readonly byKind = new EventKindCounts();
   tickers = 0;
   resyncs = 0;
   /** Problems found, reported or not. */
@@ -429,24 +427,18 @@ export class ReplayFeed implements Feed {
     switch (item) {
       case ReplayItem.Event: {
         const event = this.event;
-        stats.events++;
+        stats.byKind.count(event.kind);
         switch (event.kind) {
           case EventKind.Trade:
-            stats.trades++;
             this.bars.addTrade(event.time, event.price, event.amount, event.takerSide);
             break;
           case EventKind.DepthDiff:
-            stats.depthDiffs++;
             stats.checksumsVerified = this.source!.checksumsVerified;
-            if (!this.snapshotSeen && stats.depthDiffs >= this.options.snapshotWaitDiffs) this.reportNoSnapshot();
+            if (!this.snapshotSeen && stats.byKind.depthDiffs >= this.options.snapshotWaitDiffs) this.reportNoSnapshot();
             break;
           case EventKind.DepthSnapshot:
-            stats.depthSnapshots++;
             stats.checksumsVerified = this.source!.checksumsVerified;
             this.snapshotSeen = true;
-            break;
-          case EventKind.BookTicker:
-            stats.bookTickers++;
             break;
         }
         const refusals = this.options.refusals;
@@ -500,7 +492,7 @@ export class ReplayFeed implements Feed {
     if (this.pendingItem !== ReplayItem.None) return;
     this.cancelTimers();
     this.state = State.Finished;
-    if (!this.snapshotSeen && this.stats.depthDiffs > 0) this.reportNoSnapshot();
+    if (!this.snapshotSeen && this.stats.byKind.depthDiffs > 0) this.reportNoSnapshot();
     for (const [file, count] of this.problemsPerFile) {
       const over = count - this.options.maxProblemsPerFile;
       if (over > 0) this.options.onProblem?.(replayProblem(file, 0, `${over} more problems were not reported one by one`));
@@ -568,7 +560,7 @@ export class ReplayFeed implements Feed {
             ? { state: 'error', detail: `replay ended: ${this.fileFailure}`, value: 0, polled: [] }
             : {
                 state: 'finished',
-                detail: `${label}: replay finished, end of recording (${this.stats.events} events)${this.skippedNote()}`,
+                detail: `${label}: replay finished, end of recording (${this.stats.byKind.events} events)${this.skippedNote()}`,
                 value: statusSpeed(speed),
                 polled: [],
               };
@@ -632,7 +624,7 @@ export class ReplayFeed implements Feed {
       file: this.paths[0]!,
       line: -1,
       reason: 'no depth snapshot',
-      message: `${file}: no depth snapshot after ${this.stats.depthDiffs} book updates: the order book cannot be rebuilt (trades and candles still play)`,
+      message: `${file}: no depth snapshot after ${this.stats.byKind.depthDiffs} book updates: the order book cannot be rebuilt (trades and candles still play)`,
     });
   }
 

@@ -21,6 +21,7 @@
  * Same seed and options, same event sequence.
  */
 import { EngineError } from '../../engine/engineError';
+import { EventKindCounts } from '../../engine/eventCounts';
 import { EventKind, type MarketEvent, type TakerSide } from '../../engine/events';
 import type { Timeframe } from '../../engine/candles/timeframe';
 import { DecimalGrid } from './decimalGrid';
@@ -133,10 +134,8 @@ const FLOW = {
 
 /** Counters of what the simulator produced. */
 export class SimulatorStats {
-  snapshots = 0;
-  diffs = 0;
-  trades = 0;
-  bookTickers = 0;
+  /** Events written, by kind. */
+  readonly byKind = new EventKindCounts();
   marketOrders = 0;
   largeOrders = 0;
   limitOrders = 0;
@@ -309,6 +308,12 @@ export class MarketSimulator {
    * touches); allocates nothing (staging buffers grow by doubling, rarely).
    */
   step(out: MarketEvent): EventKind {
+    const kind = this.writeNext(out);
+    this.stats.byKind.count(kind);
+    return kind;
+  }
+
+  private writeNext(out: MarketEvent): EventKind {
     if (this.prints.read < this.prints.count) return this.writeTrade(out);
     if (this.diffDue) return this.writeDiff(out);
     if (this.tickerDue) return this.writeBookTicker(out);
@@ -371,7 +376,6 @@ export class MarketSimulator {
     out.takerSide = q.sides[i]! as TakerSide;
     this.lastTradePrice = out.price;
     this.past.recordTrade(out.time, out.price, out.amount, out.takerSide);
-    this.stats.trades++;
     return EventKind.Trade;
   }
 
@@ -393,7 +397,6 @@ export class MarketSimulator {
     }
     this.diffDue = false;
     this.tickerDue = true;
-    this.stats.diffs++;
     return EventKind.DepthDiff;
   }
 
@@ -406,7 +409,6 @@ export class MarketSimulator {
     out.bestAsk = this.bestAsk();
     out.bestAskSize = this.bestAskSize();
     this.tickerDue = false;
-    this.stats.bookTickers++;
     return EventKind.BookTicker;
   }
 
@@ -417,7 +419,6 @@ export class MarketSimulator {
     this.book.writeSide(true, out.bids, this.prices, this.amounts);
     this.book.writeSide(false, out.asks, this.prices, this.amounts);
     this.snapshotDue = false;
-    this.stats.snapshots++;
     return EventKind.DepthSnapshot;
   }
 
