@@ -11,12 +11,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeExchange } from '../fakeExchange/FakeExchange';
 import { hasSharedData, sharedDataPath } from '../support/sharedData';
 import { groupBook, rowsAsNumbers, rowsAsText } from './bookReference';
-import { E2E_TIMEOUTS, startCodeServerSession, type CodeServerSession } from './codeServerSession';
-import { packagedExtension } from './packagedExtension';
+import { E2E_TIMEOUTS } from './codeServerSession';
+import { useExtensionWindow } from './extensionWindow';
 import { editorTabs, waitForPanel, type PanelSnapshot } from './panelProbe';
 import { formatTickerPrice, shownTicker } from './statusBarTicker';
 import { TickerPushes } from './tickerPushes';
-import { openWorkbench, type Workbench } from './workbench';
 
 const CAPTURES = ['binance/spot/btcusdt_20240808.gz', 'binance/spot/btcusdt_20240809.gz'];
 /** Capture time played silently before serving: about five 1m bars of history. */
@@ -51,36 +50,25 @@ function closeRows(shown: number[][], expected: number[][]): boolean {
 describe.skipIf(!hasSharedData(...CAPTURES))('live market from the fake exchange in a real VS Code', () => {
   let ex: FakeExchange;
   let pushes: TickerPushes;
-  let session: CodeServerSession;
-  let workbench: Workbench;
-  let workbenchReadyAt = 0;
-
   beforeAll(async () => {
     ex = await FakeExchange.start({ okx: false, startPaused: true, binance: { captures: CAPTURES.map(sharedDataPath), preplayMs: PREPLAY_MS } });
     pushes = new TickerPushes(ex, 'BTCUSDT');
     ex.resume();
-    session = await startCodeServerSession({
-      name: 'live',
-      vsixPaths: [await packagedExtension()],
-      userSettings: {
-        'orderscope.exchange': 'binance',
-        'orderscope.symbol': 'BTC/USDT',
-        'orderscope.statusBar.symbols': ['BTC/USDT'],
-        'orderscope.ladder.ticksPerRow': TICKS_PER_ROW,
-        // Exactly what a test's own ccxt client would get, plus a short throttle for quick tests.
-        'orderscope.network.endpoints': { binance: { ...ex.ccxtConfig('binance'), rateLimit: 10 } },
-      },
-    });
-    workbench = await openWorkbench(session);
-    workbenchReadyAt = Date.now();
   }, E2E_TIMEOUTS.setupMs);
 
   afterAll(async () => {
-    await workbench?.close();
-    await session?.stop();
     pushes?.dispose();
     await ex?.stop();
   }, E2E_TIMEOUTS.teardownMs);
+
+  const app = useExtensionWindow('live', () => ({
+    'orderscope.exchange': 'binance',
+    'orderscope.symbol': 'BTC/USDT',
+    'orderscope.statusBar.symbols': ['BTC/USDT'],
+    'orderscope.ladder.ticksPerRow': TICKS_PER_ROW,
+    // Exactly what a test's own ccxt client would get, plus a short throttle for quick tests.
+    'orderscope.network.endpoints': { binance: { ...ex.ccxtConfig('binance'), rateLimit: 10 } },
+  }));
 
   /**
    * Pauses the exchange and waits until the panel shows exactly its state: the model's 40 rows a
@@ -97,7 +85,7 @@ describe.skipIf(!hasSharedData(...CAPTURES))('live market from the fake exchange
       const klines = await serverKlines(ex, '1m');
       const last = klines.at(-1)!;
       const settled = await waitForPanel(
-        workbench,
+        app.workbench,
         `book, ladder and last candle equal to the paused exchange (${when})`,
         (s) =>
           s.book.ticksPerRow === TICKS_PER_ROW &&
@@ -125,7 +113,7 @@ describe.skipIf(!hasSharedData(...CAPTURES))('live market from the fake exchange
         `[live] ${when}: paused at book update ${book.updateId}, ${book.bids.length}/${book.asks.length} levels → ${LADDER_ROWS} rows a side equal (ladder shows ${shownRows}); ` +
           `${klines.length} bars, last ${new Date(last.openTime).toISOString()} O ${last.open} H ${last.high} L ${last.low} C ${last.close}`,
       );
-      await workbench.screenshot(screenshot);
+      await app.workbench.screenshot(screenshot);
     } finally {
       ex.resume();
     }
@@ -134,13 +122,13 @@ describe.skipIf(!hasSharedData(...CAPTURES))('live market from the fake exchange
   it('the status bar shows the fake exchange\'s BTC/USDT price within 10 s of the extension showing its ticker', async () => {
     // The item appears when the extension activates (onStartupFinished, a few seconds after the
     // workbench is up); from then on the price is the extension's own latency.
-    await expect.poll(() => shownTicker(workbench, 'binance', 'BTC/USDT'), { timeout: 60_000, interval: 100 }).not.toBeNull();
+    await expect.poll(() => shownTicker(app.workbench, 'binance', 'BTC/USDT'), { timeout: 60_000, interval: 100 }).not.toBeNull();
     const itemAt = Date.now();
     let shown = '';
     await expect
       .poll(
         async () => {
-          const ticker = await shownTicker(workbench, 'binance', 'BTC/USDT');
+          const ticker = await shownTicker(app.workbench, 'binance', 'BTC/USDT');
           shown = ticker?.text ?? '(no item)';
           if (ticker?.state !== 'live' || ticker.priceText === null) return false;
           // A price the exchange pushed in the last few seconds, written the status bar's way.
@@ -149,25 +137,25 @@ describe.skipIf(!hasSharedData(...CAPTURES))('live market from the fake exchange
         { timeout: 10_000, interval: 100 },
       )
       .toBe(true);
-    console.log(`[live] status bar "${shown}": ${Date.now() - itemAt} ms after the ticker item appeared, ${Date.now() - workbenchReadyAt} ms after the workbench was ready`);
-    await workbench.screenshot('status-bar-price');
+    console.log(`[live] status bar "${shown}": ${Date.now() - itemAt} ms after the ticker item appeared, ${Date.now() - app.readyAt} ms after the workbench was ready`);
+    await app.workbench.screenshot('status-bar-price');
   }, E2E_TIMEOUTS.testMs);
 
   it('Open Chart draws the exchange\'s candles, and its ladder equals the exchange\'s book grouped by 10 ticks', async () => {
-    await workbench.runCommand('Orderscope: Open Chart');
-    await expect.poll(() => editorTabs(workbench), { timeout: 30_000 }).toContain('BTC/USDT · binance');
-    await waitForPanel(workbench, 'BTC/USDT drawn with a valid book', (s) => s.market?.symbol === 'BTC/USDT' && s.candles.count > 0 && s.book.valid && s.badge.className.includes('state-live'));
+    await app.workbench.runCommand('Orderscope: Open Chart');
+    await expect.poll(() => editorTabs(app.workbench), { timeout: 30_000 }).toContain('BTC/USDT · binance');
+    await waitForPanel(app.workbench, 'BTC/USDT drawn with a valid book', (s) => s.market?.symbol === 'BTC/USDT' && s.candles.count > 0 && s.book.valid && s.badge.className.includes('state-live'));
 
     await expectPanelEqualsPausedExchange('after opening', 'chart-settled');
   }, E2E_TIMEOUTS.testMs);
 
   it('Add Price Alert... stores an alert for the panel\'s market', async () => {
-    await workbench.runCommand('Orderscope: Add Price Alert...');
-    const input = workbench.quickInput.locator('input');
+    await app.workbench.runCommand('Orderscope: Add Price Alert...');
+    const input = app.workbench.quickInput.locator('input');
     await input.waitFor({ state: 'visible' });
     await input.fill(String(ALERT_PRICE));
     await input.press('Enter');
-    const toast = workbench.page.locator('.notification-toast', { hasText: `alert set: BTC/USDT crosses above ${ALERT_PRICE}` });
+    const toast = app.workbench.page.locator('.notification-toast', { hasText: `alert set: BTC/USDT crosses above ${ALERT_PRICE}` });
     await toast.waitFor({ state: 'visible', timeout: 30_000 });
   }, E2E_TIMEOUTS.testMs);
 
@@ -179,8 +167,8 @@ describe.skipIf(!hasSharedData(...CAPTURES))('live market from the fake exchange
       await expect
         .poll(
           async () => {
-            const ticker = await shownTicker(workbench, 'binance', 'BTC/USDT');
-            const panel = await waitForPanel(workbench, 'a snapshot', () => true, 5_000);
+            const ticker = await shownTicker(app.workbench, 'binance', 'BTC/USDT');
+            const panel = await waitForPanel(app.workbench, 'a snapshot', () => true, 5_000);
             seen = { ticker: ticker?.state ?? '', badge: panel.badge.className };
             return ticker?.state === 'reconnecting' && panel.badge.className.includes('state-reconnecting');
           },
@@ -188,14 +176,14 @@ describe.skipIf(!hasSharedData(...CAPTURES))('live market from the fake exchange
         )
         .toBe(true);
       console.log(`[live] both reconnecting ${Date.now() - started} ms into the outage (${JSON.stringify(seen)})`);
-      await workbench.screenshot('outage-reconnecting');
+      await app.workbench.screenshot('outage-reconnecting');
     } finally {
       await outage;
     }
     const restarted = Date.now();
     const live = async (): Promise<boolean> => {
-      const ticker = await shownTicker(workbench, 'binance', 'BTC/USDT');
-      const panel: PanelSnapshot = await waitForPanel(workbench, 'a snapshot', () => true, 5_000);
+      const ticker = await shownTicker(app.workbench, 'binance', 'BTC/USDT');
+      const panel: PanelSnapshot = await waitForPanel(app.workbench, 'a snapshot', () => true, 5_000);
       return ticker?.state === 'live' && ticker.priceText !== null && panel.badge.className.includes('state-live') && panel.book.valid;
     };
     await expect.poll(live, { timeout: 60_000, interval: 200 }).toBe(true);
@@ -205,35 +193,35 @@ describe.skipIf(!hasSharedData(...CAPTURES))('live market from the fake exchange
   }, E2E_TIMEOUTS.testMs);
 
   it('Switch Timeframe... and Switch Symbol... (typing ETH/USDT) change the panel', async () => {
-    await workbench.runCommand('Orderscope: Switch Timeframe...');
-    await workbench.pickFromQuickPick('5m');
-    await waitForPanel(workbench, 'timeframe 5m', (s) => s.timeframe === '5m' && s.market?.symbol === 'BTC/USDT');
+    await app.workbench.runCommand('Orderscope: Switch Timeframe...');
+    await app.workbench.pickFromQuickPick('5m');
+    await waitForPanel(app.workbench, 'timeframe 5m', (s) => s.timeframe === '5m' && s.market?.symbol === 'BTC/USDT');
 
-    await workbench.runCommand('Orderscope: Switch Symbol...');
-    await workbench.pickFromQuickPick('ETH/USDT', 'ETH/USDT');
-    await expect.poll(() => editorTabs(workbench), { timeout: 30_000 }).toContain('ETH/USDT · binance');
-    await waitForPanel(workbench, 'ETH/USDT in the webview', (s) => s.market?.symbol === 'ETH/USDT');
-    await workbench.screenshot('switched-eth');
+    await app.workbench.runCommand('Orderscope: Switch Symbol...');
+    await app.workbench.pickFromQuickPick('ETH/USDT', 'ETH/USDT');
+    await expect.poll(() => editorTabs(app.workbench), { timeout: 30_000 }).toContain('ETH/USDT · binance');
+    await waitForPanel(app.workbench, 'ETH/USDT in the webview', (s) => s.market?.symbol === 'ETH/USDT');
+    await app.workbench.screenshot('switched-eth');
     // Nothing of BTC/USDT stays on screen: the fake exchange has no ETH/USDT trade or bar.
-    const switched = await waitForPanel(workbench, 'ETH/USDT with no BTC/USDT bar or trade left', (s) => s.market?.symbol === 'ETH/USDT' && s.candles.count === 0 && s.tape.rows.length === 0, 10_000);
+    const switched = await waitForPanel(app.workbench, 'ETH/USDT with no BTC/USDT bar or trade left', (s) => s.market?.symbol === 'ETH/USDT' && s.candles.count === 0 && s.tape.rows.length === 0, 10_000);
     expect(switched.market).toMatchObject({ exchange: 'binance', symbol: 'ETH/USDT' });
     expect(switched.timeframe).toBe('5m');
-    expect(await editorTabs(workbench)).not.toContain('BTC/USDT · binance');
+    expect(await editorTabs(app.workbench)).not.toContain('BTC/USDT · binance');
   }, E2E_TIMEOUTS.testMs);
 
   it('a window reload restores the panel with its symbol and timeframe, and the alert is still set', async () => {
-    await workbench.reload();
-    await expect.poll(() => editorTabs(workbench), { timeout: 30_000 }).toContain('ETH/USDT · binance');
-    const restored = await waitForPanel(workbench, 'ETH/USDT 5m restored', (s) => s.market?.symbol === 'ETH/USDT' && s.timeframe === '5m');
+    await app.workbench.reload();
+    await expect.poll(() => editorTabs(app.workbench), { timeout: 30_000 }).toContain('ETH/USDT · binance');
+    const restored = await waitForPanel(app.workbench, 'ETH/USDT 5m restored', (s) => s.market?.symbol === 'ETH/USDT' && s.timeframe === '5m');
     expect(restored.market).toMatchObject({ exchange: 'binance', symbol: 'ETH/USDT' });
-    await workbench.screenshot('restored-after-reload');
+    await app.workbench.screenshot('restored-after-reload');
 
-    await workbench.runCommand('Orderscope: Remove Price Alert...');
-    await workbench.quickInput.waitFor({ state: 'visible' });
+    await app.workbench.runCommand('Orderscope: Remove Price Alert...');
+    await app.workbench.quickInput.waitFor({ state: 'visible' });
     const label = `BTC/USDT crosses above ${ALERT_PRICE}`;
     await expect
-      .poll(() => workbench.quickInputRows.evaluateAll((rows) => rows.map((row) => row.querySelector('.label-name')?.textContent ?? '')), { timeout: 30_000 })
+      .poll(() => app.workbench.quickInputRows.evaluateAll((rows) => rows.map((row) => row.querySelector('.label-name')?.textContent ?? '')), { timeout: 30_000 })
       .toContain(label);
-    await workbench.closeQuickInput();
+    await app.workbench.closeQuickInput();
   }, E2E_TIMEOUTS.testMs);
 });

@@ -10,41 +10,32 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { Database } from 'node-sqlite3-wasm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { E2E_TIMEOUTS, startCodeServerSession, type CodeServerSession } from './codeServerSession';
-import { packagedExtension } from './packagedExtension';
+import { E2E_TIMEOUTS } from './codeServerSession';
+import { useExtensionWindow } from './extensionWindow';
 import { editorTabs, waitForPanel } from './panelProbe';
-import { openWorkbench, type Workbench } from './workbench';
 
 /** "REC SIM/USDT · 123 events" (the codicon renders as an icon, not text). */
 const REC_TEXT = /REC SIM\/USDT · (\d+) events/;
 
 describe('watchlist, recording and replay on the simulator, in a real VS Code', () => {
-  let session: CodeServerSession;
-  let workbench: Workbench;
   let recordingDir: string;
   let recordingPath: string;
   let recordedEvents = 0;
 
-  beforeAll(async () => {
+  beforeAll(() => {
     recordingDir = mkdtempSync(join(tmpdir(), 'orderscope-e2e-recording-'));
     recordingPath = join(recordingDir, 'sim-recording.db');
-    session = await startCodeServerSession({
-      name: 'record',
-      vsixPaths: [await packagedExtension()],
-      userSettings: {
-        'orderscope.exchange': 'simulator',
-        'orderscope.symbol': 'SIM/USDT',
-        'orderscope.statusBar.symbols': ['SIM/USDT'],
-      },
-    });
-    workbench = await openWorkbench(session);
-  }, E2E_TIMEOUTS.setupMs);
+  });
 
-  afterAll(async () => {
-    await workbench?.close();
-    await session?.stop();
+  afterAll(() => {
     if (recordingDir) rmSync(recordingDir, { recursive: true, force: true });
-  }, E2E_TIMEOUTS.teardownMs);
+  });
+
+  const app = useExtensionWindow('record', () => ({
+    'orderscope.exchange': 'simulator',
+    'orderscope.symbol': 'SIM/USDT',
+    'orderscope.statusBar.symbols': ['SIM/USDT'],
+  }));
 
   /**
    * Answers the simple file dialog (code-server's open/save dialog) as a user does: types the
@@ -52,71 +43,71 @@ describe('watchlist, recording and replay on the simulator, in a real VS Code', 
    * and accepts. (A path typed at once can race the dialog's own listing of its start folder.)
    */
   async function answerFileDialog(path: string, listed: string[], label: string): Promise<void> {
-    const input = workbench.quickInput.locator('input');
+    const input = app.workbench.quickInput.locator('input');
     await input.waitFor({ state: 'visible' });
     // The dialog sets its start value and lists its start folder after it shows: wait for both,
     // else they overwrite what is typed.
     await expect
-      .poll(async () => (await input.inputValue()).startsWith('/') && (await workbench.quickInputRows.count()) > 0, { timeout: 15_000 })
+      .poll(async () => (await input.inputValue()).startsWith('/') && (await app.workbench.quickInputRows.count()) > 0, { timeout: 15_000 })
       .toBe(true);
     await input.fill(`${dirname(path)}/`);
-    await expect.poll(() => workbench.quickInputRows.locator('.label-name').allInnerTexts(), { timeout: 15_000 }).toEqual(listed);
+    await expect.poll(() => app.workbench.quickInputRows.locator('.label-name').allInnerTexts(), { timeout: 15_000 }).toEqual(listed);
     await input.press('End');
     await input.pressSequentially(basename(path));
     await expect.poll(() => input.inputValue()).toBe(path);
-    await workbench.screenshot(label);
+    await app.workbench.screenshot(label);
     await input.press('Enter');
   }
 
   it('the Orderscope view lists SIM/USDT with a live price; its inline actions open the chart and remove the row', async () => {
-    await workbench.page.locator('.activitybar .action-item a[aria-label^="Orderscope"], .activitybar .action-item .action-label[aria-label^="Orderscope"]').first().click();
-    const view = workbench.page.locator('.pane', { has: workbench.page.locator('.pane-header', { hasText: /watchlist/i }) });
+    await app.workbench.page.locator('.activitybar .action-item a[aria-label^="Orderscope"], .activitybar .action-item .action-label[aria-label^="Orderscope"]').first().click();
+    const view = app.workbench.page.locator('.pane', { has: app.workbench.page.locator('.pane-header', { hasText: /watchlist/i }) });
     await view.waitFor({ state: 'visible' });
-    const row = view.locator('.monaco-list-row', { has: workbench.page.locator('.label-name', { hasText: /^SIM\/USDT$/ }) });
+    const row = view.locator('.monaco-list-row', { has: app.workbench.page.locator('.label-name', { hasText: /^SIM\/USDT$/ }) });
     await row.waitFor({ state: 'visible' });
     const description = row.locator('.label-description');
     // A price, then the 24h change: "100.12  ▲ +0.34%".
     await expect.poll(() => description.innerText(), { timeout: 10_000, interval: 200 }).toMatch(/^\d[\d,]*(\.\d+)?\s+[▲▼] [+-]?\d+\.\d{2}%/);
     console.log(`[record] watchlist row: SIM/USDT "${await description.innerText()}"`);
-    await workbench.screenshot('watchlist');
+    await app.workbench.screenshot('watchlist');
 
     await row.hover();
     await row.locator('.actions .action-label[aria-label="Open Chart"]').click();
-    await expect.poll(() => editorTabs(workbench), { timeout: 30_000 }).toContain('SIM/USDT · simulator');
-    const chart = await waitForPanel(workbench, 'SIM/USDT candles', (s) => s.market?.symbol === 'SIM/USDT' && s.candles.count > 0);
+    await expect.poll(() => editorTabs(app.workbench), { timeout: 30_000 }).toContain('SIM/USDT · simulator');
+    const chart = await waitForPanel(app.workbench, 'SIM/USDT candles', (s) => s.market?.symbol === 'SIM/USDT' && s.candles.count > 0);
     expect(chart.market?.exchange).toBe('simulator');
 
     await row.hover();
     await row.locator('.actions .action-label[aria-label="Remove from Watchlist"]').click();
     await row.waitFor({ state: 'detached' });
     expect(await view.locator('.monaco-list-row .label-name').allInnerTexts()).not.toContain('SIM/USDT');
-    await workbench.screenshot('watchlist-removed');
+    await app.workbench.screenshot('watchlist-removed');
   }, E2E_TIMEOUTS.testMs);
 
   it('Start Recording writes the demo chart to the .db typed in the save dialog, counted in the status bar', async () => {
-    await workbench.runCommand('Orderscope: Open Demo');
-    await waitForPanel(workbench, 'SIM/USDT live', (s) => s.market?.symbol === 'SIM/USDT' && s.candles.count > 0 && s.book.valid);
+    await app.workbench.runCommand('Orderscope: Open Demo');
+    await waitForPanel(app.workbench, 'SIM/USDT live', (s) => s.market?.symbol === 'SIM/USDT' && s.candles.count > 0 && s.book.valid);
 
-    await workbench.runCommand('Orderscope: Start Recording');
+    await app.workbench.runCommand('Orderscope: Start Recording');
     await answerFileDialog(recordingPath, ['..'], 'save-dialog');
-    const rec = workbench.statusBarItem(REC_TEXT);
+    const rec = app.workbench.statusBarItem(REC_TEXT);
     await rec.waitFor({ state: 'visible' });
     const countShown = async (): Promise<number> => Number(REC_TEXT.exec(await rec.innerText())?.[1] ?? NaN);
     const first = await countShown();
     await expect.poll(countShown, { timeout: 15_000, interval: 250 }).toBeGreaterThan(first + 10);
     const later = await countShown();
     console.log(`[record] status bar: ${first} events, then ${later}`);
-    await workbench.screenshot('recording');
+    await app.workbench.screenshot('recording');
 
-    await workbench.runCommand('Orderscope: Stop Recording');
-    const toast = workbench.page.locator('.notification-toast', { hasText: /recorded \d+ events to/ });
+    await app.workbench.runCommand('Orderscope: Stop Recording');
+    const toast = app.workbench.page.locator('.notification-toast', { hasText: /recorded \d+ events to/ });
     await toast.waitFor({ state: 'visible' });
     const message = await toast.innerText();
     recordedEvents = Number(/recorded (\d+) events/.exec(message)?.[1]);
     expect(recordedEvents).toBeGreaterThanOrEqual(later);
     expect(message).toContain(recordingPath);
-    await expect.poll(() => workbench.statusBarItem(REC_TEXT).count()).toBe(0);
-    await workbench.screenshot('recorded');
+    await expect.poll(() => app.workbench.statusBarItem(REC_TEXT).count()).toBe(0);
+    await app.workbench.screenshot('recorded');
 
     // The database, read as another tool would: trades and book snapshots with sane prices.
     expect(statSync(recordingPath).size).toBeGreaterThan(0);
@@ -163,24 +154,24 @@ describe('watchlist, recording and replay on the simulator, in a real VS Code', 
   it('Replay Recording... of that database at Maximum speed draws its chart under a progress notification', async () => {
     expect(recordedEvents).toBeGreaterThan(0);
     // Only the replay's panel open: the probe reads the one chart webview there is.
-    await workbench.runCommand('View: Close All Editors');
-    await expect.poll(() => editorTabs(workbench)).toEqual([]);
-    await workbench.runCommand('Orderscope: Replay Recording...');
+    await app.workbench.runCommand('View: Close All Editors');
+    await expect.poll(() => editorTabs(app.workbench)).toEqual([]);
+    await app.workbench.runCommand('Orderscope: Replay Recording...');
     await answerFileDialog(recordingPath, ['..', basename(recordingPath)], 'replay-dialog');
     // Watch for the progress notification before picking the speed: at Maximum it may be short.
-    const progress = workbench.page
+    const progress = app.workbench.page
       .locator('.notification-toast', { hasText: 'Replaying sim-recording.db at Maximum' })
       .waitFor({ state: 'visible', timeout: 30_000 })
       .then(() => true);
-    await workbench.pickFromQuickPick('Maximum');
+    await app.workbench.pickFromQuickPick('Maximum');
     expect(await progress).toBe(true);
-    await workbench.screenshot('replay-progress');
-    await expect.poll(() => editorTabs(workbench), { timeout: 30_000 }).toContain(`${recordingPath} · replay`);
-    const replay = await waitForPanel(workbench, 'the replay with bars', (s) => s.market?.exchange === 'replay' && s.candles.count > 0);
+    await app.workbench.screenshot('replay-progress');
+    await expect.poll(() => editorTabs(app.workbench), { timeout: 30_000 }).toContain(`${recordingPath} · replay`);
+    const replay = await waitForPanel(app.workbench, 'the replay with bars', (s) => s.market?.exchange === 'replay' && s.candles.count > 0);
     expect(replay.renderErrors).toBe(0);
     expect(replay.candles.last!.close).toBeGreaterThan(0);
     console.log(`[record] replay: ${replay.candles.count} bars, last close ${replay.candles.last?.close}, badge "${replay.badge.text}"`);
-    await workbench.page.mouse.move(10, 450);
-    await workbench.screenshot('replay');
+    await app.workbench.page.mouse.move(10, 450);
+    await app.workbench.screenshot('replay');
   }, E2E_TIMEOUTS.testMs);
 });
