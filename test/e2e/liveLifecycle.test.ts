@@ -42,18 +42,25 @@ const OUTAGE_MS = 12_000;
 /** How long every item is watched after a change, however soon it shows a fresh price. */
 const STEADY_WATCH_MS = 5_000;
 
-/** A status-bar or watchlist item: what it shows of one symbol. */
+/** A status-bar item, watchlist row or the chart's badge: what it shows of one market. */
 interface ShownItem {
   state: string;
   priceText: string | null;
   text: string;
+  /** The chart only: its ladder shows book rows (not the resyncing notice). */
+  ladderShowsBook?: boolean;
 }
 
-/** The items a check watches: status-bar symbols and watchlist rows. */
+/** The items a check watches: status-bar symbols, watchlist rows and (BTC/USDT's) chart. */
 interface WatchedItems {
   statusBar: readonly string[];
   watchlist: readonly string[];
+  chart?: boolean;
 }
+
+const CHART = 'chart';
+/** Badge states in which the book is not the exchange's: the ladder must not show one. */
+const NO_BOOK_STATES = ['connecting', 'reconnecting', 'resyncing'];
 
 describe.skipIf(!hasSharedData(...CAPTURES))('live markets through settings changes, an unknown symbol, an outage and Switch Exchange, in a real VS Code', () => {
   let ex: FakeExchange;
@@ -132,6 +139,10 @@ describe.skipIf(!hasSharedData(...CAPTURES))('live markets through settings chan
       const row = rows.find((each) => each.symbol === symbol);
       shown.set(`watchlist ${symbol}`, row && { state: row.state, priceText: row.priceText, text: row.description });
     }
+    if (items.chart === true) {
+      const panel = await panelSnapshot(workbench);
+      shown.set(CHART, panel === null ? undefined : { state: /state-(\w+)/.exec(panel.badge.className)?.[1] ?? '', priceText: null, text: `badge "${panel.badge.text}", ladder ${panel.ladder.resyncing ? 'resyncing' : 'shows a book'}`, ladderShowsBook: !panel.ladder.resyncing });
+    }
     return shown;
   }
 
@@ -160,14 +171,17 @@ describe.skipIf(!hasSharedData(...CAPTURES))('live markets through settings chan
         const at = Date.now();
         samples.push({ at, shown });
         // A picture of the first state not allowed, for the person reading the failure.
-        if (strayShot === undefined && allowed !== undefined && at >= actedAt && [...shown.values()].some((item) => item !== undefined && !allowed.includes(item.state))) {
-          strayShot = workbench.screenshot(`${what.replace(/\W+/g, '-')}-not-${allowed.join('-')}`);
+        const strayed = [...shown.values()].some((item) => item !== undefined && ((allowed !== undefined && !allowed.includes(item.state)) || (item.ladderShowsBook === true && NO_BOOK_STATES.includes(item.state))));
+        if (strayShot === undefined && at >= actedAt && strayed) {
+          strayShot = workbench.screenshot(`${what.replace(/\W+/g, '-')}-strayed`);
           await strayShot;
         }
         await workbench.page.waitForTimeout(100);
       }
     })();
-    const names = [...(await readItems(items)).keys()];
+    const shownNames = [...(await readItems(items)).keys()];
+    /** The items that show a price (the chart is checked for its state and its ladder only). */
+    const names = shownNames.filter((name) => name !== CHART);
     let freshAt = new Map<string, number>();
     let changedAt = NaN;
     try {
@@ -205,15 +219,23 @@ describe.skipIf(!hasSharedData(...CAPTURES))('live markets through settings chan
       }
       sampling = false;
       await sampler;
-      const seen = new Map(names.map((name) => [name, new Set<string>()]));
+      const seen = new Map(shownNames.map((name) => [name, new Set<string>()]));
       /** Per item and state not allowed: ms after the change it was first and last seen, and the text. */
       const strays = new Map<string, { first: number; last: number; text: string }>();
       for (const [i, sample] of samples.entries()) {
         if (sample.at < actedAt) continue;
-        for (const name of names) {
+        for (const name of shownNames) {
           const shown = sample.shown.get(name);
           const state = shown?.state ?? '(absent)';
           seen.get(name)!.add(state);
+          // Every view of the market tells one state: no book is shown as the exchange's while
+          // the badge says it is not.
+          if (shown?.ladderShowsBook === true && NO_BOOK_STATES.includes(state)) {
+            const key = `${name} showed a book while ${state}`;
+            const stray = strays.get(key) ?? { first: sample.at - changedAt, last: 0, text: shown.text };
+            stray.last = sample.at - changedAt;
+            strays.set(key, stray);
+          }
           if (allowed === undefined || allowed.includes(state)) continue;
           // An item is now and then taken out of the status bar and put back a few ms later when
           // a new item joins next to it: missing from one sample only is not a state it showed.
@@ -225,12 +247,12 @@ describe.skipIf(!hasSharedData(...CAPTURES))('live markets through settings chan
         }
       }
       const last = samples.at(-1)!.shown;
-      const report = names.map((name) => `${name}: ${freshAt.has(name) ? `fresh after ${freshAt.get(name)} ms` : `last ${JSON.stringify(last.get(name))}`} (states seen: ${[...seen.get(name)!].join(', ')})`);
+      const report = shownNames.map((name) => `${name}: ${freshAt.has(name) ? `fresh after ${freshAt.get(name)} ms` : `last ${JSON.stringify(last.get(name))}`} (states seen: ${[...seen.get(name)!].join(', ')})`);
       console.log(`[lifecycle] ${what} (${samples.length} samples): ${report.join('; ')}`);
       expect(names.filter((name) => !freshAt.has(name)), `${what}: items with no fresh live price within ${timeoutMs} ms (the exchange pushed ${[...pushedSince(changedAt)].join(' ')})`).toEqual([]);
       const strayed = [...strays].map(([key, { first, last, text }]) => `${key} ("${text}") from ${first} to ${last} ms after the change`);
       if (strayed.length > 0 && strayShot !== undefined) strayed.push(`(screenshot ${await strayShot})`);
-      expect(strayed, `${what}: every item stays ${allowed?.join(' or ')}`).toEqual([]);
+      expect(strayed, `${what}: every item stays ${allowed?.join(' or ') ?? 'in any state'}, no ladder shows a book while its badge says ${NO_BOOK_STATES.join(' / ')}`).toEqual([]);
     } finally {
       sampling = false;
       await sampler;
@@ -246,12 +268,13 @@ describe.skipIf(!hasSharedData(...CAPTURES))('live markets through settings chan
 
   /**
    * Applies a settings change in settings.json and checks that every item of `items` keeps
-   * updating in one of the `allowed` states (only "live" unless said), and the chart too.
+   * updating in one of the `allowed` states (only "live" unless said), and the chart too (its
+   * badge in those states, its ladder agreeing, a new trade on its tape).
    */
   async function changeSettings(what: string, patch: Record<string, unknown>, items: WatchedItems, allowed: readonly string[] = ['live']): Promise<{ changedAt: number; latencyMs: number }> {
     const chartBefore = await panelSnapshot(workbench);
     let changedAt = NaN;
-    const latencyMs = await expectUpdating(what, items, async () => (changedAt = await editUserSettings(patch)), { allowed });
+    const latencyMs = await expectUpdating(what, { ...items, chart: true }, async () => (changedAt = await editUserSettings(patch)), { allowed });
     await expectChartUpdating(what, chartBefore);
     return { changedAt, latencyMs };
   }
@@ -289,7 +312,7 @@ describe.skipIf(!hasSharedData(...CAPTURES))('live markets through settings chan
     await waitForPanel(workbench, 'BTC/USDT live with a valid book', (s) => s.market?.symbol === 'BTC/USDT' && s.candles.count > 0 && s.book.valid && s.badge.className.includes('state-live'));
     await openWatchlist(workbench);
     await expect.poll(async () => (await shownWatchlist(workbench)).map((row) => row.symbol), { timeout: 10_000 }).toEqual(START_SYMBOLS);
-    await expectUpdating('at start', { statusBar: START_SYMBOLS, watchlist: START_SYMBOLS }, async () => Date.now(), { timeoutMs: 20_000 });
+    await expectUpdating('at start', { statusBar: START_SYMBOLS, watchlist: START_SYMBOLS, chart: true }, async () => Date.now(), { timeoutMs: 20_000 });
     // One exchange shown: the texts name the symbol, not the exchange ("BTC/USDT 61,694.02 ▲ +0.34%").
     for (const symbol of START_SYMBOLS) expect((await statusBarItem(symbol))!.text).toMatch(new RegExp(`^${symbol.replace('/', '\\/')} [\\d,.\\u2007]+ [▲▼•]`));
     await workbench.screenshot('1-start');
@@ -336,7 +359,7 @@ describe.skipIf(!hasSharedData(...CAPTURES))('live markets through settings chan
   }, E2E_TIMEOUTS.testMs);
 
   it('an unknown symbol (NOPE/USDT) in the status bar and the watchlist shows its own error naming it; every other item stays live, updating', async () => {
-    const others = { statusBar: statusBarSymbols, watchlist: START_SYMBOLS };
+    const others = { statusBar: statusBarSymbols, watchlist: START_SYMBOLS, chart: true };
     try {
       await expectUpdating(
         'NOPE/USDT added',
@@ -420,7 +443,7 @@ describe.skipIf(!hasSharedData(...CAPTURES))('live markets through settings chan
       )
       .toBe(true);
     console.log(`[lifecycle] outage: every view live again ${Date.now() - back} ms after the exchange came back`);
-    await expectUpdating('after the outage', { statusBar: statusBarSymbols, watchlist: START_SYMBOLS }, async () => Date.now(), { allowed: ['live'] });
+    await expectUpdating('after the outage', { statusBar: statusBarSymbols, watchlist: START_SYMBOLS, chart: true }, async () => Date.now(), { allowed: ['live'] });
     await workbench.screenshot('9-outage-recovered');
   }, E2E_TIMEOUTS.testMs);
 

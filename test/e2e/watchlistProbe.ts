@@ -1,7 +1,7 @@
 /**
  * Reads the Orderscope watchlist view (the activity-bar container's tree) as a person sees it:
- * each row's symbol, its description ("61,694.02  ▲ +0.34%", "61,694.02  ▲ +0.34%  (stale)",
- * "connecting…", "error: ...") and the state that description says.
+ * each row's symbol, its description ("61,694.02  ▲ +0.34%  · binance", "61,694.02  ▲ +0.34%
+ * (stale)  · binance", "connecting…  · binance", "error: ...  · binance") and the state it says.
  */
 import type { Locator } from 'playwright-core';
 import type { Workbench } from './workbench';
@@ -29,12 +29,15 @@ export async function openWatchlist(workbench: Workbench): Promise<void> {
 /** Reads one row's description as what it says. */
 export function readWatchRow(symbol: string, description: string): ShownWatchRow {
   const text = description.trim();
-  const priceText = /(\d{1,3}(?:,\d{3})*\.\d+)/.exec(text)?.[1] ?? null;
+  // The row names its exchange after what it says ("61,694.02  ▲ +0.34%  · binance").
+  const said = text.replace(/\s+· [\w-]+$/, '');
+  const priceText = /(\d{1,3}(?:,\d{3})*\.\d+)/.exec(said)?.[1] ?? null;
   let state: string;
-  if (/^(?:\w+ · )?(error|closed):/.test(text)) state = /(error|closed):/.exec(text)![1]!;
-  else if (/\((\w+)\)$/.test(text)) state = /\((\w+)\)$/.exec(text)![1]!;
-  else if (/(\w+)…$/.test(text)) state = /(\w+)…$/.exec(text)![1]!;
-  else state = priceText === null ? '' : 'live';
+  if (/^(error|closed):/.test(said)) state = /^(error|closed):/.exec(said)![1]!;
+  else if (/\((\w+)\)$/.test(said)) state = /\((\w+)\)$/.exec(said)![1]!;
+  else if (/(\w+)…$/.test(said)) state = /(\w+)…$/.exec(said)![1]!;
+  // A price (and its 24h change) and nothing else: live. Any other text names no state known here.
+  else state = /^\d[\d,]*\.\d+(?:\s+[▲▼] [+-]?\d+\.\d+%)?$/.test(said) ? 'live' : '';
   return { symbol, description: text, state, priceText };
 }
 
