@@ -208,8 +208,8 @@ export async function runCaptureReplayBench(): Promise<CaptureReplayFigures> {
 function crossCheck(market: Market, theirs: CcxtOrderBook | undefined, candles: CcxtCandles, client: FakeClient, malformed: number): void {
   if (malformed > 0) throw new Error(`capture replay: ${malformed} malformed lines`);
   if (client.rejections > 0 || theirs === undefined) throw new Error('capture replay: ccxt dropped its book (sequence gap)');
-  if (market.sync.stats.gaps > 0 || market.tickerCheck.mismatches > 0) {
-    throw new Error(`capture replay: engine had ${market.sync.stats.gaps} gaps, ${market.tickerCheck.mismatches} bookTicker mismatches`);
+  if (market.sync.stats.gaps > 0 || market.tickerCheck.whenApplied.mismatches > 0) {
+    throw new Error(`capture replay: engine had ${market.sync.stats.gaps} gaps, ${market.tickerCheck.whenApplied.mismatches} bookTicker mismatches`);
   }
   if (market.sync.lastFinalId !== theirs.nonce) throw new Error(`capture replay: update id ${market.sync.lastFinalId} vs ccxt ${theirs.nonce}`);
   for (const isBid of [true, false]) {

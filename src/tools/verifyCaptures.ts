@@ -75,8 +75,8 @@ export async function verifyCaptures(paths: readonly string[], options: Partial<
   const book = market.book;
   const summary: VerifySummary = {
     diffsApplied: market.sync.stats.applied,
-    bookTickerChecks: market.tickerCheck.checks,
-    mismatches: market.tickerCheck.mismatches,
+    bookTickerChecks: market.tickerCheck.whenApplied.checks,
+    mismatches: market.tickerCheck.whenApplied.mismatches,
     bids: book.bids.count,
     asks: book.asks.count,
     crossed: book.isCrossed(),

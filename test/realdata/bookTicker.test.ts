@@ -32,7 +32,7 @@ describe.skipIf(!hasSharedData(...SPOT, USDM_BTC, USDM_ETH))('book equals Binanc
     expect(summary.resyncs).toBe(0);
     expect(summary.mismatches).toBe(0);
     expect(summary.bookTickerChecks).toBeGreaterThan(400);
-    expect(market.tickerCheck.mismatchesAtArrival).toBe(0);
+    expect(market.tickerCheck.atArrival.mismatches).toBe(0);
     expect(market.bookState()).toBe('live');
   });
 

@@ -79,8 +79,8 @@ describe.skipIf(!hasSharedData(...SPOT, USDM_BTC))('replaying the Binance captur
     expect(problems).toEqual([]);
     expect(facts).toEqual({ exchange: 'binance', symbol: 'BTC/USDT', tickSize: 0.01, pricePrecision: 2, amountPrecision: 5 });
     expect(feed.stats).toMatchObject({ byKind: { depthDiffs: 3451 + 3044, trades: 9757 + 10147, bookTickers: 28040 + 45134, depthSnapshots: 1 }, problems: 0 });
-    expect(market.tickerCheck.checks).toBe(1072);
-    expect(market.tickerCheck.mismatches).toBe(0);
+    expect(market.tickerCheck.whenApplied.checks).toBe(1072);
+    expect(market.tickerCheck.whenApplied.mismatches).toBe(0);
     expect(market.bookState()).toBe(SyncState.Live);
     // The market clock is the newest exchange time seen (the streams interleave slightly).
     let newest = -Infinity;
@@ -142,8 +142,8 @@ describe.skipIf(!hasSharedData(...SPOT, USDM_BTC))('replaying the Binance captur
     expect(problems).toEqual([]);
     expect(facts.exchange).toBe('binanceusdm');
     expect(feed.sequenceRule).toBe(binanceRule);
-    expect(market.tickerCheck.checks).toBe(503);
-    expect(market.tickerCheck.mismatches).toBe(0);
+    expect(market.tickerCheck.whenApplied.checks).toBe(503);
+    expect(market.tickerCheck.whenApplied.mismatches).toBe(0);
     expect(feed.stats).toMatchObject({ byKind: { depthDiffs: 6551, trades: 21313, bookTickers: 66089 } });
   });
 });

@@ -157,7 +157,7 @@ describe('book invariants: a resync asked during apply stands', () => {
     market.onEvent(snapshot(10, [[100, 1]], [[101, 1]]));
     market.onEvent(bookTicker(12, 100, 5, 101, 1)); // waits for diff 12; says bid size 5
     market.onEvent(diff(9, 12, [[100, 2]], [])); // the book says 2
-    expect(market.tickerCheck.mismatches).toBe(1);
+    expect(market.tickerCheck.whenApplied.mismatches).toBe(1);
     expect(market.bookState()).toBe(SyncState.NeedsResync);
   });
 });

@@ -322,7 +322,7 @@ describe('MarketSimulator against the engine (2 simulated hours)', () => {
     const { sim, market, diffs, crossedAfterDiff, touchMismatches, trades, walks, runMs, events } = run;
     console.log(
       `simulator+engine: ${events} events in ${runMs.toFixed(0)} ms; ${diffs} diffs, ${trades} trades, ` +
-        `ticker checks ${market.tickerCheck.checksAtArrival} (mismatches ${market.tickerCheck.mismatchesAtArrival}), ` +
+        `ticker checks ${market.tickerCheck.atArrival.checks} (mismatches ${market.tickerCheck.atArrival.mismatches}), ` +
         `multi-level prints ${walks}, large orders ${sim.stats.largeOrders}, marketable limits ${sim.stats.marketableLimits}`,
     );
     expect(diffs).toBeGreaterThan(100_000);
@@ -334,8 +334,8 @@ describe('MarketSimulator against the engine (2 simulated hours)', () => {
     expect(crossedAfterDiff).toBe(0);
     expect(touchMismatches).toBe(0);
     // The bookTickers (finalId = the diff's) all match the engine's rebuilt book.
-    expect(market.tickerCheck.checksAtArrival).toBe(market.stats.byKind.bookTickers);
-    expect(market.tickerCheck.mismatchesAtArrival).toBe(0);
+    expect(market.tickerCheck.atArrival.checks).toBe(market.stats.byKind.bookTickers);
+    expect(market.tickerCheck.atArrival.mismatches).toBe(0);
     expect(market.stats.byKind.bookTickers).toBe(diffs);
   });
 

@@ -181,8 +181,8 @@ describe('SimulatorFeed', () => {
     expect(market.bookState()).toBe(SyncState.Live);
     expect(market.sync.stats.gaps).toBe(0);
     expect(market.rejectedTotal()).toBe(0);
-    expect(market.tickerCheck.mismatchesAtArrival).toBe(0);
-    expect(market.tickerCheck.checksAtArrival).toBeGreaterThan(1000);
+    expect(market.tickerCheck.atArrival.mismatches).toBe(0);
+    expect(market.tickerCheck.atArrival.checks).toBeGreaterThan(1000);
     // 500 history bars (the last one closed at the start, 12:00) and the live 12:00..12:05 bars.
     expect(market.candles.count).toBe(506);
     // The engine's live bars continue the history without a gap.
@@ -244,7 +244,7 @@ describe('SimulatorFeed', () => {
     expect(sink.count(EventKind.DepthSnapshot)).toBe(2);
     expect(market.bookState()).toBe(SyncState.Live);
     expect(market.book.bestBid()).toBeLessThan(market.book.bestAsk());
-    expect(market.tickerCheck.mismatchesAtArrival).toBe(0);
+    expect(market.tickerCheck.atArrival.mismatches).toBe(0);
     await feed.close();
   });
 

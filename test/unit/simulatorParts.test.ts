@@ -283,7 +283,7 @@ describe('MarketSimulator in a wild market (the book window follows big moves)',
     expect(market.rejectedTotal()).toBe(0);
     expect(touchMismatches).toBe(0);
     expect(crossed).toBe(0);
-    expect(market.tickerCheck.mismatchesAtArrival).toBe(0);
+    expect(market.tickerCheck.atArrival.mismatches).toBe(0);
     // The engine's whole book equals a fresh snapshot of the simulator's.
     sim.requestSnapshot();
     while (sim.step(e) !== EventKind.DepthSnapshot) market.onEvent(e);

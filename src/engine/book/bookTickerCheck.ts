@@ -1,21 +1,32 @@
 import type { OrderBook } from './orderBook';
 
+/** Tickers compared with the rebuilt book, and those that did not match it. */
+export class TickerChecks {
+  checks = 0;
+  mismatches = 0;
+
+  /** Counts one comparison; returns `same`. O(1). */
+  count(same: boolean): boolean {
+    this.checks++;
+    if (!same) this.mismatches++;
+    return same;
+  }
+}
+
 /**
  * Compares the rebuilt book with the exchange's own best bid/ask (Binance `bookTicker`, whose
  * `u` is the book update id it describes). A check happens when the book's last applied diff
  * ends exactly at a ticker's `u`; tickers usually arrive before the 100 ms depth batch that
  * reaches their id, so they wait in a small ring ordered by `u` (both id streams increase).
  *
- * `checks`/`mismatches` count tickers compared when their diff is applied (the data README's
- * oracle: "after applying the diff whose final id is that u"). A ticker that arrives when the
- * book already stands at its id is compared too, but counted apart (`checksAtArrival`), so the
- * main figures stay comparable with that reference.
+ * `whenApplied` counts tickers compared when their diff is applied (the data README's oracle:
+ * "after applying the diff whose final id is that u"). A ticker that arrives when the book
+ * already stands at its id is compared too, but counted apart (`atArrival`), so the main figures
+ * stay comparable with that reference.
  */
 export class BookTickerCheck {
-  checks = 0;
-  mismatches = 0;
-  checksAtArrival = 0;
-  mismatchesAtArrival = 0;
+  readonly whenApplied = new TickerChecks();
+  readonly atArrival = new TickerChecks();
   /** Tickers dropped because the ring was full. */
   overflowed = 0;
 
@@ -35,10 +46,7 @@ export class BookTickerCheck {
    */
   onTicker(book: OrderBook, bookFinalId: number, id: number, bid: number, bidSize: number, ask: number, askSize: number): boolean {
     if (id === bookFinalId) {
-      this.checksAtArrival++;
-      const same = sameTouch(book, bid, bidSize, ask, askSize);
-      if (!same) this.mismatchesAtArrival++;
-      return same;
+      return this.atArrival.count(sameTouch(book, bid, bidSize, ask, askSize));
     }
     if (id < bookFinalId) return true; // describes a state inside an applied batch: not checkable
     if (this.count === this.capacity) {
@@ -67,7 +75,7 @@ export class BookTickerCheck {
       if (id > finalId) break;
       if (id === finalId) {
         const v = this.start * 4;
-        ok = this.compare(book, this.values[v]!, this.values[v + 1]!, this.values[v + 2]!, this.values[v + 3]!) && ok;
+        ok = this.whenApplied.count(sameTouch(book, this.values[v]!, this.values[v + 1]!, this.values[v + 2]!, this.values[v + 3]!)) && ok;
       }
       this.start = (this.start + 1) % this.capacity;
       this.count--;
@@ -78,13 +86,6 @@ export class BookTickerCheck {
   /** Forgets waiting tickers (after a resync). */
   clear(): void {
     this.count = 0;
-  }
-
-  private compare(book: OrderBook, bid: number, bidSize: number, ask: number, askSize: number): boolean {
-    this.checks++;
-    const same = sameTouch(book, bid, bidSize, ask, askSize);
-    if (!same) this.mismatches++;
-    return same;
   }
 }
 
