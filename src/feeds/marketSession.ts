@@ -77,10 +77,14 @@ export class MarketSession implements FeedSink {
   private feedStatus: SessionStatus = sessionStatus('connecting', 'connecting');
   /** What every view shows: derived from `feedStatus` and the facts below. */
   private currentStatus: SessionStatus = this.feedStatus;
-  /** Data arrivals (events, books, tickers) since the feed started; compared by `tick`. */
+  /** Data arrivals (events, books, tickers) since the current feed started; compared by `tick`. */
   private dataCount = 0;
+  /** A feed of this session delivered data before (the current one may be a replacement). */
+  private hadData = false;
+  /** Why the current feed replaced a running one: a re-dial shows reconnecting until it delivers. */
+  private replacedBy: 'redial' | 'demand' | undefined;
   private dataCountAtTick = 0;
-  /** Epoch ms of the last tick that saw new data; NaN before the first data. */
+  /** Epoch ms of the last tick that saw new data (kept across a feed swap); NaN before any. */
   private lastDataAt = NaN;
   /** The engine's book was showable at the last check (re-derive the status when it flips). */
   private bookShowable = true;
@@ -102,7 +106,7 @@ export class MarketSession implements FeedSink {
   /** The wait between open attempts; a change of leases or a redial cuts it short. */
   private readonly retryWait = new Sleep();
   /** Reused input of `deriveSessionStatus` (no allocation per check). */
-  private readonly derivationInput: SessionFacts = { closed: false, hasData: false, bookResyncing: false, resyncReason: '', silentMs: NaN, staleAfterMs: 0 };
+  private readonly derivationInput: SessionFacts = { closed: false, hasData: false, bookResyncing: false, resyncReason: '', silentMs: NaN, staleAfterMs: 0, redialling: false };
   private readonly ready: Promise<MarketFacts>;
   private resolveReady!: (facts: MarketFacts) => void;
   private rejectReady!: (error: Error) => void;
@@ -350,13 +354,17 @@ export class MarketSession implements FeedSink {
     this.redialReason = undefined;
     if (want === this.feedDemand && this.feed !== undefined && redial === undefined) return;
     if (want !== undefined && want === this.refusedDemand) return;
+    const replacing = this.feed !== undefined && this.hadData;
     await this.closeFeed();
     if (want === undefined) return;
+    // A swap of a running feed (more or less demand, a re-dial) keeps what the views show until
+    // the new feed delivers: no "connecting" blip, and silence still counts from the last data.
+    this.replacedBy = replacing ? (redial !== undefined ? 'redial' : 'demand') : undefined;
     const feed = this.createFeed(this.key, want);
     this.feed = feed;
     this.feedDemand = want;
     const target: FeedTarget = { exchange: this.key.exchange, symbol: this.key.symbol, timeframe: this.chartTimeframe, historyBars: this.options.historyBars };
-    if (redial === undefined) this.setFeedStatus(sessionStatus('connecting', `connecting to ${this.key.exchange} ${this.key.symbol}`));
+    if (this.replacedBy === undefined) this.setFeedStatus(sessionStatus('connecting', `connecting to ${this.key.exchange} ${this.key.symbol}`));
     for (let attempt = 1; ; attempt++) {
       let facts: MarketFacts;
       try {
@@ -403,7 +411,8 @@ export class MarketSession implements FeedSink {
       this.feedStarted = true;
       this.dataCount = 0;
       this.dataCountAtTick = 0;
-      this.lastDataAt = NaN;
+      // The demand may have changed what the status covers (a book, or no longer).
+      this.refreshStatus(Date.now());
       feed.start(this);
       return;
     }
@@ -439,10 +448,12 @@ export class MarketSession implements FeedSink {
     this.bookShowable = engine === undefined || engine.bookIsShowable();
     const facts: SessionFacts = this.derivationInput;
     facts.closed = this.isClosed;
-    facts.hasData = this.dataCount > 0;
+    if (this.dataCount > 0) this.hadData = true;
+    facts.hasData = this.dataCount > 0 || (this.hadData && this.replacedBy === 'demand');
+    facts.redialling = this.dataCount === 0 && this.replacedBy === 'redial';
     facts.bookResyncing = !this.bookShowable;
     facts.resyncReason = engine === undefined || this.bookShowable ? '' : engine.resyncReason;
-    facts.silentMs = this.dataCount === 0 ? NaN : Number.isNaN(this.lastDataAt) ? 0 : now - this.lastDataAt;
+    facts.silentMs = !facts.hasData ? NaN : Number.isNaN(this.lastDataAt) ? 0 : now - this.lastDataAt;
     facts.staleAfterMs = this.options.staleAfterMs;
     const status = deriveSessionStatus(this.feedStatus, facts);
     if (sameStatus(this.currentStatus, status) && status.attempt === this.currentStatus.attempt) return;

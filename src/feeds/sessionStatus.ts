@@ -46,8 +46,13 @@ export function toSessionStatus(status: FeedStatus): SessionStatus {
 /** What the session knows besides its feed's word, for {@link deriveSessionStatus}. */
 export interface SessionFacts {
   closed: boolean;
-  /** The session has received data (an event, a book or a ticker) since its feed started. */
+  /**
+   * The session has data to show: its feed delivered some since it started, or it replaced a
+   * feed that had (a reader came or went) and the new one has not spoken yet.
+   */
   hasData: boolean;
+  /** A re-dial (network settings) replaced the feed and the new one has delivered nothing yet. */
+  redialling: boolean;
   /** The session runs an order book (a chart reads it) and the book is not the exchange's now. */
   bookResyncing: boolean;
   /** Why the book resyncs (the engine's reason); '' when unknown. */
@@ -61,13 +66,14 @@ export interface SessionFacts {
 /**
  * The status every view shows, from the feed's status and the session's own facts. Pure; O(1).
  * Precedence: closed, then the feed's failures (error, reconnecting, stale, connecting), then the
- * session's checks of a "live" feed: no data yet → connecting, silent too long → stale, book
- * resyncing → resyncing. A feed that says live can so never hide a frozen stream or a book that
+ * session's checks of a "live" feed: re-dialled and nothing new yet → reconnecting, no data yet →
+ * connecting, silent too long → stale, book resyncing → resyncing. A feed that says live can so never hide a frozen stream or a book that
  * is not the exchange's. Allocates only when the feed's status is overridden.
  */
 export function deriveSessionStatus(feed: SessionStatus, facts: SessionFacts): SessionStatus {
   if (facts.closed) return feed.state === 'closed' ? feed : sessionStatus('closed', 'closed');
   if (feed.state !== 'live' && feed.state !== 'replay') return feed;
+  if (facts.redialling) return { ...feed, state: 'reconnecting', detail: 'reconnected with the new network settings; waiting for the first data', value: 0 };
   if (!facts.hasData) return { ...feed, state: 'connecting', detail: 'waiting for the first data', value: 0 };
   if (feed.state === 'live' && facts.silentMs > facts.staleAfterMs) {
     const seconds = Math.floor(facts.silentMs / 1000);

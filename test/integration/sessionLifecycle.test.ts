@@ -20,6 +20,7 @@ const FACTS: MarketFacts = { exchange: 'fake', symbol: 'BTC/USDT', tickSize: 0.5
 
 class ScriptedFeed implements Feed {
   readonly name = 'scripted';
+  demand: string | undefined;
   sink: FeedSink | undefined;
   closed = false;
   constructor(readonly key: MarketId) {}
@@ -38,8 +39,9 @@ class ScriptedFeed implements Feed {
 function setup() {
   const feeds: ScriptedFeed[] = [];
   const registry = new SessionRegistry({
-    createFeed: (key) => {
+    createFeed: (key, demand) => {
       const feed = new ScriptedFeed(key);
+      feed.demand = demand;
       feeds.push(feed);
       return feed;
     },
@@ -127,7 +129,7 @@ describe('one status for every view of a market', () => {
   });
 
   test('a feed that fails or reconnects is shown as such, whatever the book says', () => {
-    const facts: SessionFacts = { closed: false, hasData: true, bookResyncing: true, resyncReason: 'x', silentMs: 99_000, staleAfterMs: 30_000 };
+    const facts: SessionFacts = { closed: false, hasData: true, bookResyncing: true, resyncReason: 'x', silentMs: 99_000, staleAfterMs: 30_000, redialling: false };
     for (const state of ['error', 'reconnecting', 'stale', 'connecting', 'paused'] as const) {
       expect(deriveSessionStatus(sessionStatus(state, state), facts).state).toBe(state);
     }
@@ -184,13 +186,42 @@ describe('network settings re-dial in place', () => {
     expect(chart.session).toBe(ticker.session);
     expect(registry.find('fake', 'BTC/USDT')).toBe(chart.session);
     expect(chart.session.leaseCount).toBe(2);
-    expect(states[0]).toBe('reconnecting');
+    // The new feed is up but has delivered nothing: still reconnecting, never "connecting".
     feeds[2]!.sink!.status(sessionStatus('live', 'live'));
+    expect(chart.session.latestStatus.state).toBe('reconnecting');
     feeds[2]!.sink!.mirrorBook([[100, 1]], [[100.5, 1]]);
     expect(chart.session.latestStatus.state).toBe('live');
+    expect(states.filter((state, i) => state !== states[i - 1])).toEqual(['reconnecting', 'live']);
     chart.release();
     ticker.release();
     other.release();
+    await registry.whenClosed();
+  });
+
+  test('a reader leaving (chart closed, ticker stays) swaps the feed without a "connecting" blip; silence still turns it stale', async () => {
+    const { registry, feeds } = setup();
+    const chart = registry.acquire('fake', 'BTC/USDT', 'market');
+    const ticker = registry.acquire('fake', 'BTC/USDT', 'ticker');
+    await until('started', () => feeds[0]?.sink !== undefined);
+    const now = Date.now();
+    feeds[0]!.sink!.status(sessionStatus('live', 'live'));
+    feeds[0]!.sink!.ticker({ symbol: 'BTC/USDT', last: 100, open24h: NaN, high24h: NaN, low24h: NaN, volume24h: NaN, changePercent24h: NaN, time: now });
+    feeds[0]!.sink!.mirrorBook([[100, 1]], [[100.5, 1]]);
+    ticker.session.tick(now);
+    expect(ticker.session.latestStatus.state).toBe('live');
+    const states: string[] = [];
+    ticker.session.onStatus((s) => states.push(s.state));
+    chart.release();
+    await until('ticker-only feed started', () => feeds.length === 2 && feeds[1]!.sink !== undefined);
+    expect(feeds[0]!.closed).toBe(true);
+    expect(feeds[1]!.demand).toBe('ticker');
+    expect(ticker.session.latestStatus.state).toBe('live');
+    expect(ticker.session.latestTicker?.last).toBe(100);
+    // The new feed never speaks: past the stale timeout from the last data, every view says stale.
+    ticker.session.tick(now + 31_000);
+    expect(ticker.session.latestStatus.state).toBe('stale');
+    expect(states).toEqual(['stale']);
+    ticker.release();
     await registry.whenClosed();
   });
 

@@ -100,18 +100,26 @@ export class TickerBar implements vscode.Disposable {
     this.items = [];
   }
 
-  /** Brings the items in line with the settings: keeps, adds, removes, reorders. O(items). */
+  /**
+   * Brings the items in line with the settings: keeps, adds, removes, reorders. A kept item keeps
+   * its status-bar item when the order allows (VS Code fixes an item's place at creation): a new
+   * market gets a priority between its neighbours'; only a reorder re-creates items. O(items).
+   */
   private sync(): void {
     const wanted = statusBarMarkets(this.settings);
     const kept = new Map(this.items.map((item) => [marketKey(item.market), item]));
+    const keptInOrder = wanted.flatMap((market) => kept.get(marketKey(market)) ?? []);
+    // Right-aligned: a higher priority stands further left.
+    const inOrder = keptInOrder.every((item, i) => i === 0 || item.item.priority! < keptInOrder[i - 1]!.item.priority!);
     const next: TickerItem[] = [];
-    for (const market of wanted) {
+    for (let i = 0; i < wanted.length; i++) {
+      const market = wanted[i]!;
       const key = marketKey(market);
-      // Left to right in the settings' order.
-      const priority = 1000 - next.length;
-      const item = kept.get(key) ?? new TickerItem(market, this.registry.acquire(market.exchange, market.symbol, 'ticker'), priority, (i) => this.render(i));
-      item.place(priority);
+      const held = kept.get(key);
       kept.delete(key);
+      const priority = inOrder ? (held?.item.priority ?? this.priorityBetween(next[next.length - 1], wanted, i, keptInOrder)) : 1000 - i;
+      const item = held ?? new TickerItem(market, this.registry.acquire(market.exchange, market.symbol, 'ticker'), priority, (t) => this.render(t));
+      item.place(priority);
       next.push(item);
     }
     for (const gone of kept.values()) gone.dispose();
@@ -124,6 +132,18 @@ export class TickerBar implements vscode.Disposable {
       // Ages in the tooltips move with time, not only with data.
       this.timer = setInterval(() => this.items.forEach((i) => this.render(i)), 1000);
     }
+  }
+
+  /** A priority after `previous` and before the next kept item after position `i`. O(items). */
+  private priorityBetween(previous: TickerItem | undefined, wanted: readonly MarketId[], i: number, keptInOrder: readonly TickerItem[]): number {
+    const keys = new Set(wanted.slice(i + 1).map(marketKey));
+    const following = keptInOrder.find((item) => keys.has(marketKey(item.market)));
+    const before = previous?.item.priority;
+    const after = following?.item.priority;
+    if (before !== undefined && after !== undefined) return (before + after) / 2;
+    if (before !== undefined) return before - 1;
+    if (after !== undefined) return after + 1;
+    return 1000;
   }
 
   private render(item: TickerItem): void {
