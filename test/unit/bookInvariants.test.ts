@@ -8,40 +8,24 @@ import { describe, expect, it } from 'vitest';
 import { BookSync, SyncState, type BookSyncListener } from '../../src/engine/book/bookSync';
 import { OrderBook } from '../../src/engine/book/orderBook';
 import { binanceSpotRule } from '../../src/engine/book/sequenceRule';
-import { EventKind, MarketEvent } from '../../src/engine/events';
+import { MarketEvent } from '../../src/engine/events';
 import { FrameBuilder } from '../../src/engine/frame/frameBuilder';
 import { Market } from '../../src/engine/market';
 import type { StatusInfo } from '../../src/engine/protocol';
+import { setBookTicker, setDiff, setSnapshot } from '../support/marketEvents';
 
 type Level = [number, number];
 const FACTS = { exchange: 'binance', symbol: 'BTC/USDT', tickSize: 1, pricePrecision: 0, amountPrecision: 2 };
 const LIVE: StatusInfo = { state: 'live', detail: '', value: 0 };
 
-function diff(first: number, final: number, bids: Level[], asks: Level[], out = new MarketEvent()): MarketEvent {
-  out.reset(EventKind.DepthDiff);
-  out.firstId = first;
-  out.finalId = final;
-  for (const [p, s] of bids) out.bids.push(p, s);
-  for (const [p, s] of asks) out.asks.push(p, s);
-  return out;
+function diff(firstId: number, finalId: number, bids: Level[], asks: Level[], out = new MarketEvent()): MarketEvent {
+  return setDiff(out, { firstId, finalId, bids, asks });
 }
-function snapshot(id: number, bids: Level[], asks: Level[]): MarketEvent {
-  const out = new MarketEvent();
-  out.reset(EventKind.DepthSnapshot);
-  out.finalId = id;
-  for (const [p, s] of bids) out.bids.push(p, s);
-  for (const [p, s] of asks) out.asks.push(p, s);
-  return out;
+function snapshot(finalId: number, bids: Level[], asks: Level[]): MarketEvent {
+  return setSnapshot(new MarketEvent(), { finalId, bids, asks });
 }
-function bookTicker(id: number, bid: number, bidSize: number, ask: number, askSize: number): MarketEvent {
-  const out = new MarketEvent();
-  out.reset(EventKind.BookTicker);
-  out.finalId = id;
-  out.bestBid = bid;
-  out.bestBidSize = bidSize;
-  out.bestAsk = ask;
-  out.bestAskSize = askSize;
-  return out;
+function bookTicker(finalId: number, bestBid: number, bestBidSize: number, bestAsk: number, bestAskSize: number): MarketEvent {
+  return setBookTicker(new MarketEvent(), { finalId, bestBid, bestBidSize, bestAsk, bestAskSize });
 }
 
 /** What the panel believes after init and every frame: is the book valid. */

@@ -1,9 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { EventKind, MarketEvent } from '../../src/engine/events';
+import { MarketEvent } from '../../src/engine/events';
 import { BookSync, DiffOutcome, SyncState } from '../../src/engine/book/bookSync';
 import { OrderBook } from '../../src/engine/book/orderBook';
 import { binanceFuturesRule, binanceSpotRule, type SequenceRule } from '../../src/engine/book/sequenceRule';
+import { setDiff, setSnapshot } from '../support/marketEvents';
 
 type Level = [number, number];
 interface Diff {
@@ -15,22 +16,11 @@ interface Diff {
 }
 
 function diffEvent(d: Diff, out = new MarketEvent()): MarketEvent {
-  out.reset(EventKind.DepthDiff);
-  out.firstId = d.U;
-  out.finalId = d.u;
-  out.prevFinalId = d.pu;
-  for (const [p, s] of d.bids) out.bids.push(p, s);
-  for (const [p, s] of d.asks) out.asks.push(p, s);
-  return out;
+  return setDiff(out, { firstId: d.U, finalId: d.u, prevFinalId: d.pu, bids: d.bids, asks: d.asks });
 }
 
-function snapshotEvent(id: number, bids: Map<number, number>, asks: Map<number, number>): MarketEvent {
-  const out = new MarketEvent();
-  out.reset(EventKind.DepthSnapshot);
-  out.finalId = id;
-  for (const [p, s] of [...bids].sort((a, b) => b[0] - a[0])) out.bids.push(p, s);
-  for (const [p, s] of [...asks].sort((a, b) => a[0] - b[0])) out.asks.push(p, s);
-  return out;
+function snapshotEvent(finalId: number, bids: Map<number, number>, asks: Map<number, number>): MarketEvent {
+  return setSnapshot(new MarketEvent(), { finalId, bids: [...bids].sort((a, b) => b[0] - a[0]), asks: [...asks].sort((a, b) => a[0] - b[0]) });
 }
 
 function rows(book: OrderBook, isBid: boolean): Level[] {

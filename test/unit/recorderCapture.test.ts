@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { binanceSpotRule } from '../../src/engine/book/sequenceRule';
 import { SyncState } from '../../src/engine/book/bookSync';
 import { BinanceDecoder, DecodeResult } from '../../src/feeds/exchanges/binance/binanceDecoder';
-import { EventKind, MarketEvent, TakerSide, type LevelList } from '../../src/engine/events';
+import { EventKind, MarketEvent, TakerSide } from '../../src/engine/events';
 import { Market } from '../../src/engine/market';
 import { readCapture } from '../../src/feeds/captureReader';
 import { BinanceJsonWriter } from '../../src/feeds/exchanges/binance/binanceJson';
@@ -16,6 +16,7 @@ import { openRecorder } from '../../src/feeds/recorder/openRecorder';
 import { RecorderError } from '../../src/feeds/recorder/recorder';
 import { ReplayFeed } from '../../src/feeds/replay/replayFeed';
 import { fingerprint } from '../support/eventFingerprint';
+import { setBookTicker, setDiff, setSnapshot, setTrade, tradeEvent } from '../support/marketEvents';
 
 const tempDir = mkdtempSync(join(tmpdir(), 'orderscope-recorder-'));
 afterAll(() => rmSync(tempDir, { recursive: true, force: true }));
@@ -70,43 +71,18 @@ const spec: fc.Arbitrary<Spec> = fc.oneof(
 
 /** Builds the event the decoder would have produced for `s`. */
 function toEvent(s: Spec, out: MarketEvent): MarketEvent {
-  const fill = (list: LevelList, rows: [number, number][]) => rows.forEach(([p, q]) => list.push(p, q));
   switch (s.kind) {
     case 'trade':
-      out.reset(EventKind.Trade);
-      out.symbol = s.symbol;
-      out.time = s.time;
-      out.tradeId = s.id;
-      out.price = s.price;
-      out.amount = s.amount;
-      out.takerSide = s.sell ? TakerSide.Sell : TakerSide.Buy;
+      setTrade(out, { symbol: s.symbol, time: s.time, tradeId: s.id, price: s.price, amount: s.amount, takerSide: s.sell ? TakerSide.Sell : TakerSide.Buy });
       break;
     case 'diff':
-      out.reset(EventKind.DepthDiff);
-      out.symbol = s.symbol;
-      out.time = s.time;
-      out.firstId = s.first;
-      out.finalId = s.final;
-      out.prevFinalId = s.pu;
-      fill(out.bids, s.bids);
-      fill(out.asks, s.asks);
+      setDiff(out, { symbol: s.symbol, time: s.time, firstId: s.first, finalId: s.final, prevFinalId: s.pu, bids: s.bids, asks: s.asks });
       break;
     case 'snapshot':
-      out.reset(EventKind.DepthSnapshot);
-      out.finalId = s.id;
-      out.time = s.time;
-      fill(out.bids, s.bids);
-      fill(out.asks, s.asks);
+      setSnapshot(out, { time: s.time, finalId: s.id, bids: s.bids, asks: s.asks });
       break;
     case 'ticker':
-      out.reset(EventKind.BookTicker);
-      out.symbol = s.symbol;
-      out.time = s.time;
-      out.finalId = s.id;
-      out.bestBid = s.b;
-      out.bestBidSize = s.B;
-      out.bestAsk = s.a;
-      out.bestAskSize = s.A;
+      setBookTicker(out, { symbol: s.symbol, time: s.time, finalId: s.id, bestBid: s.b, bestBidSize: s.B, bestAsk: s.a, bestAskSize: s.A });
       break;
   }
   out.receiveNs = s.ns;
@@ -149,12 +125,7 @@ describe('BinanceJsonWriter', () => {
 
   it('refuses what the format cannot hold faithfully, and says why', () => {
     const writer = new BinanceJsonWriter('');
-    const e = new MarketEvent();
-    e.reset(EventKind.Trade);
-    e.symbol = 'BTCUSDT';
-    e.time = 1;
-    e.price = -1;
-    e.amount = 1;
+    const e = tradeEvent({ symbol: 'BTCUSDT', time: 1, price: -1, amount: 1 });
     expect(writer.message(e, 0)).toBeNull();
     expect(writer.reason).toMatch(/price or size/);
     e.price = 1;
@@ -179,13 +150,8 @@ describe('BinanceJsonWriter', () => {
   it('writes a trade without a usable id as t = 0 and a diff without a time at the fallback time', () => {
     const writer = new BinanceJsonWriter('ETHUSDT');
     const decoder = new BinanceDecoder();
-    const e = new MarketEvent();
+    const e = tradeEvent({ time: 1000, tradeId: -1, price: 2, amount: 3 });
     const back = new MarketEvent();
-    e.reset(EventKind.Trade);
-    e.time = 1000;
-    e.tradeId = -1;
-    e.price = 2;
-    e.amount = 3;
     expect(decoder.decode(writer.message(e, 0)!, 0, back)).toBe(DecodeResult.Event);
     expect([back.symbol, back.tradeId, back.price]).toEqual(['ETHUSDT', 0, 2]);
     e.reset(EventKind.DepthDiff);
@@ -222,13 +188,7 @@ describe('CaptureRecorder', () => {
   it('stamps events that have no receive time with the local clock', async () => {
     const path = tempPath('.gz');
     const recorder = await CaptureRecorder.open(path);
-    const e = new MarketEvent();
-    e.reset(EventKind.Trade);
-    e.symbol = 'BTCUSDT';
-    e.time = 1;
-    e.price = 1;
-    e.amount = 1;
-    e.receiveNs = NaN;
+    const e = tradeEvent({ symbol: 'BTCUSDT', time: 1, price: 1, amount: 1, receiveNs: NaN });
     const before = Date.now() * 1e6;
     recorder.event(e);
     await recorder.close();
@@ -281,12 +241,7 @@ describe('CaptureRecorder', () => {
   it('counts events it cannot write instead of writing something else', async () => {
     const path = tempPath('.gz');
     const recorder = await CaptureRecorder.open(path);
-    const e = new MarketEvent();
-    e.reset(EventKind.Trade);
-    e.symbol = 'BTCUSDT';
-    e.time = 1;
-    e.price = NaN;
-    e.amount = 1;
+    const e = tradeEvent({ symbol: 'BTCUSDT', time: 1, price: NaN, amount: 1 });
     recorder.event(e);
     e.reset(EventKind.None);
     recorder.event(e);
@@ -298,15 +253,7 @@ describe('CaptureRecorder', () => {
     const problems: string[] = [];
     const recorder = await CaptureRecorder.open('/dev/full', { flushIntervalMs: 5, onProblem: (m) => problems.push(m) });
     const e = new MarketEvent();
-    for (let i = 0; i < 50; i++) {
-      e.reset(EventKind.Trade);
-      e.symbol = 'BTCUSDT';
-      e.time = 1_723_161_255_000 + i;
-      e.tradeId = i + 1;
-      e.price = 100;
-      e.amount = 1;
-      recorder.event(e);
-    }
+    for (let i = 0; i < 50; i++) recorder.event(setTrade(e, { symbol: 'BTCUSDT', time: 1_723_161_255_000 + i, tradeId: i + 1, price: 100, amount: 1 }));
     await new Promise((resolve) => setTimeout(resolve, 50));
     recorder.event(e); // after the failure
     const stats = await recorder.close();
@@ -328,13 +275,7 @@ describe('a capture and its replay do not tread on each other', () => {
   it('recording into a capture being replayed is refused (it would be overwritten), and replaying one being recorded too', async () => {
     const path = tempPath('.gz');
     const first = await CaptureRecorder.open(path);
-    const e = new MarketEvent();
-    e.reset(EventKind.Trade);
-    e.symbol = 'BTCUSDT';
-    e.time = 1_723_161_255_000;
-    e.tradeId = 1;
-    e.price = 100;
-    e.amount = 1;
+    const e = tradeEvent({ symbol: 'BTCUSDT', time: 1_723_161_255_000, tradeId: 1, price: 100, amount: 1 });
     first.event(e);
     const early = new ReplayFeed(path, { speed: Infinity });
     await expect(early.open({ exchange: '', symbol: '', timeframe: '1m', historyBars: 0 })).rejects.toThrow(

@@ -16,6 +16,7 @@ import { formatOrderFlowTime, MAX_ORDER_FLOW_TIME_MS, parseOrderFlowTime } from 
 import { openRecorder } from '../../src/feeds/recorder/openRecorder';
 import { RecorderError } from '../../src/feeds/recorder/recorder';
 import { ReplayFeed } from '../../src/feeds/replay/replayFeed';
+import { setSnapshot, setTrade, tradeEvent } from '../support/marketEvents';
 import type { ReplayProblem } from '../../src/feeds/replay/replaySource';
 
 const REPO = resolve(__dirname, '..', '..');
@@ -153,17 +154,10 @@ describe('OrderFlowDbRecorder', () => {
       fc.asyncProperty(fc.array(diffArb, { minLength: 1, maxLength: 60 }), fc.integer({ min: 1, max: 5 }), async (raw, depth) => {
         const path = tempPath('.db');
         const recorder = await OrderFlowDbRecorder.open(path, { symbol: 'BTC-USDT', bookDepth: depth, bookIntervalMs: 100, sequenceRule: binanceSpotRule });
-        const e = new MarketEvent();
         // Snapshot at t0: bids below 100, asks above (the ticks keep sides apart); a deep level
         // on each side that no diff touches keeps either side from emptying (which resyncs).
         const t0 = 1_700_000_000_050;
-        e.reset(EventKind.DepthSnapshot);
-        e.finalId = 10;
-        e.time = t0;
-        e.bids.push(99, 1);
-        e.bids.push(30, 1);
-        e.asks.push(101, 1);
-        e.asks.push(170, 1);
+        const e = setSnapshot(new MarketEvent(), { finalId: 10, time: t0, bids: [[99, 1], [30, 1]], asks: [[101, 1], [170, 1]] });
         recorder.event(e);
         const bids = new Map([[99, 1], [30, 1]]);
         const asks = new Map([[101, 1], [170, 1]]);
@@ -199,14 +193,7 @@ describe('OrderFlowDbRecorder', () => {
           recorder.event(e);
           pending = snap(d.time);
           // A trade after each diff.
-          e.reset(EventKind.Trade);
-          e.symbol = 'BTCUSDT';
-          e.time = d.time;
-          e.tradeId = id;
-          e.price = 100 + (id % 7) / 4;
-          e.amount = (id % 5) + 0.125;
-          e.takerSide = id % 2 === 0 ? TakerSide.Buy : TakerSide.Sell;
-          recorder.event(e);
+          recorder.event(setTrade(e, { symbol: 'BTCUSDT', time: d.time, tradeId: id, price: 100 + (id % 7) / 4, amount: (id % 5) + 0.125, takerSide: id % 2 === 0 ? TakerSide.Buy : TakerSide.Sell }));
         }
         if (pending !== null) expected.push(pending);
         const stats = await recorder.close();
@@ -234,12 +221,7 @@ describe('OrderFlowDbRecorder', () => {
   it('writes no book row while the book is resyncing, and keeps the rows from before', async () => {
     const path = tempPath('.db');
     const recorder = await OrderFlowDbRecorder.open(path, { bookIntervalMs: 100, sequenceRule: binanceSpotRule });
-    const e = new MarketEvent();
-    e.reset(EventKind.DepthSnapshot);
-    e.finalId = 1;
-    e.time = 1000;
-    e.bids.push(1, 1);
-    e.asks.push(2, 1);
+    const e = setSnapshot(new MarketEvent(), { finalId: 1, time: 1000, bids: [[1, 1]], asks: [[2, 1]] });
     recorder.event(e);
     recorder.bookResync('checksum');
     // A diff that does not bridge: buffered, nothing to write.
@@ -258,14 +240,7 @@ describe('OrderFlowDbRecorder', () => {
   it('mirrors a ccxt book: rows at the exchange time estimated from the last event', async () => {
     const path = tempPath('.db');
     const recorder = await OrderFlowDbRecorder.open(path, { symbol: 'BTC/USDT', bookIntervalMs: 0, bookDepth: 2 });
-    const e = new MarketEvent();
-    e.reset(EventKind.Trade);
-    e.symbol = 'BTCUSDT';
-    e.time = 5_000_000;
-    e.tradeId = 1;
-    e.price = 10;
-    e.amount = 1;
-    recorder.event(e);
+    recorder.event(tradeEvent({ symbol: 'BTCUSDT', time: 5_000_000, tradeId: 1, price: 10, amount: 1 }));
     recorder.mirrorBook([[10, 1], [9, 2], [8, 3]], [[11, 1]]);
     recorder.mirrorBook([[10, 1], [9, 2], [8, 3]], [[11, 1]]); // unchanged: no row
     recorder.mirrorBook([[10, 4]], [[11, 1]]);
@@ -285,12 +260,7 @@ describe('OrderFlowDbRecorder', () => {
   it('appends to an order-flow database and refuses a database of another schema, naming the file', async () => {
     const path = tempPath('.sqlite');
     const first = await openRecorder(path, { symbol: 'A' });
-    const e = new MarketEvent();
-    e.reset(EventKind.Trade);
-    e.symbol = 'A';
-    e.time = 1;
-    e.price = 1;
-    e.amount = 1;
+    const e = tradeEvent({ symbol: 'A', time: 1, price: 1, amount: 1 });
     first.event(e);
     await first.close();
     const second = await openRecorder(path, { symbol: 'A' });
@@ -362,17 +332,7 @@ async function freshDb(): Promise<string> {
 }
 
 function trades(n: number, from = 1): MarketEvent[] {
-  return Array.from({ length: n }, (_, i) => {
-    const e = new MarketEvent();
-    e.reset(EventKind.Trade);
-    e.symbol = 'BTCUSDT';
-    e.time = 1_723_161_255_000 + i;
-    e.tradeId = from + i;
-    e.price = 100 + (i % 10);
-    e.amount = 1;
-    e.takerSide = TakerSide.Buy;
-    return e;
-  });
+  return Array.from({ length: n }, (_, i) => tradeEvent({ symbol: 'BTCUSDT', time: 1_723_161_255_000 + i, tradeId: from + i, price: 100 + (i % 10), amount: 1 }));
 }
 
 describe('a lock is taken back only from an owner that is provably dead', () => {

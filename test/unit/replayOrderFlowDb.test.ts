@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import { Database } from 'node-sqlite3-wasm';
 import { afterAll, describe, expect, it } from 'vitest';
 import { SyncState } from '../../src/engine/book/bookSync';
-import { EventKind, type MarketEvent, TakerSide } from '../../src/engine/events';
+import { EventKind, MarketEvent, TakerSide } from '../../src/engine/events';
 import { Market } from '../../src/engine/market';
 import type { FeedSink, FeedStatus } from '../../src/feeds/feed';
 import { OrderFlowDbRecorder } from '../../src/feeds/recorder/orderFlowDbRecorder';
@@ -13,6 +13,7 @@ import { ORDER_FLOW_SCHEMA_SQL } from '../../src/feeds/recorder/orderFlowSchema'
 import { MarketRefusals } from '../../src/feeds/replay/engineRefusals';
 import { ReplayFeed } from '../../src/feeds/replay/replayFeed';
 import { ReplayOpenError, type ReplayProblem } from '../../src/feeds/replay/replaySource';
+import { setSnapshot, setTrade } from '../support/marketEvents';
 
 const tempDir = mkdtempSync(join(tmpdir(), 'orderscope-dbreplay-'));
 afterAll(() => rmSync(tempDir, { recursive: true, force: true }));
@@ -166,14 +167,7 @@ describe('replaying an order-flow database', () => {
   it('plays back what the recorder wrote: every trade identical, every book row as a snapshot', async () => {
     const path = tempPath();
     const recorder = await OrderFlowDbRecorder.open(path, { symbol: 'BTC-USDT', bookDepth: 3, bookIntervalMs: 100 });
-    const { MarketEvent } = await import('../../src/engine/events');
-    const e = new MarketEvent();
-    e.reset(EventKind.DepthSnapshot);
-    e.finalId = 1;
-    e.time = T0;
-    e.bids.push(100.5, 1);
-    e.bids.push(100.25, 2);
-    e.asks.push(101.125, 3);
+    const e = setSnapshot(new MarketEvent(), { finalId: 1, time: T0, bids: [[100.5, 1], [100.25, 2]], asks: [[101.125, 3]] });
     recorder.event(e);
     const trades: [number, number, number, number, TakerSide][] = [];
     for (let i = 0; i < 500; i++) {
@@ -185,13 +179,7 @@ describe('replaying an order-flow database', () => {
       e.finalId = i + 2;
       e.bids.push(100 - (i % 10) / 8, (i % 4) + 0.5);
       recorder.event(e);
-      e.reset(EventKind.Trade);
-      e.symbol = 'BTCUSDT';
-      e.time = time + 1;
-      e.tradeId = 5_000_000_000 + i;
-      e.price = 100.5 + (i % 3) * 0.1;
-      e.amount = 0.001 * (i + 1);
-      e.takerSide = i % 3 === 0 ? TakerSide.Sell : TakerSide.Buy;
+      setTrade(e, { symbol: 'BTCUSDT', time: time + 1, tradeId: 5_000_000_000 + i, price: 100.5 + (i % 3) * 0.1, amount: 0.001 * (i + 1), takerSide: i % 3 === 0 ? TakerSide.Sell : TakerSide.Buy });
       trades.push([e.time, e.tradeId, e.price, e.amount, e.takerSide]);
       recorder.event(e);
     }
