@@ -28,11 +28,8 @@ const U = Number.EPSILON / 2;
 const VARIANCE_TOLERANCE = 1e-10;
 const STDEV_COLUMN = 3;
 
-export class BollingerBands extends ValueIndicator {
+export class BollingerBands extends ValueIndicator<Readonly<BollingerOptions>> {
   static readonly OUTPUTS = ['middle', 'upper', 'lower'] as const;
-  readonly options: Readonly<BollingerOptions>;
-  readonly label: string;
-  readonly warmupBars: number;
   private readonly period: number;
   private readonly multiplier: number;
   /** The last period−1 closed inputs. */
@@ -49,13 +46,9 @@ export class BollingerBands extends ValueIndicator {
   /** Throws IndicatorOptionsError for bad options. Allocates the ring and the window. */
   constructor(options: PartialOptionsOf<'bollinger'> = {}) {
     const o = resolveOptionsOf('bollinger', options);
-    super(BollingerBands.OUTPUTS, o.source, o.capacity, 1);
-    this.options = o;
+    super(BollingerBands.OUTPUTS, o, { name: 'BB', params: `${o.period},${o.multiplier}`, warmupBars: o.period }, 1);
     this.period = o.period;
     this.multiplier = o.multiplier;
-    const params = `${o.period},${o.multiplier}`;
-    this.label = o.source === 'close' ? `BB(${params})` : `BB(${params}, ${o.source})`;
-    this.warmupBars = o.period;
     this.window = new SlidingWindow(o.period - 1);
   }
 

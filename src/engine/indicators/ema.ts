@@ -7,20 +7,14 @@ import { resolveOptionsOf, type EmaOptions, type PartialOptionsOf } from './indi
 import { EmaCore } from './emaCore';
 import { ValueIndicator } from './valueIndicator';
 
-export class Ema extends ValueIndicator {
+export class Ema extends ValueIndicator<Readonly<EmaOptions>> {
   static readonly OUTPUTS = ['ema'] as const;
-  readonly options: Readonly<EmaOptions>;
-  readonly label: string;
-  readonly warmupBars: number;
   private readonly core: EmaCore;
 
   /** Throws IndicatorOptionsError for bad options. Allocates the ring. */
   constructor(options: PartialOptionsOf<'ema'> = {}) {
     const o = resolveOptionsOf('ema', options);
-    super(Ema.OUTPUTS, o.source, o.capacity);
-    this.options = o;
-    this.label = o.source === 'close' ? `EMA(${o.period})` : `EMA(${o.period}, ${o.source})`;
-    this.warmupBars = o.period;
+    super(Ema.OUTPUTS, o, { name: 'EMA', params: o.period, warmupBars: o.period });
     this.core = new EmaCore(o.period);
   }
 

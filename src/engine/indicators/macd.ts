@@ -10,11 +10,8 @@ import { resolveOptionsOf, type MacdOptions, type PartialOptionsOf } from './ind
 import { EmaCore } from './emaCore';
 import { ValueIndicator } from './valueIndicator';
 
-export class Macd extends ValueIndicator {
+export class Macd extends ValueIndicator<Readonly<MacdOptions>> {
   static readonly OUTPUTS = ['macd', 'signal', 'histogram'] as const;
-  readonly options: Readonly<MacdOptions>;
-  readonly label: string;
-  readonly warmupBars: number;
   private readonly fast: EmaCore;
   private readonly slow: EmaCore;
   private readonly signal: EmaCore;
@@ -24,11 +21,7 @@ export class Macd extends ValueIndicator {
   /** Throws IndicatorOptionsError for bad options (also when fast ≥ slow). Allocates the ring. */
   constructor(options: PartialOptionsOf<'macd'> = {}) {
     const o = resolveOptionsOf('macd', options);
-    super(Macd.OUTPUTS, o.source, o.capacity);
-    this.options = o;
-    const periods = `${o.fast},${o.slow},${o.signal}`;
-    this.label = o.source === 'close' ? `MACD(${periods})` : `MACD(${periods}, ${o.source})`;
-    this.warmupBars = o.slow + o.signal - 1;
+    super(Macd.OUTPUTS, o, { name: 'MACD', params: `${o.fast},${o.slow},${o.signal}`, warmupBars: o.slow + o.signal - 1 });
     this.fast = new EmaCore(o.fast);
     this.slow = new EmaCore(o.slow);
     this.signal = new EmaCore(o.signal);

@@ -11,11 +11,8 @@
 import { resolveOptionsOf, type PartialOptionsOf, type RsiOptions } from './indicatorOptions';
 import { ValueIndicator } from './valueIndicator';
 
-export class Rsi extends ValueIndicator {
+export class Rsi extends ValueIndicator<Readonly<RsiOptions>> {
   static readonly OUTPUTS = ['rsi'] as const;
-  readonly options: Readonly<RsiOptions>;
-  readonly label: string;
-  readonly warmupBars: number;
   private readonly period: number;
   /** Last closed input; NaN before the first commit. */
   private previous = NaN;
@@ -34,11 +31,8 @@ export class Rsi extends ValueIndicator {
   /** Throws IndicatorOptionsError for bad options. Allocates the ring. */
   constructor(options: PartialOptionsOf<'rsi'> = {}) {
     const o = resolveOptionsOf('rsi', options);
-    super(Rsi.OUTPUTS, o.source, o.capacity);
-    this.options = o;
+    super(Rsi.OUTPUTS, o, { name: 'RSI', params: o.period, warmupBars: o.period + 1 });
     this.period = o.period;
-    this.label = o.source === 'close' ? `RSI(${o.period})` : `RSI(${o.period}, ${o.source})`;
-    this.warmupBars = o.period + 1;
   }
 
   override reset(): void {

@@ -9,11 +9,8 @@ import { resolveOptionsOf, type PartialOptionsOf, type SmaOptions } from './indi
 import { SummedWindow } from './summedWindow';
 import { ValueIndicator } from './valueIndicator';
 
-export class Sma extends ValueIndicator {
+export class Sma extends ValueIndicator<Readonly<SmaOptions>> {
   static readonly OUTPUTS = ['sma'] as const;
-  readonly options: Readonly<SmaOptions>;
-  readonly label: string;
-  readonly warmupBars: number;
   private readonly period: number;
   /** The last period-1 closed inputs and their sum. */
   private readonly window: SummedWindow;
@@ -21,11 +18,8 @@ export class Sma extends ValueIndicator {
   /** Throws IndicatorOptionsError for bad options. Allocates the ring and the window. */
   constructor(options: PartialOptionsOf<'sma'> = {}) {
     const o = resolveOptionsOf('sma', options);
-    super(Sma.OUTPUTS, o.source, o.capacity);
-    this.options = o;
+    super(Sma.OUTPUTS, o, { name: 'SMA', params: o.period, warmupBars: o.period });
     this.period = o.period;
-    this.label = o.source === 'close' ? `SMA(${o.period})` : `SMA(${o.period}, ${o.source})`;
-    this.warmupBars = o.period;
     this.window = new SummedWindow(o.period - 1);
   }
 

@@ -18,9 +18,19 @@ import type { IndicatorOptions } from './indicatorOptions';
 import { priceFromBar, type PriceSource } from './priceSource';
 import { SeqSeries } from './seqSeries';
 
-export abstract class ValueIndicator extends SeqSeries implements Indicator {
-  abstract readonly options: Readonly<IndicatorOptions>;
-  abstract readonly warmupBars: number;
+/** How an indicator names itself (`EMA(20)`, `BB(20,2, hl2)`) and when it is first defined. */
+export interface ValueIndicatorHeading {
+  /** Short name, e.g. `EMA`. */
+  name: string;
+  /** Its parameters as shown, e.g. `12,26,9`. */
+  params: string | number;
+  warmupBars: number;
+}
+
+export abstract class ValueIndicator<O extends Readonly<IndicatorOptions & { source: PriceSource }>> extends SeqSeries implements Indicator {
+  readonly options: O;
+  readonly label: string;
+  readonly warmupBars: number;
   /** One number per bar from open/high/low/close: volume is never read. */
   readonly usesVolume = false;
   private readonly source: PriceSource;
@@ -29,9 +39,13 @@ export abstract class ValueIndicator extends SeqSeries implements Indicator {
   /** `live` changed since the live outputs were written (see {@link refreshLive}). */
   private outputsStale = false;
 
-  protected constructor(outputs: readonly string[], source: PriceSource, capacity: number, hiddenColumns = 0) {
-    super(outputs, capacity, hiddenColumns);
-    this.source = source;
+  protected constructor(outputs: readonly string[], options: O, heading: ValueIndicatorHeading, hiddenColumns = 0) {
+    super(outputs, options.capacity, hiddenColumns);
+    this.options = options;
+    this.source = options.source;
+    // The price followed is named unless it is the close.
+    this.label = options.source === 'close' ? `${heading.name}(${heading.params})` : `${heading.name}(${heading.params}, ${options.source})`;
+    this.warmupBars = heading.warmupBars;
   }
 
   /**

@@ -15,11 +15,8 @@ import { CompensatedSum } from './compensatedSum';
 import { SummedWindow } from './summedWindow';
 import { ValueIndicator } from './valueIndicator';
 
-export class Wma extends ValueIndicator {
+export class Wma extends ValueIndicator<Readonly<WmaOptions>> {
   static readonly OUTPUTS = ['wma'] as const;
-  readonly options: Readonly<WmaOptions>;
-  readonly label: string;
-  readonly warmupBars: number;
   private readonly period: number;
   private readonly divisor: number;
   /** The last period-1 closed inputs and their plain sum S. */
@@ -30,12 +27,9 @@ export class Wma extends ValueIndicator {
   /** Throws IndicatorOptionsError for bad options. Allocates the ring and the window. */
   constructor(options: PartialOptionsOf<'wma'> = {}) {
     const o = resolveOptionsOf('wma', options);
-    super(Wma.OUTPUTS, o.source, o.capacity);
-    this.options = o;
+    super(Wma.OUTPUTS, o, { name: 'WMA', params: o.period, warmupBars: o.period });
     this.period = o.period;
     this.divisor = (o.period * (o.period + 1)) / 2;
-    this.label = o.source === 'close' ? `WMA(${o.period})` : `WMA(${o.period}, ${o.source})`;
-    this.warmupBars = o.period;
     this.window = new SummedWindow(o.period - 1);
   }
 
