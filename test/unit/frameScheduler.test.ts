@@ -2,46 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { FrameBuilder } from '../../src/engine/frame/frameBuilder';
 import { Market } from '../../src/engine/market';
 import type { HostMessage, StatusInfo } from '../../src/engine/protocol';
-import { FrameScheduler, type SchedulerClock } from '../../src/extension/panel/frameScheduler';
-
-/** A manual clock: timers fire only when the test advances time. */
-class FakeClock implements SchedulerClock {
-  t = 0;
-  private timers: { at: number; fn: () => void; id: number }[] = [];
-  private nextId = 1;
-  now(): number {
-    return this.t;
-  }
-  setTimeout(fn: () => void, ms: number): unknown {
-    const id = this.nextId++;
-    this.timers.push({ at: this.t + ms, fn, id });
-    return id;
-  }
-  clearTimeout(handle: unknown): void {
-    this.timers = this.timers.filter((x) => x.id !== handle);
-  }
-  pending(): number {
-    return this.timers.length;
-  }
-  advance(ms: number): void {
-    const end = this.t + ms;
-    for (;;) {
-      this.timers.sort((a, b) => a.at - b.at);
-      const next = this.timers[0];
-      if (!next || next.at > end) break;
-      this.timers.shift();
-      this.t = next.at;
-      next.fn();
-    }
-    this.t = end;
-  }
-}
+import { FrameScheduler } from '../../src/extension/panel/frameScheduler';
+import { ManualClock } from '../support/manualClock';
 
 const FACTS = { exchange: 'sim', symbol: 'SIM/USDT', tickSize: 0.01, pricePrecision: 2, amountPrecision: 4 };
 const LIVE: StatusInfo = { state: 'live', detail: '', value: 0 };
 
 function setup(maxFps = 20) {
-  const clock = new FakeClock();
+  const clock = new ManualClock();
   const market = new Market({ tickSize: 0.01 });
   const builder = new FrameBuilder(market, FACTS);
   const posted: HostMessage[] = [];

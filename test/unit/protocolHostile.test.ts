@@ -19,7 +19,8 @@ import {
   type HostMessage,
   type StatusInfo,
 } from '../../src/engine/protocol';
-import { FrameScheduler, MAX_RENDER_MS, type SchedulerClock } from '../../src/extension/panel/frameScheduler';
+import { FrameScheduler, MAX_RENDER_MS } from '../../src/extension/panel/frameScheduler';
+import { ManualClock } from '../support/manualClock';
 
 const FACTS = { exchange: 'binance', symbol: 'BTC/USDT', tickSize: 0.01, pricePrecision: 2, amountPrecision: 5 };
 const LIVE: StatusInfo = { state: 'live', detail: '', value: 0 };
@@ -211,38 +212,9 @@ describe('bounded messages', () => {
   });
 });
 
-class FakeClock implements SchedulerClock {
-  t = 0;
-  private timers: { at: number; fn: () => void; id: number }[] = [];
-  private nextId = 1;
-  now(): number {
-    return this.t;
-  }
-  setTimeout(fn: () => void, ms: number): unknown {
-    const id = this.nextId++;
-    this.timers.push({ at: this.t + ms, fn, id });
-    return id;
-  }
-  clearTimeout(handle: unknown): void {
-    this.timers = this.timers.filter((x) => x.id !== handle);
-  }
-  advance(ms: number): void {
-    const end = this.t + ms;
-    for (;;) {
-      this.timers.sort((a, b) => a.at - b.at);
-      const next = this.timers[0];
-      if (!next || next.at > end) break;
-      this.timers.shift();
-      this.t = next.at;
-      next.fn();
-    }
-    this.t = end;
-  }
-}
-
 describe('acknowledgements', () => {
   it('a huge render time is clamped: frames slow to at most 1.5 s apart, never stop', () => {
-    const clock = new FakeClock();
+    const clock = new ManualClock();
     const market = new Market({ tickSize: 0.01 });
     const posted: HostMessage[] = [];
     const scheduler = new FrameScheduler(new FrameBuilder(market, FACTS), (m) => posted.push(m), () => LIVE, {}, clock);
