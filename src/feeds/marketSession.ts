@@ -106,7 +106,7 @@ export class MarketSession implements FeedSink {
   /** The wait between open attempts; a change of leases or a redial cuts it short. */
   private readonly retryWait = new Sleep();
   /** Reused input of `deriveSessionStatus` (no allocation per check). */
-  private readonly derivationInput: SessionFacts = { closed: false, hasData: false, bookResyncing: false, resyncReason: '', silentMs: NaN, staleAfterMs: 0, redialling: false };
+  private readonly derivationInput: SessionFacts = { closed: false, hasData: false, bookResyncing: false, resyncReason: '', silentMs: NaN, staleAfterMs: 0, replacing: undefined };
   private readonly ready: Promise<MarketFacts>;
   private resolveReady!: (facts: MarketFacts) => void;
   private rejectReady!: (error: Error) => void;
@@ -450,7 +450,7 @@ export class MarketSession implements FeedSink {
     facts.closed = this.isClosed;
     if (this.dataCount > 0) this.hadData = true;
     facts.hasData = this.dataCount > 0 || (this.hadData && this.replacedBy === 'demand');
-    facts.redialling = this.dataCount === 0 && this.replacedBy === 'redial';
+    facts.replacing = this.dataCount === 0 ? this.replacedBy : undefined;
     facts.bookResyncing = !this.bookShowable;
     facts.resyncReason = engine === undefined || this.bookShowable ? '' : engine.resyncReason;
     facts.silentMs = !facts.hasData ? NaN : Number.isNaN(this.lastDataAt) ? 0 : now - this.lastDataAt;

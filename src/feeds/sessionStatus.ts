@@ -51,8 +51,12 @@ export interface SessionFacts {
    * feed that had (a reader came or went) and the new one has not spoken yet.
    */
   hasData: boolean;
-  /** A re-dial (network settings) replaced the feed and the new one has delivered nothing yet. */
-  redialling: boolean;
+  /**
+   * The feed replaced a running one and has delivered nothing yet: after a re-dial (network
+   * settings) the views say reconnecting; after a reader came or went they go on showing the
+   * last data as live (the silence rule still applies). Undefined otherwise.
+   */
+  replacing: 'redial' | 'demand' | undefined;
   /** The session runs an order book (a chart reads it) and the book is not the exchange's now. */
   bookResyncing: boolean;
   /** Why the book resyncs (the engine's reason); '' when unknown. */
@@ -66,14 +70,17 @@ export interface SessionFacts {
 /**
  * The status every view shows, from the feed's status and the session's own facts. Pure; O(1).
  * Precedence: closed, then the feed's failures (error, reconnecting, stale, connecting), then the
- * session's checks of a "live" feed: re-dialled and nothing new yet → reconnecting, no data yet →
- * connecting, silent too long → stale, book resyncing → resyncing. A feed that says live can so never hide a frozen stream or a book that
+ * session's checks of a "live" feed: no data yet → connecting, silent too long → stale, book
+ * resyncing → resyncing. A feed that replaced a running one and has not delivered yet shows as
+ * reconnecting after a re-dial, and as the data it continues (live) after a reader came or went. A feed that says live can so never hide a frozen stream or a book that
  * is not the exchange's. Allocates only when the feed's status is overridden.
  */
 export function deriveSessionStatus(feed: SessionStatus, facts: SessionFacts): SessionStatus {
   if (facts.closed) return feed.state === 'closed' ? feed : sessionStatus('closed', 'closed');
+  const opening = feed.state === 'live' || feed.state === 'connecting';
+  if (facts.replacing === 'redial' && opening) return { ...feed, state: 'reconnecting', detail: 'reconnecting with the new network settings', value: 0 };
+  if (facts.replacing === 'demand' && feed.state === 'connecting') feed = { ...feed, state: 'live', detail: 'live' };
   if (feed.state !== 'live' && feed.state !== 'replay') return feed;
-  if (facts.redialling) return { ...feed, state: 'reconnecting', detail: 'reconnected with the new network settings; waiting for the first data', value: 0 };
   if (!facts.hasData) return { ...feed, state: 'connecting', detail: 'waiting for the first data', value: 0 };
   if (feed.state === 'live' && facts.silentMs > facts.staleAfterMs) {
     const seconds = Math.floor(facts.silentMs / 1000);

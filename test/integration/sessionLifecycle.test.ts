@@ -129,7 +129,7 @@ describe('one status for every view of a market', () => {
   });
 
   test('a feed that fails or reconnects is shown as such, whatever the book says', () => {
-    const facts: SessionFacts = { closed: false, hasData: true, bookResyncing: true, resyncReason: 'x', silentMs: 99_000, staleAfterMs: 30_000, redialling: false };
+    const facts: SessionFacts = { closed: false, hasData: true, bookResyncing: true, resyncReason: 'x', silentMs: 99_000, staleAfterMs: 30_000, replacing: undefined };
     for (const state of ['error', 'reconnecting', 'stale', 'connecting', 'paused'] as const) {
       expect(deriveSessionStatus(sessionStatus(state, state), facts).state).toBe(state);
     }
@@ -186,7 +186,9 @@ describe('network settings re-dial in place', () => {
     expect(chart.session).toBe(ticker.session);
     expect(registry.find('fake', 'BTC/USDT')).toBe(chart.session);
     expect(chart.session.leaseCount).toBe(2);
-    // The new feed is up but has delivered nothing: still reconnecting, never "connecting".
+    // The new feed opens, then is up but has delivered nothing: still reconnecting, never "connecting".
+    feeds[2]!.sink!.status(sessionStatus('connecting', 'connecting'));
+    expect(chart.session.latestStatus.state).toBe('reconnecting');
     feeds[2]!.sink!.status(sessionStatus('live', 'live'));
     expect(chart.session.latestStatus.state).toBe('reconnecting');
     feeds[2]!.sink!.mirrorBook([[100, 1]], [[100.5, 1]]);
@@ -215,6 +217,9 @@ describe('network settings re-dial in place', () => {
     await until('ticker-only feed started', () => feeds.length === 2 && feeds[1]!.sink !== undefined);
     expect(feeds[0]!.closed).toBe(true);
     expect(feeds[1]!.demand).toBe('ticker');
+    expect(ticker.session.latestStatus.state).toBe('live');
+    // A feed says connecting while its streams open: the price it continues stays live.
+    feeds[1]!.sink!.status(sessionStatus('connecting', 'connecting'));
     expect(ticker.session.latestStatus.state).toBe('live');
     expect(ticker.session.latestTicker?.last).toBe(100);
     // The new feed never speaks: past the stale timeout from the last data, every view says stale.
