@@ -10,35 +10,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { CcxtLiveSource } from '../../src/feeds/ccxt/ccxtLiveSource';
-import type { MarketSession } from '../../src/feeds/marketSession';
 import { recordSession } from '../../src/feeds/recorder/sessionRecording';
-import { ReplayFeed } from '../../src/feeds/replay/replayFeed';
 import { SessionRegistry } from '../../src/feeds/sessionRegistry';
 import { FakeExchange } from '../fakeExchange/FakeExchange';
+import { bookOf, replayRecording, until, type Book } from '../support/replayRecording';
 import { hasSharedData, sharedDataPath } from '../support/sharedData';
 
 const CAPTURES = ['binance/spot/btcusdt_20240808.gz', 'binance/spot/btcusdt_20240809.gz'];
 const dataPresent = hasSharedData(...CAPTURES);
-
-type Book = { bids: number[][]; asks: number[][] };
-
-function bookOf(session: MarketSession, depth = Infinity): Book {
-  const book = session.market!.book;
-  const side = (s: typeof book.bids): number[][] => {
-    const rows: number[][] = [];
-    for (let i = s.count - 1; i >= 0 && rows.length < depth; i--) rows.push([s.prices[i]!, s.sizes[i]!]);
-    return rows;
-  };
-  return { bids: side(book.bids), asks: side(book.asks) };
-}
-
-async function until(what: string, check: () => boolean, timeoutMs = 20_000): Promise<void> {
-  const start = performance.now();
-  while (!check()) {
-    if (performance.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 interface Recorded {
   path: string;
@@ -47,44 +26,6 @@ interface Recorded {
   trades: number;
   lastPrice: number;
   spanMs: number;
-}
-
-async function replay(path: string, speed: number) {
-  const problems: string[] = [];
-  const registry = new SessionRegistry({
-    createFeed: (key) => {
-      // As the replay controller does: the session is keyed by the path, the recording's market plays.
-      const feed = new ReplayFeed(key.symbol, { speed, onProblem: (p) => problems.push(p.message) });
-      const open = feed.open.bind(feed);
-      feed.open = (target) => open({ ...target, symbol: '' });
-      return feed;
-    },
-    session: { timeframe: '1m', historyBars: 0 },
-  });
-  const lease = registry.acquire('replay', path);
-  const session = lease.session;
-  try {
-    await session.whenReady();
-    const started = performance.now();
-    let bookMissing = 0;
-    await until(
-      'the replay to finish',
-      () => {
-        const market = session.market;
-        if (market !== undefined && market.stats.byKind.trades > 0 && !market.bookIsShowable()) bookMissing++;
-        return (session.currentFeed as ReplayFeed).progress().finished;
-      },
-      60_000,
-    );
-    const wallMs = performance.now() - started;
-    // Every view reads the session's one status: it says finished, not paused.
-    await until('the finished status', () => session.latestStatus.state === 'finished' && /replay finished/.test(session.latestStatus.detail));
-    const market = session.market!;
-    return { wallMs, bookMissing, problems, book: bookOf(session), top20: bookOf(session, 20), trades: market.stats.byKind.trades, lastPrice: market.lastPrice };
-  } finally {
-    lease.release();
-    await registry.dispose();
-  }
 }
 
 describe.skipIf(!dataPresent)('a recording of a live Binance chart replays as it was shown (fake exchange, real ccxt)', () => {
@@ -100,7 +41,7 @@ describe.skipIf(!dataPresent)('a recording of a live Binance chart replays as it
     try {
       await session.whenReady();
       ex.resume();
-      await until('a live book and trades', () => session.market?.bookIsShowable() === true && session.market.stats.byKind.trades > 10);
+      await until('a live book and trades', () => session.market?.bookIsShowable() === true && session.market.stats.byKind.trades > 10, 20_000);
       // Both formats, as two Start Recordings would; each counts the trades from its own start.
       const recordings = [];
       for (const name of ['live.gz', 'live.db']) {
@@ -137,7 +78,7 @@ describe.skipIf(!dataPresent)('a recording of a live Binance chart replays as it
       test(`${format} at ${speed === 1 ? '1x' : 'maximum speed'}: the book from the start, equal to the live one at the end; the same trades; finished`, async () => {
         const live = recorded.get(join(dir, `live${format}`))!;
         expect(live.trades).toBeGreaterThan(10);
-        const played = await replay(live.path, speed);
+        const played = await replayRecording(live.path, speed, 60_000);
         expect(played.problems).toEqual([]);
         expect(played.bookMissing).toBe(0);
         expect(played.book).toEqual(format === '.gz' ? live.book : live.top20);

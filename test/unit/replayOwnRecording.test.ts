@@ -12,12 +12,10 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { EventKind, MarketEvent, TakerSide } from '../../src/engine/events';
 import type { MarketFacts } from '../../src/engine/protocol';
 import type { Feed, FeedSink, FeedTarget } from '../../src/feeds/feed';
-import type { MarketSession } from '../../src/feeds/marketSession';
 import { recordSession } from '../../src/feeds/recorder/sessionRecording';
-import { ReplayFeed } from '../../src/feeds/replay/replayFeed';
 import { SessionRegistry } from '../../src/feeds/sessionRegistry';
-import type { SessionStatus } from '../../src/feeds/sessionStatus';
 import { SeededRandom } from '../../src/feeds/simulator/seededRandom';
+import { bookOf, replayRecording, until, type Book } from '../support/replayRecording';
 
 const tempDir = mkdtempSync(join(tmpdir(), 'orderscope-own-recording-'));
 afterAll(() => rmSync(tempDir, { recursive: true, force: true }));
@@ -90,26 +88,6 @@ function price(ticks: number): number {
   return Number((ticks / 100).toFixed(2));
 }
 
-type Book = { bids: number[][]; asks: number[][] };
-
-function bookOf(session: MarketSession, depth = Infinity): Book {
-  const book = session.market!.book;
-  const side = (s: typeof book.bids): number[][] => {
-    const rows: number[][] = [];
-    for (let i = s.count - 1; i >= 0 && rows.length < depth; i--) rows.push([s.prices[i]!, s.sizes[i]!]);
-    return rows;
-  };
-  return { bids: side(book.bids), asks: side(book.asks) };
-}
-
-async function until(what: string, check: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const start = performance.now();
-  while (!check()) {
-    if (performance.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
-
 interface Live {
   book: Book;
   top20: Book;
@@ -125,7 +103,7 @@ async function recordLive(path: string, ms: number): Promise<Live> {
   const session = lease.session;
   try {
     await session.whenReady();
-    await until('a live book and some trades', () => session.market!.bookIsShowable() && session.market!.stats.byKind.trades > 5);
+    await until('a live book and some trades', () => session.market!.bookIsShowable() && session.market!.stats.byKind.trades > 5, 10_000);
     const recording = await recordSession(session, path);
     // The tap is attached when recordSession resolves (no timer ran in between).
     const tradesBefore = session.market!.stats.byKind.trades;
@@ -149,73 +127,14 @@ async function recordLive(path: string, ms: number): Promise<Live> {
   }
 }
 
-interface Replayed {
-  wallMs: number;
-  /** Samples taken while trades had played but the book was not showable. */
-  bookMissing: number;
-  book: Book;
-  top20: Book;
-  trades: number;
-  lastPrice: number;
-  status: SessionStatus;
-  finished: boolean;
-}
-
-/** Replays `path` through a session as Replay Recording does, sampling the book every 10 ms. */
-async function replay(path: string, speed: number): Promise<Replayed> {
-  const problems: string[] = [];
-  const registry = new SessionRegistry({
-    createFeed: (key) => {
-      const feed = new ReplayFeed(key.symbol, { speed, onProblem: (p) => problems.push(p.message) });
-      const open = feed.open.bind(feed);
-      feed.open = (target) => open({ ...target, symbol: '' });
-      return feed;
-    },
-    session: { timeframe: '1m', historyBars: 0 },
-  });
-  const lease = registry.acquire('replay', path);
-  const session = lease.session;
-  try {
-    await session.whenReady();
-    const started = performance.now();
-    let bookMissing = 0;
-    const feed = () => session.currentFeed as ReplayFeed;
-    await until(
-      'the replay to finish',
-      () => {
-        const market = session.market;
-        if (market !== undefined && market.stats.byKind.trades > 0 && !market.bookIsShowable()) bookMissing++;
-        return feed().progress().finished;
-      },
-      30_000,
-    );
-    const wallMs = performance.now() - started;
-    await until('the finished status', () => /replay finished/.test(session.latestStatus.detail));
-    const market = session.market!;
-    expect(problems).toEqual([]);
-    return {
-      wallMs,
-      bookMissing,
-      book: bookOf(session),
-      top20: bookOf(session, 20),
-      trades: market.stats.byKind.trades,
-      lastPrice: market.lastPrice,
-      status: session.latestStatus,
-      finished: feed().progress().finished,
-    };
-  } finally {
-    lease.release();
-    await registry.dispose();
-  }
-}
-
 describe('a replay of its own recording of a live (mirrored-book) session', () => {
   for (const format of ['.gz', '.db']) {
     it(`${format}: at 1x the book is there from the start and ends equal to the live one; it takes the recorded time and says it finished`, async () => {
       const path = join(tempDir, `live${format}`);
       const live = await recordLive(path, 2000);
       expect(live.trades).toBeGreaterThan(20);
-      const played = await replay(path, 1);
+      const played = await replayRecording(path, 1, 30_000);
+      expect(played.problems).toEqual([]);
       expect(played.bookMissing).toBe(0);
       if (format === '.gz') expect(played.book).toEqual(live.book);
       // The database keeps the best 20 levels a side.
@@ -225,7 +144,6 @@ describe('a replay of its own recording of a live (mirrored-book) session', () =
       // Timed on the exchange's clock: about the recorded span, neither at once nor never.
       expect(played.wallMs).toBeGreaterThan(live.spanMs * 0.6);
       expect(played.wallMs).toBeLessThan(live.spanMs * 2 + 1500);
-      expect(played.finished).toBe(true);
       expect(played.status.state).toBe('finished');
       expect(played.status.detail).toMatch(new RegExp(`live\\${format}: replay finished, end of recording \\(\\d+ events\\)$`));
     });
@@ -233,7 +151,8 @@ describe('a replay of its own recording of a live (mirrored-book) session', () =
     it(`${format}: at maximum speed the same book and trades`, async () => {
       const path = join(tempDir, `live-max${format}`);
       const live = await recordLive(path, 1000);
-      const played = await replay(path, Infinity);
+      const played = await replayRecording(path, Infinity, 30_000);
+      expect(played.problems).toEqual([]);
       expect(played.bookMissing).toBe(0);
       expect(played.book).toEqual(format === '.gz' ? live.book : live.top20);
       expect(played.trades).toBe(live.trades);
