@@ -1,0 +1,28 @@
+/**
+ * Answers code-server's simple file dialog (its open and save dialogs) as a user does.
+ */
+import { basename, dirname } from 'node:path';
+import { expect } from 'vitest';
+import type { Workbench } from './workbench';
+
+/**
+ * Types the folder of `path`, waits until the dialog lists that folder (`listed`: its rows),
+ * types the file name and accepts; `screenshot` names a picture of the answered dialog. (A path
+ * typed at once can race the dialog's own listing of its start folder.)
+ */
+export async function answerFileDialog(workbench: Workbench, path: string, listed: string[], screenshot?: string): Promise<void> {
+  const input = workbench.quickInput.locator('input');
+  await input.waitFor({ state: 'visible' });
+  // The dialog sets its start value and lists its start folder after it shows: wait for both,
+  // else they overwrite what is typed.
+  await expect
+    .poll(async () => (await input.inputValue()).startsWith('/') && (await workbench.quickInputRows.count()) > 0, { timeout: 15_000 })
+    .toBe(true);
+  await input.fill(`${dirname(path)}/`);
+  await expect.poll(() => workbench.quickInputRows.locator('.label-name').allInnerTexts(), { timeout: 15_000 }).toEqual(listed);
+  await input.press('End');
+  await input.pressSequentially(basename(path));
+  await expect.poll(() => input.inputValue()).toBe(path);
+  if (screenshot !== undefined) await workbench.screenshot(screenshot);
+  await input.press('Enter');
+}
