@@ -450,7 +450,9 @@ export class MarketSession implements FeedSink {
     facts.closed = this.isClosed;
     if (this.dataCount > 0) this.hadData = true;
     facts.hasData = this.dataCount > 0 || (this.hadData && this.replacedBy === 'demand');
-    facts.replacing = this.dataCount === 0 ? this.replacedBy : undefined;
+    // A replacement is over once the new feed delivered and says it is up (not still opening).
+    if (this.replacedBy !== undefined && this.dataCount > 0 && this.feedStatus.state !== 'connecting') this.replacedBy = undefined;
+    facts.replacing = this.replacedBy;
     facts.bookResyncing = !this.bookShowable;
     facts.resyncReason = engine === undefined || this.bookShowable ? '' : engine.resyncReason;
     facts.silentMs = !facts.hasData ? NaN : Number.isNaN(this.lastDataAt) ? 0 : now - this.lastDataAt;

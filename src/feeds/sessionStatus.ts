@@ -52,9 +52,10 @@ export interface SessionFacts {
    */
   hasData: boolean;
   /**
-   * The feed replaced a running one and has delivered nothing yet: after a re-dial (network
-   * settings) the views say reconnecting; after a reader came or went they go on showing the
-   * last data as live (the silence rule still applies). Undefined otherwise.
+   * The feed replaced a running one and is still opening (no data yet, or its streams still
+   * connecting): after a re-dial (network settings) the views say reconnecting; after a reader
+   * came or went they go on showing the data as live (the silence rule still applies).
+   * Undefined otherwise.
    */
   replacing: 'redial' | 'demand' | undefined;
   /** The session runs an order book (a chart reads it) and the book is not the exchange's now. */

@@ -226,6 +226,9 @@ describe.skipIf(!hasSharedData(...CAPTURES))('live markets through settings chan
         if (sample.at < actedAt) continue;
         for (const name of shownNames) {
           const shown = sample.shown.get(name);
+          // The Settings JSON editor opens as a modal over the chart: while it covers the panel
+          // the probe cannot read it, which is no state the chart showed.
+          if (name === CHART && shown === undefined) continue;
           const state = shown?.state ?? '(absent)';
           seen.get(name)!.add(state);
           // Every view of the market tells one state: no book is shown as the exchange's while

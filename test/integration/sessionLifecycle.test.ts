@@ -189,9 +189,10 @@ describe('network settings re-dial in place', () => {
     // The new feed opens, then is up but has delivered nothing: still reconnecting, never "connecting".
     feeds[2]!.sink!.status(sessionStatus('connecting', 'connecting'));
     expect(chart.session.latestStatus.state).toBe('reconnecting');
-    feeds[2]!.sink!.status(sessionStatus('live', 'live'));
-    expect(chart.session.latestStatus.state).toBe('reconnecting');
+    // Data from its first stream while the others still open: still reconnecting.
     feeds[2]!.sink!.mirrorBook([[100, 1]], [[100.5, 1]]);
+    expect(chart.session.latestStatus.state).toBe('reconnecting');
+    feeds[2]!.sink!.status(sessionStatus('live', 'live'));
     expect(chart.session.latestStatus.state).toBe('live');
     expect(states.filter((state, i) => state !== states[i - 1])).toEqual(['reconnecting', 'live']);
     chart.release();

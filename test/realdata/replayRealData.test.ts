@@ -88,7 +88,7 @@ describe.skipIf(!hasSharedData(...SPOT, USDM_BTC))('replaying the Binance captur
       if (e.time > newest) newest = e.time;
     });
     expect(feed.progress()).toMatchObject({ fraction: 1, finished: true, marketTime: newest, items: 99_574 });
-    expect(sink.statuses[sink.statuses.length - 1]).toMatchObject({ state: 'paused', detail: expect.stringMatching(/end of recording \(99574 events\)/) });
+    expect(sink.statuses[sink.statuses.length - 1]).toMatchObject({ state: 'finished', detail: expect.stringMatching(/end of recording \(99574 events\)/) });
   });
 
   it('spot at 1000x takes the market time span / 1000 of wall time (exchange times, not receive times)', async () => {
