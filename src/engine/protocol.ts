@@ -81,6 +81,15 @@ export interface StatusInfo {
 }
 
 /**
+ * True when a market in `state` may show its book as the exchange's: the ladder and the depth
+ * overlay show no book while the badge says the market is not there (connecting, reconnecting,
+ * resyncing, error, closed), so the two can never disagree. O(1).
+ */
+export function statusShowsBook(state: ConnectionState): boolean {
+  return state === 'live' || state === 'stale' || state === 'replay' || state === 'paused' || state === 'finished';
+}
+
+/**
  * True when two statuses show the same badge, text and tooltip: the one equality every view uses
  * (producers round a stale age to whole seconds, so it moves once a second). O(detail length).
  */

@@ -123,7 +123,14 @@ describe('one status for every view of a market', () => {
     sink.event(trade(now + 31_500, 101));
     session.tick(now + 32_000);
     check('live');
-    expect(seen.length).toBe(6);
+    // The feed reconnects with the book still held: the ladder hides it as the badge says why.
+    sink.status(sessionStatus('reconnecting', 'book: socket closed; reconnecting'));
+    expect(session.market!.bookIsShowable()).toBe(true);
+    const v = views(session, builder, formatter, ++id);
+    expect([v.badge, v.statusBar, v.ladderValid]).toEqual(['reconnecting', 'reconnecting', false]);
+    sink.status(sessionStatus('live', 'live'));
+    check('live');
+    expect(seen.length).toBe(7);
     lease.release();
     await registry.whenClosed();
   });

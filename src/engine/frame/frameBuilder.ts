@@ -12,6 +12,7 @@ import {
   BOOK_STRIDE,
   PROTOCOL_VERSION,
   sameStatus,
+  statusShowsBook,
   TRADE_STRIDE,
   type BookWindow,
   type BookWindowDiff,
@@ -85,7 +86,7 @@ export class FrameBuilder {
     const from = Math.max(candles.firstSeq, candles.lastSeq - this.settings.initBars + 1);
     const bars = this.packBars(from, candles.lastSeq);
     this.oldestSentTime = candles.count > 0 ? candles.value(from, CandleField.OpenTime) : NaN;
-    const book = this.buildWindow();
+    const book = this.buildWindow(status);
     this.sentBids = book.bids;
     this.sentAsks = book.asks;
     this.sentBookValid = book.valid;
@@ -126,10 +127,10 @@ export class FrameBuilder {
     if (fromSeq >= 0) fromSeq = Math.max(fromSeq, candles.firstSeq);
     const bars = fromSeq >= 0 && candles.count > 0 ? this.packBars(fromSeq, candles.lastSeq) : EMPTY;
     const indicators = fromSeq >= 0 && candles.count > 0 ? this.packIndicators(fromSeq, candles.lastSeq) : [];
-    // Validity is compared too: a book that stopped being the exchange's (gap, resync) must reach
-    // the panel as invalid even when no level changed.
-    const bookChanged = market.bookVersion !== this.sentBookVersion || market.bookIsShowable() !== this.sentBookValid;
-    const book = bookChanged ? this.buildWindowDiff() : null;
+    // Validity is compared too: a book that stopped being the exchange's (gap, resync, a status
+    // that shows none) must reach the panel as invalid even when no level changed.
+    const bookChanged = market.bookVersion !== this.sentBookVersion || this.bookValid(status) !== this.sentBookValid;
+    const book = bookChanged ? this.buildWindowDiff(status) : null;
     const newTrades = market.tape.countSince(this.sentTradeTotal);
     const trades = newTrades > 0 ? new Float64Array(newTrades * TRADE_STRIDE) : EMPTY;
     if (newTrades > 0) market.tape.copySince(this.sentTradeTotal, trades);
@@ -211,10 +212,15 @@ export class FrameBuilder {
     });
   }
 
-  /** The grouped book window, best first; empty and invalid while resyncing. */
-  private buildWindow(): BookWindow {
+  /** The book is the exchange's and the market's status lets it show (the badge agrees). O(1). */
+  private bookValid(status: StatusInfo): boolean {
+    return this.market.bookIsShowable() && statusShowsBook(status.state);
+  }
+
+  /** The grouped book window, best first; empty and invalid while resyncing or not shown. */
+  private buildWindow(status: StatusInfo): BookWindow {
     const market = this.market;
-    const valid = market.bookIsShowable();
+    const valid = this.bookValid(status);
     const ticks = this.settings.ticksPerRow;
     if (!valid) return { ticksPerRow: ticks, bids: EMPTY, asks: EMPTY, valid };
     market.book.group(true, market.grid, ticks, this.bidRows);
@@ -223,8 +229,8 @@ export class FrameBuilder {
   }
 
   /** Rows that changed since the last window sent, or the whole window when that is smaller. */
-  private buildWindowDiff(): BookWindowDiff {
-    const window = this.buildWindow();
+  private buildWindowDiff(status: StatusInfo): BookWindowDiff {
+    const window = this.buildWindow(status);
     const bidChanges = changedRows(this.sentBids, window.bids);
     const askChanges = changedRows(this.sentAsks, window.asks);
     const rowsCost = (bidChanges.length + askChanges.length) / (BOOK_STRIDE + 1);
