@@ -19,6 +19,7 @@ import { StringDecoder } from 'node:string_decoder';
 import { createGunzip } from 'node:zlib';
 import { BinanceDecoder, DecodeResult } from './exchanges/binance/binanceDecoder';
 import { DecimalReader } from './wire/decimalReader';
+import { isCaptureMetadata } from './recordedMarketFacts';
 import { EventKindCounts } from '../engine/eventCounts';
 import { MarketEvent } from '../engine/events';
 import { regularFileProblemSync } from './regularFile';
@@ -75,6 +76,8 @@ export class CaptureCounts {
   unknown = 0;
   /** Lines that are not `<ns> <message>` with a valid message; each one went to `onError`. */
   malformed = 0;
+  /** Orderscope metadata lines (a recording's market facts, `recordedMarketFacts.ts`), skipped. */
+  metadata = 0;
 }
 
 export interface CaptureReaderOptions {
@@ -232,6 +235,11 @@ export class CaptureReader {
     if (space < 0 || space >= end) return this.malformed(text, start, end, CaptureLineReason.NoReceiveTime);
     const receiveNs = this.decimal.parse(text, start, space);
     if (Number.isNaN(receiveNs)) return this.malformed(text, start, end, CaptureLineReason.BadReceiveTime);
+    // An Orderscope recording's first line holds the live market's facts: no event, no problem.
+    if (this.lineInFile === 1 && isCaptureMetadata(text, space + 1)) {
+      this.counts.metadata++;
+      return false;
+    }
     const result = this.decoder.decodeRange(text, space + 1, end, receiveNs, event);
     if (result === DecodeResult.Event) {
       this.counts.byKind.count(event.kind);

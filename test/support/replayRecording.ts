@@ -2,6 +2,7 @@
  * A recording replayed through a session as Replay Recording does, for the tests that compare a
  * replay with the live session it recorded.
  */
+import type { MarketFacts } from '../../src/engine/protocol';
 import type { MarketSession } from '../../src/feeds/marketSession';
 import { ReplayFeed } from '../../src/feeds/replay/replayFeed';
 import { SessionRegistry } from '../../src/feeds/sessionRegistry';
@@ -42,6 +43,8 @@ export interface Replayed {
   lastPrice: number;
   /** The session's status once it said the replay finished. */
   status: SessionStatus;
+  /** The market facts the replay opened with (tick size, precisions the views show). */
+  facts: MarketFacts;
 }
 
 /**
@@ -78,7 +81,7 @@ export async function replayRecording(path: string, speed: number, timeoutMs: nu
     // Every view reads the session's one status: it says finished.
     await until('the finished status', () => session.latestStatus.state === 'finished' && /replay finished/.test(session.latestStatus.detail), 10_000);
     const market = session.market!;
-    return { wallMs, bookMissing, problems, book: bookOf(session), top20: bookOf(session, 20), trades: market.stats.byKind.trades, lastPrice: market.lastPrice, status: session.latestStatus };
+    return { wallMs, bookMissing, problems, book: bookOf(session), top20: bookOf(session, 20), trades: market.stats.byKind.trades, lastPrice: market.lastPrice, status: session.latestStatus, facts: session.facts! };
   } finally {
     lease.release();
     await registry.dispose();

@@ -1,7 +1,8 @@
 import fc from 'fast-check';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { binanceSpotRule } from '../../src/engine/book/sequenceRule';
 import { SyncState } from '../../src/engine/book/bookSync';
@@ -15,6 +16,7 @@ import { decimalText } from '../../src/feeds/wire/decimalText';
 import { openRecorder } from '../../src/feeds/recorder/openRecorder';
 import { RecorderError } from '../../src/feeds/recorder/recorder';
 import { ReplayFeed } from '../../src/feeds/replay/replayFeed';
+import { verifyCaptures } from '../../src/tools/verifyCaptures';
 import { fingerprint } from '../support/eventFingerprint';
 import { setBookTicker, setDiff, setSnapshot, setTrade, tradeEvent } from '../support/marketEvents';
 
@@ -198,6 +200,28 @@ describe('CaptureRecorder', () => {
     expect(times).toHaveLength(1);
     expect(times[0]).toBeGreaterThanOrEqual(before - 1e6);
     expect(times[0]).toBeLessThanOrEqual(after + 1e6);
+  });
+
+  it("stores the live market's facts as the first line, which readers and verify skip without a problem and a replay uses", async () => {
+    const path = tempPath('.gz');
+    const facts = { exchange: 'binance', symbol: 'BTC/USDT', tickSize: 0.01, pricePrecision: 2, amountPrecision: 5 };
+    const recorder = await CaptureRecorder.open(path, { symbol: 'BTC/USDT', facts });
+    const e = new MarketEvent();
+    recorder.event(setSnapshot(e, { finalId: 10, time: 1_000, bids: [[100.25, 0.453761]], asks: [[100.5, 1]] }));
+    recorder.event(tradeEvent({ symbol: 'BTCUSDT', time: 1_001, price: 100.5, amount: 0.5 }));
+    expect(await recorder.close()).toMatchObject({ events: 2, written: 2, failed: 0 });
+    const first = gunzipSync(readFileSync(path)).toString().split('\n')[0]!;
+    expect(first).toMatch(/^\d+ \{"orderscope":\{"marketFacts":\{/);
+    const kinds: EventKind[] = [];
+    const counts = await readCapture([path], (back) => void kinds.push(back.kind));
+    expect(kinds).toEqual([EventKind.DepthSnapshot, EventKind.Trade]);
+    expect(counts).toMatchObject({ lines: 3, metadata: 1, unknown: 0, malformed: 0 });
+    expect((await verifyCaptures([path])).problems).toEqual([]);
+    const problems: string[] = [];
+    const replay = new ReplayFeed(path, { onProblem: (p) => problems.push(p.message) });
+    expect(await replay.open({ exchange: '', symbol: '', timeframe: '1m', historyBars: 0 })).toEqual(facts);
+    await replay.close();
+    expect(problems).toEqual([]);
   });
 
   it('writes a mirrored book as a snapshot and then diffs that rebuild the same book under the spot rule', async () => {

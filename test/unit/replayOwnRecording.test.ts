@@ -23,6 +23,8 @@ afterAll(() => rmSync(tempDir, { recursive: true, force: true }));
 /** The exchange's clock: 2024-08-08, while the local clock says today. */
 const EXCHANGE_EPOCH = Date.UTC(2024, 7, 8, 23, 54, 15);
 const TICK = 0.01;
+const LIVE_PRECISION = { tickSize: TICK, pricePrecision: 2, amountPrecision: 5 };
+const DEEP_SIZE = 0.453761;
 
 /** A live feed as ccxt's is: mirrors its own book every 20 ms and sends trades stamped by the exchange. */
 class MirroringExchangeFeed implements Feed {
@@ -37,7 +39,7 @@ class MirroringExchangeFeed implements Feed {
   private mid = 6_183_700; // ticks
 
   async open(target: FeedTarget): Promise<MarketFacts> {
-    return { exchange: target.exchange, symbol: target.symbol, tickSize: TICK, pricePrecision: 2, amountPrecision: 5 };
+    return { exchange: target.exchange, symbol: target.symbol, ...LIVE_PRECISION };
   }
 
   start(sink: FeedSink): void {
@@ -45,6 +47,9 @@ class MirroringExchangeFeed implements Feed {
       this.bids.set(this.mid - i, 1 + (i % 5));
       this.asks.set(this.mid + i, 1 + (i % 3));
     }
+    // A deep level (beyond the 40 that change) whose size has more decimals than the market's
+    // amount precision (5): the numbers alone would make a replay guess 6.
+    this.bids.set(this.mid - 45, DEEP_SIZE);
     sink.status({ state: 'live', detail: '', value: 0, polled: [] });
     this.timer = setInterval(() => this.step(sink), 20);
   }
@@ -63,7 +68,7 @@ class MirroringExchangeFeed implements Feed {
       const side = bid ? this.bids : this.asks;
       const price = bid ? this.mid - 1 - Math.floor(r.uniform() * 40) : this.mid + 1 + Math.floor(r.uniform() * 40);
       if (r.uniform() < 0.3 && side.size > 5) side.delete(price);
-      else side.set(price, Math.round(r.uniform() * 5000) / 1000 + 0.001);
+      else side.set(price, amount((Math.round(r.uniform() * 5000) + 1) / 1000));
     }
     const rows = (side: Map<number, number>, desc: boolean) =>
       [...side.entries()].sort((a, b) => (desc ? b[0] - a[0] : a[0] - b[0])).map(([p, q]) => [price(p), q]);
@@ -76,11 +81,16 @@ class MirroringExchangeFeed implements Feed {
       e.time = now;
       e.tradeId = ++this.tradeId;
       e.price = price(this.mid + (r.uniform() < 0.5 ? -1 : 1));
-      e.amount = 0.01 + Math.round(r.uniform() * 100) / 1000;
+      e.amount = amount((10 + Math.round(r.uniform() * 100)) / 1000);
       e.takerSide = r.uniform() < 0.5 ? TakerSide.Buy : TakerSide.Sell;
       sink.event(e);
     }
   }
+}
+
+/** An amount as an exchange sends it: a decimal with at most three places, parsed. */
+function amount(x: number): number {
+  return Number(x.toFixed(3));
 }
 
 /** A price in ticks as an exchange sends it: a decimal with two places, parsed. */
@@ -96,15 +106,18 @@ interface Live {
   spanMs: number;
 }
 
-/** Records the live session for `ms` into `path`, the way Start Recording does. */
-async function recordLive(path: string, ms: number): Promise<Live> {
+/**
+ * Records the live session for `ms` into `path`, the way Start Recording does (`options` as
+ * `recordSession` takes them: `facts: null` makes a recording as older versions did, without facts).
+ */
+async function recordLive(path: string, ms: number, options: Parameters<typeof recordSession>[2] = {}): Promise<Live> {
   const registry = new SessionRegistry({ createFeed: () => new MirroringExchangeFeed(), session: { timeframe: '1m', historyBars: 0 } });
   const lease = registry.acquire('binance', 'BTC/USDT');
   const session = lease.session;
   try {
     await session.whenReady();
     await until('a live book and some trades', () => session.market!.bookIsShowable() && session.market!.stats.byKind.trades > 5, 10_000);
-    const recording = await recordSession(session, path);
+    const recording = await recordSession(session, path, options);
     // The tap is attached when recordSession resolves (no timer ran in between).
     const tradesBefore = session.market!.stats.byKind.trades;
     const started = session.market!.lastEventTime;
@@ -157,6 +170,27 @@ describe('a replay of its own recording of a live (mirrored-book) session', () =
       expect(played.book).toEqual(format === '.gz' ? live.book : live.top20);
       expect(played.trades).toBe(live.trades);
       expect(played.lastPrice).toBe(live.lastPrice);
+    });
+
+    it(`${format}: the replay shows the live market's decimals (amount precision 5), though a recorded size has 6`, async () => {
+      const path = join(tempDir, `live-facts${format}`);
+      await recordLive(path, 300);
+      const played = await replayRecording(path, Infinity, 30_000);
+      expect(played.problems).toEqual([]);
+      // The deep level is in the replayed book (the database keeps 20 levels: the size then only
+      // reaches the recording in the .gz).
+      if (format === '.gz') expect(played.book.bids.some(([, size]) => size === DEEP_SIZE)).toBe(true);
+      expect(played.facts).toMatchObject(LIVE_PRECISION);
+    });
+
+    it(`${format}: a recording without stored facts (as older versions made) still replays, its facts inferred from the numbers`, async () => {
+      const path = join(tempDir, `live-old${format}`);
+      const live = await recordLive(path, 300, { facts: null });
+      const played = await replayRecording(path, Infinity, 30_000);
+      expect(played.problems).toEqual([]);
+      expect(played.trades).toBe(live.trades);
+      // Sizes of the recorded levels and trades have at most 3 decimals, the deep level's 6 (not in the database's 20).
+      expect(played.facts).toMatchObject({ tickSize: TICK, pricePrecision: 2, amountPrecision: format === '.gz' ? 6 : 3 });
     });
   }
 });

@@ -7,6 +7,10 @@
  * Receive time: the event's own `receiveNs` when it has one (a replayed capture), else the local
  * clock when the recorder got the event.
  *
+ * The live market's facts (the `facts` option), when given, are the file's first line, in the
+ * same `<receive_ns> <JSON>` shape (format in `recordedMarketFacts.ts`); it is no event, so the
+ * stats do not count it.
+ *
  * A mirrored (ccxt) book has no Binance update ids, so the recorder numbers it itself: the first
  * mirror (and the first after `bookResync`) is written as a snapshot with `lastUpdateId` n, every
  * later mirror as a depthUpdate with `U` = `u` = previous + 1 holding only the levels that
@@ -28,6 +32,7 @@ import type { ExternalLevel } from '../../engine/book/bookSide';
 import { BookChanges, OrderBook } from '../../engine/book/orderBook';
 import { LevelList, type MarketEvent } from '../../engine/events';
 import { BinanceJsonWriter } from '../exchanges/binance/binanceJson';
+import { captureMetadataJson } from '../recordedMarketFacts';
 import { decimalText } from '../wire/decimalText';
 import { ExchangeClock, localReceiveNs } from './exchangeClock';
 import { DatabaseOwnerRecord, describeOwner, liveOwner } from './staleSqliteLock';
@@ -88,6 +93,7 @@ export class CaptureRecorder implements Recorder {
         resolve();
       });
     });
+    if (options.facts !== null) this.gzip.write(`${decimalText(localReceiveNs())} ${captureMetadataJson(options.facts)}\n`);
     this.timer = setInterval(() => this.writeOut(), options.flushIntervalMs);
     this.timer.unref();
   }

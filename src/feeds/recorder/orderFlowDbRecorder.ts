@@ -33,6 +33,7 @@
  * each failure is counted in the stats and reported.
  */
 import type { Database, Statement } from 'node-sqlite3-wasm';
+import type { MarketFacts } from '../../engine/protocol';
 import type { ExternalLevel } from '../../engine/book/bookSide';
 import { BookSync, DiffOutcome } from '../../engine/book/bookSync';
 import { BookChanges, BookReject, LevelRows, OrderBook } from '../../engine/book/orderBook';
@@ -41,7 +42,7 @@ import { binanceRule } from '../../engine/book/sequenceRule';
 import { EventKind, type MarketEvent } from '../../engine/events';
 import { ExchangeClock } from './exchangeClock';
 import { LevelTextWriter } from './orderFlowLevels';
-import { ORDER_FLOW_SCHEMA_SQL, orderFlowSchemaProblem } from './orderFlowSchema';
+import { MARKET_FACTS_SCHEMA_SQL, MARKET_FACTS_TABLE, ORDER_FLOW_SCHEMA_SQL, orderFlowSchemaProblem } from './orderFlowSchema';
 import { formatOrderFlowTime, MAX_ORDER_FLOW_TIME_MS } from './orderFlowTime';
 import { dirname } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -187,6 +188,7 @@ export class OrderFlowDbRecorder implements Recorder {
         db.exec(ORDER_FLOW_SCHEMA_SQL);
         const problem = orderFlowSchemaProblem(db);
         if (problem !== null) throw new RecorderError(path, problem);
+        if (resolved.facts !== null) writeMarketFacts(db, resolved.symbol !== '' ? resolved.symbol : resolved.facts.symbol, resolved.facts);
         return db;
       } catch (error) {
         db.close();
@@ -522,4 +524,13 @@ export class OrderFlowDbRecorder implements Recorder {
 function grow<T extends Float64Array | Int8Array>(from: T, to: T): T {
   to.set(from);
   return to;
+}
+
+/** Stores the live market's facts for `instrument` (replacing a previous recording's). */
+function writeMarketFacts(db: Database, instrument: string, facts: MarketFacts): void {
+  db.exec(MARKET_FACTS_SCHEMA_SQL);
+  db.run(
+    `INSERT OR REPLACE INTO ${MARKET_FACTS_TABLE}(instrument, exchange, symbol, tick_size, price_precision, amount_precision) VALUES (?, ?, ?, ?, ?, ?)`,
+    [instrument, facts.exchange, facts.symbol, facts.tickSize, facts.pricePrecision, facts.amountPrecision],
+  );
 }

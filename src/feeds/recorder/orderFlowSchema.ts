@@ -9,12 +9,28 @@
  *
  * Each `book` row is a snapshot of the top levels (see `orderFlowLevels.ts`); each `trades` row
  * one trade, `side` the taker's (`buy`/`sell`); timestamps as in `orderFlowTime.ts`.
+ *
+ * Orderscope's recorder adds one optional table, the live market's facts per instrument (see
+ * `recordedMarketFacts.ts`), so a replay shows the decimals the live chart showed:
+ *
+ * ```sql
+ * orderscope_market_facts(instrument TEXT PRIMARY KEY, exchange TEXT NOT NULL, symbol TEXT NOT NULL,
+ *        tick_size REAL NOT NULL, price_precision INTEGER NOT NULL, amount_precision INTEGER NOT NULL)
+ * ```
+ *
+ * A database without it (the tool's own, an older recording) is still an order-flow recording.
  */
 import type { Database } from 'node-sqlite3-wasm';
 
 export const ORDER_FLOW_SCHEMA_SQL =
   'CREATE TABLE IF NOT EXISTS book(id INTEGER PRIMARY KEY, instrument TEXT, bids TEXT NOT NULL, asks TEXT NOT NULL, timestamp TEXT NOT NULL);' +
   'CREATE TABLE IF NOT EXISTS trades(id INTEGER PRIMARY KEY, instrument TEXT, trade_id TEXT, price REAL NOT NULL, size REAL NOT NULL, side TEXT NOT NULL, timestamp TEXT NOT NULL);';
+
+/** The optional market-facts table; created when absent by the recorder. */
+export const MARKET_FACTS_TABLE = 'orderscope_market_facts';
+export const MARKET_FACTS_SCHEMA_SQL =
+  `CREATE TABLE IF NOT EXISTS ${MARKET_FACTS_TABLE}(instrument TEXT PRIMARY KEY, exchange TEXT NOT NULL, symbol TEXT NOT NULL, ` +
+  'tick_size REAL NOT NULL, price_precision INTEGER NOT NULL, amount_precision INTEGER NOT NULL);';
 
 /** Columns each table must have (extra columns are allowed and ignored). */
 export const ORDER_FLOW_COLUMNS: Readonly<Record<'book' | 'trades', readonly string[]>> = {

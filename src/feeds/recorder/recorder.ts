@@ -14,6 +14,7 @@ import fs from 'node:fs';
 import type { ExternalLevel } from '../../engine/book/bookSide';
 import type { SequenceRule } from '../../engine/book/sequenceRule';
 import type { MarketEvent } from '../../engine/events';
+import type { MarketFacts } from '../../engine/protocol';
 
 /** What a recorder takes: the sink calls a feed makes that carry market data. */
 export interface RecorderSink {
@@ -102,6 +103,11 @@ export interface RecorderOptions {
    * the first event brings one; NaN: unknown (the local clock is the guess then).
    */
   exchangeTimeMs: number;
+  /**
+   * The live market's facts, stored in the recording so its replay shows the decimals the live
+   * chart showed (see `recordedMarketFacts.ts`); null: none stored (the replay infers them).
+   */
+  facts: MarketFacts | null;
 }
 
 /** What a recorder was asked to do that it cannot (bad options, a file it cannot open). */
@@ -123,6 +129,7 @@ export const DEFAULT_RECORDER_OPTIONS: Readonly<RecorderOptions> = {
   bookDepth: 20,
   bookIntervalMs: 100,
   exchangeTimeMs: NaN,
+  facts: null,
 };
 
 /** Checks the options shared by both recorders; throws {@link RecorderError}. */

@@ -25,7 +25,8 @@ export interface SessionRecording {
 export async function recordSession(session: MarketSession, path: string, options: Partial<RecorderOptions> = {}): Promise<SessionRecording> {
   const market = session.market;
   if (market === undefined) throw new Error(`${session.key.symbol} is not streaming yet`);
-  const recorder = await openRecorder(path, { symbol: session.key.symbol, exchangeTimeMs: market.lastEventTime, ...options });
+  // The session's facts go into the file: its replay then shows the decimals shown live.
+  const recorder = await openRecorder(path, { symbol: session.key.symbol, exchangeTimeMs: market.lastEventTime, facts: session.facts ?? null, ...options });
   // A sequenced book goes in as a snapshot carrying the engine's last update id, so the diffs
   // that follow bridge it; a mirrored book has no id (the recorder numbers it).
   if (market.bookIsShowable()) {

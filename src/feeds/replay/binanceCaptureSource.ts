@@ -9,7 +9,9 @@
 import { BinanceDecoder, DecodeResult } from '../exchanges/binance/binanceDecoder';
 import { binanceRule } from '../../engine/book/sequenceRule';
 import { EventKind, MarketEvent } from '../../engine/events';
+import type { MarketFacts } from '../../engine/protocol';
 import { CaptureFileError, CaptureReader } from '../captureReader';
+import { parseCaptureMetadata } from '../recordedMarketFacts';
 import type { TickerSnapshot } from '../feed';
 import { DatabaseOwnerRecord } from '../recorder/staleSqliteLock';
 import { gzipHead, gzipUncompressedSize, type GzipHead } from './gzipFile';
@@ -74,6 +76,7 @@ export class BinanceCaptureSource implements ReplaySource {
     const samplePrices: number[] = [];
     const sampleSizes: number[] = [];
     let futures = false;
+    let recordedFacts: MarketFacts | null = null;
     const decoder = new BinanceDecoder();
     const event = new MarketEvent();
     for (let f = 0; f < this.paths.length; f++) {
@@ -96,6 +99,10 @@ export class BinanceCaptureSource implements ReplaySource {
         throw new ReplayOpenError(path, `line ${first + 1} is not "<receive_ns> <JSON>" (starts ${JSON.stringify(lines[first]!.slice(0, 60))})`);
       }
       if (f > 0) continue;
+      const metadataLine = lines[first]!;
+      const recorded = parseCaptureMetadata(metadataLine.slice(metadataLine.indexOf(' ') + 1).trimEnd());
+      if (typeof recorded === 'string') this.onProblem(replayProblem(path, first + 1, `${recorded}: the market's facts are inferred`));
+      else recordedFacts = recorded;
       for (const line of lines) {
         const space = line.indexOf(' ');
         if (space < 0 || decoder.decodeRange(line, space + 1, line.length, 0, event) !== DecodeResult.Event) continue;
@@ -111,6 +118,8 @@ export class BinanceCaptureSource implements ReplaySource {
       throw new ReplayOpenError(this.paths[0]!, `no market "${wanted}" in this capture (it holds ${held})`);
     }
     this.symbolKey = instrumentKey(symbol);
+    // Facts recorded for another market (of several in the capture) are not this one's.
+    if (recordedFacts !== null && matchInstrument(recordedFacts.symbol, [symbol]) === null) recordedFacts = null;
     this.reader = new CaptureReader(this.paths, {
       onError: (e) => {
         // Unknown lines before this one are reported first, so problems come in line order.
@@ -119,7 +128,7 @@ export class BinanceCaptureSource implements ReplaySource {
         this.onProblem(replayProblem(e.file, e.line, e.reason));
       },
     });
-    return { exchange: futures ? 'binanceusdm' : 'binance', symbol, samplePrices, sampleSizes };
+    return { exchange: futures ? 'binanceusdm' : 'binance', symbol, recordedFacts, samplePrices, sampleSizes };
   }
 
   async fill(): Promise<boolean> {

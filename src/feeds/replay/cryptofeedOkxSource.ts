@@ -130,7 +130,7 @@ export class CryptofeedOkxSource implements ReplaySource {
       throw new ReplayOpenError(this.path, `no market "${wanted}" in this capture (it holds ${held})`);
     }
     this.instId = chosen;
-    return { exchange: 'okx', symbol: chosen, samplePrices, sampleSizes };
+    return { exchange: 'okx', symbol: chosen, recordedFacts: null, samplePrices, sampleSizes };
   }
 
   async fill(): Promise<boolean> {

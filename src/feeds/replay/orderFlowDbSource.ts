@@ -17,9 +17,11 @@
 import type { Database, Statement } from 'node-sqlite3-wasm';
 import { okxRule } from '../../engine/book/sequenceRule';
 import { EventKind, LevelList, type MarketEvent, TakerSide } from '../../engine/events';
+import type { MarketFacts } from '../../engine/protocol';
 import type { TickerSnapshot } from '../feed';
+import { recordedMarketFacts } from '../recordedMarketFacts';
 import { LevelTextParser } from '../recorder/orderFlowLevels';
-import { orderFlowSchemaProblem } from '../recorder/orderFlowSchema';
+import { MARKET_FACTS_TABLE, orderFlowSchemaProblem } from '../recorder/orderFlowSchema';
 import { parseOrderFlowTime } from '../recorder/orderFlowTime';
 import { DatabaseOwnerRecord, describeDeadOwners, SqliteLockedError, withLockRecovery } from '../recorder/staleSqliteLock';
 import { matchInstrument } from './instrumentMatch';
@@ -216,7 +218,8 @@ export class OrderFlowDbSource implements ReplaySource {
         samplePrices.push(this.nextTrade.price);
         sampleSizes.push(this.nextTrade.amount);
       }
-      return { exchange: 'okx', symbol: instrument ?? wanted, samplePrices, sampleSizes };
+      const recordedFacts = this.recordedFacts(db, instrument);
+      return { exchange: 'okx', symbol: instrument ?? wanted, recordedFacts, samplePrices, sampleSizes };
     } catch (error) {
       this.close();
       if (error instanceof ReplayOpenError) throw error;
@@ -286,6 +289,25 @@ export class OrderFlowDbSource implements ReplaySource {
     this.db = null;
     this.owner?.release();
     this.owner = null;
+  }
+
+  /**
+   * The live market's facts Orderscope's recorder stored for `instrument`; null for a database
+   * without them (the order-flow tool's own, an older recording). A row it cannot use is reported.
+   */
+  private recordedFacts(db: Database, instrument: string | null): MarketFacts | null {
+    if (instrument === null) return null;
+    const table = db.get("SELECT name FROM sqlite_master WHERE type = 'table' AND name = ?", [MARKET_FACTS_TABLE]);
+    if (table === null || table === undefined) return null;
+    const row = db.get(
+      `SELECT exchange, symbol, tick_size AS tickSize, price_precision AS pricePrecision, amount_precision AS amountPrecision FROM ${MARKET_FACTS_TABLE} WHERE instrument = ?`,
+      [instrument],
+    );
+    if (row === null || row === undefined) return null;
+    const facts = recordedMarketFacts(row);
+    if (typeof facts !== 'string') return facts;
+    this.onProblem(replayProblem(this.path, -1, `${MARKET_FACTS_TABLE}: ${facts}: the market's facts are inferred`));
+    return null;
   }
 
   /**

@@ -224,10 +224,14 @@ export class ReplayFeed implements Feed {
     this.source = source;
     this.target = target;
     this.state = State.Open;
-    const inferred = inferMarketFacts(target.exchange || info.exchange, target.symbol || info.symbol, info.samplePrices, info.sampleSizes, (reason) =>
-      this.problem(replayProblem(this.paths[0]!, -1, reason)),
-    );
-    const facts = { ...inferred, ...this.options.facts };
+    const exchange = target.exchange || info.recordedFacts?.exchange || info.exchange;
+    const symbol = target.symbol || info.recordedFacts?.symbol || info.symbol;
+    // The facts the live session had, when the recorder stored them; guessed from the numbers only without.
+    const recordedOrInferred =
+      info.recordedFacts !== null
+        ? { ...info.recordedFacts, exchange, symbol }
+        : inferMarketFacts(exchange, symbol, info.samplePrices, info.sampleSizes, (reason) => this.problem(replayProblem(this.paths[0]!, -1, reason)));
+    const facts = { ...recordedOrInferred, ...this.options.facts };
     const tickProblem = tickSizeProblem(facts.tickSize);
     if (tickProblem !== null) {
       void this.close();

@@ -5,6 +5,7 @@
  */
 import type { SequenceRule } from '../../engine/book/sequenceRule';
 import type { MarketEvent } from '../../engine/events';
+import type { MarketFacts } from '../../engine/protocol';
 import type { TickerSnapshot } from '../feed';
 
 /** What {@link ReplaySource.next} produced. */
@@ -59,7 +60,12 @@ export interface ReplaySourceInfo {
   exchange: string;
   /** The instrument as the recording names it. */
   symbol: string;
-  /** Prices and sizes seen at the start, for the market's facts. */
+  /**
+   * The live market's facts the recorder stored (`recordedMarketFacts.ts`); null when the
+   * recording has none (older recordings, other tools' captures): then they are inferred.
+   */
+  recordedFacts: MarketFacts | null;
+  /** Prices and sizes seen at the start, for inferring the market's facts. */
   samplePrices: readonly number[];
   sampleSizes: readonly number[];
 }
