@@ -450,8 +450,10 @@ export class MarketSession implements FeedSink {
     facts.closed = this.isClosed;
     if (this.dataCount > 0) this.hadData = true;
     facts.hasData = this.dataCount > 0 || (this.hadData && this.replacedBy === 'demand');
-    // A replacement is over once the new feed delivered and says it is up (not still opening).
-    if (this.replacedBy !== undefined && this.dataCount > 0 && this.feedStatus.state !== 'connecting') this.replacedBy = undefined;
+    // A replacement is over once the new feed delivered and itself says it is up: data can come
+    // before its first status, when the status is still the re-dial's own "reconnecting".
+    const feedState = this.feedStatus.state;
+    if (this.replacedBy !== undefined && this.dataCount > 0 && feedState !== 'connecting' && feedState !== 'reconnecting') this.replacedBy = undefined;
     facts.replacing = this.replacedBy;
     facts.bookResyncing = !this.bookShowable;
     facts.resyncReason = engine === undefined || this.bookShowable ? '' : engine.resyncReason;

@@ -193,6 +193,9 @@ describe('network settings re-dial in place', () => {
     expect(chart.session).toBe(ticker.session);
     expect(registry.find('fake', 'BTC/USDT')).toBe(chart.session);
     expect(chart.session.leaseCount).toBe(2);
+    // Data can come before the new feed's first word: still reconnecting.
+    feeds[2]!.sink!.ticker({ symbol: 'BTC/USDT', last: 100, open24h: NaN, high24h: NaN, low24h: NaN, volume24h: NaN, changePercent24h: NaN, time: Date.now() });
+    expect(chart.session.latestStatus.state).toBe('reconnecting');
     // The new feed opens, then is up but has delivered nothing: still reconnecting, never "connecting".
     feeds[2]!.sink!.status(sessionStatus('connecting', 'connecting'));
     expect(chart.session.latestStatus.state).toBe('reconnecting');
