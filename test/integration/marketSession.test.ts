@@ -6,43 +6,16 @@
 import { describe, expect, test } from 'vitest';
 import { EventKind, MarketEvent, TakerSide } from '../../src/engine/events';
 import type { MarketFacts } from '../../src/engine/protocol';
-import type { Feed, FeedSink, FeedTarget, TickerSnapshot } from '../../src/feeds/feed';
-import type { MarketId } from '../../src/engine/marketId';
+import type { TickerSnapshot } from '../../src/feeds/feed';
 import { FeedOpenError } from '../../src/feeds/feedOpenError';
 import type { MarketSession } from '../../src/feeds/marketSession';
-import type { SessionDemand } from '../../src/feeds/sessionDemand';
 import { SessionRegistry } from '../../src/feeds/sessionRegistry';
+import { SCRIPTED_FACTS, ScriptedFeed } from '../support/scriptedFeed';
 import type { SessionStatus } from '../../src/feeds/sessionStatus';
 
 /** A plausible exchange time (the engine refuses stamps before 2009). */
 const T0 = Date.UTC(2024, 7, 8);
-const FACTS: MarketFacts = { exchange: 'fake', symbol: 'BTC/USDT', tickSize: 0.5, pricePrecision: 1, amountPrecision: 3 };
-
-class ScriptedFeed implements Feed {
-  readonly name = 'scripted';
-  target: FeedTarget | undefined;
-  sink: FeedSink | undefined;
-  closed = false;
-  timeframes: string[] = [];
-  constructor(
-    readonly key: MarketId,
-    readonly demand: SessionDemand,
-    private readonly opener: (feed: ScriptedFeed) => Promise<MarketFacts>,
-  ) {}
-  open(target: FeedTarget): Promise<MarketFacts> {
-    this.target = target;
-    return this.opener(this);
-  }
-  start(sink: FeedSink): void {
-    this.sink = sink;
-  }
-  changeTimeframe(timeframe: string): void {
-    this.timeframes.push(timeframe);
-  }
-  async close(): Promise<void> {
-    this.closed = true;
-  }
-}
+const FACTS = SCRIPTED_FACTS;
 
 function setup(opener: (feed: ScriptedFeed) => Promise<MarketFacts> = async () => FACTS, backoffMs = 5) {
   const feeds: ScriptedFeed[] = [];

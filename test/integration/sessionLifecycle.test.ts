@@ -7,41 +7,20 @@
 import { describe, expect, test } from 'vitest';
 import { EventKind, MarketEvent, TakerSide } from '../../src/engine/events';
 import { FrameBuilder } from '../../src/engine/frame/frameBuilder';
-import type { MarketId } from '../../src/engine/marketId';
-import type { MarketFacts } from '../../src/engine/protocol';
 import { TickerFormatter } from '../../src/extension/statusBar/tickerText';
 import { CcxtLiveSource } from '../../src/feeds/ccxt/ccxtLiveSource';
-import type { Feed, FeedSink, FeedTarget } from '../../src/feeds/feed';
 import type { MarketSession } from '../../src/feeds/marketSession';
 import { SessionRegistry } from '../../src/feeds/sessionRegistry';
+import { SCRIPTED_FACTS, ScriptedFeed } from '../support/scriptedFeed';
 import { deriveSessionStatus, sessionStatus, type SessionFacts } from '../../src/feeds/sessionStatus';
 
-const FACTS: MarketFacts = { exchange: 'fake', symbol: 'BTC/USDT', tickSize: 0.5, pricePrecision: 1, amountPrecision: 3 };
-
-class ScriptedFeed implements Feed {
-  readonly name = 'scripted';
-  demand: string | undefined;
-  sink: FeedSink | undefined;
-  closed = false;
-  constructor(readonly key: MarketId) {}
-  open(_target: FeedTarget): Promise<MarketFacts> {
-    return Promise.resolve(FACTS);
-  }
-  start(sink: FeedSink): void {
-    this.sink = sink;
-  }
-  changeTimeframe(): void {}
-  async close(): Promise<void> {
-    this.closed = true;
-  }
-}
+const FACTS = SCRIPTED_FACTS;
 
 function setup() {
   const feeds: ScriptedFeed[] = [];
   const registry = new SessionRegistry({
     createFeed: (key, demand) => {
-      const feed = new ScriptedFeed(key);
-      feed.demand = demand;
+      const feed = new ScriptedFeed(key, demand);
       feeds.push(feed);
       return feed;
     },
@@ -152,7 +131,7 @@ describe('a live exchange is held to the wall clock', () => {
       const feeds: ScriptedFeed[] = [];
       const registry = new SessionRegistry({
         createFeed: (key) => {
-          const feed = Object.assign(new ScriptedFeed(key), { realTime });
+          const feed = Object.assign(new ScriptedFeed(key, 'market'), { realTime });
           feeds.push(feed);
           return feed;
         },
