@@ -21,7 +21,8 @@ import { waitForPanel } from '../test/e2e/panelProbe';
 import { shownTicker } from '../test/e2e/statusBarTicker';
 
 const CAPTURES = ['binance/spot/btcusdt_20240808.gz', 'binance/spot/btcusdt_20240809.gz'];
-const TICKER_SYMBOLS = ['BTC/USDT', 'ETH/USDT', 'SOL/USDT', 'BNB/USDT', 'XRP/USDT'];
+// The simulator lists only SIM/… symbols (it never passes for a real market).
+const TICKER_SYMBOLS = ['SIM/USDT', 'SIM/EUR', 'SIM/BTC', 'SIM/ETH', 'SIM/JPY'];
 const CHART = { exchange: 'binance', symbol: 'BTC/USDT' };
 const ACTIVATION_GOAL_MS = 50;
 const HEAP_SAMPLES = 9;
