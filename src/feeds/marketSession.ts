@@ -99,6 +99,8 @@ export class MarketSession implements FeedSink {
   private refusedDemand: SessionDemand | undefined;
   private chartTimeframe: Timeframe;
   private isClosed = false;
+  /** Why the whole market was refused (a chart arriving later is told), or undefined. */
+  private marketRefusalMessage: string | undefined;
   /** Set by `redial`: the next demand check replaces the running feed. */
   private redialReason: string | undefined;
   /** Feed changes run one after another. */
@@ -158,6 +160,14 @@ export class MarketSession implements FeedSink {
     return this.chartTimeframe;
   }
 
+  /**
+   * Why this market cannot be charted (the feed refused the whole market: unknown symbol,
+   * unusable facts), even when a ticker reader keeps the session running; else undefined.
+   */
+  get marketRefusal(): string | undefined {
+    return this.marketRefusalMessage;
+  }
+
   /** The running feed's name ("binance (live)"), or undefined. */
   get feedName(): string | undefined {
     return this.feed?.name;
@@ -201,6 +211,7 @@ export class MarketSession implements FeedSink {
   redial(reason: string): void {
     if (this.isClosed || this.demand === undefined) return;
     this.refusedDemand = undefined;
+    this.marketRefusalMessage = undefined;
     this.redialReason = reason;
     this.setFeedStatus(sessionStatus('reconnecting', `${reason}; reconnecting`));
     this.schedule();
@@ -342,9 +353,24 @@ export class MarketSession implements FeedSink {
   // ---------------------------------------------------------------- feed changes
 
   private schedule(): void {
-    // A retry wait gives way at once to the change.
-    this.retryWait.wake();
-    this.work = this.work.then(() => this.applyDemand());
+    // A retry wait gives way at once to a change of plan (another demand, a re-dial, the close);
+    // a reader joining with the same demand waits for the backoff like the others.
+    if (this.isClosed || this.redialReason !== undefined || this.demand !== this.feedDemand) this.retryWait.wake();
+    this.work = this.work.then(() => this.applyDemand()).catch((error: unknown) => this.failed(error));
+  }
+
+  /**
+   * A feed threw where feeds must not (making, starting or closing it): the session shows the
+   * error and stays usable (the next change of leases or a re-dial tries again). Never rethrows,
+   * so the work chain and the close step go on.
+   */
+  private failed(error: unknown): void {
+    const message = error instanceof Error ? error.message : String(error);
+    void this.feed?.close().catch(() => undefined);
+    this.feed = undefined;
+    this.feedDemand = undefined;
+    this.feedStarted = false;
+    if (!this.isClosed) this.setFeedStatus(sessionStatus('error', `${this.key.exchange} ${this.key.symbol}: the feed failed: ${message}`));
   }
 
   /** Brings the feed in line with the leases: none, ticker only, or the whole market. */
@@ -363,10 +389,11 @@ export class MarketSession implements FeedSink {
     const feed = this.createFeed(this.key, want);
     this.feed = feed;
     this.feedDemand = want;
-    const target: FeedTarget = { exchange: this.key.exchange, symbol: this.key.symbol, timeframe: this.chartTimeframe, historyBars: this.options.historyBars };
     if (this.replacedBy === undefined) this.setFeedStatus(sessionStatus('connecting', `connecting to ${this.key.exchange} ${this.key.symbol}`));
     for (let attempt = 1; ; attempt++) {
       let facts: MarketFacts;
+      // The chart may switch timeframes while the feed opens or waits to retry.
+      const target: FeedTarget = { exchange: this.key.exchange, symbol: this.key.symbol, timeframe: this.chartTimeframe, historyBars: this.options.historyBars };
       try {
         facts = await feed.open(target);
       } catch (error) {
@@ -413,13 +440,15 @@ export class MarketSession implements FeedSink {
       this.dataCountAtTick = 0;
       // The demand may have changed what the status covers (a book, or no longer).
       this.refreshStatus(Date.now());
-      feed.start(this);
+      feed.start(new FeedChannel(this, feed));
+      if (target.timeframe !== this.chartTimeframe) feed.changeTimeframe(this.chartTimeframe);
       return;
     }
   }
 
   /** The feed for `want` was refused: show why; trying again cannot help (a bigger demand may). */
   private async refuse(want: SessionDemand, message: string): Promise<void> {
+    if (want === 'market') this.marketRefusalMessage = message;
     this.setFeedStatus(sessionStatus('error', message));
     this.rejectReady(new Error(message));
     await this.closeFeed();
@@ -431,6 +460,9 @@ export class MarketSession implements FeedSink {
     this.feed = undefined;
     this.feedDemand = undefined;
     this.feedStarted = false;
+    // What the next feed delivers is counted from zero (a replacement is over only after that).
+    this.dataCount = 0;
+    this.dataCountAtTick = 0;
     if (feed === undefined) return;
     this.engine?.requestResync('the feed closed');
     await feed.close();
@@ -453,7 +485,7 @@ export class MarketSession implements FeedSink {
     // A replacement is over once the new feed delivered and itself says it is up: data can come
     // before its first status, when the status is still the re-dial's own "reconnecting".
     const feedState = this.feedStatus.state;
-    if (this.replacedBy !== undefined && this.dataCount > 0 && feedState !== 'connecting' && feedState !== 'reconnecting') this.replacedBy = undefined;
+    if (this.replacedBy !== undefined && this.feedStarted && this.dataCount > 0 && feedState !== 'connecting' && feedState !== 'reconnecting') this.replacedBy = undefined;
     facts.replacing = this.replacedBy;
     facts.bookResyncing = !this.bookShowable;
     facts.resyncReason = engine === undefined || this.bookShowable ? '' : engine.resyncReason;
@@ -463,5 +495,44 @@ export class MarketSession implements FeedSink {
     if (sameStatus(this.currentStatus, status) && status.attempt === this.currentStatus.attempt) return;
     this.currentStatus = status;
     this.statusEmitter.fire(status);
+  }
+}
+
+/**
+ * One feed's way into its session: what a replaced or closed feed still says (a late status, a
+ * last event) is dropped, so it can never override the feed that replaced it. O(1) per call.
+ */
+class FeedChannel implements FeedSink {
+  constructor(
+    private readonly session: MarketSession,
+    private readonly feed: Feed,
+  ) {}
+
+  private get current(): boolean {
+    return this.session.currentFeed === this.feed;
+  }
+
+  event(event: MarketEvent): void {
+    if (this.current) this.session.event(event);
+  }
+
+  mirrorBook(bids: ArrayLike<ExternalLevel>, asks: ArrayLike<ExternalLevel>): void {
+    if (this.current) this.session.mirrorBook(bids, asks);
+  }
+
+  bookResync(reason: string): void {
+    if (this.current) this.session.bookResync(reason);
+  }
+
+  history(timeframe: string, rows: ReadonlyArray<ArrayLike<unknown>>): void {
+    if (this.current) this.session.history(timeframe, rows);
+  }
+
+  ticker(ticker: TickerSnapshot): void {
+    if (this.current) this.session.ticker(ticker);
+  }
+
+  status(status: FeedStatus): void {
+    if (this.current) this.session.status(status);
   }
 }

@@ -220,6 +220,91 @@ describe('network settings re-dial in place', () => {
     await registry.whenClosed();
   });
 
+  test('a slow swap with the shared tick in between never shows connecting; a replaced feed\'s late words are dropped', async () => {
+    let release: (() => void) | undefined;
+    const feeds: ScriptedFeed[] = [];
+    const registry = new SessionRegistry({
+      createFeed: (key, demand) => {
+        // The second feed (ticker only) opens slowly.
+        const slow = feeds.length > 0;
+        const feed = new ScriptedFeed(key, demand, () => (slow ? new Promise((resolve) => (release = () => resolve(FACTS))) : Promise.resolve(FACTS)));
+        feeds.push(feed);
+        return feed;
+      },
+      session: { timeframe: '1m', historyBars: 100, staleAfterMs: 30_000 },
+    });
+    const chart = registry.acquire('fake', 'BTC/USDT', 'market');
+    const ticker = registry.acquire('fake', 'BTC/USDT', 'ticker');
+    await until('started', () => feeds[0]?.sink !== undefined);
+    const first = feeds[0]!.sink!;
+    first.status(sessionStatus('live', 'live'));
+    first.mirrorBook([[100, 1]], [[100.5, 1]]);
+    const session = ticker.session;
+    session.tick(Date.now());
+    const states: string[] = [];
+    session.onStatus((s) => states.push(s.state));
+    chart.release();
+    await until('the slow open began', () => release !== undefined);
+    session.tick(Date.now() + 1000);
+    // The chart switches timeframe while the next feed opens: that feed is asked for it.
+    expect(session.setTimeframe('5m')).toBeUndefined();
+    release!();
+    await until('ticker feed started', () => feeds[1]!.sink !== undefined);
+    expect(feeds[1]!.target?.timeframe === '5m' || feeds[1]!.timeframes.includes('5m')).toBe(true);
+    // The old feed is closed; whatever it still says is not the session's.
+    first.status(sessionStatus('closed', 'closed'));
+    first.ticker({ symbol: 'BTC/USDT', last: 1, open24h: NaN, high24h: NaN, low24h: NaN, volume24h: NaN, changePercent24h: NaN, time: Date.now() });
+    expect(session.latestTicker?.last).not.toBe(1);
+    feeds[1]!.sink!.status(sessionStatus('connecting', 'connecting'));
+    expect(states).not.toContain('connecting');
+    expect(states).not.toContain('closed');
+    expect(session.latestStatus.state).toBe('live');
+    ticker.release();
+    await registry.whenClosed();
+  });
+
+  test('a feed that throws on start leaves an error naming it, and the next reader change tries again', async () => {
+    let throwOnStart = true;
+    const feeds: ScriptedFeed[] = [];
+    const registry = new SessionRegistry({
+      createFeed: (key, demand) => {
+        const feed = new ScriptedFeed(key, demand);
+        if (throwOnStart) feed.start = () => {
+          throw new Error('start exploded');
+        };
+        feeds.push(feed);
+        return feed;
+      },
+      session: { timeframe: '1m', historyBars: 100 },
+    });
+    const lease = registry.acquire('fake', 'BTC/USDT', 'ticker');
+    await until('the error', () => lease.session.latestStatus.state === 'error');
+    expect(lease.session.latestStatus.detail).toContain('start exploded');
+    throwOnStart = false;
+    const chart = registry.acquire('fake', 'BTC/USDT', 'market');
+    await until('the next feed started', () => feeds.length === 2 && feeds[1]!.sink !== undefined);
+    chart.release();
+    lease.release();
+    await registry.whenClosed();
+    expect(lease.session.latestStatus.state).toBe('closed');
+  });
+
+  test('a venue whose last feed let go is kept for a while: a chart reopened takes it back, markets and all', async () => {
+    const source = new CcxtLiveSource({ venueIdleMs: 60_000 });
+    const venue = await source.acquireVenue('binance');
+    await source.releaseVenue(venue);
+    expect(await source.acquireVenue('binance')).toBe(venue);
+    await source.releaseVenue(venue);
+    // Retired while idle (new endpoints): nothing will take it back, it goes now.
+    let closed = 0;
+    const close = venue.close.bind(venue);
+    venue.close = () => (closed++, close());
+    source.reconfigure({ venueIdleMs: 60_000, exchanges: { binance: { rateLimit: 20 } } });
+    expect(closed).toBe(1);
+    expect(await source.acquireVenue('binance')).not.toBe(venue);
+    await source.close();
+  });
+
   test('the live source retires only the venues whose connection changed; a retired venue closes with its last feed', async () => {
     const source = new CcxtLiveSource({});
     const binance = await source.acquireVenue('binance');

@@ -18,6 +18,8 @@ export function fakeLiveOptions(ex: FakeExchange, extra: Partial<CcxtLiveOptions
     quietReconnectAfterMs: 3000,
     watchdogIntervalMs: 100,
     pollIntervalMs: 200,
+    // Tests check that the last release closes every socket.
+    venueIdleMs: 0,
     ...extra,
   };
 }

@@ -3,7 +3,7 @@ import type { Layers } from '../../engine/protocol';
 import { SIMULATOR_EXCHANGE, SIMULATOR_SYMBOL } from '../../feeds/simulator/simulatorFeed';
 import { asMarketId, sameMarket, type MarketId } from '../../engine/marketId';
 import type { Orderscope } from '../orderscope';
-import { marketEntry, PANEL_INDICATORS, splitMarketEntry, statusBarMarkets } from '../settings/settingsModel';
+import { marketEntry, PANEL_INDICATORS, splitMarketEntry, statusBarEntryProblem, statusBarMarkets } from '../settings/settingsModel';
 import { pickExchange, pickSymbol, pickTimeframe } from './pickers';
 import { COMMANDS, indicatorToggleCommand, type CommandId } from './commandIds';
 
@@ -68,7 +68,8 @@ export function registerCommands(app: Orderscope): vscode.Disposable[] {
         await app.settings.update('exchange', exchange);
         return;
       }
-      const symbol = exchange === SIMULATOR_EXCHANGE ? SIMULATOR_SYMBOL : panel.target.symbol;
+      // The simulator has its own symbols; leaving it, the chart takes the default symbol.
+      const symbol = exchange === SIMULATOR_EXCHANGE ? SIMULATOR_SYMBOL : panel.target.exchange === SIMULATOR_EXCHANGE ? settings().symbol : panel.target.symbol;
       app.panels.switchActive({ exchange, symbol });
     }),
     reg(COMMANDS.switchTimeframe, async () => {
@@ -94,7 +95,12 @@ export function registerCommands(app: Orderscope): vscode.Disposable[] {
     reg(COMMANDS.addToStatusBar, async (arg) => {
       const s = settings();
       const typed = async (): Promise<MarketId | undefined> => {
-        const text = await vscode.window.showInputBox({ title: 'Add to Status Bar', prompt: `Symbol on ${s.exchange} (e.g. ETH/USDT), or exchange:symbol`, value: s.symbol });
+        const text = await vscode.window.showInputBox({
+          title: 'Add to Status Bar',
+          prompt: `Symbol on ${s.exchange} (e.g. ETH/USDT), or exchange:symbol`,
+          value: s.symbol,
+          validateInput: (value) => statusBarEntryProblem(value.trim()),
+        });
         if (!text) return undefined;
         const { exchange, symbol } = splitMarketEntry(text.trim());
         return { exchange: exchange ?? s.exchange, symbol };
@@ -102,6 +108,9 @@ export function registerCommands(app: Orderscope): vscode.Disposable[] {
       const market = targetOf(app, arg) ?? (await typed());
       if (!market) return;
       const label = `${market.symbol} on ${market.exchange}`;
+      // A replay or a malformed market would make the whole list invalid (every item would go).
+      const problem = statusBarEntryProblem(marketEntry(market, s.exchange));
+      if (problem !== null) throw new Error(`${label} cannot be shown in the status bar: ${problem}`);
       if (statusBarMarkets(s).some((m) => sameMarket(m, market))) {
         void vscode.window.showInformationMessage(`Orderscope: ${label} is already in the status bar.`);
         return;
@@ -112,13 +121,16 @@ export function registerCommands(app: Orderscope): vscode.Disposable[] {
     reg(COMMANDS.removeFromStatusBar, async (arg) => {
       const s = settings();
       const shown = statusBarMarkets(s);
-      const fromArg = targetOf(app, arg);
+      // Only an explicit market (a status-bar item, a watchlist row): from the palette, a picker.
+      const fromArg = asMarketId(arg) ?? (arg instanceof vscode.TreeItem ? asMarketId((arg as { market?: unknown }).market) : undefined);
+      const focused = app.panels.activePanel?.target;
       const market =
         fromArg && shown.some((m) => sameMarket(m, fromArg))
           ? fromArg
           : (
               await vscode.window.showQuickPick(
-                shown.map((m) => ({ label: m.symbol, description: m.exchange, market: m })),
+                // The focused chart's market first.
+                [...shown].sort((a, b) => Number(focused !== undefined && sameMarket(b, focused)) - Number(focused !== undefined && sameMarket(a, focused))).map((m) => ({ label: m.symbol, description: m.exchange, market: m })),
                 { title: 'Remove from Status Bar', placeHolder: shown.length === 0 ? 'The status bar shows no symbols' : undefined },
               )
             )?.market;

@@ -155,6 +155,8 @@ export class ChartPanel implements vscode.Disposable {
       }),
     ];
     if (session.latestStatus.state === 'error' && !session.market) this.reportOpenError(session.latestStatus.detail);
+    // A ticker reader may keep the session running after the whole market was refused.
+    else if (!session.market && session.marketRefusal !== undefined) this.reportOpenError(session.marketRefusal);
     if (session.market) this.bindMarket(session.market);
     return lease;
   }

@@ -39,7 +39,9 @@ export class FeedRouter {
    * differ (their sessions re-dial). Feeds opened from now on use the new settings.
    */
   applyNetworkSettings(settings: OrderscopeSettings, inUse: Iterable<string>): Set<string> {
-    return this.liveSource.reconfigure(liveOptions(settings), inUse);
+    // The simulator and replays have no connection: a proxy change must not restart them.
+    const live = [...inUse].filter((exchange) => exchange !== SIMULATOR_EXCHANGE && exchange !== REPLAY_EXCHANGE);
+    return this.liveSource.reconfigure(liveOptions(settings), live);
   }
 
   close(): Promise<void> {

@@ -85,7 +85,7 @@ export const SETTING_SPECS = [
     field: 'statusBarSymbols',
     default: ['BTC/USDT'],
     check: (v) =>
-      Array.isArray(v) && v.length <= 20 && v.every((s) => typeof s === 'string' && symbolProblem(splitMarketEntry(s).symbol) === null && (splitMarketEntry(s).exchange === undefined || exchangeIdProblem(splitMarketEntry(s).exchange) === null))
+      Array.isArray(v) && v.length <= 20 && v.every((entry) => statusBarEntryProblem(entry) === null)
         ? null
         : 'must be a list of up to 20 symbols such as BTC/USDT or binance:BTC/USDT',
   },
@@ -164,6 +164,14 @@ export function splitMarketEntry(entry: string): { exchange: string | undefined;
   const slash = entry.indexOf('/');
   if (colon > 0 && (slash < 0 || colon < slash)) return { exchange: entry.slice(0, colon), symbol: entry.slice(colon + 1) };
   return { exchange: undefined, symbol: entry };
+}
+
+/** What is wrong with one status-bar entry (`SYMBOL` or `EXCHANGE:SYMBOL`), or null. Never throws. */
+export function statusBarEntryProblem(entry: unknown): string | null {
+  if (typeof entry !== 'string') return 'must be a symbol such as BTC/USDT';
+  const { exchange, symbol } = splitMarketEntry(entry);
+  if (exchange !== undefined && (exchangeIdProblem(exchange) !== null || exchange === 'replay')) return `"${exchange}" is not an exchange id such as binance`;
+  return symbolProblem(symbol) === null ? null : `"${symbol}" is not a unified symbol such as BTC/USDT`;
 }
 
 /** The markets of the status bar, in order, without repeats; each carries its exchange. O(entries). */

@@ -44,6 +44,11 @@ export interface CcxtLiveOptions {
   quietReconnectAfterMs: number;
   /** How often the staleness watchdog looks, ms. */
   watchdogIntervalMs: number;
+  /**
+   * A venue whose last feed let go stays open this long (ms) before its sockets close: a chart
+   * closed and reopened, or a session swapping feeds, reuses it (no markets reload). 0 closes at once.
+   */
+  venueIdleMs: number;
   /** Retry delays after network errors. */
   backoff: BackoffOptions;
   /**
@@ -69,6 +74,7 @@ export const DEFAULT_CCXT_LIVE_OPTIONS: Readonly<CcxtLiveOptions> = {
   reconnectAfterMs: 60_000,
   quietReconnectAfterMs: 300_000,
   watchdogIntervalMs: 1000,
+  venueIdleMs: 10_000,
   backoff: DEFAULT_BACKOFF_OPTIONS,
   throttledBackoff: DEFAULT_THROTTLED_BACKOFF,
   marketsOffThread: true,
@@ -86,6 +92,7 @@ export function resolveCcxtLiveOptions(options: Partial<CcxtLiveOptions>): CcxtL
     const value = merged[key];
     if (!(value > 0 && value < Infinity)) throw new RangeError(`ccxt live option ${key} must be a positive number, got ${String(value)}`);
   }
+  if (!(merged.venueIdleMs >= 0 && merged.venueIdleMs < Infinity)) throw new RangeError(`ccxt live option venueIdleMs must be a number ≥ 0, got ${String(merged.venueIdleMs)}`);
   checkBackoffOptions(merged.backoff);
   checkBackoffOptions(merged.throttledBackoff);
   return merged;

@@ -30,6 +30,8 @@ export class CcxtLiveSource {
   private currentOptions: CcxtLiveOptions;
   private readonly venues = new Map<string, CcxtVenue>();
   private readonly closing = new Set<Promise<void>>();
+  /** Venues with no feed, waiting out `venueIdleMs` before they close. */
+  private readonly idle = new Map<CcxtVenue, ReturnType<typeof setTimeout>>();
 
   /** Throws RangeError on bad options. */
   constructor(options: Partial<CcxtLiveOptions> = {}) {
@@ -53,8 +55,14 @@ export class CcxtLiveSource {
     const changed = new Set<string>();
     for (const id of new Set([...this.venues.keys(), ...inUse])) {
       if (JSON.stringify(ccxtConfigFor(id, this.currentOptions)) === JSON.stringify(ccxtConfigFor(id, next))) continue;
+      const venue = this.venues.get(id);
       this.venues.delete(id);
       changed.add(id);
+      // Retired with no feed left: nothing will take it back.
+      if (venue !== undefined && this.idle.has(venue)) {
+        this.keepOpen(venue);
+        void this.closeVenue(venue);
+      }
     }
     this.currentOptions = next;
     return changed;
@@ -72,6 +80,7 @@ export class CcxtLiveSource {
   async acquireVenue(exchangeId: string): Promise<CcxtVenue> {
     const ccxt = await loadCcxt();
     let venue = this.venues.get(exchangeId);
+    if (venue !== undefined) this.keepOpen(venue);
     if (venue === undefined) {
       venue = new CcxtVenue(exchangeId, ccxt, this.currentOptions);
       this.venues.set(exchangeId, venue);
@@ -80,10 +89,35 @@ export class CcxtLiveSource {
     return venue;
   }
 
-  /** Drops a reference; the last one closes the venue's sockets (a retired venue's too). */
+  /**
+   * Drops a reference. After the last, the venue's sockets close: at once for a retired venue,
+   * after `venueIdleMs` for the current one (a feed swap or a reopened chart takes it back).
+   */
   releaseVenue(venue: CcxtVenue): Promise<void> {
     venue.refs--;
     if (venue.refs > 0) return Promise.resolve();
+    const current = this.venues.get(venue.id) === venue;
+    if (current && this.currentOptions.venueIdleMs > 0) {
+      const timer = setTimeout(() => {
+        this.idle.delete(venue);
+        if (venue.refs === 0) void this.closeVenue(venue);
+      }, this.currentOptions.venueIdleMs);
+      timer.unref?.();
+      this.idle.set(venue, timer);
+      return Promise.resolve();
+    }
+    return this.closeVenue(venue);
+  }
+
+  /** A venue taken back before its idle close: it stays. */
+  private keepOpen(venue: CcxtVenue): void {
+    const timer = this.idle.get(venue);
+    if (timer === undefined) return;
+    clearTimeout(timer);
+    this.idle.delete(venue);
+  }
+
+  private closeVenue(venue: CcxtVenue): Promise<void> {
     if (this.venues.get(venue.id) === venue) this.venues.delete(venue.id);
     const closing = venue.close();
     this.closing.add(closing);
@@ -122,6 +156,8 @@ export class CcxtLiveSource {
 
   /** Closes every venue (feeds should be closed first). */
   async close(): Promise<void> {
+    for (const timer of this.idle.values()) clearTimeout(timer);
+    this.idle.clear();
     const venues = [...this.venues.values()];
     this.venues.clear();
     await Promise.all([...venues.map((venue) => venue.close()), ...this.closing]);
