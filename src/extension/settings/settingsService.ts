@@ -38,9 +38,21 @@ export class SettingsService implements vscode.Disposable {
     return this.current;
   }
 
-  /** Writes one setting (global scope) and returns when it is stored. */
+  /**
+   * Writes one setting where it is in force (a workspace folder's or the workspace's value would
+   * shadow a user setting: the change would silently do nothing), else in the user settings.
+   * Returns when it is stored.
+   */
   async update(key: string, value: unknown): Promise<void> {
-    await vscode.workspace.getConfiguration('orderscope').update(key, value, vscode.ConfigurationTarget.Global);
+    const config = vscode.workspace.getConfiguration('orderscope');
+    const inspected = config.inspect(key);
+    const target =
+      inspected?.workspaceFolderValue !== undefined
+        ? vscode.ConfigurationTarget.WorkspaceFolder
+        : inspected?.workspaceValue !== undefined
+          ? vscode.ConfigurationTarget.Workspace
+          : vscode.ConfigurationTarget.Global;
+    await config.update(key, value, target);
   }
 
   dispose(): void {
