@@ -126,35 +126,36 @@ export class Market implements BookSyncListener {
 
   /** Handles one event. Never throws; bad input is counted. O(event size). */
   onEvent(event: MarketEvent): void {
-    this.stats.byKind.count(event.kind);
+    const byKind = this.stats.byKind;
+    byKind.events++;
     // A trade's stamp is checked in onTrade; other events are sequenced by ids, so an implausible
     // stamp only stays out of the clock.
     if (event.kind !== EventKind.Trade && event.time === event.time && this.time.accept(event.time)) this.lastEventTime = event.time;
-    const wasShowable = this.sync.isShowable();
     switch (event.kind) {
       case EventKind.DepthDiff:
+        byKind.depthDiffs++;
         this.sync.onDiff(event);
         break;
       case EventKind.DepthSnapshot:
+        byKind.depthSnapshots++;
         this.sync.onSnapshot(event);
         this.tickerCheck.clear();
         this.bookChanged();
         break;
       case EventKind.Trade:
+        byKind.trades++;
         if (this.acceptTradeTime(event.time)) {
           this.lastEventTime = event.time;
           this.ingestTrade(event.time, event.price, event.amount, event.takerSide);
         }
         break;
       case EventKind.BookTicker:
+        byKind.bookTickers++;
         this.onBookTicker(event.finalId, event.bestBid, event.bestBidSize, event.bestAsk, event.bestAskSize);
         break;
       default:
         this.stats.rejected++;
     }
-    // A gap, a bad diff or a ticker mismatch changes no level but makes the book unshowable:
-    // readers comparing `bookVersion` must see it.
-    if (this.sync.isShowable() !== wasShowable) this.bookVersion++;
   }
 
   /** BookSyncListener: a diff (live or replayed) was applied. */
@@ -165,7 +166,7 @@ export class Market implements BookSyncListener {
     this.bookChanged();
   }
 
-  /** One trade: candles, indicators, CVD, tape. O(indicators); no allocation. */
+  /** Same as a Trade event to `onEvent`: an implausible stamp is refused and counted in `badTimes`. */
   onTrade(time: number, price: number, amount: number, side: number): void {
     if (this.acceptTradeTime(time)) this.ingestTrade(time, price, amount, side);
   }
@@ -249,12 +250,11 @@ export class Market implements BookSyncListener {
    * the exchange's until `requestResync`. O(levels).
    */
   mirrorBook(bids: ArrayLike<ExternalLevel>, asks: ArrayLike<ExternalLevel>): void {
-    const wasShowable = this.sync.isShowable();
     this.book.syncFrom(bids, asks, this.mirrorChanges);
     // A crossed or one-sided mirror is not adopted: the book shows as resyncing until a sound one.
     if (!this.sync.adoptExternalBook()) this.tickerCheck.clear();
+    // (A change of showability alone reaches the panel through the frame builder's validity check.)
     if (this.mirrorChanges.bids.count + this.mirrorChanges.asks.count > 0) this.bookChanged();
-    else if (this.sync.isShowable() !== wasShowable) this.bookVersion++;
   }
 
   /** The book is no longer the exchange's (gap, checksum failure, reconnect). */

@@ -20,11 +20,6 @@ export function sameMarket(a: MarketId, b: MarketId): boolean {
   return a.exchange === b.exchange && a.symbol === b.symbol;
 }
 
-/** A plain copy (drops any other fields a caller's object carries). */
-export function marketIdOf(market: MarketId): MarketId {
-  return { exchange: market.exchange, symbol: market.symbol };
-}
-
 /** A value from outside (a command argument, stored state) that names a market, or undefined. Never throws. */
 export function asMarketId(value: unknown): MarketId | undefined {
   if (typeof value !== 'object' || value === null) return undefined;

@@ -492,7 +492,7 @@ export class MarketSession implements FeedSink {
     facts.silentMs = !facts.hasData ? NaN : Number.isNaN(this.lastDataAt) ? 0 : now - this.lastDataAt;
     facts.staleAfterMs = this.options.staleAfterMs;
     const status = deriveSessionStatus(this.feedStatus, facts);
-    if (sameStatus(this.currentStatus, status) && status.attempt === this.currentStatus.attempt) return;
+    if (sameStatus(this.currentStatus, status)) return;
     this.currentStatus = status;
     this.statusEmitter.fire(status);
   }

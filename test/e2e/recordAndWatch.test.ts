@@ -7,7 +7,8 @@
  */
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, dirname, join } from 'node:path';
+import { basename, join } from 'node:path';
+import { answerFileDialog } from './fileDialog';
 import { Database } from 'node-sqlite3-wasm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { E2E_TIMEOUTS } from './codeServerSession';
@@ -36,28 +37,6 @@ describe('watchlist, recording and replay on the simulator, in a real VS Code', 
     'orderscope.symbol': 'SIM/USDT',
     'orderscope.statusBar.symbols': ['SIM/USDT'],
   }));
-
-  /**
-   * Answers the simple file dialog (code-server's open/save dialog) as a user does: types the
-   * folder, waits until the dialog lists that folder (`listed`: its rows), types the file name
-   * and accepts. (A path typed at once can race the dialog's own listing of its start folder.)
-   */
-  async function answerFileDialog(path: string, listed: string[], label: string): Promise<void> {
-    const input = app.workbench.quickInput.locator('input');
-    await input.waitFor({ state: 'visible' });
-    // The dialog sets its start value and lists its start folder after it shows: wait for both,
-    // else they overwrite what is typed.
-    await expect
-      .poll(async () => (await input.inputValue()).startsWith('/') && (await app.workbench.quickInputRows.count()) > 0, { timeout: 15_000 })
-      .toBe(true);
-    await input.fill(`${dirname(path)}/`);
-    await expect.poll(() => app.workbench.quickInputRows.locator('.label-name').allInnerTexts(), { timeout: 15_000 }).toEqual(listed);
-    await input.press('End');
-    await input.pressSequentially(basename(path));
-    await expect.poll(() => input.inputValue()).toBe(path);
-    await app.workbench.screenshot(label);
-    await input.press('Enter');
-  }
 
   it('the Orderscope view lists SIM/USDT with a live price; its inline actions open the chart and remove the row', async () => {
     await app.workbench.page.locator('.activitybar .action-item a[aria-label^="Orderscope"], .activitybar .action-item .action-label[aria-label^="Orderscope"]').first().click();
@@ -89,7 +68,7 @@ describe('watchlist, recording and replay on the simulator, in a real VS Code', 
     await waitForPanel(app.workbench, 'SIM/USDT live', (s) => s.market?.symbol === 'SIM/USDT' && s.candles.count > 0 && s.book.valid);
 
     await app.workbench.runCommand('Orderscope: Start Recording');
-    await answerFileDialog(recordingPath, ['..'], 'save-dialog');
+    await answerFileDialog(app.workbench, recordingPath, ['..'], 'save-dialog');
     const rec = app.workbench.statusBarItem(REC_TEXT);
     await rec.waitFor({ state: 'visible' });
     const countShown = async (): Promise<number> => Number(REC_TEXT.exec(await rec.innerText())?.[1] ?? NaN);
@@ -157,7 +136,7 @@ describe('watchlist, recording and replay on the simulator, in a real VS Code', 
     await app.workbench.runCommand('View: Close All Editors');
     await expect.poll(() => editorTabs(app.workbench)).toEqual([]);
     await app.workbench.runCommand('Orderscope: Replay Recording...');
-    await answerFileDialog(recordingPath, ['..', basename(recordingPath)], 'replay-dialog');
+    await answerFileDialog(app.workbench, recordingPath, ['..', basename(recordingPath)], 'replay-dialog');
     // Watch for the progress notification before picking the speed: at Maximum it may be short.
     const progress = app.workbench.page
       .locator('.notification-toast', { hasText: 'Replaying sim-recording.db at Maximum' })

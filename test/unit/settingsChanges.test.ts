@@ -43,7 +43,7 @@ describe('status-bar entries carry their exchange', () => {
   });
 
   test('a bad entry is reported naming the setting and the defaults are used', () => {
-    const { settings, problems } = read({ 'statusBar.symbols': ['BTC/USDT', 'Bad Exchange:BTC/USDT'] });
+    const { settings, problems } = read({ 'statusBar.symbols': ['ETH/USDT', 'Bad Exchange:BTC/USDT'] });
     expect(problems.join('\n')).toMatch(/orderscope\.statusBar\.symbols must be a list of up to 20 symbols such as BTC\/USDT or binance:BTC\/USDT/);
     expect(settings.statusBarSymbols).toEqual(['BTC/USDT']);
   });

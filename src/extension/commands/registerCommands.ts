@@ -3,7 +3,7 @@ import type { Layers } from '../../engine/protocol';
 import { SIMULATOR_EXCHANGE, SIMULATOR_SYMBOL } from '../../feeds/simulator/simulatorFeed';
 import { asMarketId, sameMarket, type MarketId } from '../../engine/marketId';
 import type { Orderscope } from '../orderscope';
-import { marketEntry, PANEL_INDICATORS, splitMarketEntry, statusBarEntryProblem, statusBarMarkets } from '../settings/settingsModel';
+import { entryMarket, marketEntry, PANEL_INDICATORS, statusBarEntryProblem, statusBarMarkets } from '../settings/settingsModel';
 import { pickExchange, pickSymbol, pickTimeframe } from './pickers';
 import { COMMANDS, indicatorToggleCommand, type CommandId } from './commandIds';
 
@@ -14,10 +14,14 @@ const LAYER_COMMANDS: readonly [CommandId, keyof Layers, string][] = [
   [COMMANDS.toggleVolume, 'volume', 'volume'],
 ];
 
-/** A market from a command argument (status bar, watchlist row or its tree item) or the active panel. */
+/** The market a command argument names (a status-bar item, a watchlist row or its tree item), if any. */
+function marketFromArg(arg: unknown): MarketId | undefined {
+  return asMarketId(arg) ?? (arg instanceof vscode.TreeItem ? asMarketId((arg as { market?: unknown }).market) : undefined);
+}
+
+/** A market from a command argument or else the active panel's. */
 function targetOf(app: Orderscope, arg: unknown): MarketId | undefined {
-  const market = asMarketId(arg) ?? (arg instanceof vscode.TreeItem ? asMarketId((arg as { market?: unknown }).market) : undefined);
-  return market ?? app.panels.activePanel?.target;
+  return marketFromArg(arg) ?? app.panels.activePanel?.target;
 }
 
 /** Registers every command; all are owned by the returned disposables. */
@@ -101,9 +105,7 @@ export function registerCommands(app: Orderscope): vscode.Disposable[] {
           value: s.symbol,
           validateInput: (value) => statusBarEntryProblem(value.trim()),
         });
-        if (!text) return undefined;
-        const { exchange, symbol } = splitMarketEntry(text.trim());
-        return { exchange: exchange ?? s.exchange, symbol };
+        return text ? entryMarket(text.trim(), s.exchange) : undefined;
       };
       const market = targetOf(app, arg) ?? (await typed());
       if (!market) return;
@@ -122,7 +124,7 @@ export function registerCommands(app: Orderscope): vscode.Disposable[] {
       const s = settings();
       const shown = statusBarMarkets(s);
       // Only an explicit market (a status-bar item, a watchlist row): from the palette, a picker.
-      const fromArg = asMarketId(arg) ?? (arg instanceof vscode.TreeItem ? asMarketId((arg as { market?: unknown }).market) : undefined);
+      const fromArg = marketFromArg(arg);
       const focused = app.panels.activePanel?.target;
       const market =
         fromArg && shown.some((m) => sameMarket(m, fromArg))
@@ -135,10 +137,7 @@ export function registerCommands(app: Orderscope): vscode.Disposable[] {
               )
             )?.market;
       if (!market) return;
-      const kept = s.statusBarSymbols.filter((entry) => {
-        const { exchange, symbol } = splitMarketEntry(entry);
-        return !sameMarket({ exchange: exchange ?? s.exchange, symbol }, market);
-      });
+      const kept = s.statusBarSymbols.filter((entry) => !sameMarket(entryMarket(entry, s.exchange), market));
       await app.settings.update('statusBar.symbols', kept);
       void vscode.window.showInformationMessage(`Orderscope: removed ${market.symbol} on ${market.exchange} from the status bar.`);
     }),

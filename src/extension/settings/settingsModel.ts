@@ -179,14 +179,19 @@ export function statusBarMarkets(settings: Pick<OrderscopeSettings, 'exchange' |
   const seen = new Set<string>();
   const markets: MarketId[] = [];
   for (const entry of settings.statusBarSymbols) {
-    const { exchange, symbol } = splitMarketEntry(entry);
-    const market = { exchange: exchange ?? settings.exchange, symbol };
+    const market = entryMarket(entry, settings.exchange);
     const key = marketKey(market);
     if (seen.has(key)) continue;
     seen.add(key);
     markets.push(market);
   }
   return markets;
+}
+
+/** The market a status-bar entry names (a bare symbol is on `defaultExchange`). O(length). */
+export function entryMarket(entry: string, defaultExchange: string): MarketId {
+  const { exchange, symbol } = splitMarketEntry(entry);
+  return { exchange: exchange ?? defaultExchange, symbol };
 }
 
 /** The status-bar entry for `market`: the bare symbol on the default exchange, else prefixed. */

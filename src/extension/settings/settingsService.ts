@@ -39,19 +39,15 @@ export class SettingsService implements vscode.Disposable {
   }
 
   /**
-   * Writes one setting where it is in force (a workspace folder's or the workspace's value would
+   * Writes one setting where it is in force (a workspace value would
    * shadow a user setting: the change would silently do nothing), else in the user settings.
    * Returns when it is stored.
    */
   async update(key: string, value: unknown): Promise<void> {
     const config = vscode.workspace.getConfiguration('orderscope');
     const inspected = config.inspect(key);
-    const target =
-      inspected?.workspaceFolderValue !== undefined
-        ? vscode.ConfigurationTarget.WorkspaceFolder
-        : inspected?.workspaceValue !== undefined
-          ? vscode.ConfigurationTarget.Workspace
-          : vscode.ConfigurationTarget.Global;
+    // Read without a resource, so a folder's value never applies here; the workspace's does.
+    const target = inspected?.workspaceValue !== undefined ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
     await config.update(key, value, target);
   }
 

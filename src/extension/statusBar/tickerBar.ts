@@ -108,19 +108,26 @@ export class TickerBar implements vscode.Disposable {
   private sync(): void {
     const wanted = statusBarMarkets(this.settings);
     const kept = new Map(this.items.map((item) => [marketKey(item.market), item]));
-    const keptInOrder = wanted.flatMap((market) => kept.get(marketKey(market)) ?? []);
-    // Right-aligned: a higher priority stands further left.
-    const inOrder = keptInOrder.every((item, i) => i === 0 || item.item.priority! < keptInOrder[i - 1]!.item.priority!);
+    const held = wanted.map((market) => kept.get(marketKey(market)));
+    // Right-aligned: a higher priority stands further left. Kept items already in the wanted
+    // order keep their place; a new one goes between its neighbours.
+    const keptPriorities = held.flatMap((item) => (item === undefined ? [] : [item.item.priority!]));
+    const inOrder = keptPriorities.every((p, i) => i === 0 || p < keptPriorities[i - 1]!);
+    // The priority of the nearest kept item after each position (one pass from the end).
+    const following = new Array<number | undefined>(wanted.length);
+    for (let i = wanted.length - 1, after: number | undefined; i >= 0; i--) {
+      following[i] = after;
+      if (held[i] !== undefined) after = held[i]!.item.priority;
+    }
     const next: TickerItem[] = [];
     for (let i = 0; i < wanted.length; i++) {
       const market = wanted[i]!;
-      const key = marketKey(market);
-      const held = kept.get(key);
-      kept.delete(key);
-      const priority = inOrder ? (held?.item.priority ?? this.priorityBetween(next[next.length - 1], wanted, i, keptInOrder)) : 1000 - i;
-      const item = held ?? new TickerItem(market, this.registry.acquire(market.exchange, market.symbol, 'ticker'), priority, (t) => this.render(t));
-      item.place(priority);
-      next.push(item);
+      const item = held[i];
+      kept.delete(marketKey(market));
+      const priority = !inOrder ? 1000 - i : item !== undefined ? item.item.priority! : priorityBetween(next[i - 1]?.item.priority, following[i]);
+      const placed = item ?? new TickerItem(market, this.registry.acquire(market.exchange, market.symbol, 'ticker'), priority, (t) => this.render(t));
+      placed.place(priority);
+      next.push(placed);
     }
     for (const gone of kept.values()) gone.dispose();
     this.items = next;
@@ -132,18 +139,6 @@ export class TickerBar implements vscode.Disposable {
       // Ages in the tooltips move with time, not only with data.
       this.timer = setInterval(() => this.items.forEach((i) => this.render(i)), 1000);
     }
-  }
-
-  /** A priority after `previous` and before the next kept item after position `i`. O(items). */
-  private priorityBetween(previous: TickerItem | undefined, wanted: readonly MarketId[], i: number, keptInOrder: readonly TickerItem[]): number {
-    const keys = new Set(wanted.slice(i + 1).map(marketKey));
-    const following = keptInOrder.find((item) => keys.has(marketKey(item.market)));
-    const before = previous?.item.priority;
-    const after = following?.item.priority;
-    if (before !== undefined && after !== undefined) return (before + after) / 2;
-    if (before !== undefined) return before - 1;
-    if (after !== undefined) return after + 1;
-    return 1000;
   }
 
   private render(item: TickerItem): void {
@@ -179,4 +174,12 @@ export class TickerBar implements vscode.Disposable {
       state === 'error' ? new vscode.ThemeColor('statusBarItem.errorBackground') : state === 'stale' ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
     i.accessibilityInformation = { label: `${item.market.symbol} on ${item.market.exchange} ${view.text.replace(/\$\([^)]*\)\s*/g, '')}, ${state}` };
   }
+}
+
+/** A priority left of `after` and right of `before` (either may be missing). O(1). */
+function priorityBetween(before: number | undefined, after: number | undefined): number {
+  if (before !== undefined && after !== undefined) return (before + after) / 2;
+  if (before !== undefined) return before - 1;
+  if (after !== undefined) return after + 1;
+  return 1000;
 }

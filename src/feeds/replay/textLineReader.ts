@@ -10,7 +10,7 @@
  */
 import { createReadStream, type ReadStream } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
-import { regularFileProblemSync } from '../regularFile';
+import { regularFileProblem } from '../regularFile';
 
 export class TextLineReader {
   /** 1-based number of the last line handed out. */
@@ -44,7 +44,7 @@ export class TextLineReader {
     if (this.index < this.lines.length) return true;
     if (this.chunks === null) {
       if (this.done) return false;
-      const notFile = regularFileProblemSync(this.path);
+      const notFile = await regularFileProblem(this.path);
       if (notFile !== null) {
         this.finish();
         throw new Error(`${this.path} ${notFile}`);
