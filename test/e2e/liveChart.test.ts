@@ -150,9 +150,7 @@ describe.skipIf(!hasSharedData(...CAPTURES))('live market from the fake exchange
   }, E2E_TIMEOUTS.testMs);
 
   it('Add Price Alert... stores an alert for the panel\'s market', async () => {
-    await app.workbench.runCommand('Orderscope: Add Price Alert...');
-    const input = app.workbench.quickInput.locator('input');
-    await input.waitFor({ state: 'visible' });
+    const input = await app.workbench.runCommandForInput('Orderscope: Add Price Alert...', 'Add Price Alert: BTC/USDT on binance');
     await input.fill(String(ALERT_PRICE));
     await input.press('Enter');
     const toast = app.workbench.page.locator('.notification-toast', { hasText: `alert set: BTC/USDT crosses above ${ALERT_PRICE}` });

@@ -96,6 +96,25 @@ export class Workbench {
     }
   }
 
+  /**
+   * Runs a command that opens an input box, and waits until the box shows `boxText` (its title or
+   * prompt). A click on a palette row that re-renders under load can miss: then the command is run
+   * again (up to 3 times), rather than typing into the closing palette.
+   */
+  async runCommandForInput(label: string, boxText: string): Promise<Locator> {
+    for (let attempt = 1; ; attempt++) {
+      await this.runCommand(label);
+      const box = this.quickInput.filter({ hasText: boxText });
+      try {
+        await box.waitFor({ state: 'visible', timeout: 10_000 });
+        return box.locator('input');
+      } catch (error) {
+        if (attempt >= 3) throw error;
+        await this.closeQuickInput();
+      }
+    }
+  }
+
   /** In an open quick pick: clicks the row whose label is exactly `label` (fails if none). */
   async pickQuickInputRow(label: string, timeoutMs = UI_TIMEOUT_MS): Promise<void> {
     const exactLabel = new RegExp(`^${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
