@@ -180,7 +180,25 @@ export interface HistoryMessage {
   hasOlder: boolean;
 }
 
-export type HostMessage = InitMessage | FrameMessage | HistoryMessage;
+/**
+ * How fast the host sends this panel frames, and why: sent after every `init` and whenever it
+ * changes. The webview shows a slowed panel as such (never silently behind) and spends less while
+ * not watched (no row flashes); `saving: false` is the old behaviour, everything drawn at full rate.
+ */
+export interface PaceMessage {
+  v: typeof PROTOCOL_VERSION;
+  type: 'pace';
+  /** The frame-rate cap in force now (frames/s). */
+  fps: number;
+  /** The panel is the active editor of a focused window. */
+  watched: boolean;
+  /** The user pinned this panel to the full rate. */
+  pinned: boolean;
+  /** Power saving on (`orderscope.chart.powerSaving`): draw only what changed, follow attention. */
+  saving: boolean;
+}
+
+export type HostMessage = InitMessage | FrameMessage | HistoryMessage | PaceMessage;
 
 // ── Webview → host ────────────────────────────────────────────────────────────────────────────
 
@@ -228,7 +246,15 @@ export interface OpenSymbolPickerIntent {
   type: 'openSymbolPicker';
 }
 
+/** Pins this panel to the full frame rate while it is not watched (or unpins it). */
+export interface SetPinnedIntent {
+  v: typeof PROTOCOL_VERSION;
+  type: 'setPinned';
+  pinned: boolean;
+}
+
 export type WebviewMessage =
+  | SetPinnedIntent
   | ReadyMessage
   | AckMessage
   | SetTimeframeIntent
@@ -255,6 +281,8 @@ export const MAX_PACKED_ROWS = 1_000_000;
 export const MAX_INDICATOR_SERIES = 64;
 export const MAX_INDICATOR_OUTPUTS = 8;
 export const MAX_TICKS_PER_ROW = 1_000_000;
+/** The highest frame rate a pace may name (the `chart.maxFps` setting's own bound). */
+export const MAX_FPS = 60;
 
 /** A field of a message threw when read (a getter, a proxy): the message is dropped as a whole. */
 const UNREADABLE = 'unreadable message (reading a field threw)';
@@ -372,6 +400,12 @@ function readHostMessage(x: unknown): HostMessage | ProtocolError {
         (isObj(x.stats) && isFiniteNum(x.stats.events) && isFiniteNum(x.stats.rejected) && isFiniteNum(x.stats.buildMs) ? null : 'stats missing');
       break;
     }
+    case 'pace': {
+      problem =
+        (isFiniteNum(x.fps) && x.fps > 0 && x.fps <= MAX_FPS ? null : `fps is not a number from 0 to ${MAX_FPS}`) ??
+        (isBool(x.watched) && isBool(x.pinned) && isBool(x.saving) ? null : 'watched, pinned or saving is not a boolean');
+      break;
+    }
     case 'history': {
       problem =
         (isF64(x.bars, BAR_STRIDE) ? null : 'bars not packed') ?? checkIndicators(x.indicators) ?? (isBool(x.hasOlder) ? null : 'hasOlder missing');
@@ -449,6 +483,11 @@ function readWebviewMessage(x: unknown): WebviewMessage | ProtocolError {
       const kind = x.kind;
       const on = x.on;
       if ((INDICATOR_KINDS as readonly unknown[]).includes(kind) && isBool(on)) return { v, type, kind: kind as IndicatorKind, on };
+      break;
+    }
+    case 'setPinned': {
+      const pinned = x.pinned;
+      if (isBool(pinned)) return { v, type, pinned };
       break;
     }
     case 'loadOlder': {

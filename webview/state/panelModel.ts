@@ -9,6 +9,7 @@ import {
   type Layers,
   type MarketFacts,
   type MarketId,
+  type PaceMessage,
   type StatusInfo,
 } from '../../src/engine/protocol';
 import { BookModel } from './bookModel';
@@ -38,6 +39,10 @@ export class PanelModel {
   generation = 0;
   /** Increases with every `history` page. */
   historyPages = 0;
+  /** How fast the host sends frames and why (see PaceMessage); full rate until told otherwise. */
+  pace: Omit<PaceMessage, 'v' | 'type'> = { fps: 20, watched: true, pinned: false, saving: true };
+  /** Increases with every `pace`. */
+  paceVersion = 0;
   lastStats: FrameStats | null = null;
   framesApplied = 0;
 
@@ -72,6 +77,10 @@ export class PanelModel {
         if (message.status !== null) this.setStatus(message.status, now);
         this.lastStats = message.stats;
         this.framesApplied++;
+        break;
+      case 'pace':
+        this.pace = { fps: message.fps, watched: message.watched, pinned: message.pinned, saving: message.saving };
+        this.paceVersion++;
         break;
       case 'history':
         writeBars(this.bars, message.bars);

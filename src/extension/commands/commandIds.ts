@@ -15,6 +15,7 @@ export const COMMANDS = {
   toggleLadder: 'orderscope.toggleLadder',
   toggleTape: 'orderscope.toggleTape',
   toggleVolume: 'orderscope.toggleVolume',
+  togglePinnedFullRate: 'orderscope.togglePinnedFullRate',
   addToStatusBar: 'orderscope.addToStatusBar',
   removeFromStatusBar: 'orderscope.removeFromStatusBar',
   addPriceAlert: 'orderscope.addPriceAlert',

@@ -26,6 +26,10 @@ export interface OrderscopeSettings {
   statusBarFormat: StatusBarFormat;
   staleAfterSeconds: number;
   maxFps: number;
+  /** Frame-rate cap of a visible chart that is not watched (another editor active, window unfocused). */
+  backgroundFps: number;
+  /** Draw only what changed and follow attention; off = the old full-rate behaviour. */
+  powerSaving: boolean;
   ladderRows: number;
   ticksPerRow: number;
   depthWindowPercent: number;
@@ -92,6 +96,8 @@ export const SETTING_SPECS = [
   { key: 'statusBar.format', field: 'statusBarFormat', default: 'priceAndChange', check: choiceProblem(STATUS_BAR_FORMATS) },
   { key: 'statusBar.staleAfterSeconds', field: 'staleAfterSeconds', default: 30, check: wholeNumberProblem(5, 3600) },
   { key: 'chart.maxFps', field: 'maxFps', default: 20, check: wholeNumberProblem(1, 60) },
+  { key: 'chart.backgroundFps', field: 'backgroundFps', default: 4, check: wholeNumberProblem(1, 60) },
+  { key: 'chart.powerSaving', field: 'powerSaving', default: true, check: booleanProblem },
   { key: 'ladder.rows', field: 'ladderRows', default: 40, check: wholeNumberProblem(5, 200) },
   { key: 'ladder.ticksPerRow', field: 'ticksPerRow', default: 1, check: wholeNumberProblem(1, 100000) },
   { key: 'depth.windowPercent', field: 'depthWindowPercent', default: 1, check: numberProblem(0.01, 50) },
