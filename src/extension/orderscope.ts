@@ -6,7 +6,9 @@ import { ChartPanelManager } from './panel/chartPanelManager';
 import { FeedRouter, NETWORK_SETTINGS, type ReplayFeedFactory } from './sessions/feedRouter';
 import { statusBarMarkets } from './settings/settingsModel';
 import { SettingsService } from './settings/settingsService';
+import { Pulse } from './pulse';
 import { TickerBar } from './statusBar/tickerBar';
+import { WindowFocus } from './windowFocus';
 import { WatchlistTree } from './watchlist/watchlistTree';
 
 const RECENT_KEY = 'orderscope.recentSymbols';
@@ -26,6 +28,9 @@ export class Orderscope extends DisposableOwner {
   readonly panels: ChartPanelManager;
   readonly alerts: AlertController;
   readonly watchlist: WatchlistTree;
+  /** The one timer of the periodic work (panel frame checks, ticker flushes). */
+  readonly pulse: Pulse;
+  readonly focus: WindowFocus;
   /** Resolves when every session has closed its feed and the live source its sockets. */
   private closing: Promise<void> | undefined;
 
@@ -45,8 +50,10 @@ export class Orderscope extends DisposableOwner {
       session: { timeframe: s.timeframe, historyBars: s.historyBars, staleAfterMs: s.staleAfterSeconds * 1000 },
     });
     this.register({ dispose: () => void this.closeSessions() });
-    this.tickerBar = this.register(new TickerBar(this.registry, s));
-    this.panels = this.register(new ChartPanelManager(this.registry, s, context.extensionUri, this.log));
+    this.pulse = this.register(new Pulse((error) => this.log.error(`a periodic update failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`)));
+    this.focus = this.register(new WindowFocus());
+    this.tickerBar = this.register(new TickerBar(this.registry, s, this.pulse, this.focus));
+    this.panels = this.register(new ChartPanelManager(this.registry, s, context.extensionUri, this.log, { pulse: this.pulse, focus: this.focus }));
     this.alerts = this.register(new AlertController(context.globalState, this.registry, this.log));
     this.alerts.enabled = s.alertsEnabled;
     this.watchlist = this.register(new WatchlistTree(context.globalState, this.registry, statusBarMarkets(s)));

@@ -10,13 +10,32 @@ interface FakeItem {
   id: string;
   priority: number;
   text: string;
+  /** Texts written, in order (each write is a message to the window in VS Code). */
+  texts: string[];
   disposed: boolean;
 }
 const items = vi.hoisted(() => [] as FakeItem[]);
 vi.mock('vscode', () => ({
   window: {
     createStatusBarItem: (id: string, _alignment: number, priority: number) => {
-      const item = { id, priority, text: '', disposed: false, show() {}, hide() {}, dispose() { item.disposed = true; } };
+      const texts: string[] = [];
+      const item = {
+        id,
+        priority,
+        texts,
+        get text() {
+          return texts.at(-1) ?? '';
+        },
+        set text(value: string) {
+          texts.push(value);
+        },
+        disposed: false,
+        show() {},
+        hide() {},
+        dispose() {
+          item.disposed = true;
+        },
+      };
       items.push(item as FakeItem);
       return item;
     },
@@ -27,12 +46,33 @@ vi.mock('vscode', () => ({
   },
 }));
 
+import { Pulse } from '../../src/extension/pulse';
 import { readSettings } from '../../src/extension/settings/settingsModel';
 import { TickerBar } from '../../src/extension/statusBar/tickerBar';
+import type { WindowFocus } from '../../src/extension/windowFocus';
 import { SessionRegistry } from '../../src/feeds/sessionRegistry';
+import { ManualClock } from '../support/manualClock';
 import { ScriptedFeed } from '../support/scriptedFeed';
 
-const settingsWith = (symbols: string[]) => readSettings((key) => ({ exchange: 'binance', 'statusBar.symbols': symbols })[key]).settings;
+const settingsWith = (symbols: string[], more: Record<string, unknown> = {}) =>
+  readSettings((key) => ({ exchange: 'binance', 'statusBar.symbols': symbols, ...more })[key]).settings;
+
+/** The window's focus, set by the test. */
+function fakeFocus(focused = true): WindowFocus & { set(focused: boolean): void } {
+  const listeners = new Set<(focused: boolean) => void>();
+  return {
+    focused,
+    onDidChange: (listener: (focused: boolean) => void) => {
+      listeners.add(listener);
+      return { dispose: () => listeners.delete(listener) };
+    },
+    set(this: { focused: boolean }, value: boolean) {
+      this.focused = value;
+      for (const l of listeners) l(value);
+    },
+    dispose() {},
+  } as unknown as WindowFocus & { set(focused: boolean): void };
+}
 const shown = () => items.filter((i) => !i.disposed).sort((a, b) => b.priority - a.priority).map((i) => i.id.replace('orderscope.ticker.binance.', ''));
 
 describe('status-bar tickers across settings changes', () => {
@@ -45,7 +85,7 @@ describe('status-bar tickers across settings changes', () => {
         return feed;
       },
     });
-    const bar = new TickerBar(registry, settingsWith(['BTC/USDT', 'ETH/USDT']));
+    const bar = new TickerBar(registry, settingsWith(['BTC/USDT', 'ETH/USDT']), new Pulse(() => {}), fakeFocus());
     expect(shown()).toEqual(['BTC/USDT', 'ETH/USDT']);
     const [btc, eth] = items;
     const btcSession = registry.find('binance', 'BTC/USDT')!;
@@ -69,6 +109,68 @@ describe('status-bar tickers across settings changes', () => {
     expect(shown()).toEqual([]);
     await registry.whenClosed();
     expect(feeds.every((feed) => feed.closed)).toBe(true);
+  });
+});
+
+describe('status-bar tickers follow attention', () => {
+  /** One BTC/USDT item on a scripted feed; `tick(price)` sends a ticker. */
+  async function oneTicker(more: Record<string, unknown>, focused: boolean) {
+    items.length = 0;
+    let feed: ScriptedFeed | undefined;
+    const registry = new SessionRegistry({
+      createFeed: (key, demand) => (feed = new ScriptedFeed(key, demand)),
+    });
+    const clock = new ManualClock();
+    clock.t = 1_000_000;
+    const focus = fakeFocus(focused);
+    const bar = new TickerBar(registry, settingsWith(['BTC/USDT'], more), new Pulse((e) => { throw e; }, clock), focus);
+    await until(() => feed?.sink !== undefined);
+    feed!.sink!.status({ state: 'live', detail: '', value: 0 });
+    const item = items[0]!;
+    const tick = (last: number) =>
+      feed!.sink!.ticker({ symbol: 'BTC/USDT', last, open24h: 100, high24h: 200, low24h: 50, volume24h: 1, changePercent24h: 0, time: clock.t });
+    const prices = () => item.texts.filter((t) => /\d/.test(t));
+    return { bar, clock, focus, tick, item, prices, registry };
+  }
+
+  it('coalesce a burst of tickers into one write per frame while the window is focused', async () => {
+    const { clock, tick, prices, bar, registry } = await oneTicker({}, true);
+    for (let k = 0; k < 10; k++) tick(100 + k); // ten tickers within one frame
+    expect(prices()).toEqual([]); // nothing written before the beat
+    clock.advance(50); // one frame at the default 20 frames/s
+    expect(prices()).toHaveLength(1);
+    expect(prices()[0]).toContain('109'); // the newest price, not an intermediate one
+    clock.advance(500); // nothing new: nothing written (ages only touch the tooltip)
+    expect(prices()).toHaveLength(1);
+    bar.dispose();
+    await registry.dispose();
+  });
+
+  it('change at most once a second while the window is not focused, and at frame rate again on focus', async () => {
+    const { clock, tick, prices, focus, bar, registry } = await oneTicker({}, false);
+    for (let ms = 0; ms < 5000; ms += 50) {
+      tick(100 + ms / 50); // twenty tickers a second
+      clock.advance(50);
+    }
+    expect(prices().length).toBeGreaterThanOrEqual(4);
+    expect(prices().length).toBeLessThanOrEqual(5);
+    focus.set(true);
+    const before = prices().length;
+    for (let ms = 0; ms < 1000; ms += 50) {
+      tick(500 + ms / 50);
+      clock.advance(50);
+    }
+    expect(prices().length - before).toBeGreaterThanOrEqual(18);
+    bar.dispose();
+    await registry.dispose();
+  });
+
+  it('write every ticker at once with power saving off (the behaviour before it)', async () => {
+    const { tick, prices, bar, registry } = await oneTicker({ 'chart.powerSaving': false }, false);
+    for (let k = 0; k < 10; k++) tick(100 + k);
+    expect(prices()).toHaveLength(10);
+    bar.dispose();
+    await registry.dispose();
   });
 });
 

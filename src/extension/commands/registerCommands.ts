@@ -91,6 +91,16 @@ export function registerCommands(app: Orderscope): vscode.Disposable[] {
         panel?.setLayer(layer, !panel.view.layers[layer]);
       }),
     ),
+    reg(COMMANDS.togglePinnedFullRate, () => {
+      const panel = needPanel();
+      if (!panel) return;
+      const pinned = panel.setPinned();
+      const { fps } = panel.pace();
+      void vscode.window.setStatusBarMessage(
+        pinned ? `Orderscope: ${panel.target.symbol} stays at full rate (${fps} frames/s) while you work elsewhere` : `Orderscope: ${panel.target.symbol} slows down while you work elsewhere`,
+        4000,
+      );
+    }),
     ...PANEL_INDICATORS.map((kind) =>
       reg(indicatorToggleCommand(kind), () => {
         needPanel()?.toggleIndicator(kind);

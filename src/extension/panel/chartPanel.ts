@@ -2,12 +2,15 @@ import * as vscode from 'vscode';
 import { parseTimeframe, TimeframeError } from '../../engine/candles/timeframe';
 import { FrameBuilder } from '../../engine/frame/frameBuilder';
 import type { Market } from '../../engine/market';
-import { parseWebviewMessage, ProtocolError, type HostMessage, type Layers, type StatusInfo, type WebviewMessage } from '../../engine/protocol';
+import { parseWebviewMessage, PROTOCOL_VERSION, ProtocolError, type HostMessage, type Layers, type StatusInfo, type WebviewMessage } from '../../engine/protocol';
 import type { MarketId } from '../../engine/marketId';
 import type { SessionLease } from '../../feeds/marketSession';
 import type { SessionRegistry } from '../../feeds/sessionRegistry';
 import type { OrderscopeSettings, PanelIndicator } from '../settings/settingsModel';
+import type { Beat, Pulse } from '../pulse';
+import type { WindowFocus } from '../windowFocus';
 import { FrameScheduler } from './frameScheduler';
+import { panelPace, samePace, type PanelPace } from './panelPace';
 import { indicatorSpecs } from './indicatorSpecs';
 import { newNonce, panelHtml } from './panelHtml';
 import { COMMANDS } from '../commands/commandIds';
@@ -20,6 +23,14 @@ export interface ChartView {
   layers: Layers;
   ticksPerRow: number;
   indicators: PanelIndicator[];
+  /** Full frame rate even while not watched. */
+  pinned: boolean;
+}
+
+/** What every panel shares: the one timer and the window's focus. */
+export interface PanelSurroundings {
+  pulse: Pulse;
+  focus: WindowFocus;
 }
 
 /**
@@ -28,7 +39,7 @@ export interface ChartView {
  */
 export class ChartPanel implements vscode.Disposable {
   /** The settings an open panel applies live. */
-  static readonly SETTINGS = ['maxFps', 'ladderRows', 'indicatorParameters'] as const satisfies readonly (keyof OrderscopeSettings)[];
+  static readonly SETTINGS = ['maxFps', 'backgroundFps', 'powerSaving', 'ladderRows', 'indicatorParameters'] as const satisfies readonly (keyof OrderscopeSettings)[];
   target: MarketId;
   view: ChartView;
   /** Messages from the webview dropped as malformed. */
@@ -36,7 +47,10 @@ export class ChartPanel implements vscode.Disposable {
   private lease: SessionLease;
   private builder: FrameBuilder | undefined;
   private scheduler: FrameScheduler | undefined;
-  private poll: ReturnType<typeof setInterval> | undefined;
+  /** Checks the market for a frame at the pace's rate, on the shared pulse (while visible). */
+  private poll: Beat | undefined;
+  /** The pace last sent to the webview (undefined: none since its last init). */
+  private sentPace: PanelPace | undefined;
   private sessionSubscriptions: vscode.Disposable[] = [];
   private readonly subscriptions: vscode.Disposable[] = [];
   private readonly disposed = new vscode.EventEmitter<ChartPanel>();
@@ -50,6 +64,7 @@ export class ChartPanel implements vscode.Disposable {
     private settings: OrderscopeSettings,
     private readonly extensionUri: vscode.Uri,
     private readonly log: vscode.LogOutputChannel,
+    private readonly surroundings: PanelSurroundings,
   ) {
     this.target = target;
     this.view = view;
@@ -61,6 +76,7 @@ export class ChartPanel implements vscode.Disposable {
     this.subscriptions.push(
       panel.webview.onDidReceiveMessage((m: unknown) => this.onMessage(m)),
       panel.onDidChangeViewState(() => this.onVisibility()),
+      surroundings.focus.onDidChange(() => this.applyPace()),
       panel.onDidDispose(() => this.dispose()),
     );
   }
@@ -102,13 +118,31 @@ export class ChartPanel implements vscode.Disposable {
   /** Applies the changed `keys` among those it uses; the others cost nothing. */
   applySettings(settings: OrderscopeSettings, keys: ReadonlySet<keyof OrderscopeSettings>): void {
     this.settings = settings;
-    if (keys.has('maxFps')) {
-      if (this.scheduler) this.scheduler.options = { ...this.scheduler.options, maxFps: settings.maxFps };
-      this.restartPoll();
-    }
+    if (keys.has('maxFps') || keys.has('backgroundFps') || keys.has('powerSaving')) this.applyPace();
     if (keys.has('ladderRows')) this.builder?.updateSettings({ bookRows: settings.ladderRows });
     if (keys.has('indicatorParameters')) this.applyIndicators();
     if (keys.has('ladderRows') || keys.has('indicatorParameters')) this.scheduler?.resetView();
+  }
+
+  /** Pins the panel to the full frame rate while not watched, or unpins it (`on` omitted: toggles). */
+  setPinned(on?: boolean): boolean {
+    const pinned = on ?? !this.view.pinned;
+    if (pinned !== this.view.pinned) {
+      this.view = { ...this.view, pinned };
+      this.applyPace();
+    }
+    return pinned;
+  }
+
+  /** The pace in force: from the settings, where the user looks and the pin. */
+  pace(): PanelPace {
+    return panelPace({
+      saving: this.settings.powerSaving,
+      watched: this.panel.active && this.surroundings.focus.focused,
+      pinned: this.view.pinned,
+      maxFps: this.settings.maxFps,
+      backgroundFps: this.settings.backgroundFps,
+    });
   }
 
   reveal(): void {
@@ -193,7 +227,7 @@ export class ChartPanel implements vscode.Disposable {
       metrics: this.metrics(),
     });
     this.applyIndicators();
-    this.scheduler = new FrameScheduler(this.builder, (m) => this.post(m), () => this.status(), { maxFps: this.settings.maxFps });
+    this.scheduler = new FrameScheduler(this.builder, (m) => this.post(m), () => this.status(), { maxFps: this.pace().fps });
     this.scheduler.setVisible(this.panel.visible);
     // The webview may already be up (a market switch, a session that reopened): start over.
     this.scheduler.onReady();
@@ -201,7 +235,7 @@ export class ChartPanel implements vscode.Disposable {
   }
 
   private unbindMarket(): void {
-    if (this.poll) clearInterval(this.poll);
+    this.poll?.dispose();
     this.poll = undefined;
     this.scheduler?.dispose();
     this.scheduler = undefined;
@@ -209,12 +243,32 @@ export class ChartPanel implements vscode.Disposable {
     this.builder = undefined;
   }
 
-  /** The market changes with every event; the scheduler is nudged at the frame rate, not per event. */
+  /**
+   * The market changes with every event; the scheduler is nudged at the pace's frame rate, not
+   * per event, and not at all while the panel is hidden (the host builds no frame for it).
+   */
   private restartPoll(): void {
-    if (this.poll) clearInterval(this.poll);
-    this.poll = undefined;
-    if (!this.scheduler || !this.panel.visible) return;
-    this.poll = setInterval(() => this.scheduler?.marketChanged(), Math.max(16, 1000 / this.settings.maxFps));
+    const period = Math.max(16, 1000 / this.pace().fps);
+    if (!this.scheduler || !this.panel.visible) {
+      this.poll?.dispose();
+      this.poll = undefined;
+      return;
+    }
+    if (this.poll) this.poll.setPeriod(period);
+    else this.poll = this.surroundings.pulse.every(period, () => this.scheduler?.marketChanged());
+  }
+
+  /** Applies the pace (frame rate, poll period) and tells the webview when it changed. */
+  private applyPace(): void {
+    const pace = this.pace();
+    this.scheduler?.setMaxFps(pace.fps);
+    this.restartPoll();
+    if (this.sentPace !== undefined && !samePace(this.sentPace, pace)) this.postPace(pace);
+  }
+
+  private postPace(pace: PanelPace): void {
+    this.sentPace = pace;
+    void this.panel.webview.postMessage({ v: PROTOCOL_VERSION, type: 'pace', ...pace } satisfies HostMessage);
   }
 
   private metrics(): { imbalance: boolean; cvd: boolean } {
@@ -238,11 +292,13 @@ export class ChartPanel implements vscode.Disposable {
 
   private post(message: HostMessage): void {
     void this.panel.webview.postMessage(message);
+    // A (re)loaded webview knows nothing of the pace: it follows every init.
+    if (message.type === 'init') this.postPace(this.pace());
   }
 
   private onVisibility(): void {
     this.scheduler?.setVisible(this.panel.visible);
-    this.restartPoll();
+    this.applyPace();
   }
 
   private onMessage(raw: unknown): void {
@@ -284,6 +340,9 @@ export class ChartPanel implements vscode.Disposable {
         break;
       case 'openSymbolPicker':
         void vscode.commands.executeCommand(COMMANDS.switchSymbol);
+        break;
+      case 'setPinned':
+        this.setPinned(message.pinned);
         break;
     }
   }

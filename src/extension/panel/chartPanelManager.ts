@@ -3,7 +3,7 @@ import { TIMEFRAMES } from '../../engine/candles/timeframe';
 import { asMarketId, marketKey, type MarketId } from '../../engine/marketId';
 import type { SessionRegistry } from '../../feeds/sessionRegistry';
 import { PANEL_INDICATORS, type OrderscopeSettings, type PanelIndicator } from '../settings/settingsModel';
-import { CHART_VIEW_TYPE, ChartPanel, type ChartView } from './chartPanel';
+import { CHART_VIEW_TYPE, ChartPanel, type ChartView, type PanelSurroundings } from './chartPanel';
 
 /**
  * The chart panels: one per market, reused when already open, restored after a window reload by
@@ -29,6 +29,7 @@ export class ChartPanelManager implements vscode.Disposable, vscode.WebviewPanel
     private settings: OrderscopeSettings,
     private readonly extensionUri: vscode.Uri,
     private readonly log: vscode.LogOutputChannel,
+    private readonly surroundings: PanelSurroundings,
   ) {
     this.subscriptions.push(vscode.window.registerWebviewPanelSerializer(CHART_VIEW_TYPE, this));
   }
@@ -101,11 +102,12 @@ export class ChartPanelManager implements vscode.Disposable, vscode.WebviewPanel
       layers: { volume: true, depth: true, ladder: true, tape: true },
       ticksPerRow: this.settings.ticksPerRow,
       indicators: [...this.settings.indicators],
+      pinned: false,
     };
   }
 
   private adopt(webviewPanel: vscode.WebviewPanel, target: MarketId, view: ChartView): ChartPanel {
-    const panel = new ChartPanel(webviewPanel, target, view, this.registry, this.settings, this.extensionUri, this.log);
+    const panel = new ChartPanel(webviewPanel, target, view, this.registry, this.settings, this.extensionUri, this.log, this.surroundings);
     this.panels.set(marketKey(target), panel);
     this.active = panel;
     webviewPanel.onDidChangeViewState((e) => {
@@ -146,5 +148,6 @@ export function restoreFromState(state: unknown, settings: OrderscopeSettings): 
       else indicators.delete(kind as PanelIndicator);
     }
   }
-  return { target, view: { timeframe, layers, ticksPerRow, indicators: [...indicators] } };
+  const pinned = o.pinned === true;
+  return { target, view: { timeframe, layers, ticksPerRow, indicators: [...indicators], pinned } };
 }

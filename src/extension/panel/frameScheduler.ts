@@ -107,6 +107,16 @@ export class FrameScheduler {
     this.reschedule();
   }
 
+  /**
+   * A new frame-rate cap (the pace changed: the user looked at the panel or away). A higher rate
+   * applies at once: the pending wait is re-computed with the new interval.
+   */
+  setMaxFps(maxFps: number): void {
+    if (maxFps === this.options.maxFps) return;
+    this.options = { ...this.options, maxFps };
+    this.reschedule();
+  }
+
   /** Minimum time between frames: the cap, or slower when the webview needs longer to draw. */
   intervalMs(): number {
     return Math.max(1000 / this.options.maxFps, this.renderMs * 1.5);

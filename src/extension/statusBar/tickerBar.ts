@@ -6,28 +6,48 @@ import type { SessionRegistry } from '../../feeds/sessionRegistry';
 import { statusBarMarkets, type OrderscopeSettings } from '../settings/settingsModel';
 import { TickerFormatter } from './tickerText';
 import { COMMANDS } from '../commands/commandIds';
+import type { Beat, Pulse } from '../pulse';
+import type { WindowFocus } from '../windowFocus';
+
+/** Period of the flush while the window is not focused: a ticker changes at most once a second. */
+const UNFOCUSED_FLUSH_MS = 1000;
+/** Tooltip ages ("updated 3 s ago") move with time, not only with data. */
+const AGE_MS = 1000;
+
+/** What an item shows now, to write only what changed (each write is a message to the window). */
+interface ShownItem {
+  text: string;
+  tooltip: string;
+  color: string | undefined;
+  background: string | undefined;
+  label: string;
+}
 
 /** One market in the status bar, holding a ticker-only lease on its session. */
 class TickerItem implements vscode.Disposable {
   item: vscode.StatusBarItem;
   /** Epoch ms of the last ticker (for the tooltip's age); NaN before the first. */
   lastUpdate = NaN;
+  /** Something changed since the item was last drawn. */
+  dirty = true;
+  /** What the status-bar item was last given (undefined: nothing yet, or a new item). */
+  shown: ShownItem | undefined;
   private readonly subscriptions: vscode.Disposable[] = [];
 
   constructor(
     readonly market: MarketId,
     readonly lease: SessionLease,
     priority: number,
-    private readonly render: (item: TickerItem) => void,
+    private readonly changed: (item: TickerItem) => void,
   ) {
     this.item = this.createItem(priority);
     const session = lease.session;
     this.subscriptions.push(
       session.onTicker(() => {
         this.lastUpdate = Date.now();
-        this.render(this);
+        this.changed(this);
       }),
-      session.onStatus(() => this.render(this)),
+      session.onStatus(() => this.changed(this)),
     );
   }
 
@@ -36,6 +56,7 @@ class TickerItem implements vscode.Disposable {
     if (this.item.priority === priority) return;
     this.item.dispose();
     this.item = this.createItem(priority);
+    this.shown = undefined;
   }
 
   private createItem(priority: number): vscode.StatusBarItem {
@@ -63,21 +84,31 @@ class TickerItem implements vscode.Disposable {
  */
 export class TickerBar implements vscode.Disposable {
   /** The settings this part reads. */
-  static readonly SETTINGS = ['exchange', 'statusBarSymbols', 'statusBarFormat'] as const satisfies readonly (keyof OrderscopeSettings)[];
+  static readonly SETTINGS = ['exchange', 'statusBarSymbols', 'statusBarFormat', 'maxFps', 'powerSaving'] as const satisfies readonly (keyof OrderscopeSettings)[];
+  /** Writes to status-bar items so far (each is a message to the window), for tests. */
+  writes = 0;
   private items: TickerItem[] = [];
   private readonly formatter = new TickerFormatter();
-  private timer: ReturnType<typeof setInterval> | undefined;
+  /** Draws changed items (coalesced: many tickers between two beats make one write) and ages. */
+  private beat: Beat | undefined;
+  private lastAgesAt = 0;
   private settings: OrderscopeSettings;
+  /** Exchanges among the items (the text names the exchange when there is more than one). */
+  private exchanges = 0;
+  private readonly focusSubscription: vscode.Disposable;
 
   constructor(
     private readonly registry: SessionRegistry,
     settings: OrderscopeSettings,
+    private readonly pulse: Pulse,
+    private readonly focus: WindowFocus,
   ) {
     this.settings = settings;
+    this.focusSubscription = focus.onDidChange(() => this.restartBeat());
     this.sync();
   }
 
-  /** Symbols, exchange and format apply live. */
+  /** Symbols, exchange, format and pacing apply live. */
   applySettings(settings: OrderscopeSettings): void {
     this.settings = settings;
     this.sync();
@@ -94,8 +125,9 @@ export class TickerBar implements vscode.Disposable {
   }
 
   dispose(): void {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = undefined;
+    this.focusSubscription.dispose();
+    this.beat?.dispose();
+    this.beat = undefined;
     for (const item of this.items) item.dispose();
     this.items = [];
   }
@@ -125,27 +157,51 @@ export class TickerBar implements vscode.Disposable {
       const item = held[i];
       kept.delete(marketKey(market));
       const priority = !inOrder ? 1000 - i : item !== undefined ? item.item.priority! : priorityBetween(next[i - 1]?.item.priority, following[i]);
-      const placed = item ?? new TickerItem(market, this.registry.acquire(market.exchange, market.symbol, 'ticker'), priority, (t) => this.render(t));
+      const placed = item ?? new TickerItem(market, this.registry.acquire(market.exchange, market.symbol, 'ticker'), priority, this.changed);
       placed.place(priority);
       next.push(placed);
     }
     for (const gone of kept.values()) gone.dispose();
     this.items = next;
+    this.exchanges = new Set(next.map((i) => i.market.exchange)).size;
     for (const item of this.items) this.render(item);
-    if (this.items.length === 0 && this.timer) {
-      clearInterval(this.timer);
-      this.timer = undefined;
-    } else if (this.items.length > 0 && !this.timer) {
-      // Ages in the tooltips move with time, not only with data.
-      this.timer = setInterval(() => this.items.forEach((i) => this.render(i)), 1000);
-    }
+    this.restartBeat();
   }
 
+  /**
+   * A ticker or status arrived. With power saving, the item is drawn on the next beat (at the
+   * chart frame rate while the window is focused, once a second while not); without, at once.
+   */
+  private readonly changed = (item: TickerItem): void => {
+    if (this.settings.powerSaving) item.dirty = true;
+    else this.render(item);
+  };
+
+  /** The beat's period follows the window's focus; no beat without items. */
+  private restartBeat(): void {
+    if (this.items.length === 0) {
+      this.beat?.dispose();
+      this.beat = undefined;
+      return;
+    }
+    const period = this.settings.powerSaving && this.focus.focused ? Math.max(16, 1000 / this.settings.maxFps) : UNFOCUSED_FLUSH_MS;
+    if (this.beat) this.beat.setPeriod(period);
+    else this.beat = this.pulse.every(period, this.flush);
+  }
+
+  /** Draws the items that changed, and every item once a second (ages). O(items). */
+  private readonly flush = (): void => {
+    const now = Date.now();
+    const ages = now - this.lastAgesAt >= AGE_MS - 5;
+    if (ages) this.lastAgesAt = now;
+    for (const item of this.items) if (item.dirty || ages) this.render(item);
+  };
+
   private render(item: TickerItem): void {
+    item.dirty = false;
     const session = item.lease.session;
     const ticker: TickerSnapshot | undefined = session.latestTicker;
     const status = session.latestStatus;
-    const exchanges = new Set(this.items.map((i) => i.market.exchange));
     const ageMs = Number.isNaN(item.lastUpdate) ? NaN : Date.now() - item.lastUpdate;
     const view = this.formatter.format(
       {
@@ -160,19 +216,24 @@ export class TickerBar implements vscode.Disposable {
         ageMs,
         state: status.state,
         detail: status.detail,
-        showExchange: exchanges.size > 1 || item.market.exchange !== this.settings.exchange,
+        showExchange: this.exchanges > 1 || item.market.exchange !== this.settings.exchange,
       },
       this.settings.statusBarFormat,
     );
     const state = view.state;
+    const color = state === 'live' && view.direction !== 'flat' ? (view.direction === 'up' ? 'charts.green' : 'charts.red') : undefined;
+    const background = state === 'error' ? 'statusBarItem.errorBackground' : state === 'stale' ? 'statusBarItem.warningBackground' : undefined;
+    const label = `${item.market.symbol} on ${item.market.exchange} ${view.text.replace(/\$\([^)]*\)\s*/g, '')}, ${state}`;
+    // Each property set is a message to the window and a repaint of the status bar: only changes.
     const i = item.item;
-    i.text = view.text;
-    i.tooltip = view.tooltip;
-    i.color =
-      state === 'live' && view.direction !== 'flat' ? new vscode.ThemeColor(view.direction === 'up' ? 'charts.green' : 'charts.red') : undefined;
-    i.backgroundColor =
-      state === 'error' ? new vscode.ThemeColor('statusBarItem.errorBackground') : state === 'stale' ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
-    i.accessibilityInformation = { label: `${item.market.symbol} on ${item.market.exchange} ${view.text.replace(/\$\([^)]*\)\s*/g, '')}, ${state}` };
+    const was = item.shown;
+    if (was?.text !== view.text) i.text = view.text;
+    if (was?.tooltip !== view.tooltip) i.tooltip = view.tooltip;
+    if (was === undefined || was.color !== color) i.color = color === undefined ? undefined : new vscode.ThemeColor(color);
+    if (was === undefined || was.background !== background) i.backgroundColor = background === undefined ? undefined : new vscode.ThemeColor(background);
+    if (was?.label !== label) i.accessibilityInformation = { label };
+    if (was === undefined || was.text !== view.text || was.tooltip !== view.tooltip || was.color !== color || was.background !== background || was.label !== label) this.writes++;
+    item.shown = { text: view.text, tooltip: view.tooltip, color, background, label };
   }
 }
 

@@ -1,0 +1,199 @@
+/**
+ * A chart panel's frame rate follows the user's attention: full rate while it is the active editor
+ * of a focused window, the background rate while it is only visible (another editor active, the
+ * window unfocused), full again at once when looked at, full when pinned, nothing while hidden,
+ * and always full with power saving off. The webview is told the pace after every init and on
+ * every change. A real session (scripted feed, real engine, frame builder and scheduler) behind a
+ * recording stand-in for VS Code's webview panel; time is vitest's fake clock.
+ */
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+
+vi.mock('vscode', () => {
+  class EventEmitter<T> {
+    private readonly listeners = new Set<(value: T) => void>();
+    readonly event = (listener: (value: T) => void) => {
+      this.listeners.add(listener);
+      return { dispose: () => this.listeners.delete(listener) };
+    };
+    fire(value: T): void {
+      for (const listener of [...this.listeners]) listener(value);
+    }
+    dispose(): void {
+      this.listeners.clear();
+    }
+  }
+  return {
+    EventEmitter,
+    Uri: { joinPath: (...parts: unknown[]) => ({ toString: () => parts.map(String).join('/') }) },
+    window: { showErrorMessage: async () => undefined },
+    commands: { executeCommand: async () => undefined },
+  };
+});
+
+import * as vscode from 'vscode';
+import { EventKind, MarketEvent, TakerSide } from '../../src/engine/events';
+import { PROTOCOL_VERSION, type HostMessage } from '../../src/engine/protocol';
+import { ChartPanel } from '../../src/extension/panel/chartPanel';
+import { Pulse } from '../../src/extension/pulse';
+import { readSettings } from '../../src/extension/settings/settingsModel';
+import type { WindowFocus } from '../../src/extension/windowFocus';
+import { SessionRegistry } from '../../src/feeds/sessionRegistry';
+import { ScriptedFeed } from '../support/scriptedFeed';
+
+const settings = (more: Record<string, unknown> = {}) => readSettings((key) => more[key]).settings;
+const log = { info() {}, warn() {}, error() {} } as unknown as vscode.LogOutputChannel;
+
+function fakeFocus(): WindowFocus & { set(focused: boolean): void } {
+  const changed = new vscode.EventEmitter<boolean>();
+  return {
+    focused: true,
+    onDidChange: changed.event,
+    set(this: { focused: boolean }, value: boolean) {
+      this.focused = value;
+      changed.fire(value);
+    },
+    dispose() {},
+  } as unknown as WindowFocus & { set(focused: boolean): void };
+}
+
+/** A recording webview panel; the "webview" answers every frame with an ack. */
+function fakeWebviewPanel() {
+  const viewState = new vscode.EventEmitter<unknown>();
+  const received = new vscode.EventEmitter<unknown>();
+  const disposed = new vscode.EventEmitter<void>();
+  const posted: HostMessage[] = [];
+  const panel = {
+    active: true,
+    visible: true,
+    title: '',
+    iconPath: undefined as unknown,
+    webview: {
+      options: {},
+      html: '',
+      cspSource: 'self',
+      asWebviewUri: (uri: unknown) => uri,
+      postMessage: async (message: HostMessage) => {
+        posted.push(message);
+        if (message.type === 'frame') queueMicrotask(() => received.fire({ v: PROTOCOL_VERSION, type: 'ack', id: message.id, renderMs: 2 }));
+        return true;
+      },
+      onDidReceiveMessage: received.event,
+    },
+    onDidChangeViewState: viewState.event,
+    onDidDispose: disposed.event,
+    reveal() {},
+    dispose() {},
+  };
+  return {
+    panel: panel as unknown as vscode.WebviewPanel,
+    posted,
+    show(active: boolean, visible = true) {
+      panel.active = active;
+      panel.visible = visible;
+      viewState.fire({ webviewPanel: panel });
+    },
+    send: (message: Record<string, unknown>) => received.fire({ v: PROTOCOL_VERSION, ...message }),
+  };
+}
+
+describe('a chart panel follows attention', () => {
+  beforeEach(() => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'performance', 'Date'] });
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  async function openPanel(more: Record<string, unknown> = {}) {
+    let feed: ScriptedFeed | undefined;
+    const registry = new SessionRegistry({ createFeed: (key, demand) => (feed = new ScriptedFeed(key, demand)) });
+    const focus = fakeFocus();
+    const pulse = new Pulse((error) => {
+      throw error;
+    });
+    const webview = fakeWebviewPanel();
+    const view = { timeframe: '1m', layers: { volume: true, depth: true, ladder: true, tape: true }, ticksPerRow: 1, indicators: [], pinned: false };
+    const chart = new ChartPanel(webview.panel, { exchange: 'fake', symbol: 'BTC/USDT' }, view, registry, settings(more), {} as vscode.Uri, log, { pulse, focus });
+    for (let i = 0; i < 50 && feed?.sink === undefined; i++) await vi.advanceTimersByTimeAsync(1);
+    const sink = feed!.sink!;
+    sink.status({ state: 'live', detail: '', value: 0 });
+    webview.send({ type: 'ready' });
+    const event = new MarketEvent();
+    let time = 1_700_000_000_000;
+    /** `ms` of market time with a trade every 10 ms; returns the frames posted meanwhile. */
+    const run = async (ms: number): Promise<number> => {
+      const before = webview.posted.filter((m) => m.type === 'frame').length;
+      for (let t = 0; t < ms; t += 10) {
+        event.reset(EventKind.Trade);
+        event.time = time += 10;
+        event.price = 100 + ((t / 10) % 7);
+        event.amount = 1;
+        event.takerSide = TakerSide.Buy;
+        sink.event(event);
+        await vi.advanceTimersByTimeAsync(10);
+      }
+      return webview.posted.filter((m) => m.type === 'frame').length - before;
+    };
+    const paces = () => webview.posted.filter((m) => m.type === 'pace');
+    const close = async () => {
+      chart.dispose();
+      await registry.dispose();
+    };
+    return { chart, webview, focus, pulse, run, paces, close };
+  }
+
+  it('sends the full rate while watched and the background rate while only visible; full again at once when looked at', async () => {
+    const { webview, run, paces, close } = await openPanel();
+    await run(1000);
+    const inits = webview.posted.flatMap((m, i) => (m.type === 'init' ? [i] : []));
+    expect(inits.length).toBeGreaterThan(0);
+    expect(webview.posted[inits.at(-1)! + 1]).toMatchObject({ type: 'pace', fps: 20, watched: true, pinned: false, saving: true });
+    expect(await run(2000)).toBeGreaterThanOrEqual(36); // 20 frames/s
+
+    webview.show(false); // another editor group is active: the panel is only in the corner of the eye
+    expect(paces().at(-1)).toMatchObject({ fps: 4, watched: false });
+    const background = await run(2000);
+    expect(background).toBeGreaterThanOrEqual(6);
+    expect(background).toBeLessThanOrEqual(9);
+
+    webview.show(true);
+    expect(paces().at(-1)).toMatchObject({ fps: 20, watched: true });
+    expect(await run(60)).toBeGreaterThanOrEqual(1); // at once, not after the background interval
+    await close();
+  });
+
+  it('slows down while the window is not focused, unless pinned', async () => {
+    const { webview, focus, run, paces, close } = await openPanel();
+    await run(500);
+    focus.set(false);
+    expect(paces().at(-1)).toMatchObject({ fps: 4, watched: false });
+    expect(await run(2000)).toBeLessThanOrEqual(9);
+    webview.send({ type: 'setPinned', pinned: true });
+    expect(paces().at(-1)).toMatchObject({ fps: 20, watched: false, pinned: true });
+    expect(await run(2000)).toBeGreaterThanOrEqual(36);
+    await close();
+  });
+
+  it('builds no frame while hidden and leaves no timer of its own running', async () => {
+    const { webview, pulse, run, close } = await openPanel();
+    await run(500);
+    expect(pulse.size).toBe(1);
+    webview.show(false, false);
+    expect(await run(2000)).toBe(0);
+    expect(pulse.size).toBe(0);
+    webview.show(true, true);
+    expect(await run(100)).toBeGreaterThanOrEqual(1); // one catch-up frame on reveal
+    await close();
+  });
+
+  it('keeps the full rate everywhere with power saving off', async () => {
+    const { chart, webview, run, paces, close } = await openPanel({ 'chart.powerSaving': false });
+    await run(500);
+    webview.show(false);
+    expect(paces().at(-1)).toMatchObject({ fps: 20, saving: false });
+    expect(await run(2000)).toBeGreaterThanOrEqual(36);
+    chart.applySettings(settings({ 'chart.powerSaving': true }), new Set(['powerSaving']));
+    expect(paces().at(-1)).toMatchObject({ fps: 4, saving: true });
+    await close();
+  });
+});
