@@ -45,18 +45,19 @@ export class Orderscope extends DisposableOwner {
     this.settings = this.register(new SettingsService(this.log));
     const s = this.settings.settings;
     this.router = new FeedRouter(s, replayFeed);
+    this.pulse = this.register(new Pulse((error) => this.log.error(`a periodic update failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`)));
     this.registry = new SessionRegistry({
       createFeed: this.router.createFeed,
+      repeat: (periodMs, run) => this.pulse.every(periodMs, run),
       session: { timeframe: s.timeframe, historyBars: s.historyBars, staleAfterMs: s.staleAfterSeconds * 1000 },
     });
     this.register({ dispose: () => void this.closeSessions() });
-    this.pulse = this.register(new Pulse((error) => this.log.error(`a periodic update failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`)));
     this.focus = this.register(new WindowFocus());
     this.tickerBar = this.register(new TickerBar(this.registry, s, this.pulse, this.focus));
     this.panels = this.register(new ChartPanelManager(this.registry, s, context.extensionUri, this.log, { pulse: this.pulse, focus: this.focus }));
     this.alerts = this.register(new AlertController(context.globalState, this.registry, this.log));
     this.alerts.enabled = s.alertsEnabled;
-    this.watchlist = this.register(new WatchlistTree(context.globalState, this.registry, statusBarMarkets(s)));
+    this.watchlist = this.register(new WatchlistTree(context.globalState, this.registry, statusBarMarkets(s), this.pulse));
     for (const subscription of [
       vscode.window.registerTreeDataProvider('orderscope.watchlist', this.watchlist),
       this.settings.onDidChange(({ keys }) => this.log.info(`settings changed: ${[...keys].join(', ')}`)),

@@ -10,10 +10,21 @@ import type { FeedFactory } from './feedFactory';
 import { MarketSession, type MarketSessionOptions, type SessionLease } from './marketSession';
 import type { SessionDemand } from './sessionDemand';
 
+/** Runs `run` every `periodMs` until disposed (the extension's shared timer; a plain interval by default). */
+export type Repeat = (periodMs: number, run: () => void) => Disposable;
+
+const intervalRepeat: Repeat = (periodMs, run) => {
+  const handle = setInterval(run, periodMs);
+  handle.unref?.();
+  return { dispose: () => clearInterval(handle) };
+};
+
 export interface SessionRegistryOptions {
   createFeed: FeedFactory;
   /** Options of every session. */
   session: Partial<MarketSessionOptions>;
+  /** Where the once-a-second staleness check runs. */
+  repeat: Repeat;
 }
 
 export class SessionRegistry {
@@ -23,10 +34,10 @@ export class SessionRegistry {
   private readonly closing = new Set<Promise<void>>();
   private readonly changed = new Emitter<MarketSession>();
   private readonly options: SessionRegistryOptions;
-  private ticker: ReturnType<typeof setInterval> | undefined;
+  private ticker: Disposable | undefined;
 
   constructor(options: Pick<SessionRegistryOptions, 'createFeed'> & Partial<SessionRegistryOptions>) {
-    this.options = { session: {}, ...options };
+    this.options = { session: {}, repeat: intervalRepeat, ...options };
     this.onDidChange = this.changed.event;
   }
 
@@ -105,15 +116,14 @@ export class SessionRegistry {
 
   private startTicking(): void {
     if (this.ticker !== undefined) return;
-    this.ticker = setInterval(() => {
+    this.ticker = this.options.repeat(1000, () => {
       const now = Date.now();
       for (const session of this.sessionsByKey.values()) session.tick(now);
-    }, 1000);
-    this.ticker.unref?.();
+    });
   }
 
   private stopTicking(): void {
-    if (this.ticker !== undefined) clearInterval(this.ticker);
+    this.ticker?.dispose();
     this.ticker = undefined;
   }
 }

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import type { Beat, Pulse } from '../pulse';
 import { asMarketId, marketKey, sameMarket, type MarketId } from '../../engine/marketId';
 import type { SessionRegistry } from '../../feeds/sessionRegistry';
 import { TickerLeases } from '../sessions/tickerLeases';
@@ -29,12 +30,14 @@ export class WatchlistTree implements vscode.TreeDataProvider<WatchItem>, vscode
   private readonly leases: TickerLeases;
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChangeTreeData = this.changed.event;
-  private refreshPending = false;
+  /** The redraw waiting for the next whole second on the shared timer, if any. */
+  private refresh: Beat | undefined;
 
   constructor(
     private readonly state: vscode.Memento,
     private readonly registry: SessionRegistry,
     initial: MarketId[],
+    private readonly pulse: Pulse,
   ) {
     // Rows show the session's price and its one status: redraw on either.
     this.leases = new TickerLeases(registry, (session) => [session.onTicker(() => this.scheduleRefresh()), session.onStatus(() => this.scheduleRefresh())]);
@@ -87,6 +90,7 @@ export class WatchlistTree implements vscode.TreeDataProvider<WatchItem>, vscode
   }
 
   dispose(): void {
+    this.refresh?.dispose();
     this.leases.dispose();
     this.changed.dispose();
   }
@@ -96,13 +100,13 @@ export class WatchlistTree implements vscode.TreeDataProvider<WatchItem>, vscode
     this.changed.fire();
   }
 
-  /** Tickers arrive often; the tree redraws at most once a second. */
+  /** Tickers arrive often; the tree redraws at most once a second (on the shared timer's second). */
   private scheduleRefresh(): void {
-    if (this.refreshPending) return;
-    this.refreshPending = true;
-    setTimeout(() => {
-      this.refreshPending = false;
+    if (this.refresh !== undefined) return;
+    this.refresh = this.pulse.every(1000, () => {
+      this.refresh?.dispose();
+      this.refresh = undefined;
       this.changed.fire();
-    }, 1000);
+    });
   }
 }
