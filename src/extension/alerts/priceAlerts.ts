@@ -16,6 +16,8 @@ export interface PriceAlert {
   createdAt: number;
 }
 
+const NONE_FIRED: readonly PriceAlert[] = Object.freeze([]);
+
 export class PriceAlerts {
   private alerts: PriceAlert[] = [];
   /** Last price seen per market: a cross needs a previous side. */
@@ -75,20 +77,22 @@ export class PriceAlerts {
    * A new price for a market. Returns the alerts that fired (removed from the list).
    * O(alerts).
    */
-  onPrice(exchange: string, symbol: string, price: number): PriceAlert[] {
-    if (!Number.isFinite(price)) return [];
+  onPrice(exchange: string, symbol: string, price: number): readonly PriceAlert[] {
+    if (!Number.isFinite(price)) return NONE_FIRED;
     const key = marketKey({ exchange, symbol });
     const previous = this.lastPrice.get(key);
     this.lastPrice.set(key, price);
-    const fired: PriceAlert[] = [];
-    this.alerts = this.alerts.filter((a) => {
-      if (a.exchange !== exchange || a.symbol !== symbol) return true;
+    // Every ticker of every watched market comes here: nothing is allocated unless an alert fires.
+    let fired: PriceAlert[] | undefined;
+    for (const a of this.alerts) {
+      if (a.exchange !== exchange || a.symbol !== symbol) continue;
       const reached = a.direction === 'above' ? price >= a.price : price <= a.price;
       // Without a previous price (just restored), reaching the level counts: it was set on the other side.
       const crossed = reached && (previous === undefined || (a.direction === 'above' ? previous < a.price : previous > a.price));
-      if (crossed) fired.push(a);
-      return !crossed;
-    });
+      if (crossed) (fired ??= []).push(a);
+    }
+    if (fired === undefined) return NONE_FIRED;
+    this.alerts = this.alerts.filter((a) => !fired.includes(a));
     return fired;
   }
 }
