@@ -29,9 +29,15 @@ export function installDebugHook(win: Window, app: PanelApp): void {
         dropped: app.dropped,
         lastDropReason: app.lastDropReason,
         renderErrors: app.renderErrors,
+        /** Animation frames our loop ran, acks posted (and of them, those sent without a draw). */
         draws: app.loop.draws,
         acks: app.loop.acks,
+        acksWithoutDraw: app.loop.acksWithoutDraw,
         lastRenderMs: app.loop.lastRenderMs,
+        /** Draws that rewrote the ladder's and the tape's rows. */
+        ladderDraws: app.ladder.draws,
+        tapeDraws: app.tape.draws,
+        pace: { ...model.pace, version: model.paceVersion, flashes: app.ladder.flashes },
         intents: { ...app.intents },
         viewState: structuredClone(app.viewState()),
         modelBars: model.bars.length,

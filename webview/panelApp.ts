@@ -72,6 +72,7 @@ export class PanelApp {
         this.update({ ticksPerRow });
         this.post({ type: 'setGrouping', ticksPerRow });
       },
+      pin: (pinned) => this.post({ type: 'setPinned', pinned }),
     });
     const chartBox = doc.createElement('div');
     chartBox.className = 'chart';
@@ -87,6 +88,7 @@ export class PanelApp {
       {
         indicatorShown: (kind) => this.indicatorOn(kind),
         depthWidth: () => this.state.depthWidth,
+        saving: () => this.model.pace.saving,
       },
       {
         loadOlder: (before) => this.post({ type: 'loadOlder', before }),
@@ -102,6 +104,7 @@ export class PanelApp {
     side.append(this.ladder.root, this.tape.root);
     this.loop = new FrameLoop(
       () => this.draw(),
+      () => this.hasWork(),
       (id, renderMs) => this.post({ type: 'ack', id, renderMs }),
       (error) => {
         this.renderErrors++;
@@ -129,7 +132,8 @@ export class PanelApp {
     const problem = this.model.apply(message, performance.now());
     if (problem !== null) return this.drop(`${message.type}: ${problem}`);
     if (message.type === 'init') this.initArrived();
-    if (message.type === 'frame') this.loop.frameArrived(message.id);
+    if (message.type === 'pace') this.paceArrived();
+    else if (message.type === 'frame') this.loop.frameArrived(message.id);
     else this.loop.request();
   }
 
@@ -163,6 +167,13 @@ export class PanelApp {
     }
     this.showLayers(this.state.layers ?? model.layers);
     this.toolbar.showIndicators((kind) => this.indicatorOn(kind));
+  }
+
+  /** The toolbar says how fast the host updates this panel; nothing flashes while nobody watches. */
+  private paceArrived(): void {
+    const pace = this.model.pace;
+    this.toolbar.showPace(pace);
+    this.ladder.flashes = !(pace.saving && !pace.watched && !pace.pinned);
   }
 
   /**
@@ -211,12 +222,32 @@ export class PanelApp {
     this.ladder.setFormat(this.ladderFormat, this.model.market!.tickSize * ticks);
   }
 
+  /**
+   * Whether a draw would change what is shown. Without power saving, always (every frame is
+   * drawn, as before). The chart is asked first: it takes a book change for the depth overlay
+   * at once, repainting only if the overlay would look different.
+   */
+  private hasWork(): boolean {
+    const model = this.model;
+    if (!model.pace.saving) return true;
+    if (model.generation === 0) return false;
+    const layers = this.state.layers ?? model.layers;
+    const chart = this.chart.needsDraw();
+    return (
+      chart ||
+      model.book.ticksPerRow !== this.drawnTicksPerRow ||
+      model.statusAt !== this.drawnStatusAt ||
+      (layers.ladder && this.ladder.needsDraw()) ||
+      (layers.tape && this.tape.needsDraw())
+    );
+  }
+
   private draw(): void {
     const model = this.model;
     if (model.generation === 0) return;
     if (model.book.ticksPerRow !== this.drawnTicksPerRow) this.showGrouping();
     const layers = this.state.layers ?? model.layers;
-    this.chart.draw();
+    if (!model.pace.saving || this.chart.needsDraw()) this.chart.draw();
     if (layers.ladder) this.ladder.draw();
     if (layers.tape) this.tape.draw();
     if (model.statusAt !== this.drawnStatusAt) {

@@ -60,6 +60,8 @@ export interface ChartSettings {
   /** Whether an indicator kind is shown. */
   indicatorShown(kind: IndicatorKind): boolean;
   depthWidth(): number;
+  /** Power saving on: the depth overlay repaints the chart only when it would look different. */
+  saving(): boolean;
 }
 
 /** One output of an indicator, drawn as a split line or histogram. */
@@ -89,6 +91,11 @@ export class ChartView {
   private volume: SplitSeries<'Histogram'> | null = null;
   private indicatorViews: IndicatorView[] = [];
   private layoutKey = '';
+  private layoutVersion = -1;
+  /** The pointer moved to another bar: the legend shows its values at the next draw. */
+  private legendStale = false;
+  /** Draws that changed series data (each makes the chart repaint). */
+  seriesRedraws = 0;
   private generation = -1;
   private historyPages = 0;
   private bookVersion = -1;
@@ -136,7 +143,11 @@ export class ChartView {
     this.legend = new Legend(doc);
     container.append(this.legend.root);
     this.chart.subscribeCrosshairMove((param) => {
-      this.legend.hoverTime = param.time === undefined ? NaN : (param.time as number) * 1000;
+      const hover = param.time === undefined ? NaN : (param.time as number) * 1000;
+      // The legend changes only when the pointer reaches another bar (or leaves the bars).
+      if (this.settings.saving() && (hover === this.legend.hoverTime || (hover !== hover && this.legend.hoverTime !== this.legend.hoverTime))) return;
+      this.legend.hoverTime = hover;
+      this.legendStale = true;
       this.requestDraw();
     });
     this.chart.timeScale().subscribeSizeChange(() => this.requestDraw());
@@ -153,6 +164,7 @@ export class ChartView {
   /** Layers that change the chart (volume pane, depth overlay). */
   setLayers(volume: boolean, depth: boolean): void {
     if (volume === this.layers.volume && depth === this.layers.depth) return;
+    if (volume !== this.layers.volume) this.layoutKey = '';
     this.layers = { volume, depth };
     this.depth.style = this.depthStyle();
     this.depth.invalidate();
@@ -208,11 +220,30 @@ export class ChartView {
     this.model.bars.touchAll();
   }
 
+  /**
+   * Whether a draw would change anything: bars, indicators, layout, history, a range to restore.
+   * A book change is handled here at once (the overlay asks the chart for a repaint only if it
+   * would look different), so it never needs a draw of its own. O(indicator series).
+   */
+  needsDraw(): boolean {
+    const model = this.model;
+    this.takeBook();
+    if (this.legendStale || model.generation !== this.generation || this.layoutKey === '' || model.indicators.layoutVersion !== this.layoutVersion) return true;
+    return this.pendingRange !== null || model.historyPages !== this.historyPages || this.seriesChanged();
+  }
+
+  private seriesChanged(): boolean {
+    if (this.model.bars.hasChanges()) return true;
+    for (const held of this.model.indicators.list) if (held.rows.hasChanges()) return true;
+    return false;
+  }
+
   /** Draws what changed in the model since the last call. */
   draw(): void {
     const model = this.model;
     if (model.generation !== this.generation) this.startGeneration();
     this.ensureLayout();
+    if (this.seriesChanged()) this.seriesRedraws++;
     const bars = model.bars.takeChanges(this.changes);
     this.candles.sync(model.bars, bars);
     this.volume?.sync(model.bars, bars);
@@ -223,10 +254,7 @@ export class ChartView {
     }
     // After the bars (the first placement of the view is on real bars), before the next frame's.
     this.ensureClock();
-    if (model.book.version !== this.bookVersion) {
-      this.bookVersion = model.book.version;
-      this.depth.invalidate();
-    }
+    this.takeBook();
     if (this.pendingRange !== null) this.continueRestore();
     if (model.historyPages !== this.historyPages) {
       this.historyPages = model.historyPages;
@@ -234,6 +262,15 @@ export class ChartView {
       this.checkOlder(this.chart.timeScale().getVisibleLogicalRange());
     }
     this.legend.draw(model, this.price, compactNumber);
+    this.legendStale = false;
+  }
+
+  private takeBook(): void {
+    const version = this.model.book.version;
+    if (version === this.bookVersion) return;
+    this.bookVersion = version;
+    if (this.settings.saving()) this.depth.bookChanged();
+    else this.depth.invalidate();
   }
 
   /** Where the chart is looking, for the persisted state; null before any bar. */
@@ -276,6 +313,8 @@ export class ChartView {
       visibleRange: range === null ? null : { from: range.from, to: range.to },
       rangePending: this.pendingRange !== null,
       depth: { ...this.depth.renderer.geometry, style: this.depth.style },
+      /** Chart repaints asked for: by series data changes and by the depth overlay. */
+      redraws: { series: this.seriesRedraws, depth: this.depth.updateRequests },
       /** Calls on the candle series pair. */
       sync: { ...this.candles.counts },
       theme: { background: this.theme.background, up: this.theme.up, down: this.theme.down, kind: this.theme.kind },
@@ -335,6 +374,7 @@ export class ChartView {
     const model = this.model;
     const shown = model.indicators.list.filter((s) => this.settings.indicatorShown(s.kind));
     const key = `${this.layers.volume}|${model.indicators.layoutVersion}|${shown.map((s) => s.id).join(',')}`;
+    this.layoutVersion = model.indicators.layoutVersion;
     if (key === this.layoutKey) return;
     this.layoutKey = key;
     this.volume?.remove(this.chart);

@@ -49,6 +49,8 @@ class TouchLabel implements ISeriesPrimitiveAxisView {
 export class DepthPrimitive implements ISeriesPrimitive<Time> {
   style: DepthStyle;
   readonly renderer: DepthRenderer;
+  /** Chart repaints this primitive asked for (each repaints every pane). */
+  updateRequests = 0;
   private series: ISeriesApi<SeriesType> | null = null;
   private requestUpdate: (() => void) | null = null;
   private readonly views: readonly IPrimitivePaneView[];
@@ -94,10 +96,21 @@ export class DepthPrimitive implements ISeriesPrimitive<Time> {
     return this.labels;
   }
 
-  /** The book or the style changed: redraw. */
+  /** The style changed (or, without power saving, the book): redraw. */
   invalidate(): void {
     this.renderer.dirty = true;
-    this.requestUpdate?.();
+    this.request();
+  }
+
+  /** The book changed: redraw only when the overlay or its axis labels would look different. */
+  bookChanged(): void {
+    if (this.renderer.rebuildForBook()) this.request();
+  }
+
+  private request(): void {
+    if (this.requestUpdate === null) return;
+    this.updateRequests++;
+    this.requestUpdate();
   }
 
   priceToY(price: number): number | null {

@@ -54,6 +54,10 @@ export class LadderView {
   private format: LadderFormat = { price: String, amount: String, base: '' };
   /** Size of one row in price, for the header. */
   private rowStep = NaN;
+  /** Whether a row whose size changed at the same price flashes (off while nobody watches). */
+  flashes = true;
+  /** Draws that wrote the rows (a changed book or quantity). */
+  draws = 0;
 
   constructor(
     doc: Document,
@@ -100,7 +104,13 @@ export class LadderView {
       }
       this.drawnQuantity = NaN;
     });
-    new ResizeObserver(() => this.fit(doc)).observe(this.body);
+    // The observer's own size, never a layout read in a draw path.
+    new ResizeObserver((entries) => this.fit(doc, entries[0]!.contentRect.height)).observe(this.body);
+  }
+
+  /** Whether the book or the quantity changed since the last draw. */
+  needsDraw(): boolean {
+    return this.book.version !== this.drawnVersion || this.quantity !== this.drawnQuantity;
   }
 
   setFormat(format: LadderFormat, rowStep: number): void {
@@ -114,7 +124,8 @@ export class LadderView {
   /** Redraws what changed since the last call. O(rows shown). */
   draw(): void {
     const book = this.book;
-    if (book.version === this.drawnVersion && this.quantity === this.drawnQuantity) return;
+    if (!this.needsDraw()) return;
+    this.draws++;
     this.drawnVersion = book.version;
     this.drawnQuantity = this.quantity;
     this.root.classList.toggle('resyncing', !book.valid);
@@ -176,7 +187,7 @@ export class LadderView {
     if (!samePrice) cells.price.textContent = this.format.price(price);
     if (size !== cells.shownSize) {
       cells.size.textContent = this.format.amount(size);
-      if (samePrice) {
+      if (samePrice && this.flashes) {
         // Alternating two identical animations restarts the flash without a forced reflow.
         cells.flip = !cells.flip;
         cells.root.classList.toggle('flash-a', cells.flip);
@@ -216,8 +227,7 @@ export class LadderView {
   }
 
   /** Creates or drops pool rows to fill the body's height (on resize only). */
-  private fit(doc: Document): void {
-    const height = this.body.clientHeight;
+  private fit(doc: Document, height: number): void {
     const n = Math.max(1, Math.floor((height - ROW_HEIGHT) / 2 / ROW_HEIGHT));
     if (n === this.rowsPerSide) return;
     // asks[0] is the top row (the farthest ask), bids[0] the best bid.

@@ -99,6 +99,11 @@ export class SeriesColumns {
     return out;
   }
 
+  /** Whether anything changed since the last `takeChanges`. O(1). */
+  hasChanges(): boolean {
+    return this.restructured || this.dirtyFrom !== Infinity;
+  }
+
   /** Marks everything changed (e.g. colours baked into the drawn items changed). O(1). */
   touchAll(): void {
     this.restructured = true;

@@ -36,6 +36,8 @@ export class TapeView {
   private format: TapeFormat = { price: String, amount: String, clock: String };
   /** The threshold in use (the user's, or the automatic one). */
   threshold = Infinity;
+  /** Draws that wrote the rows (new trades). */
+  draws = 0;
 
   constructor(
     doc: Document,
@@ -81,7 +83,13 @@ export class TapeView {
       this.drawnVersion = -1;
       this.draw();
     });
-    new ResizeObserver(() => this.fit(doc)).observe(this.body);
+    // The observer's own size, never a layout read in a draw path.
+    new ResizeObserver((entries) => this.fit(doc, entries[0]!.contentRect.height)).observe(this.body);
+  }
+
+  /** Whether trades arrived since the last draw. */
+  needsDraw(): boolean {
+    return this.trades.version !== this.drawnVersion;
   }
 
   setFormat(format: TapeFormat): void {
@@ -93,7 +101,8 @@ export class TapeView {
   /** Redraws what changed since the last call. O(rows shown), plus O(held) for the automatic threshold. */
   draw(): void {
     const trades = this.trades;
-    if (trades.version === this.drawnVersion) return;
+    if (!this.needsDraw()) return;
+    this.draws++;
     this.drawnVersion = trades.version;
     this.threshold = this.userThreshold > 0 ? this.userThreshold : this.autoThreshold();
     for (let j = 0; j < this.rows.length; j++) {
@@ -144,8 +153,8 @@ export class TapeView {
     return held[n >> 1]! * AUTO_MULTIPLE;
   }
 
-  private fit(doc: Document): void {
-    const n = Math.max(1, Math.floor(this.body.clientHeight / ROW_HEIGHT));
+  private fit(doc: Document, height: number): void {
+    const n = Math.max(1, Math.floor(height / ROW_HEIGHT));
     while (this.rows.length < n) {
       const root = doc.createElement('div');
       root.className = 'trow';

@@ -1,9 +1,9 @@
 /**
  * The toolbar: symbol (opens the host's picker), timeframe, layer toggles, depth width,
- * indicators, ladder grouping, and the status badge. It only reports choices; the app turns
+ * indicators, ladder grouping, the pace (a slowed or pinned panel says so) and the status badge. It only reports choices; the app turns
  * them into intents and local changes.
  */
-import { INDICATOR_CATALOG, INDICATOR_KINDS, TIMEFRAMES, type IndicatorKind, type Layers } from '../../src/engine/protocol';
+import { INDICATOR_CATALOG, INDICATOR_KINDS, TIMEFRAMES, type IndicatorKind, type Layers, type PaceMessage } from '../../src/engine/protocol';
 import { DEPTH_WIDTHS } from '../state/viewState';
 import { StatusBadge } from './statusBadge';
 
@@ -20,7 +20,12 @@ export interface ToolbarEvents {
   depthWidth(px: number): void;
   indicator(kind: IndicatorKind, on: boolean): void;
   grouping(ticksPerRow: number): void;
+  /** Pin this panel to the full frame rate while it is not watched (or unpin it). */
+  pin(pinned: boolean): void;
 }
+
+/** How fast the host updates this panel and why (the protocol's pace without its envelope). */
+export type Pace = Omit<PaceMessage, 'v' | 'type'>;
 
 export class Toolbar {
   readonly root: HTMLElement;
@@ -31,6 +36,8 @@ export class Toolbar {
   private readonly depthSelect: HTMLSelectElement;
   private readonly indicatorBoxes = new Map<IndicatorKind, HTMLInputElement>();
   private readonly groupingSelect: HTMLSelectElement;
+  /** The pace: hidden at full rate; "4 fps" while slowed; "pinned" while pinned. */
+  private readonly paceButton: HTMLButtonElement;
 
   constructor(doc: Document, events: ToolbarEvents) {
     this.root = doc.createElement('header');
@@ -90,10 +97,15 @@ export class Toolbar {
     this.groupingSelect.addEventListener('change', () => events.grouping(Number(this.groupingSelect.value)));
     grouping.append(this.groupingSelect);
 
+    this.paceButton = doc.createElement('button');
+    this.paceButton.className = 'pace';
+    this.paceButton.hidden = true;
+    this.paceButton.addEventListener('click', () => events.pin(this.paceButton.getAttribute('aria-pressed') !== 'true'));
+
     this.badge = new StatusBadge(doc);
     const spacer = doc.createElement('span');
     spacer.className = 'spacer';
-    this.root.append(this.symbolButton, this.timeframeSelect, layers, indicators, grouping, spacer, this.badge.root);
+    this.root.append(this.symbolButton, this.timeframeSelect, layers, indicators, grouping, spacer, this.paceButton, this.badge.root);
   }
 
   showMarket(exchange: string, symbol: string, tickSize: number, format: (price: number) => string): void {
@@ -121,6 +133,22 @@ export class Toolbar {
 
   showIndicators(on: (kind: IndicatorKind) => boolean): void {
     for (const [kind, box] of this.indicatorBoxes) box.checked = on(kind);
+  }
+
+  /** Shows a slowed panel's rate (a click pins it) or that it is pinned (a click unpins it). */
+  showPace(pace: Pace): void {
+    const b = this.paceButton;
+    const slowed = pace.saving && !pace.watched && !pace.pinned;
+    b.hidden = !slowed && !pace.pinned;
+    b.setAttribute('aria-pressed', String(pace.pinned));
+    const fps = +pace.fps.toFixed(1);
+    if (pace.pinned) {
+      b.textContent = 'pinned';
+      b.title = 'Pinned: updating at the full rate even when not watched. Click to unpin (then it slows down while you work elsewhere).';
+    } else {
+      b.textContent = `${fps} fps`;
+      b.title = `Not watched: updating ${fps} ${fps === 1 ? 'time' : 'times'} a second. Click to pin this chart to full rate.`;
+    }
   }
 
   showGrouping(ticksPerRow: number): void {
