@@ -1,0 +1,362 @@
+/**
+ * The panel draws only what changed, only when it can be seen (issue 10), in headless Chromium
+ * on the real capture: a host frame that changes nothing visible is acknowledged at once with no
+ * animation frame; a book change repaints the chart only when the depth overlay would look
+ * different; nothing flashes while nobody watches; a resize changes each canvas's size once; a
+ * slowed panel says so in the toolbar and a click pins it. Screenshots of the pace in both
+ * states and both themes go to test-artifacts/.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { binanceRule } from '../../src/engine/book/sequenceRule';
+import { FrameBuilder } from '../../src/engine/frame/frameBuilder';
+import { Market } from '../../src/engine/market';
+import { PROTOCOL_VERSION, type FrameMessage, type PaceMessage } from '../../src/engine/protocol';
+import { hasSharedData, sharedDataPath } from '../support/sharedData';
+import { CaptureFeed } from './support/captureFeed';
+import { HarnessHost } from './support/harnessHost';
+import { repoRoot, startHarnessServer, type HarnessServer } from './support/harnessServer';
+import { PanelPage, hasChromium, launchChromium, type PanelSnapshot } from './support/panelPage';
+import { LIGHT } from './support/vscodeThemes';
+
+const SPOT = 'binance/spot/btcusdt_20240808.gz';
+const FACTS = { exchange: 'binance', symbol: 'BTC/USDT', tickSize: 0.01, pricePrecision: 2, amountPrecision: 5 };
+const ROOT = repoRoot(__dirname);
+const ARTIFACTS = join(ROOT, 'test-artifacts');
+
+/** The counters of issue 10 that the debug hook adds to the snapshot. */
+interface LightSnapshot extends PanelSnapshot {
+  draws: number;
+  acksWithoutDraw: number;
+  ladderDraws: number;
+  tapeDraws: number;
+  pace: { fps: number; watched: boolean; pinned: boolean; saving: boolean; version: number; flashes: boolean };
+  redraws: { series: number; depth: number };
+}
+
+interface Rig {
+  feed: CaptureFeed;
+  host: HarnessHost;
+  panel: PanelPage;
+}
+
+async function rig(browser: Browser, server: HarnessServer): Promise<Rig> {
+  const market = new Market({ sequenceRule: binanceRule, timeframe: '1s', indicators: [] });
+  const feed = new CaptureFeed(market, [sharedDataPath(SPOT)]);
+  await feed.feed(6000);
+  const builder = new FrameBuilder(market, FACTS, { ticksPerRow: 10, initBars: 150, bookRows: 40, metrics: { imbalance: false, cvd: false } });
+  const panel = await PanelPage.open(browser, server);
+  const host = new HarnessHost(market, builder, panel, []);
+  await panel.load();
+  await host.settled();
+  await panel.until((s) => s.generation >= 1 && s.candles.count > 0 && s.depth.drawn);
+  // A few real frames, so every part has drawn from the stream at least once.
+  for (let k = 0; k < 5; k++) {
+    await feed.feed(100);
+    await host.sendFrame();
+  }
+  return { feed, host, panel };
+}
+
+async function snapshot(panel: PanelPage): Promise<LightSnapshot> {
+  return (await panel.snapshot()) as LightSnapshot;
+}
+
+/** Lets the page run a few animation frames (and lightweight-charts its paints). */
+function frames(panel: PanelPage, n = 4): Promise<void> {
+  return panel.page.evaluate(
+    (count) =>
+      new Promise<void>((done) => {
+        let left = count;
+        const tick = (): void => (--left <= 0 ? done() : void requestAnimationFrame(tick));
+        requestAnimationFrame(tick);
+      }),
+    n,
+  );
+}
+
+let nextId = 1_000_000;
+
+/** A host frame carrying only a whole book window (rows of [price, size]); cumulative sizes are computed. */
+function bookFrame(bids: number[][], asks: number[][]): FrameMessage {
+  const pack = (rows: number[][]): Float64Array => {
+    let total = 0;
+    return new Float64Array(rows.flatMap(([price, size]) => [price!, size!, (total += size!)]));
+  };
+  return {
+    v: PROTOCOL_VERSION,
+    type: 'frame',
+    id: nextId++,
+    bars: new Float64Array(0),
+    indicators: [],
+    book: { ticksPerRow: 10, valid: true, mode: 'full', bids: pack(bids), asks: pack(asks), bidCount: bids.length, askCount: asks.length },
+    trades: new Float64Array(0),
+    status: null,
+    stats: { events: 1, rejected: 0, buildMs: 0 },
+  };
+}
+
+/** A host frame that changes nothing the panel shows (the host's stats only). */
+function emptyFrame(): FrameMessage {
+  const frame = bookFrame([], []);
+  return { ...frame, book: null };
+}
+
+/** Sends `frame` and resolves with its ack. */
+async function sendAcked(panel: PanelPage, frame: FrameMessage): Promise<{ renderMs: number }> {
+  const ack = panel.next((m) => m.type === 'ack' && m.id === frame.id);
+  await panel.send(frame);
+  return (await ack) as unknown as { renderMs: number };
+}
+
+function pace(fps: number, watched: boolean, pinned: boolean, saving = true): PaceMessage {
+  return { v: PROTOCOL_VERSION, type: 'pace', fps, watched, pinned, saving };
+}
+
+/** The book the panel holds, as [price, size] rows, with row `r` of a side resized. */
+function resized(rows: number[][], r: number, factor: number): number[][] {
+  return rows.map(([price, size], k) => [price!, k === r ? size! * factor : size!]);
+}
+
+/** CSS animations running in the page (the ladder's row flashes are the only ones). */
+function runningAnimations(panel: PanelPage): Promise<number> {
+  return panel.page.evaluate(() => document.getAnimations().filter((a) => a.playState === 'running').length);
+}
+
+describe.skipIf(!hasSharedData(SPOT) || !hasChromium())('a panel that costs little: draws only what changed, only when seen', () => {
+  let browser: Browser;
+  let server: HarnessServer;
+
+  beforeAll(async () => {
+    execFileSync(process.execPath, [join(ROOT, 'scripts', 'build.mjs'), '--only', 'webview'], { cwd: ROOT, stdio: 'inherit' });
+    [browser, server] = await Promise.all([launchChromium(), startHarnessServer(ROOT)]);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it('acks a frame that changes nothing at once, without an animation frame; repaints the chart only for what the depth overlay shows', async () => {
+    const r = await rig(browser, server);
+    const { panel } = r;
+    try {
+      await frames(panel);
+      const s0 = await snapshot(panel);
+      const bids = s0.book.bids.map(([p, size]) => [p!, size!]);
+      const asks = s0.book.asks.map(([p, size]) => [p!, size!]);
+
+      // Nothing changed: acknowledged at once, nothing drawn, no chart paint.
+      const same = await sendAcked(panel, emptyFrame());
+      expect(same.renderMs).toBe(0);
+      await frames(panel);
+      const s1 = await snapshot(panel);
+      expect(s1.draws).toBe(s0.draws);
+      expect(s1.acksWithoutDraw).toBe(s0.acksWithoutDraw + 1);
+      expect(s1.depth.draws).toBe(s0.depth.draws);
+      expect(s1.redraws).toEqual(s0.redraws);
+
+      // The best bid's size changes: the ladder is rewritten and the overlay repaints the chart
+      // (one update request); the tape, without new trades, is not touched.
+      await sendAcked(panel, bookFrame(resized(bids, 0, 3), asks));
+      await frames(panel);
+      const s2 = await snapshot(panel);
+      expect(s2.ladderDraws).toBe(s1.ladderDraws + 1);
+      expect(s2.tapeDraws).toBe(s1.tapeDraws);
+      expect(s2.redraws.depth).toBe(s1.redraws.depth + 1);
+      expect(s2.depth.draws).toBeGreaterThan(s1.depth.draws);
+      expect(s2.ladder.bids[0]![1]).toBe((bids[0]![1]! * 3).toFixed(5));
+
+      // The overlay reaches as far from the touch as the shallower side: with 10 ask rows, the
+      // bids beyond them are not drawn. A size change there is a ladder-only change.
+      const shortAsks = asks.slice(0, 10);
+      await sendAcked(panel, bookFrame(bids, shortAsks));
+      await frames(panel);
+      const s3 = await snapshot(panel);
+      const deep = bids.length - 1;
+      await sendAcked(panel, bookFrame(resized(bids, deep, 1.5), shortAsks));
+      await frames(panel);
+      const s4 = await snapshot(panel);
+      expect(s4.book.bids[deep]![1]).toBeCloseTo(bids[deep]![1]! * 1.5, 8);
+      expect(s4.ladderDraws).toBe(s3.ladderDraws + 1);
+      expect(s4.redraws.depth).toBe(s3.redraws.depth);
+      expect(s4.depth.draws).toBe(s3.depth.draws);
+
+      // Levels far below the pane (500 and 600 under the touch; the asks reach as far with a
+      // far deeper total, so the overlay's scale is theirs): a size change there does not show.
+      const farBids = [...bids.slice(0, 5), [bids[0]![0]! - 500, 1], [bids[0]![0]! - 600, 1]];
+      const farAsks = [...asks.slice(0, 5), [asks[0]![0]! + 600, 1000]];
+      await sendAcked(panel, bookFrame(farBids, farAsks));
+      await frames(panel);
+      const s7 = await snapshot(panel);
+      expect(s7.depth.drawn).toBe(true);
+      expect(s7.depth.bidEndY).toBeGreaterThan(s7.depth.bidY);
+      await sendAcked(panel, bookFrame(resized(farBids, 6, 2), farAsks));
+      await frames(panel);
+      const s8 = await snapshot(panel);
+      expect(s8.book.bids[6]).toEqual([farBids[6]![0], 2, s7.book.bids[6]![2]! + 1]);
+      expect(s8.redraws.depth).toBe(s7.redraws.depth);
+      expect(s8.depth.draws).toBe(s7.depth.draws);
+
+      // With the depth layer off, a visible book change is a ladder-only change too. (The whole
+      // book first: the short one's impact line wraps, which changes the ladder's rows.)
+      await sendAcked(panel, bookFrame(bids, asks));
+      await panel.page.click('button[data-layer=depth]');
+      await panel.until((x) => !x.depth.drawn);
+      await frames(panel);
+      const s5 = await snapshot(panel);
+      await sendAcked(panel, bookFrame(resized(bids, 0, 5), asks));
+      await frames(panel);
+      const s6 = await snapshot(panel);
+      expect(s6.ladder.bids[0]![1]).toBe((bids[0]![1]! * 5).toFixed(5));
+      expect(s6.ladderDraws).toBe(s5.ladderDraws + 1);
+      expect(s6.redraws.depth).toBe(s5.redraws.depth);
+      expect(s6.depth.draws).toBe(s5.depth.draws);
+      expect(s6.renderErrors).toBe(0);
+      expect(panel.refused).toEqual([]);
+    } finally {
+      r.feed.close();
+      await panel.close();
+    }
+  });
+
+  it('starts no row flash while nobody watches, and flashes again when watched; the old path (saving off) flashes too', async () => {
+    const r = await rig(browser, server);
+    const { panel } = r;
+    try {
+      const s0 = await snapshot(panel);
+      const bids = s0.book.bids.map(([p, size]) => [p!, size!]);
+      const asks = s0.book.asks.map(([p, size]) => [p!, size!]);
+      const quiet = async (): Promise<void> => {
+        await panel.page.waitForFunction(() => document.getAnimations().filter((a) => a.playState === 'running').length === 0);
+      };
+      let factor = 2;
+      const changeBestBid = (): Promise<unknown> => sendAcked(panel, bookFrame(resized(bids, 0, factor++), asks));
+
+      await panel.send(pace(4, false, false));
+      await panel.until((x) => (x as LightSnapshot).pace.version >= 1);
+      await quiet();
+      await changeBestBid();
+      await frames(panel);
+      expect(await runningAnimations(panel)).toBe(0);
+      expect((await snapshot(panel)).ladder.bids[0]![1]).toBe((bids[0]![1]! * 2).toFixed(5));
+
+      await panel.send(pace(20, true, false));
+      await changeBestBid();
+      await frames(panel, 2);
+      expect(await runningAnimations(panel)).toBeGreaterThan(0);
+
+      // Pinned while not watched: full rate, so the full picture.
+      await panel.send(pace(20, false, true));
+      await quiet();
+      await changeBestBid();
+      await frames(panel, 2);
+      expect(await runningAnimations(panel)).toBeGreaterThan(0);
+
+      // Power saving off: the old behaviour, flashes, and an animation frame for every host frame.
+      await panel.send(pace(20, false, false, false));
+      await quiet();
+      await changeBestBid();
+      await frames(panel, 2);
+      expect(await runningAnimations(panel)).toBeGreaterThan(0);
+      const before = await snapshot(panel);
+      await sendAcked(panel, emptyFrame());
+      await frames(panel);
+      const after = await snapshot(panel);
+      expect(after.draws).toBeGreaterThan(before.draws);
+      expect(after.acksWithoutDraw).toBe(before.acksWithoutDraw);
+    } finally {
+      r.feed.close();
+      await panel.close();
+    }
+  });
+
+  it('changes each chart canvas’s size once per resize', async () => {
+    const r = await rig(browser, server);
+    const { panel } = r;
+    try {
+      await frames(panel);
+      await panel.page.evaluate(() => {
+        const w = window as unknown as { __canvasChanges: Map<Element, { width: number; height: number }>; __canvasObserver: MutationObserver };
+        w.__canvasChanges = new Map();
+        w.__canvasObserver = new MutationObserver((records) => {
+          // Every write of either attribute counts (even of the same value: it clears the canvas).
+          for (const m of records) {
+            const seen = w.__canvasChanges.get(m.target as Element) ?? { width: 0, height: 0 };
+            seen[m.attributeName as 'width' | 'height']++;
+            w.__canvasChanges.set(m.target as Element, seen);
+          }
+        });
+        for (const c of document.querySelectorAll('.chart canvas')) w.__canvasObserver.observe(c, { attributes: true, attributeFilter: ['width', 'height'] });
+      });
+      await panel.page.setViewportSize({ width: 1100, height: 640 });
+      await new Promise((done) => setTimeout(done, 500));
+      await frames(panel);
+      const counts = await panel.page.evaluate(() => {
+        const w = window as unknown as { __canvasChanges: Map<Element, { width: number; height: number }>; __canvasObserver: MutationObserver };
+        w.__canvasObserver.disconnect();
+        return [...w.__canvasChanges.values()];
+      });
+      // The panes' and both axes' canvases all change size (narrower and shorter), each once.
+      expect(counts.length).toBeGreaterThanOrEqual(4);
+      expect(counts).toEqual(counts.map(() => ({ width: 1, height: 1 })));
+    } finally {
+      r.feed.close();
+      await panel.close();
+    }
+  });
+
+  it('shows a slowed panel’s rate in the toolbar; a click pins it, and a pinned panel says so', async () => {
+    const r = await rig(browser, server);
+    const { panel } = r;
+    const pace$ = panel.page.locator('button.pace');
+    const shoot = async (name: string): Promise<void> => {
+      mkdirSync(ARTIFACTS, { recursive: true });
+      await panel.page.locator('.toolbar').screenshot({ path: join(ARTIFACTS, name) });
+    };
+    try {
+      // Watched: nothing to say.
+      expect(await pace$.isVisible()).toBe(false);
+
+      await panel.send(pace(4, false, false));
+      await panel.until((x) => (x as LightSnapshot).pace.version >= 1);
+      expect(await pace$.isVisible()).toBe(true);
+      expect(await pace$.textContent()).toBe('4 fps');
+      expect(await pace$.getAttribute('title')).toBe('Not watched: updating 4 times a second. Click to pin this chart to full rate.');
+      expect(await pace$.getAttribute('aria-pressed')).toBe('false');
+      await shoot('pace-slowed-dark.png');
+      expect(await panel.expectMessage(() => pace$.click(), (m) => m.type === 'setPinned')).toMatchObject({ pinned: true });
+
+      await panel.send(pace(20, false, true));
+      await panel.until((x) => (x as LightSnapshot).pace.pinned);
+      expect(await pace$.isVisible()).toBe(true);
+      expect(await pace$.textContent()).toBe('pinned');
+      expect(await pace$.getAttribute('aria-pressed')).toBe('true');
+      expect(await pace$.getAttribute('title')).toMatch(/Click to unpin/);
+      await shoot('pace-pinned-dark.png');
+      expect(await panel.expectMessage(() => pace$.click(), (m) => m.type === 'setPinned')).toMatchObject({ pinned: false });
+
+      await panel.applyTheme(LIGHT);
+      await panel.until((x) => x.theme.kind === 'light');
+      await shoot('pace-pinned-light.png');
+      await panel.send(pace(4, false, false));
+      await panel.until((x) => !(x as LightSnapshot).pace.pinned);
+      await shoot('pace-slowed-light.png');
+
+      // Watched again, or power saving off (the host does not slow the panel): hidden.
+      await panel.send(pace(20, true, false));
+      await panel.until((x) => (x as LightSnapshot).pace.watched);
+      expect(await pace$.isVisible()).toBe(false);
+      await panel.send(pace(4, false, false, false));
+      await panel.until((x) => !(x as LightSnapshot).pace.saving);
+      expect(await pace$.isVisible()).toBe(false);
+      expect(panel.refused).toEqual([]);
+    } finally {
+      r.feed.close();
+      await panel.close();
+    }
+  });
+});
