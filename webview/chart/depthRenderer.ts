@@ -60,6 +60,7 @@ export class DepthRenderer implements IPrimitivePaneRenderer {
   /** What a paint of the last build shows, quantized; compared by {@link rebuildForBook}. */
   private shown = new Float64Array(256);
   private shownCount = 0;
+  private shownChanged = false;
   private pathsBuilt = false;
   private builtFor = '';
   /** The bitmap the last paint drew into (NaN before the first paint). */
@@ -235,24 +236,26 @@ export class DepthRenderer implements IPrimitivePaneRenderer {
       grown.set(this.shown);
       this.shown = grown;
     }
-    const shown = this.shown;
-    let changed = n !== this.shownCount;
-    const put = (k: number, value: number): void => {
-      if (!changed && !(shown[k] === value || (shown[k] !== shown[k] && value !== value))) changed = true;
-      shown[k] = value;
-    };
-    put(0, this.geometry.drawn ? 1 : 0);
-    put(1, this.bidVertices);
-    put(2, this.book.bestBid());
-    put(3, this.book.bestAsk());
+    this.shownChanged = n !== this.shownCount;
+    this.show(0, this.geometry.drawn ? 1 : 0);
+    this.show(1, this.bidVertices);
+    this.show(2, this.book.bestBid());
+    this.show(3, this.book.bestAsk());
     const bottom = this.bitmapHeight;
     for (let v = 0; v < this.vertexCount; v++) {
       const y = this.vertices[v * 2 + 1]!;
-      put(4 + v * 2, y < 0 || y >= bottom ? 0 : Math.round(this.vertices[v * 2]!));
-      put(5 + v * 2, y);
+      this.show(4 + v * 2, y < 0 || y >= bottom ? 0 : Math.round(this.vertices[v * 2]!));
+      this.show(5 + v * 2, y);
     }
     this.shownCount = n;
-    return changed;
+    return this.shownChanged;
+  }
+
+  /** Records value `k` of what is shown, noting a difference (NaN equals NaN: no touch price). */
+  private show(k: number, value: number): void {
+    const was = this.shown[k]!;
+    if (!(was === value || (was !== was && value !== value))) this.shownChanged = true;
+    this.shown[k] = value;
   }
 
   private makePaths(): void {
