@@ -3,8 +3,9 @@ import type { Layers } from '../../engine/protocol';
 import { SIMULATOR_EXCHANGE, SIMULATOR_SYMBOL } from '../../feeds/simulator/simulatorFeed';
 import { asMarketId, sameMarket, type MarketId } from '../../engine/marketId';
 import type { Orderscope } from '../orderscope';
+import { REPLAY_EXCHANGE } from '../sessions/feedRouter';
 import { entryMarket, marketEntry, PANEL_INDICATORS, statusBarEntryProblem, statusBarMarkets } from '../settings/settingsModel';
-import { pickExchange, pickSymbol, pickTimeframe } from './pickers';
+import { pickExchange, pickStatusBarMarket, pickSymbol, pickTimeframe } from './pickers';
 import { COMMANDS, indicatorToggleCommand, type CommandId } from './commandIds';
 
 const LAYER_COMMANDS: readonly [CommandId, keyof Layers, string][] = [
@@ -24,6 +25,22 @@ function targetOf(app: Orderscope, arg: unknown): MarketId | undefined {
   return marketFromArg(arg) ?? app.panels.activePanel?.target;
 }
 
+/**
+ * Says what a command did (or why it did nothing) in the status bar, where it shows even when
+ * notifications are silenced, and as a notification.
+ */
+function tell(text: string): void {
+  vscode.window.setStatusBarMessage(`Orderscope: ${text}`, 5000);
+  void vscode.window.showInformationMessage(`Orderscope: ${text}`);
+}
+
+/** `markets` without repeats, in order. O(n²) over a handful of markets. */
+function distinctMarkets(markets: readonly (MarketId | undefined)[]): MarketId[] {
+  const out: MarketId[] = [];
+  for (const m of markets) if (m !== undefined && !out.some((o) => sameMarket(o, m))) out.push(m);
+  return out;
+}
+
 /** Registers every command; all are owned by the returned disposables. */
 export function registerCommands(app: Orderscope): vscode.Disposable[] {
   const settings = (): ReturnType<() => typeof app.settings.settings> => app.settings.settings;
@@ -37,6 +54,9 @@ export function registerCommands(app: Orderscope): vscode.Disposable[] {
         void vscode.window.showErrorMessage(`Orderscope: ${message}`);
       }
     });
+  /** The symbols of `exchange` the status bar and the watchlist show (their sessions know prices). */
+  const watchedSymbols = (exchange: string): string[] =>
+    [...statusBarMarkets(settings()), ...app.watchlist.list()].filter((m) => m.exchange === exchange).map((m) => m.symbol);
   const needPanel = (): ReturnType<typeof app.panels.open> | undefined => {
     const panel = app.panels.activePanel;
     if (!panel) void vscode.window.showInformationMessage('Orderscope: open a chart first (Orderscope: Open Chart).');
@@ -55,17 +75,16 @@ export function registerCommands(app: Orderscope): vscode.Disposable[] {
     }),
     reg(COMMANDS.switchSymbol, async () => {
       const exchange = app.panels.activePanel?.target.exchange ?? settings().exchange;
-      const watched = [...settings().statusBarSymbols, ...app.watchlist.list().filter((m) => m.exchange === exchange).map((m) => m.symbol)];
-      const symbol = await pickSymbol(exchange, app.router, app.registry, app.recentSymbols(), watched);
+      const symbol = await pickSymbol('Switch Symbol', exchange, app.router, app.registry, app.recentSymbols(), watchedSymbols(exchange));
       if (!symbol) return;
       app.rememberSymbol(symbol);
       if (app.panels.activePanel) app.panels.switchActive({ exchange, symbol });
       else await app.settings.update('symbol', symbol);
     }),
     reg(COMMANDS.switchExchange, async () => {
-      const exchange = await pickExchange(app.router);
-      if (!exchange) return;
       const panel = app.panels.activePanel;
+      const exchange = await pickExchange(app.router, panel?.target.exchange ?? settings().exchange);
+      if (!exchange) return;
       // On a chart it switches that chart, nothing else; without one it sets the default exchange
       // of new charts and of status-bar symbols written without one.
       if (!panel) {
@@ -108,33 +127,43 @@ export function registerCommands(app: Orderscope): vscode.Disposable[] {
     ),
     reg(COMMANDS.addToStatusBar, async (arg) => {
       const s = settings();
-      const typed = async (): Promise<MarketId | undefined> => {
-        const text = await vscode.window.showInputBox({
-          title: 'Add to Status Bar',
-          prompt: `Symbol on ${s.exchange} (e.g. ETH/USDT), or exchange:symbol`,
-          value: s.symbol,
-          validateInput: (value) => statusBarEntryProblem(value.trim()),
-        });
-        return text ? entryMarket(text.trim(), s.exchange) : undefined;
-      };
-      const market = targetOf(app, arg) ?? (await typed());
-      if (!market) return;
+      const shown = statusBarMarkets(s);
+      // An explicit market (a status-bar item, a watchlist row) is added as is; from the palette
+      // a picker offers the focused chart's market first, then the other charts and the
+      // watchlist (those not shown yet, that the status bar can show), or a typed symbol.
+      const offered = (): MarketId[] =>
+        distinctMarkets([app.panels.activePanel?.target, ...app.panels.list().map((p) => p.target), ...app.watchlist.list()]).filter(
+          (m) => !shown.some((w) => sameMarket(w, m)) && statusBarEntryProblem(marketEntry(m, s.exchange)) === null,
+        );
+      const market = marketFromArg(arg) ?? (await pickStatusBarMarket(offered(), s.exchange, app.registry));
+      if (!market) {
+        tell('nothing added to the status bar.');
+        return;
+      }
       const label = `${market.symbol} on ${market.exchange}`;
       // A replay or a malformed market would make the whole list invalid (every item would go).
       const problem = statusBarEntryProblem(marketEntry(market, s.exchange));
       if (problem !== null) throw new Error(`${label} cannot be shown in the status bar: ${problem}`);
-      if (statusBarMarkets(s).some((m) => sameMarket(m, market))) {
-        void vscode.window.showInformationMessage(`Orderscope: ${label} is already in the status bar.`);
+      if (shown.some((m) => sameMarket(m, market))) {
+        tell(`${label} is already in the status bar.`);
         return;
       }
       await app.settings.update('statusBar.symbols', [...s.statusBarSymbols, marketEntry(market, s.exchange)]);
-      void vscode.window.showInformationMessage(`Orderscope: added ${label} to the status bar.`);
+      tell(`added ${label} to the status bar.`);
     }),
     reg(COMMANDS.removeFromStatusBar, async (arg) => {
       const s = settings();
       const shown = statusBarMarkets(s);
       // Only an explicit market (a status-bar item, a watchlist row): from the palette, a picker.
       const fromArg = marketFromArg(arg);
+      if (fromArg && !shown.some((m) => sameMarket(m, fromArg))) {
+        tell(`${fromArg.symbol} on ${fromArg.exchange} is not in the status bar.`);
+        return;
+      }
+      if (shown.length === 0) {
+        tell('the status bar shows no symbols.');
+        return;
+      }
       const focused = app.panels.activePanel?.target;
       const market =
         fromArg && shown.some((m) => sameMarket(m, fromArg))
@@ -143,13 +172,16 @@ export function registerCommands(app: Orderscope): vscode.Disposable[] {
               await vscode.window.showQuickPick(
                 // The focused chart's market first.
                 [...shown].sort((a, b) => Number(focused !== undefined && sameMarket(b, focused)) - Number(focused !== undefined && sameMarket(a, focused))).map((m) => ({ label: m.symbol, description: m.exchange, market: m })),
-                { title: 'Remove from Status Bar', placeHolder: shown.length === 0 ? 'The status bar shows no symbols' : undefined },
+                { title: 'Remove from Status Bar' },
               )
             )?.market;
-      if (!market) return;
+      if (!market) {
+        tell('nothing removed from the status bar.');
+        return;
+      }
       const kept = s.statusBarSymbols.filter((entry) => !sameMarket(entryMarket(entry, s.exchange), market));
       await app.settings.update('statusBar.symbols', kept);
-      void vscode.window.showInformationMessage(`Orderscope: removed ${market.symbol} on ${market.exchange} from the status bar.`);
+      tell(`removed ${market.symbol} on ${market.exchange} from the status bar.`);
     }),
     reg(COMMANDS.addPriceAlert, async (arg) => {
       const target = targetOf(app, arg) ?? { exchange: settings().exchange, symbol: settings().symbol };
@@ -177,9 +209,19 @@ export function registerCommands(app: Orderscope): vscode.Disposable[] {
       for (const p of picked ?? []) await app.alerts.remove(p.id);
     }),
     reg(COMMANDS.watchlistAdd, async () => {
-      const exchange = settings().exchange;
-      const symbol = await vscode.window.showInputBox({ title: `Add to Watchlist (${exchange})`, prompt: 'Symbol, e.g. ETH/USDT' });
-      if (symbol) await app.watchlist.add({ exchange, symbol });
+      // The focused chart's exchange (a replay's is a file, not an exchange), else the default;
+      // only a market the exchange lists can be picked.
+      const focused = app.panels.activePanel?.target.exchange;
+      const exchange = focused !== undefined && focused !== REPLAY_EXCHANGE ? focused : settings().exchange;
+      const symbol = await pickSymbol('Add to Watchlist', exchange, app.router, app.registry, app.recentSymbols(), watchedSymbols(exchange));
+      if (!symbol) return;
+      const market = { exchange, symbol };
+      if (app.watchlist.list().some((m) => sameMarket(m, market))) {
+        tell(`${symbol} on ${exchange} is already in the watchlist.`);
+        return;
+      }
+      await app.watchlist.add(market);
+      tell(`added ${symbol} on ${exchange} to the watchlist.`);
     }),
     reg(COMMANDS.watchlistRemove, async (arg) => {
       const target = targetOf(app, arg);
