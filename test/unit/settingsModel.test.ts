@@ -36,7 +36,33 @@ describe('settings', () => {
     expect(problems).toHaveLength(6);
     expect(problems[0]).toMatch(/^orderscope\.timeframe must be one of .*got "7m", using "1m"$/);
     expect(problems.join('\n')).toMatch(/orderscope\.chart\.maxFps must be a whole number from 1 to 60; got 500, using 20/);
-    expect(problems.join('\n')).toMatch(/orderscope\.indicatorParameters macdFast must be less than macdSlow/);
+    expect(problems.join('\n')).toMatch(/orderscope\.indicatorParameters\.macdFast must be less than macdSlow \(26\); got 30, using 12/);
+  });
+
+  it('in indicatorParameters, each bad field falls back alone with a message naming that field', () => {
+    const raw = { emaPeriod: 9, rsiPeriod: 0, macdSignal: 'seven', imbalanceDepth: 50, smaPerod: 20 };
+    const { settings, problems } = readSettings((k) => (k === 'indicatorParameters' ? raw : undefined));
+    // The good fields are kept; each bad one takes its own default.
+    expect(settings.indicatorParameters).toMatchObject({ emaPeriod: 9, imbalanceDepth: 50, rsiPeriod: 14, macdSignal: 9, smaPeriod: 50 });
+    expect(problems).toEqual([
+      'orderscope.indicatorParameters has an unknown parameter "smaPerod"; ignored',
+      'orderscope.indicatorParameters.rsiPeriod must be a whole number from 1 to 10000; got 0, using 14',
+      'orderscope.indicatorParameters.macdSignal must be a whole number from 1 to 10000; got "seven", using 9',
+    ]);
+  });
+
+  it('an ordered pair drops the value the user set: a slow MACD below the default fast one falls back, the fast one is kept', () => {
+    const read = (raw: object) => readSettings((k) => (k === 'indicatorParameters' ? raw : undefined));
+    const slowOnly = read({ macdSlow: 10, emaPeriod: 5 });
+    expect(slowOnly.settings.indicatorParameters).toMatchObject({ macdFast: 12, macdSlow: 26, emaPeriod: 5 });
+    expect(slowOnly.problems).toEqual(['orderscope.indicatorParameters.macdSlow must be greater than macdFast (12); got 10, using 26']);
+    const both = read({ macdFast: 8, macdSlow: 6 });
+    expect(both.settings.indicatorParameters).toMatchObject({ macdFast: 12, macdSlow: 26 });
+    expect(both.problems).toEqual([
+      'orderscope.indicatorParameters.macdFast must be less than macdSlow (6); got 8, using 12',
+      'orderscope.indicatorParameters.macdSlow must be greater than macdFast (12); got 6, using 26',
+    ]);
+    expect(read('fast').problems).toEqual(['orderscope.indicatorParameters must be an object of indicator parameters; got "fast", using the defaults']);
   });
 
   it('partial indicator parameters are merged over the defaults', () => {

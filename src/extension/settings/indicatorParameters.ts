@@ -75,3 +75,56 @@ export function indicatorParametersProblem(v: unknown): string | null {
   }
   return null;
 }
+
+/** One problem of a raw `orderscope.indicatorParameters`: the parameter it names (null: the whole value). */
+export interface ParameterProblem {
+  key: string | null;
+  problem: string;
+}
+
+/**
+ * Reads a raw `orderscope.indicatorParameters` field by field: each bad parameter takes its
+ * default alone (the others keep their values), with a problem naming it; an unknown key is
+ * ignored with a problem; a non-object takes every default. A pair that must stay ordered
+ * (`macdFast` below `macdSlow`) drops the value the user set (the lower one when both were).
+ * O(keys).
+ */
+export function readIndicatorParameters(v: unknown): { value: IndicatorParameters; problems: ParameterProblem[] } {
+  const value = { ...DEFAULT_INDICATOR_PARAMETERS } as Record<string, number>;
+  const defaults = DEFAULT_INDICATOR_PARAMETERS as Readonly<Record<string, number>>;
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) {
+    return { value: value as IndicatorParameters, problems: [{ key: null, problem: `must be an object of indicator parameters; got ${JSON.stringify(v)}, using the defaults` }] };
+  }
+  const o = v as Record<string, unknown>;
+  const problems: ParameterProblem[] = [];
+  const given = new Set<string>();
+  for (const key of Object.keys(o)) if (!Object.prototype.hasOwnProperty.call(defaults, key)) problems.push({ key: null, problem: `has an unknown parameter "${key}"; ignored` });
+  for (const p of PARAMETER_SETTINGS) {
+    if (!Object.prototype.hasOwnProperty.call(o, p.key)) continue;
+    const problem = valueProblem(p.declaration, o[p.key]);
+    if (problem === null) {
+      value[p.key] = o[p.key] as number;
+      given.add(p.key);
+    } else problems.push({ key: p.key, problem: `${problem}; got ${JSON.stringify(o[p.key])}, using ${defaults[p.key]}` });
+  }
+  const fallBack = (key: string, problem: string): void => {
+    problems.push({ key, problem: `${problem}; got ${value[key]}, using ${defaults[key]}` });
+    value[key] = defaults[key]!;
+  };
+  for (const p of PARAMETER_SETTINGS) {
+    if (p.declaration.below === undefined) continue;
+    const lower = p.key;
+    const upper = parameterKey(p.kind, p.declaration.below as ParameterName<typeof p.kind>);
+    const ordered = (): boolean => value[lower]! < value[upper]!;
+    const dropLower = (): void => fallBack(lower, `must be less than ${upper} (${value[upper]})`);
+    const dropUpper = (): void => fallBack(upper, `must be greater than ${lower} (${value[lower]})`);
+    if (ordered()) continue;
+    if (given.has(lower)) dropLower();
+    else dropUpper();
+    // Both defaults are ordered: a second fallback always ends it.
+    if (ordered()) continue;
+    if (given.has(lower)) dropUpper();
+    else dropLower();
+  }
+  return { value: value as IndicatorParameters, problems };
+}

@@ -7,7 +7,7 @@
 import { TIMEFRAMES, type Timeframe } from '../../engine/candles/timeframe';
 import { marketKey, type MarketId } from '../../engine/marketId';
 import { INDICATOR_KINDS, type IndicatorKind } from '../../engine/protocol';
-import { DEFAULT_INDICATOR_PARAMETERS, DEFAULT_PANEL_INDICATORS, indicatorParametersProblem, type IndicatorParameters } from './indicatorParameters';
+import { DEFAULT_INDICATOR_PARAMETERS, DEFAULT_PANEL_INDICATORS, indicatorParametersProblem, readIndicatorParameters, type IndicatorParameters, type ParameterProblem } from './indicatorParameters';
 
 export const STATUS_BAR_FORMATS = ['price', 'priceAndChange', 'compact'] as const;
 export type StatusBarFormat = (typeof STATUS_BAR_FORMATS)[number];
@@ -53,6 +53,11 @@ interface SettingSpec<K extends keyof OrderscopeSettings> {
   field: K;
   default: OrderscopeSettings[K];
   check(value: unknown): string | null;
+  /**
+   * For an object setting: reads it field by field, so a bad field falls back alone (with a
+   * problem naming it) instead of the whole object. Absent: `check`, then all or nothing.
+   */
+  read?(value: unknown): { value: OrderscopeSettings[K]; problems: ParameterProblem[] };
 }
 
 /** Validators: each returns what is wrong with a value, or null when it is valid. */
@@ -108,7 +113,7 @@ export const SETTING_SPECS = [
     default: [...DEFAULT_PANEL_INDICATORS],
     check: (v) => (Array.isArray(v) && v.every((k) => choiceProblem(PANEL_INDICATORS)(k) === null) ? null : `must be a list of ${PANEL_INDICATORS.join(', ')}`),
   },
-  { key: 'indicatorParameters', field: 'indicatorParameters', default: DEFAULT_INDICATOR_PARAMETERS, check: indicatorParametersProblem },
+  { key: 'indicatorParameters', field: 'indicatorParameters', default: DEFAULT_INDICATOR_PARAMETERS, check: indicatorParametersProblem, read: readIndicatorParameters },
   { key: 'tape.largeTradeThreshold', field: 'largeTradeThreshold', default: 1, check: numberProblem(0, 1e12) },
   { key: 'network.httpProxy', field: 'httpProxy', default: '', check: proxyUrlProblem },
   { key: 'network.httpsProxy', field: 'httpsProxy', default: '', check: proxyUrlProblem },
@@ -121,7 +126,10 @@ export const SETTING_SPECS = [
 
 export interface SettingsRead {
   settings: OrderscopeSettings;
-  /** One message per bad value: "orderscope.chart.maxFps must be ...; using 20". */
+  /**
+   * One message per bad value: "orderscope.chart.maxFps must be ...; using 20", or per bad field
+   * of an object setting: "orderscope.indicatorParameters.macdFast must be ...; using 12".
+   */
   problems: string[];
 }
 
@@ -135,12 +143,16 @@ export function readSettings(get: (key: string) => unknown): SettingsRead {
   for (const spec of SETTING_SPECS as readonly SettingSpec<keyof OrderscopeSettings>[]) {
     const raw = get(spec.key);
     let value: unknown = spec.default;
-    if (raw !== undefined && raw !== null) {
+    if (raw !== undefined && raw !== null && spec.read) {
+      const read = spec.read(raw);
+      value = read.value;
+      for (const { key, problem } of read.problems) problems.push(`orderscope.${spec.key}${key === null ? '' : `.${key}`} ${problem}`);
+    } else if (raw !== undefined && raw !== null) {
       const problem = spec.check(raw);
       if (problem === null) value = raw;
       else problems.push(`orderscope.${spec.key} ${problem}; got ${JSON.stringify(raw)}, using ${JSON.stringify(spec.default)}`);
     }
-    settings[spec.field] = spec.field === 'indicatorParameters' ? { ...DEFAULT_INDICATOR_PARAMETERS, ...(value as object) } : value;
+    settings[spec.field] = value;
   }
   return { settings: settings as unknown as OrderscopeSettings, problems };
 }
