@@ -34,7 +34,7 @@ export interface MarketOptions {
   candleCapacity: number;
   /** Indicator options objects, e.g. `{ kind: 'ema', period: 21 }`. */
   indicators: readonly unknown[];
-  /** Levels per side for the order-book imbalance. */
+  /** Levels per side for the order-book imbalance (changed live by `setImbalanceDepth`). */
   imbalanceDepth: number;
   /** Trades kept for the tape. */
   tapeCapacity: number;
@@ -96,6 +96,8 @@ export class Market implements BookSyncListener {
   /** Levels changed by the last `mirrorBook` (reused). */
   readonly mirrorChanges = new BookChanges();
   private readonly imbalanceOut = new BookImbalance();
+  /** Levels per side the imbalance measures (the option, then `setImbalanceDepth`). */
+  private imbalanceDepth = DEFAULT_MARKET_OPTIONS.imbalanceDepth;
   private readonly drained = new CandleChanges();
   /** The indicators, fed the live bar (see IndicatorSet); replaced by `setIndicators`. */
   private indicatorSet: IndicatorSet;
@@ -117,6 +119,17 @@ export class Market implements BookSyncListener {
     this.indicatorSet = this.createIndicatorSet(this.options.indicators);
     this.imbalance = new ImbalanceBars({ capacity: this.options.candleCapacity });
     this.cvd = new CvdBars({ capacity: this.options.candleCapacity });
+    this.setImbalanceDepth(this.options.imbalanceDepth);
+  }
+
+  /**
+   * Measures the order-book imbalance over the best `depth` levels per side from the next book
+   * change on (bars already sampled keep their values). Throws EngineError for a depth that is
+   * not a whole number ≥ 1 (configuration, not an event). O(1).
+   */
+  setImbalanceDepth(depth: number): void {
+    if (!(Number.isInteger(depth) && depth >= 1)) throw new EngineError('badParameter', `${this.options.symbol}: imbalance depth must be a whole number of levels ≥ 1, got ${depth}`);
+    this.imbalanceDepth = depth;
   }
 
   /** The chart's indicators, in the order of the options. Fed by the market only. */
@@ -326,7 +339,7 @@ export class Market implements BookSyncListener {
   private sampleImbalance(): void {
     if (this.candles.count === 0 || !this.sync.isShowable()) return;
     const b = this.book;
-    if (measureBookImbalance(b.bids.sizes, b.bids.count, b.asks.sizes, b.asks.count, this.options.imbalanceDepth, this.imbalanceOut)) {
+    if (measureBookImbalance(b.bids.sizes, b.bids.count, b.asks.sizes, b.asks.count, this.imbalanceDepth, this.imbalanceOut)) {
       if (this.imbalanceOut.ratio === this.imbalanceOut.ratio) this.imbalance.sample(this.candles.lastSeq, this.imbalanceOut.ratio);
     }
   }

@@ -159,16 +159,17 @@ export class OrderBook {
   }
 
   /**
-   * Groups a side into buckets of `ticksPerRow` ticks (bids rounded down, asks rounded up),
-   * best bucket first, at most `out.capacity` rows, with cumulative sizes from the best.
-   * O(levels visited); no allocation.
+   * Groups the best `levels` levels of a side (all by default) into buckets of `ticksPerRow`
+   * ticks (bids rounded down, asks rounded up), best bucket first, at most `out.capacity` rows,
+   * with cumulative sizes from the best. O(levels visited); no allocation.
    */
-  group(isBid: boolean, grid: PriceGrid, ticksPerRow: number, out: LevelRows): number {
+  group(isBid: boolean, grid: PriceGrid, ticksPerRow: number, out: LevelRows, levels = Infinity): number {
     const side = isBid ? this.bids : this.asks;
+    const stop = Math.max(0, side.count - levels);
     let rows = 0;
     let cumulative = 0;
     let bucket = NaN;
-    for (let i = side.count - 1; i >= 0; i--) {
+    for (let i = side.count - 1; i >= stop; i--) {
       const price = side.prices[i]!;
       const b = isBid ? grid.floorToBucket(price, ticksPerRow) : grid.ceilToBucket(price, ticksPerRow);
       const size = side.sizes[i]!;

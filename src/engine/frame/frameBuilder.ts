@@ -217,14 +217,19 @@ export class FrameBuilder {
     return this.market.bookIsShowable() && statusShowsBook(status.state);
   }
 
-  /** The grouped book window, best first; empty and invalid while resyncing or not shown. */
+  /**
+   * The grouped book window, best first: at most `bookRows` rows of the levels within
+   * `windowPercent` of the mid; empty and invalid while resyncing or not shown.
+   */
   private buildWindow(status: StatusInfo): BookWindow {
     const market = this.market;
     const valid = this.bookValid(status);
     const ticks = this.settings.ticksPerRow;
     if (!valid) return { ticksPerRow: ticks, bids: EMPTY, asks: EMPTY, valid };
-    market.book.group(true, market.grid, ticks, this.bidRows);
-    market.book.group(false, market.grid, ticks, this.askRows);
+    const book = market.book;
+    const percent = this.settings.windowPercent;
+    book.group(true, market.grid, ticks, this.bidRows, book.levelsWithinPercent(true, percent));
+    book.group(false, market.grid, ticks, this.askRows, book.levelsWithinPercent(false, percent));
     return { ticksPerRow: ticks, bids: packRows(this.bidRows), asks: packRows(this.askRows), valid };
   }
 

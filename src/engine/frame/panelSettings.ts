@@ -9,6 +9,8 @@ export interface PanelSettings {
   ticksPerRow: number;
   /** Ladder rows per side (the book window). */
   bookRows: number;
+  /** The book window reaches at most this percent of the mid price from it, each side. */
+  windowPercent: number;
   /** Bars sent in `init`; older ones are paged in on `loadOlder`. */
   initBars: number;
   /** Bars per `history` page. */
@@ -24,6 +26,7 @@ export const DEFAULT_PANEL_SETTINGS: Readonly<PanelSettings> = {
   layers: { volume: true, depth: true, ladder: true, tape: true },
   ticksPerRow: 1,
   bookRows: 40,
+  windowPercent: 1,
   initBars: 2000,
   historyPageBars: 2000,
   tapeRows: 100,
