@@ -149,6 +149,8 @@ export interface InitMessage {
   bars: Float64Array;
   /** True when older bars exist that can be paged in. */
   hasOlder: boolean;
+  /** Why no older bar can be paged in (null while `hasOlder`): see {@link HistoryEnd}. */
+  historyEnd: HistoryEnd | null;
   indicators: IndicatorSeriesData[];
   book: BookWindow;
   trades: Float64Array;
@@ -171,6 +173,14 @@ export interface FrameMessage {
   stats: FrameStats;
 }
 
+/**
+ * Why scrolling back shows no older bar: `source` — the source has none (the exchange's or the
+ * recording's first bar, the simulation's generated past); `memory` — the host holds as many
+ * bars as it keeps (the engine's candle capacity) and pages in no more.
+ */
+export const HISTORY_ENDS = ['source', 'memory'] as const;
+export type HistoryEnd = (typeof HISTORY_ENDS)[number];
+
 /** Older bars, in answer to `loadOlder`. */
 export interface HistoryMessage {
   v: typeof PROTOCOL_VERSION;
@@ -178,6 +188,13 @@ export interface HistoryMessage {
   bars: Float64Array;
   indicators: IndicatorSeriesData[];
   hasOlder: boolean;
+  /** Why no older bar can be paged in (null while `hasOlder`). */
+  historyEnd: HistoryEnd | null;
+  /**
+   * Why this page is empty although older bars may exist: the request to the source failed
+   * (shown to the user; scrolling back again retries). Null when it did not fail.
+   */
+  failed: string | null;
 }
 
 /**
@@ -383,6 +400,7 @@ function readHostMessage(x: unknown): HostMessage | ProtocolError {
         checkLayers(x.layers) ??
         (isF64(x.bars, BAR_STRIDE) ? null : 'bars not packed') ??
         (isBool(x.hasOlder) ? null : 'hasOlder missing') ??
+        checkHistoryEnd(x.historyEnd) ??
         checkIndicators(x.indicators) ??
         checkBookWindow(x.book) ??
         (isF64(x.trades, TRADE_STRIDE) ? null : 'trades not packed') ??
@@ -408,13 +426,24 @@ function readHostMessage(x: unknown): HostMessage | ProtocolError {
     }
     case 'history': {
       problem =
-        (isF64(x.bars, BAR_STRIDE) ? null : 'bars not packed') ?? checkIndicators(x.indicators) ?? (isBool(x.hasOlder) ? null : 'hasOlder missing');
+        (isF64(x.bars, BAR_STRIDE) ? null : 'bars not packed') ??
+        checkIndicators(x.indicators) ??
+        (isBool(x.hasOlder) ? null : 'hasOlder missing') ??
+        checkHistoryEnd(x.historyEnd) ??
+        (x.failed === null || (isStr(x.failed) && x.failed.length <= MAX_HISTORY_FAILURE) ? null : `failed is not null or a string of at most ${MAX_HISTORY_FAILURE} characters`);
       break;
     }
     default:
       return new ProtocolError(`unknown message type ${shown(type)}`);
   }
   return problem === null ? (x as unknown as HostMessage) : new ProtocolError(`${type}: ${problem}`);
+}
+
+/** Longest failure reason a history page carries (a message for a person, not a dump). */
+const MAX_HISTORY_FAILURE = 500;
+
+function checkHistoryEnd(x: unknown): string | null {
+  return x === null || (HISTORY_ENDS as readonly unknown[]).includes(x) ? null : `historyEnd is not null or one of ${HISTORY_ENDS.join(', ')}`;
 }
 
 function checkBookWindow(x: unknown): string | null {

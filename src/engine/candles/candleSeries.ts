@@ -20,6 +20,7 @@ import { barOpenTime, TIMEFRAME_MS, type Timeframe } from './timeframe';
 import { isPrice } from '../book/levelValidity';
 import { requireInteger } from '../configCheck';
 import { CandleArrays, CandleColumns, CandleField, CANDLE_FIELD_COUNT } from './candleColumns';
+import type { HistoryEnd } from '../protocol';
 
 export { CandleField };
 
@@ -102,6 +103,11 @@ export class CandleSeries {
   readonly stats = new CandleSeriesStats();
   /** History rows opening after this time (ms) are refused: a far-future stamp, not a bar. */
   latestHistoryOpen = Infinity;
+  /**
+   * The source said it has no bar before the oldest held one (a feed answered an older page
+   * with none). A new series (another timeframe) starts without it.
+   */
+  sourceStartHeld = false;
 
   private readonly periodMs: number;
   /** Ring index of the bar with seq `firstSeq`. */
@@ -143,6 +149,16 @@ export class CandleSeries {
   /** Bars held. */
   get count(): number {
     return this.held;
+  }
+
+  /**
+   * Why no older bar can be added: `memory` when the ring is full (the capacity is the memory
+   * bound: an older row would be dropped at once), `source` when the source has none before the
+   * oldest held bar; null when older bars may still be paged in. O(1).
+   */
+  get olderEnd(): HistoryEnd | null {
+    if (this.held >= this.capacity) return 'memory';
+    return this.sourceStartHeld ? 'source' : null;
   }
 
   /** Seq of the oldest held bar (`lastSeq + 1` while empty). */

@@ -17,6 +17,7 @@ import {
   type BookWindow,
   type BookWindowDiff,
   type FrameMessage,
+  type HistoryEnd,
   type HistoryMessage,
   type IndicatorKind,
   type IndicatorSeriesData,
@@ -106,7 +107,8 @@ export class FrameBuilder {
       timeframe: candles.timeframe,
       layers: { ...this.settings.layers },
       bars,
-      hasOlder: candles.count > 0 && from > candles.firstSeq,
+      hasOlder: this.historyEnd(from) === null,
+      historyEnd: this.historyEnd(from),
       indicators: this.packIndicators(from, candles.lastSeq),
       book,
       trades,
@@ -153,22 +155,39 @@ export class FrameBuilder {
     };
   }
 
-  /** Older bars before `before` (open time), one page, in answer to `loadOlder`. */
-  buildHistory(before: number): HistoryMessage {
+  /**
+   * Older bars before `before` (open time), one page of those held, in answer to `loadOlder`.
+   * An empty page with `hasOlder` means the market holds none older but the source may: the
+   * host pages them in and asks again. `failed` says why that did not work (the page is empty).
+   */
+  buildHistory(before: number, failed: string | null = null): HistoryMessage {
     const candles = this.market.candles;
     let to = candles.findSeq(before) - 1;
     if (!(to >= candles.firstSeq)) to = Math.min(candles.lastSeq, candles.firstSeq - 1);
     if (Number.isNaN(before) || before > this.oldestSentTime) to = -1;
     const from = Math.max(candles.firstSeq, to - this.settings.historyPageBars + 1);
-    if (to < from) return { v: PROTOCOL_VERSION, type: 'history', bars: EMPTY, indicators: [], hasOlder: false };
+    if (failed !== null || to < from) {
+      const end = failed === null ? this.historyEnd(candles.firstSeq) : null;
+      const reason = failed === null ? null : failed.slice(0, 500);
+      return { v: PROTOCOL_VERSION, type: 'history', bars: EMPTY, indicators: [], hasOlder: end === null, historyEnd: end, failed: reason };
+    }
     this.oldestSentTime = candles.value(from, CandleField.OpenTime);
+    const end = this.historyEnd(from);
     return {
       v: PROTOCOL_VERSION,
       type: 'history',
       bars: this.packBars(from, to),
       indicators: this.packIndicators(from, to),
-      hasOlder: from > candles.firstSeq,
+      hasOlder: end === null,
+      historyEnd: end,
+      failed: null,
     };
+  }
+
+  /** Why nothing older than bar `fromSeq` can be sent: null when a held bar or the source may have one. */
+  private historyEnd(fromSeq: number): HistoryEnd | null {
+    const candles = this.market.candles;
+    return candles.count > 0 && fromSeq > candles.firstSeq ? null : candles.olderEnd;
   }
 
   private packBars(fromSeq: number, toSeq: number): Float64Array {

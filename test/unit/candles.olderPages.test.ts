@@ -1,0 +1,108 @@
+/**
+ * Scrolling back: older pages of exchange history merged before the held bars give the same
+ * series as merging every row at once, within the capacity (the memory bound), and the series
+ * says why nothing older can come (`olderEnd`).
+ */
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { CandleBar, CandleChanges, CandleSeries } from '../../src/engine/candles/candleSeries';
+
+const MINUTE = 60_000;
+const T0 = 1_723_161_240_000; // 2024-08-08 23:54 UTC
+
+type Row = [number, number, number, number, number, number, number, number, number];
+
+/** Ascending rows at `minutes` (offsets from T0, deduplicated), prices from `seeds`. */
+function rowsAt(minutes: number[], seeds: number[]): Row[] {
+  const sorted = [...new Set(minutes)].sort((a, b) => a - b);
+  return sorted.map((m, k) => {
+    const s = seeds[k % seeds.length]!;
+    const open = 100 + s;
+    const close = 100 + ((s * 7) % 13);
+    return [T0 + m * MINUTE, open, Math.max(open, close) + 1, Math.min(open, close) - 1, close, s / 10, s, s / 20, s % 9];
+  });
+}
+
+function bars(series: CandleSeries): number[][] {
+  const bar = new CandleBar();
+  const out: number[][] = [];
+  for (let seq = series.firstSeq; seq <= series.lastSeq; seq++) {
+    series.readBar(seq, bar);
+    out.push([bar.openTime, bar.open, bar.high, bar.low, bar.close, bar.volume, bar.quoteVolume, bar.takerBuyVolume, bar.tradeCount]);
+  }
+  return out;
+}
+
+/** Splits `rows` (oldest first) into the newest `newest` rows and older pages of the given sizes, newest page first. */
+function pagesOf(rows: Row[], newest: number, sizes: number[]): { load: Row[]; older: Row[][] } {
+  let end = rows.length - newest;
+  const load = rows.slice(end);
+  const older: Row[][] = [];
+  for (let i = 0; end > 0; i++) {
+    const size = sizes[i % sizes.length]!;
+    older.push(rows.slice(Math.max(0, end - size), end));
+    end -= size;
+  }
+  return { load, older };
+}
+
+const caseArb = fc.record({
+  minutes: fc.array(fc.integer({ min: -400, max: 0 }), { minLength: 2, maxLength: 120 }),
+  seeds: fc.array(fc.integer({ min: 1, max: 50 }), { minLength: 1, maxLength: 10 }),
+  newest: fc.integer({ min: 1, max: 40 }),
+  sizes: fc.array(fc.integer({ min: 1, max: 30 }), { minLength: 1, maxLength: 5 }),
+  capacity: fc.oneof(fc.constant(1000), fc.integer({ min: 1, max: 80 })),
+  /** Trades on the live bar between pages (the market keeps moving while the user scrolls). */
+  trades: fc.array(fc.integer({ min: 1, max: 59_000 }), { maxLength: 4 }),
+});
+
+describe('older history pages', () => {
+  it('prepending pages one by one equals merging every row at once (capacity-bounded, changes reported)', () => {
+    fc.assert(
+      fc.property(caseArb, ({ minutes, seeds, newest, sizes, capacity, trades }) => {
+        const rows = rowsAt(minutes, seeds);
+        const { load, older } = pagesOf(rows, Math.min(newest, rows.length), sizes);
+        const paged = new CandleSeries('1m', { capacity });
+        const atOnce = new CandleSeries('1m', { capacity });
+        const liveBar = rows[rows.length - 1]![0];
+        paged.mergeHistoryRows(load);
+        const changes = new CandleChanges();
+        const mirror = new Map<number, number[]>();
+        const drain = (): void => {
+          paged.drainChanges(changes);
+          for (const seq of [...mirror.keys()]) if (seq < changes.firstSeq) mirror.delete(seq);
+          const all = bars(paged);
+          if (changes.fromSeq >= 0) for (let seq = changes.fromSeq; seq <= changes.lastSeq; seq++) mirror.set(seq, all[seq - paged.firstSeq]!);
+        };
+        drain();
+        for (const page of older) {
+          // A page the ring has no room for leaves the series as it is, and says so.
+          const full = paged.count >= capacity;
+          expect(paged.olderEnd).toBe(full ? 'memory' : null);
+          paged.mergeHistoryRows(page);
+          for (const offset of trades) paged.ingestTrade(liveBar + offset, 101, 0.5, 1);
+          drain();
+          // A consumer re-reading the reported range mirrors the series exactly.
+          expect([...mirror.entries()].sort((a, b) => a[0] - b[0]).map(([, bar]) => bar)).toEqual(bars(paged));
+        }
+        atOnce.mergeHistoryRows(rows);
+        for (const _page of older) for (const offset of trades) atOnce.ingestTrade(liveBar + offset, 101, 0.5, 1);
+        expect(bars(paged)).toEqual(bars(atOnce));
+        expect(paged.count).toBe(Math.min(capacity, rows.length));
+        expect(paged.olderEnd).toBe(rows.length >= capacity ? 'memory' : null);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('the source start is the series\' own: the reason reads source until the ring is full, then memory', () => {
+    const series = new CandleSeries('1m', { capacity: 3 });
+    series.mergeHistoryRows(rowsAt([-1, 0], [5]));
+    expect(series.olderEnd).toBeNull();
+    series.sourceStartHeld = true;
+    expect(series.olderEnd).toBe('source');
+    series.ingestTrade(T0 + MINUTE + 5, 100, 1, 1);
+    expect(series.olderEnd).toBe('memory');
+    expect(new CandleSeries('1m', { capacity: 3 }).olderEnd).toBeNull();
+  });
+});
