@@ -69,6 +69,14 @@ export interface Feed {
   start(sink: FeedSink): void;
   /** Asks for candle history of another timeframe (the user switched). */
   changeTimeframe(timeframe: string): void;
+  /**
+   * Up to `bars` candle rows of `timeframe` opening before `before` (ms), oldest first, ending
+   * next to `before` (the user scrolled back past the bars held): an exchange's `fetchOHLCV`
+   * paged backwards, a recording's earlier part, a simulation's generated past. `'none'`: the
+   * source has no bar before `before`. Rejects with a message a person can act on when the
+   * source failed (scrolling back again retries). Absent: the feed has no earlier history.
+   */
+  loadOlder?(timeframe: string, before: number, bars: number): Promise<ReadonlyArray<ArrayLike<unknown>> | 'none'>;
   /** Stops and releases sockets, timers and files. Idempotent. */
   close(): Promise<void>;
 }

@@ -164,4 +164,52 @@ describe('CandleHistory', () => {
     expect(deliveredTfs).toEqual(['5m']);
     await history.close();
   });
+
+  test('older pages: the bars before a given one, paged backwards at the size the exchange serves, then none at its first bar', async () => {
+    const klines = new Klines(2000);
+    klines.cap = 300;
+    const { history, delivered } = makeHistory(klines, 700);
+    history.load();
+    await settled(history);
+    const loaded = delivered[0]!;
+    klines.requests.length = 0;
+    const page = await history.fetchOlder('1m', loaded[0]![0]!, 500);
+    expect(page).not.toBe('none');
+    expect(times(page as OhlcvRow[])).toEqual(times(klines.rows.slice(2000 - 700 - 500, 2000 - 700)));
+    expect(klines.requests.map((r) => r.limit)).toEqual([300, 200]);
+    // Not delivered: the session merges it.
+    expect(delivered).toHaveLength(1);
+    let oldest = (page as OhlcvRow[])[0]![0]!;
+    const pages: number[] = [];
+    for (;;) {
+      const older = await history.fetchOlder('1m', oldest, 500);
+      if (older === 'none') break;
+      pages.push(older.length);
+      oldest = older[0]![0]!;
+    }
+    expect(pages).toEqual([500, 300]);
+    expect(oldest).toBe(klines.rows[0]![0]);
+    await history.close();
+  });
+
+  test('an older page retries a failed request with backoff, gives up after three attempts with the reason, and works when asked again', async () => {
+    const klines = new Klines(100);
+    const { history } = makeHistory(klines, 50);
+    history.load();
+    await settled(history);
+    const before = klines.rows[50]![0]!;
+    klines.failures = [new Error('HTTP 500'), new Error('HTTP 500')];
+    const retried = await history.fetchOlder('1m', before, 10);
+    expect(times(retried as OhlcvRow[])).toEqual(times(klines.rows.slice(40, 50)));
+    klines.failures = [new Error('HTTP 500'), new Error('HTTP 500'), new Error('HTTP 500')];
+    await expect(history.fetchOlder('1m', before, 10)).rejects.toThrow('HTTP 500; 3 attempts');
+    const again = await history.fetchOlder('1m', before, 10);
+    expect(times(again as OhlcvRow[])).toEqual(times(klines.rows.slice(40, 50)));
+    klines.failures = [new Error('refused')];
+    const requests = klines.requests.length;
+    await expect(history.fetchOlder('1m', before, 10)).rejects.toThrow('refused');
+    expect(klines.requests.length).toBe(requests + 1); // a refusal is not retried
+    await expect(history.fetchOlder('5m', before, 10)).rejects.toThrow("not the chart's timeframe");
+    await history.close();
+  });
 });

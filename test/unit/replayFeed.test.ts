@@ -333,6 +333,30 @@ describe('replayed candles on a timeframe change', () => {
   });
 });
 
+describe('replay scrolling back', () => {
+  it('pages in the replayed bars before those given as history, then none at the first', async () => {
+    const lines = Array.from({ length: 103 }, (_, k) => trade(k, T0 + k * 7000, k, `${61000 + ((k * 37) % 50)}.5`));
+    const feed = new ReplayFeed(writeCapture(lines), { speed: Infinity });
+    await feed.open({ ...TARGET, historyBars: 20 });
+    const sink = new RecordingSink();
+    feed.start(sink);
+    await feed.finished;
+    feed.changeTimeframe('1s');
+    const [, given] = sink.histories[0]!;
+    expect(given).toHaveLength(20);
+    let held = given;
+    for (;;) {
+      const older = await feed.loadOlder('1s', held[0]![0]!, 30);
+      if (older === 'none') break;
+      expect(older.length).toBeLessThanOrEqual(30);
+      held = [...older, ...held];
+    }
+    // Every trade's second, oldest first, from the recording's first trade on.
+    expect(held.map((row) => row[0])).toEqual(Array.from({ length: 103 }, (_, k) => T0 + k * 7000));
+    await feed.close();
+  });
+});
+
 describe('opening a recording', () => {
   it('tells the format from the content, whatever the name', async () => {
     const gz = join(tempDir, 'capture.txt');

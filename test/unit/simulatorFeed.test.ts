@@ -211,6 +211,33 @@ describe('SimulatorFeed', () => {
     await feed.close();
   });
 
+  it('scrolling back pages in its generated past before the bars held, without a gap, then says none at its start', async () => {
+    const market = new Market({ symbol: 'SIM/USDT', tickSize: 0.01, timeframe: '1m' });
+    const feed = new SimulatorFeed({ seed: 6 });
+    await feed.open(TARGET);
+    feed.start(new RecordingSink(market));
+    vi.advanceTimersByTime(60_000);
+    const c = market.candles;
+    expect(c.count).toBe(501); // 500 history bars and the live one
+    const pages: number[] = [];
+    for (;;) {
+      const rows = await feed.loadOlder('1m', c.value(c.firstSeq, CandleField.OpenTime), 500);
+      if (rows === 'none') break;
+      pages.push(rows.length);
+      market.mergeHistoryRows(rows);
+    }
+    // The 1m past spans 5 × 500 bars and a few more (back to a 15m boundary): 2000 more in
+    // pages of 500, then the rest.
+    expect(pages.slice(0, 4)).toEqual([500, 500, 500, 500]);
+    expect(pages.length).toBe(5);
+    expect(c.count).toBeGreaterThan(2501);
+    for (let seq = c.firstSeq + 1; seq <= c.lastSeq; seq++) {
+      expect(c.value(seq, CandleField.OpenTime) - c.value(seq - 1, CandleField.OpenTime)).toBe(TIMEFRAME_MS['1m']);
+    }
+    await expect(feed.loadOlder('7m', START, 10)).rejects.toBeInstanceOf(TimeframeError);
+    await feed.close();
+  });
+
   it('after a stall, delivers at most one batch cap per tick and lets the simulated clock fall behind', async () => {
     const feed = new SimulatorFeed({ seed: 3, maxEventsPerBatch: 500 });
     await feed.open(TARGET);

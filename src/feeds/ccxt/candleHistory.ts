@@ -5,6 +5,8 @@
  *
  * - load: the newest `historyBars` bars, paged backwards `pageLimit` at a time.
  * - refill (after the trade stream reconnects): from the newest bar held before the gap to now.
+ * - older (the user scrolled back past the bars held): `bars` more before a given bar, paged
+ *   backwards the same way; an empty page means the exchange has nothing earlier.
  * - settle: some bars may be incomplete or count a trade twice: a row fetched while its bar was
  *   open (trades in flight around the reply), and the bar in which the trade stream (re)started
  *   (trades before the subscription took effect are missing). Once a trade of a later bar
@@ -38,6 +40,9 @@ export interface CandleHistoryHost extends StreamLoopHost {
 
 type Task = 'load' | 'refill' | 'settle';
 
+/** Attempts of one request of an older page before the failure is shown (scrolling again retries). */
+const OLDER_ATTEMPTS = 3;
+
 export class CandleHistory {
   status: StreamStatus = { state: 'connecting', detail: 'candles: loading history', value: 0, attempt: 0, retryAt: NaN };
   /** Requests made, rows delivered, settles done (for tests and diagnostics). */
@@ -63,6 +68,13 @@ export class CandleHistory {
   private closed = false;
   private stopped = false;
   private readonly pause = new Sleep();
+  /** The wait between attempts of an older page (its own: it runs beside the queue). */
+  private readonly olderPause = new Sleep();
+  /**
+   * Bars the exchange serves per request: `pageLimit`, or fewer when the first page of the load
+   * came back short of the ask (OKX serves 300).
+   */
+  private servedPageBars: number;
 
   constructor(
     timeframe: Timeframe,
@@ -71,6 +83,7 @@ export class CandleHistory {
   ) {
     this.timeframe = timeframe;
     this.periodMs = TIMEFRAME_MS[timeframe];
+    this.servedPageBars = options.pageLimit;
   }
 
   /** Loads the newest `historyBars` bars. */
@@ -119,6 +132,7 @@ export class CandleHistory {
     this.newestBar = this.newestTradeTime === this.newestTradeTime ? barOpenTime(this.newestTradeTime, timeframe) : NaN;
     this.queued.clear();
     this.pause.wake();
+    this.olderPause.wake();
     this.load();
   }
 
@@ -126,7 +140,24 @@ export class CandleHistory {
   close(): Promise<void> {
     this.closed = true;
     this.pause.wake();
+    this.olderPause.wake();
     return this.queue;
+  }
+
+  /**
+   * Up to `bars` bars of `timeframe` opening before `before`, oldest first, paged backwards
+   * through the same requests as the load (the venue's throttle keeps them within the rate
+   * limit). Not delivered: the caller merges them. `'none'` when the exchange has no bar before
+   * `before`. A failed request is retried with the same backoff as the load, at most
+   * `OLDER_ATTEMPTS` times in all; then, or at once for a refused request, it rejects with the
+   * reason. Rejects too when the timeframe changes or the history closes meanwhile.
+   */
+  async fetchOlder(timeframe: Timeframe, before: number, bars: number): Promise<OhlcvRow[] | 'none'> {
+    const generation = this.generation;
+    if (timeframe !== this.timeframe) throw new Error(`candle history: ${timeframe} is not the chart's timeframe`);
+    const rows = await this.pageBack([], before, bars, -Infinity, generation, (since, limit) => this.fetchRetrying(timeframe, since, limit, generation));
+    if (!this.current(generation)) throw new Error('candle history: the timeframe changed or the feed closed');
+    return rows.length === 0 ? 'none' : rows;
   }
 
   private enqueue(task: Task): void {
@@ -199,20 +230,55 @@ export class CandleHistory {
   private async fetchBack(tf: Timeframe, limit: number, stopAt: number, generation: number): Promise<OhlcvRow[]> {
     const want = this.options.historyBars;
     const first = Math.min(limit, want);
-    let page = await this.fetch(tf, undefined, first);
-    let rows = page;
+    const page = await this.fetch(tf, undefined, first);
     // Some exchanges serve fewer bars than asked (OKX 300): page back at the size they serve, so
     // a page asked from `oldest - size` reaches `oldest` with no hole.
-    const served = page.length < first ? page.length : this.options.pageLimit;
-    while (rows.length > 0 && rows.length < want && rows[0]![0]! > stopAt && this.current(generation)) {
-      const oldest = rows[0]![0]!;
-      const size = Math.min(served, want - rows.length);
-      page = await this.fetch(tf, oldest - size * this.periodMs, size);
+    if (page.length > 0) this.servedPageBars = page.length < first ? page.length : this.options.pageLimit;
+    if (page.length === 0) return page;
+    const rows = await this.pageBack(page, page[0]![0]!, want, stopAt, generation, (since, size) => this.fetch(tf, since, size));
+    return rows.length > want ? rows.slice(rows.length - want) : rows;
+  }
+
+  /**
+   * Prepends to `rows` (oldest first; empty: none yet) pages of bars opening before the oldest
+   * of them (or before `before` when empty) until `want` rows, a bar at or before `stopAt`, or an
+   * empty page (the exchange has nothing earlier).
+   */
+  private async pageBack(
+    rows: OhlcvRow[],
+    before: number,
+    want: number,
+    stopAt: number,
+    generation: number,
+    fetch: (since: number, limit: number) => Promise<OhlcvRow[]>,
+  ): Promise<OhlcvRow[]> {
+    while (rows.length < want && this.current(generation)) {
+      const oldest = rows.length > 0 ? rows[0]![0]! : before;
+      if (!(oldest > stopAt)) break;
+      const size = Math.min(this.servedPageBars, want - rows.length);
+      const page = await fetch(oldest - size * this.periodMs, size);
       const older = page.filter((row) => row[0]! < oldest);
       if (older.length === 0) break;
       rows = older.concat(rows);
     }
-    return rows.length > want ? rows.slice(rows.length - want) : rows;
+    return rows;
+  }
+
+  /** One request of an older page, retried as the load's are, `OLDER_ATTEMPTS` in all. */
+  private async fetchRetrying(tf: Timeframe, since: number, limit: number, generation: number): Promise<OhlcvRow[]> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.fetch(tf, since, limit);
+      } catch (error) {
+        const action = this.host.classify(error);
+        if (action === ErrorAction.Stop) throw new Error(this.host.stopMessage(error));
+        const throttled = action === ErrorAction.Throttled;
+        const why = throttled ? `${this.host.reason(error)} (rate limited)` : this.host.reason(error);
+        if (attempt >= OLDER_ATTEMPTS || !this.current(generation)) throw new Error(`${why}; ${attempt} attempts`);
+        await this.olderPause.wait(retryDelay(attempt, this.options, { throttled, retryAfterMs: this.host.retryAfterMs?.(error) ?? 0 }));
+        if (!this.current(generation)) throw new Error('candle history: the timeframe changed or the feed closed');
+      }
+    }
   }
 
   private async settle(generation: number): Promise<void> {

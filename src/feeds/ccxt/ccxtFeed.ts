@@ -168,6 +168,19 @@ export class CcxtFeed implements Feed {
     this.candles?.setTimeframe(parsed);
   }
 
+  /** Older bars through `fetchOHLCV` paged backwards (see {@link CandleHistory.fetchOlder}). */
+  async loadOlder(timeframe: string, before: number, bars: number): Promise<OhlcvRow[] | 'none'> {
+    const parsed = parseTimeframe(timeframe);
+    if (parsed instanceof TimeframeError) throw parsed;
+    if (this.candles === undefined) {
+      if (this.closed || this.sink === undefined) throw new Error(`${this.name}: not streaming`);
+      return 'none'; // the exchange has no fetchOHLCV
+    }
+    const rows = await this.candles.fetchOlder(parsed, before, bars);
+    if (rows !== 'none') this.stats.historyRows += rows.length;
+    return rows;
+  }
+
   close(): Promise<void> {
     this.closing ??= this.shutDown();
     return this.closing;

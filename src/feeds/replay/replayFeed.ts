@@ -271,6 +271,21 @@ export class ReplayFeed implements Feed {
   }
 
   /**
+   * The recording's bars before `before` that were replayed but not given as history (a
+   * timeframe switch gives the newest `historyBars`): up to `bars` of them next to `before`.
+   * `'none'` before the first replayed bar or beyond what {@link ReplayBars} keeps: the replay
+   * starts at the start of its files, so nothing earlier exists. O(replayed bars held).
+   */
+  loadOlder(timeframe: string, before: number, bars: number): Promise<number[][] | 'none'> {
+    const tf = parseTimeframe(timeframe);
+    if (tf instanceof TimeframeError) return Promise.reject(tf);
+    const rows = this.bars.history(tf, Infinity);
+    let end = 0;
+    while (end < rows.length && rows[end]![0]! < before) end++;
+    return Promise.resolve(end === 0 ? 'none' : rows.slice(Math.max(0, end - bars), end));
+  }
+
+  /**
    * Sets the speed (market ms per wall ms, Infinity = as fast as possible) while playing or
    * paused. False (nothing changes) for NaN, zero or a negative speed.
    */

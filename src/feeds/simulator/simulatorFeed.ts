@@ -157,6 +157,20 @@ export class SimulatorFeed implements Feed {
     if (this.sink !== null && this.simulator !== null && !this.closed) this.sink.history(parsed, this.simulator.history(parsed, this.historyBars));
   }
 
+  /**
+   * The generated past of `timeframe` before `before`: up to `bars` rows next to it, `'none'`
+   * before the start of the past. O(bars of the past's level); allocates the rows.
+   */
+  loadOlder(timeframe: string, before: number, bars: number): Promise<number[][] | 'none'> {
+    const parsed = parseTimeframe(timeframe);
+    if (parsed instanceof TimeframeError) return Promise.reject(parsed);
+    if (this.simulator === null || this.closed) return Promise.reject(new Error('the simulator feed is not running'));
+    const rows = this.simulator.history(parsed, Infinity);
+    let end = 0;
+    while (end < rows.length && rows[end]![0]! < before) end++;
+    return Promise.resolve(end === 0 ? 'none' : rows.slice(Math.max(0, end - bars), end));
+  }
+
   /** Changes the pace (simulated seconds per wall second) from now on. Throws EngineError('badParameter') out of (0, 1000]. */
   setSpeed(speed: number): void {
     checkSpeed(speed);
