@@ -15,7 +15,8 @@ import { parseTimeframe, TimeframeError, type Timeframe } from '../engine/candle
 import type { ExternalLevel } from '../engine/book/bookSide';
 import type { MarketEvent } from '../engine/events';
 import { Market, type MarketOptions } from '../engine/market';
-import type { MarketFacts } from '../engine/protocol';
+import type { HistoryEnd, MarketFacts } from '../engine/protocol';
+import { CandleField } from '../engine/candles/candleSeries';
 import { checkBackoffOptions, DEFAULT_BACKOFF_OPTIONS, type BackoffOptions } from './backoff';
 import { Emitter, type Disposable } from './eventEmitter';
 import type { Feed, FeedSink, FeedStatus, FeedTarget, TickerSnapshot } from './feed';
@@ -47,6 +48,13 @@ export const DEFAULT_MARKET_SESSION_OPTIONS: Readonly<MarketSessionOptions> = {
   backoff: DEFAULT_BACKOFF_OPTIONS,
   staleAfterMs: 30_000,
 };
+
+/**
+ * What paging older bars in did: `loaded` bars were added before the oldest held (0: the page
+ * overlapped what was held), or none can be (`end`), or the source failed (`failed`, a message
+ * for the user; asking again retries).
+ */
+export type OlderPage = { loaded: number } | { end: HistoryEnd } | { failed: string };
 
 /** A reader's hold on a session. `release()` (or `dispose()`) is idempotent. */
 export interface SessionLease extends Disposable {
@@ -105,6 +113,8 @@ export class MarketSession implements FeedSink {
   private redialReason: string | undefined;
   /** Feed changes run one after another. */
   private work: Promise<void> = Promise.resolve();
+  /** The older page being fetched (one at a time for every reader), or undefined. */
+  private olderPage: Promise<OlderPage> | undefined;
   /** The wait between open attempts; a change of leases or a redial cuts it short. */
   private readonly retryWait = new Sleep();
   /** Reused input of `deriveSessionStatus` (no allocation per check). */
@@ -223,6 +233,19 @@ export class MarketSession implements FeedSink {
   }
 
   /**
+   * The history length changed (a setting): kept for the next open and older pages; with
+   * `reload`, a session showing a chart re-opens its feed, which loads that many bars (the views
+   * show reconnecting, then live). Returns whether it reloads. O(1).
+   */
+  setHistoryBars(bars: number, reload: boolean): boolean {
+    if (!(Number.isInteger(bars) && bars >= 1) || bars === this.options.historyBars) return false;
+    this.options.historyBars = bars;
+    if (!reload || this.demand !== 'market') return false;
+    this.redial('the history length changed');
+    return true;
+  }
+
+  /**
    * The shared once-a-second check (the registry's timer): notes when data last came and
    * re-derives the status, so a silent stream turns stale even when its feed says nothing.
    * O(1); allocates only when the status changes.
@@ -271,6 +294,53 @@ export class MarketSession implements FeedSink {
     this.engine?.setTimeframe(parsed);
     if (this.feedStarted) this.feed?.changeTimeframe(parsed);
     return undefined;
+  }
+
+  /**
+   * Pages older bars into the market before its oldest held bar, from the feed (a page is
+   * `historyBars` bars, fewer when the candle capacity leaves less room). At most one request at
+   * a time: a reader asking meanwhile shares it. A source without older bars marks the series
+   * (`sourceStartHeld`), so every reader sees the end. Never rejects.
+   */
+  loadOlder(): Promise<OlderPage> {
+    this.olderPage ??= this.fetchOlder().finally(() => (this.olderPage = undefined));
+    return this.olderPage;
+  }
+
+  private async fetchOlder(): Promise<OlderPage> {
+    const market = this.engine;
+    const feed = this.feed;
+    if (market === undefined || feed === undefined || !this.feedStarted) return { failed: 'not connected' };
+    const candles = market.candles;
+    const end = candles.olderEnd;
+    if (end !== null) return { end };
+    if (candles.count === 0) return { failed: 'no bars yet' };
+    if (feed.loadOlder === undefined) {
+      candles.sourceStartHeld = true;
+      return { end: 'source' };
+    }
+    const timeframe = this.chartTimeframe;
+    const before = candles.value(candles.firstSeq, CandleField.OpenTime);
+    const bars = Math.min(this.options.historyBars, candles.capacity - candles.count);
+    let rows: ReadonlyArray<ArrayLike<unknown>> | 'none';
+    try {
+      rows = await feed.loadOlder(timeframe, before, bars);
+    } catch (error) {
+      return { failed: error instanceof Error ? error.message : String(error) };
+    }
+    // Another timeframe or feed meanwhile: the new series is not the one asked for.
+    if (market.candles !== candles || this.feed !== feed) return { failed: 'the chart changed meanwhile' };
+    if (rows === 'none') {
+      candles.sourceStartHeld = true;
+      return { end: 'source' };
+    }
+    const heldBefore = candles.count;
+    market.mergeHistoryRows(rows);
+    const loaded = candles.count - heldBefore;
+    // Nothing usable before the oldest bar (rows refused, or not older): asking again would
+    // fetch the same page.
+    if (loaded === 0) candles.sourceStartHeld = true;
+    return loaded === 0 ? { end: candles.olderEnd ?? 'source' } : { loaded };
   }
 
   /** Closes the session now, whatever leases remain (the registry's dispose). Idempotent. */

@@ -39,7 +39,7 @@ export interface PanelSurroundings {
  */
 export class ChartPanel implements vscode.Disposable {
   /** The settings an open panel applies live. */
-  static readonly SETTINGS = ['maxFps', 'backgroundFps', 'powerSaving', 'ladderRows', 'indicatorParameters'] as const satisfies readonly (keyof OrderscopeSettings)[];
+  static readonly SETTINGS = ['maxFps', 'backgroundFps', 'powerSaving', 'ladderRows', 'indicatorParameters', 'depthWindowPercent'] as const satisfies readonly (keyof OrderscopeSettings)[];
   target: MarketId;
   view: ChartView;
   /** Messages from the webview dropped as malformed. */
@@ -121,7 +121,8 @@ export class ChartPanel implements vscode.Disposable {
     if (keys.has('maxFps') || keys.has('backgroundFps') || keys.has('powerSaving')) this.applyPace();
     if (keys.has('ladderRows')) this.builder?.updateSettings({ bookRows: settings.ladderRows });
     if (keys.has('indicatorParameters')) this.applyIndicators();
-    if (keys.has('ladderRows') || keys.has('indicatorParameters')) this.scheduler?.resetView();
+    if (keys.has('depthWindowPercent')) this.builder?.updateSettings({ windowPercent: settings.depthWindowPercent });
+    if (keys.has('ladderRows') || keys.has('indicatorParameters') || keys.has('depthWindowPercent')) this.scheduler?.resetView();
   }
 
   /** Pins the panel to the full frame rate while not watched, or unpins it (`on` omitted: toggles). */
@@ -224,6 +225,7 @@ export class ChartPanel implements vscode.Disposable {
       layers: this.view.layers,
       ticksPerRow: this.view.ticksPerRow,
       bookRows: this.settings.ladderRows,
+      windowPercent: this.settings.depthWindowPercent,
       metrics: this.metrics(),
     });
     this.applyIndicators();
@@ -280,6 +282,7 @@ export class ChartPanel implements vscode.Disposable {
     if (!market) return;
     try {
       market.setIndicators(indicatorSpecs(this.view.indicators, this.settings.indicatorParameters));
+      market.setImbalanceDepth(this.settings.indicatorParameters.imbalanceDepth);
     } catch (error) {
       this.log.error(`indicator settings refused: ${error instanceof Error ? error.message : String(error)}`);
     }
@@ -299,6 +302,26 @@ export class ChartPanel implements vscode.Disposable {
   private onVisibility(): void {
     this.scheduler?.setVisible(this.panel.visible);
     this.applyPace();
+  }
+
+  /**
+   * A page of the bars held before `before`; when none is held, the session pages older ones in
+   * from the feed first (one request at a time per session) and the page follows when it
+   * answers. A failure reaches the panel (which says so; scrolling back again retries).
+   */
+  private async answerOlder(before: number): Promise<void> {
+    const builder = this.builder;
+    if (!builder) return;
+    const held = builder.buildHistory(before);
+    if (held.bars.length > 0 || !held.hasOlder) {
+      this.post(held);
+      return;
+    }
+    const outcome = await this.lease.session.loadOlder();
+    // Another market meanwhile: its init says what is held.
+    if (this.builder !== builder) return;
+    if ('failed' in outcome) this.log.warn(`chart ${this.title()}: earlier history not loaded: ${outcome.failed}`);
+    this.post(builder.buildHistory(before, 'failed' in outcome ? outcome.failed : null));
   }
 
   private onMessage(raw: unknown): void {
@@ -336,7 +359,7 @@ export class ChartPanel implements vscode.Disposable {
         this.toggleIndicator(message.kind, message.on);
         break;
       case 'loadOlder':
-        if (this.builder) this.post(this.builder.buildHistory(message.before));
+        void this.answerOlder(message.before);
         break;
       case 'openSymbolPicker':
         void vscode.commands.executeCommand(COMMANDS.switchSymbol);
