@@ -39,7 +39,7 @@ export interface PanelSurroundings {
  */
 export class ChartPanel implements vscode.Disposable {
   /** The settings an open panel applies live. */
-  static readonly SETTINGS = ['maxFps', 'backgroundFps', 'powerSaving', 'ladderRows', 'indicatorParameters', 'depthWindowPercent'] as const satisfies readonly (keyof OrderscopeSettings)[];
+  static readonly SETTINGS = ['maxFps', 'backgroundFps', 'powerSaving', 'ladderRows', 'indicatorParameters'] as const satisfies readonly (keyof OrderscopeSettings)[];
   target: MarketId;
   view: ChartView;
   /** Messages from the webview dropped as malformed. */
@@ -121,8 +121,7 @@ export class ChartPanel implements vscode.Disposable {
     if (keys.has('maxFps') || keys.has('backgroundFps') || keys.has('powerSaving')) this.applyPace();
     if (keys.has('ladderRows')) this.builder?.updateSettings({ bookRows: settings.ladderRows });
     if (keys.has('indicatorParameters')) this.applyIndicators();
-    if (keys.has('depthWindowPercent')) this.builder?.updateSettings({ windowPercent: settings.depthWindowPercent });
-    if (keys.has('ladderRows') || keys.has('indicatorParameters') || keys.has('depthWindowPercent')) this.scheduler?.resetView();
+    if (keys.has('ladderRows') || keys.has('indicatorParameters')) this.scheduler?.resetView();
   }
 
   /** Pins the panel to the full frame rate while not watched, or unpins it (`on` omitted: toggles). */
@@ -225,7 +224,6 @@ export class ChartPanel implements vscode.Disposable {
       layers: this.view.layers,
       ticksPerRow: this.view.ticksPerRow,
       bookRows: this.settings.ladderRows,
-      windowPercent: this.settings.depthWindowPercent,
       metrics: this.metrics(),
     });
     this.applyIndicators();
@@ -282,7 +280,6 @@ export class ChartPanel implements vscode.Disposable {
     if (!market) return;
     try {
       market.setIndicators(indicatorSpecs(this.view.indicators, this.settings.indicatorParameters));
-      market.setImbalanceDepth(this.settings.indicatorParameters.imbalanceDepth);
     } catch (error) {
       this.log.error(`indicator settings refused: ${error instanceof Error ? error.message : String(error)}`);
     }
