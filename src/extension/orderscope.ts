@@ -3,7 +3,7 @@ import { SessionRegistry } from '../feeds/sessionRegistry';
 import { AlertController } from './alerts/alertController';
 import { DisposableOwner } from './lifecycle';
 import { ChartPanelManager } from './panel/chartPanelManager';
-import { FeedRouter, NETWORK_SETTINGS, type ReplayFeedFactory } from './sessions/feedRouter';
+import { FeedRouter, NETWORK_SETTINGS, REPLAY_EXCHANGE, type ReplayFeedFactory } from './sessions/feedRouter';
 import { statusBarMarkets } from './settings/settingsModel';
 import { SettingsService } from './settings/settingsService';
 import { Pulse } from './pulse';
@@ -68,6 +68,11 @@ export class Orderscope extends DisposableOwner {
         this.log.info(`network settings applied: ${count} session(s) re-dial${exchanges.size > 0 ? ` on ${[...exchanges].join(', ')}` : ''}`);
       }),
       this.settings.onDidChangeKeys(['staleAfterSeconds'], (next) => this.registry.setStaleAfter(next.staleAfterSeconds * 1000)),
+      this.settings.onDidChangeKeys(['historyBars'], (next) => {
+        // A replay keeps playing: its history is the recording's, and re-opening would restart it.
+        const count = this.registry.setHistoryBars(next.historyBars, (session) => session.key.exchange !== REPLAY_EXCHANGE);
+        this.log.info(`history length ${next.historyBars} bars: ${count} chart(s) reload their history`);
+      }),
       this.settings.onDidChangeKeys(TickerBar.SETTINGS, (next) => this.tickerBar.applySettings(next)),
       this.settings.onDidChangeKeys(ChartPanelManager.SETTINGS, (next, change) => this.panels.applySettings(next, change.keys)),
       this.settings.onDidChangeKeys(['alertsEnabled'], (next) => (this.alerts.enabled = next.alertsEnabled)),

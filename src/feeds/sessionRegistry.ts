@@ -83,6 +83,17 @@ export class SessionRegistry {
     for (const session of this.sessionsByKey.values()) session.setStaleAfter(ms);
   }
 
+  /**
+   * The history length of every session, open and future; each open chart session for which
+   * `reloads` holds re-opens its feed to load that many bars. Returns how many reload. O(sessions).
+   */
+  setHistoryBars(bars: number, reloads: (session: MarketSession) => boolean): number {
+    this.options.session = { ...this.options.session, historyBars: bars };
+    let count = 0;
+    for (const session of this.sessionsByKey.values()) if (session.setHistoryBars(bars, reloads(session))) count++;
+    return count;
+  }
+
   get size(): number {
     return this.sessionsByKey.size;
   }
