@@ -1,8 +1,11 @@
+import { homedir } from 'node:os';
+import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { MarketSession } from '../../feeds/marketSession';
 import type { SessionRecording } from '../../feeds/recorder/sessionRecording';
 import type { Orderscope } from '../orderscope';
 import { COMMANDS } from '../commands/commandIds';
+import { recordingFolder } from './recordingFolder';
 
 interface ActiveRecording {
   recording: SessionRecording;
@@ -34,7 +37,7 @@ export class RecordingController implements vscode.Disposable {
     const stamp = new Date().toISOString().slice(0, 19).replace(/[-:T]/g, '');
     const target = await vscode.window.showSaveDialog({
       title: `Record ${panel.target.symbol} on ${panel.target.exchange}`,
-      defaultUri: vscode.Uri.file(`${safe}_${stamp}.db`),
+      defaultUri: vscode.Uri.file(join(recordingFolder(app.settings.settings.recordingsFolder, vscode.workspace.workspaceFolders?.[0]?.uri.fsPath, homedir()), `${safe}_${stamp}.db`)),
       filters: { 'Order-flow database (SQLite)': ['db', 'sqlite'], 'Raw capture (gzip lines)': ['gz'] },
     });
     if (!target) return;

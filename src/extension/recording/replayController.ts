@@ -1,3 +1,4 @@
+import { homedir } from 'node:os';
 import * as vscode from 'vscode';
 import type { MarketFacts } from '../../engine/protocol';
 import type { FeedTarget } from '../../feeds/feed';
@@ -7,6 +8,7 @@ import { ReplayFeed } from '../../feeds/replay/replayFeed';
 import type { ReplayProblem } from '../../feeds/replay/replaySource';
 import type { Orderscope } from '../orderscope';
 import { REPLAY_EXCHANGE } from '../sessions/feedRouter';
+import { recordingFolder } from './recordingFolder';
 
 /**
  * A replay session is keyed by the file's path, so the session opens its feed with the path as
@@ -58,6 +60,7 @@ export class ReplayController {
   async run(app: Orderscope): Promise<void> {
     const files = await vscode.window.showOpenDialog({
       title: 'Replay Recording',
+      defaultUri: vscode.Uri.file(recordingFolder(app.settings.settings.recordingsFolder, vscode.workspace.workspaceFolders?.[0]?.uri.fsPath, homedir())),
       canSelectMany: false,
       openLabel: 'Replay',
       filters: { 'Recordings (captures, order-flow databases)': ['gz', 'db', 'sqlite', 'sqlite3', '0'], 'All files': ['*'] },

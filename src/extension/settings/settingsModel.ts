@@ -43,6 +43,8 @@ export interface OrderscopeSettings {
   /** Per exchange id, an object merged into the ccxt constructor config (urls for mirrors/testnets). */
   endpoints: Record<string, Record<string, unknown>>;
   historyBars: number;
+  /** Where the recording save dialog starts: '' = the workspace folder (else home). */
+  recordingsFolder: string;
   alertsEnabled: boolean;
   demoOnStartup: boolean;
 }
@@ -120,6 +122,7 @@ export const SETTING_SPECS = [
   { key: 'network.socksProxy', field: 'socksProxy', default: '', check: proxyUrlProblem },
   { key: 'network.endpoints', field: 'endpoints', default: {}, check: checkEndpoints },
   { key: 'history.bars', field: 'historyBars', default: 1000, check: wholeNumberProblem(100, 20000) },
+  { key: 'recordings.folder', field: 'recordingsFolder', default: '', check: (v) => (typeof v === 'string' ? null : 'must be a folder path, or empty for the workspace folder') },
   { key: 'alerts.enabled', field: 'alertsEnabled', default: true, check: booleanProblem },
   { key: 'demoOnStartup', field: 'demoOnStartup', default: false, check: booleanProblem },
 ] as const satisfies readonly SettingSpec<keyof OrderscopeSettings>[];
