@@ -40,6 +40,8 @@ export class HarnessHost {
     public indicatorKinds: IndicatorKind[],
   ) {
     panel.onMessage = (m) => this.handle(m);
+    // The capture fed to the market is all the history there is: no source pages older bars in.
+    market.candles.sourceStartHeld = true;
   }
 
   /** Builds and sends a frame, resolving once the webview acknowledged it; null when nothing changed. */
