@@ -137,6 +137,20 @@ export interface FrameStats {
  */
 export type { MarketId } from './marketId';
 
+/**
+ * The settings' defaults for choices the panel also offers itself (the toolbar's overlay width,
+ * the tape's threshold): the panel follows these until the user makes the choice in it.
+ */
+export interface DisplayDefaults {
+  /** Depth overlay width, CSS px (`orderscope.depth.overlayWidth`). */
+  depthOverlayWidth: number;
+  /** The tape highlights trades of at least this amount, base units; 0: automatic (`orderscope.tape.largeTradeThreshold`). */
+  largeTradeThreshold: number;
+}
+
+/** The widest depth overlay a panel is told to draw, CSS px. */
+export const MAX_DEPTH_OVERLAY_WIDTH = 1000;
+
 export interface InitMessage {
   v: typeof PROTOCOL_VERSION;
   type: 'init';
@@ -155,6 +169,7 @@ export interface InitMessage {
   book: BookWindow;
   trades: Float64Array;
   status: StatusInfo;
+  display: DisplayDefaults;
 }
 
 export interface FrameMessage {
@@ -365,6 +380,12 @@ function checkIndicators(x: unknown): string | null {
   }
   return null;
 }
+function checkDisplay(x: unknown): string | null {
+  if (!isObj(x)) return 'display is not an object';
+  if (!isCount(x.depthOverlayWidth, MAX_DEPTH_OVERLAY_WIDTH) || x.depthOverlayWidth === 0) return `display.depthOverlayWidth is not a whole number from 1 to ${MAX_DEPTH_OVERLAY_WIDTH}`;
+  if (!isFiniteNum(x.largeTradeThreshold) || x.largeTradeThreshold < 0) return 'display.largeTradeThreshold is not a number ≥ 0';
+  return null;
+}
 function checkMarket(x: unknown): string | null {
   if (!isObj(x)) return 'market is not an object';
   if (!isStr(x.exchange) || !isStr(x.symbol)) return 'market exchange/symbol missing';
@@ -404,7 +425,8 @@ function readHostMessage(x: unknown): HostMessage | ProtocolError {
         checkIndicators(x.indicators) ??
         checkBookWindow(x.book) ??
         (isF64(x.trades, TRADE_STRIDE) ? null : 'trades not packed') ??
-        checkStatus(x.status);
+        checkStatus(x.status) ??
+        checkDisplay(x.display);
       break;
     }
     case 'frame': {

@@ -1,7 +1,8 @@
 /**
  * Settings that apply live to an open chart (a real session behind a recording stand-in for VS
  * Code's webview panel, time on vitest's fake clock): `depth.windowPercent` bounds the book
- * window the panel receives, `indicatorParameters.imbalanceDepth` sets the levels the imbalance
+ * window the panel receives, `depth.overlayWidth` and `tape.largeTradeThreshold` reach the
+ * webview in the init, `indicatorParameters.imbalanceDepth` sets the levels the imbalance
  * measures, and `history.bars` makes open charts reload that many bars (a replay and a
  * ticker-only session are left alone).
  */
@@ -30,7 +31,7 @@ vi.mock('vscode', () => {
 });
 
 import * as vscode from 'vscode';
-import { BOOK_STRIDE, PROTOCOL_VERSION, type HostMessage } from '../../src/engine/protocol';
+import { BOOK_STRIDE, parseHostMessage, PROTOCOL_VERSION, ProtocolError, type HostMessage } from '../../src/engine/protocol';
 import { ChartPanel } from '../../src/extension/panel/chartPanel';
 import { Pulse } from '../../src/extension/pulse';
 import { readSettings } from '../../src/extension/settings/settingsModel';
@@ -142,6 +143,19 @@ describe('settings applied to an open chart', () => {
     await vi.advanceTimersByTimeAsync(200);
     expect(prices(lastInit().book.bids)).toEqual([100, 99.5, 99, 95]);
     expect(prices(lastInit().book.asks)).toEqual([101, 101.5, 103]);
+    await close();
+  });
+
+  it("the init carries the overlay width and tape threshold settings (the webview's defaults), and a change re-sends them at once", async () => {
+    const { chart, lastInit, close } = await openPanel({ 'depth.overlayWidth': 200, 'tape.largeTradeThreshold': 2.5 });
+    expect(lastInit().display).toEqual({ depthOverlayWidth: 200, largeTradeThreshold: 2.5 });
+    expect(parseHostMessage(lastInit())).not.toBeInstanceOf(ProtocolError);
+    chart.applySettings(settings({ 'depth.overlayWidth': 80 }), new Set(['depthOverlayWidth', 'largeTradeThreshold']));
+    await vi.advanceTimersByTimeAsync(200);
+    expect(lastInit().display).toEqual({ depthOverlayWidth: 80, largeTradeThreshold: 0 });
+    // The webview refuses an init whose defaults it could not use.
+    const bad = [undefined, { depthOverlayWidth: 0, largeTradeThreshold: 0 }, { depthOverlayWidth: 120.5, largeTradeThreshold: 0 }, { depthOverlayWidth: 120, largeTradeThreshold: -1 }];
+    for (const display of bad) expect(parseHostMessage({ ...lastInit(), display }), JSON.stringify(display)).toBeInstanceOf(ProtocolError);
     await close();
   });
 

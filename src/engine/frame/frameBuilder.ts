@@ -113,6 +113,7 @@ export class FrameBuilder {
       book,
       trades,
       status,
+      display: { ...this.settings.display },
     };
   }
 

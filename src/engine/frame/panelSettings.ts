@@ -1,4 +1,4 @@
-import type { Layers, MarketId } from '../protocol';
+import type { DisplayDefaults, Layers, MarketId } from '../protocol';
 
 /** What one panel shows; a plain object merged over {@link DEFAULT_PANEL_SETTINGS}. */
 export interface PanelSettings {
@@ -19,6 +19,8 @@ export interface PanelSettings {
   tapeRows: number;
   /** Order-flow panes sent to the panel (the engine always keeps them). */
   metrics: { imbalance: boolean; cvd: boolean };
+  /** The settings' defaults for the panel's own display choices, sent in `init`. */
+  display: DisplayDefaults;
 }
 
 export const DEFAULT_PANEL_SETTINGS: Readonly<PanelSettings> = {
@@ -31,4 +33,5 @@ export const DEFAULT_PANEL_SETTINGS: Readonly<PanelSettings> = {
   historyPageBars: 2000,
   tapeRows: 100,
   metrics: { imbalance: true, cvd: true },
+  display: { depthOverlayWidth: 120, largeTradeThreshold: 0 },
 };

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { parseTimeframe, TimeframeError } from '../../engine/candles/timeframe';
 import { FrameBuilder } from '../../engine/frame/frameBuilder';
 import type { Market } from '../../engine/market';
-import { parseWebviewMessage, PROTOCOL_VERSION, ProtocolError, type HostMessage, type Layers, type StatusInfo, type WebviewMessage } from '../../engine/protocol';
+import { parseWebviewMessage, PROTOCOL_VERSION, ProtocolError, type DisplayDefaults, type HostMessage, type Layers, type StatusInfo, type WebviewMessage } from '../../engine/protocol';
 import type { MarketId } from '../../engine/marketId';
 import type { SessionLease } from '../../feeds/marketSession';
 import type { SessionRegistry } from '../../feeds/sessionRegistry';
@@ -39,7 +39,7 @@ export interface PanelSurroundings {
  */
 export class ChartPanel implements vscode.Disposable {
   /** The settings an open panel applies live. */
-  static readonly SETTINGS = ['maxFps', 'backgroundFps', 'powerSaving', 'ladderRows', 'indicatorParameters'] as const satisfies readonly (keyof OrderscopeSettings)[];
+  static readonly SETTINGS = ['maxFps', 'backgroundFps', 'powerSaving', 'ladderRows', 'indicatorParameters', 'depthWindowPercent', 'depthOverlayWidth', 'largeTradeThreshold'] as const satisfies readonly (keyof OrderscopeSettings)[];
   target: MarketId;
   view: ChartView;
   /** Messages from the webview dropped as malformed. */
@@ -121,7 +121,10 @@ export class ChartPanel implements vscode.Disposable {
     if (keys.has('maxFps') || keys.has('backgroundFps') || keys.has('powerSaving')) this.applyPace();
     if (keys.has('ladderRows')) this.builder?.updateSettings({ bookRows: settings.ladderRows });
     if (keys.has('indicatorParameters')) this.applyIndicators();
-    if (keys.has('ladderRows') || keys.has('indicatorParameters')) this.scheduler?.resetView();
+    if (keys.has('depthWindowPercent')) this.builder?.updateSettings({ windowPercent: settings.depthWindowPercent });
+    const display = keys.has('depthOverlayWidth') || keys.has('largeTradeThreshold');
+    if (display) this.builder?.updateSettings({ display: this.display() });
+    if (keys.has('ladderRows') || keys.has('indicatorParameters') || keys.has('depthWindowPercent') || display) this.scheduler?.resetView();
   }
 
   /** Pins the panel to the full frame rate while not watched, or unpins it (`on` omitted: toggles). */
@@ -224,7 +227,9 @@ export class ChartPanel implements vscode.Disposable {
       layers: this.view.layers,
       ticksPerRow: this.view.ticksPerRow,
       bookRows: this.settings.ladderRows,
+      windowPercent: this.settings.depthWindowPercent,
       metrics: this.metrics(),
+      display: this.display(),
     });
     this.applyIndicators();
     this.scheduler = new FrameScheduler(this.builder, (m) => this.post(m), () => this.status(), { maxFps: this.pace().fps });
@@ -271,6 +276,11 @@ export class ChartPanel implements vscode.Disposable {
     void this.panel.webview.postMessage({ v: PROTOCOL_VERSION, type: 'pace', ...pace } satisfies HostMessage);
   }
 
+  /** The settings' defaults for the panel's own choices (its toolbar's and tape's win once made). */
+  private display(): DisplayDefaults {
+    return { depthOverlayWidth: this.settings.depthOverlayWidth, largeTradeThreshold: this.settings.largeTradeThreshold };
+  }
+
   private metrics(): { imbalance: boolean; cvd: boolean } {
     return { imbalance: this.view.indicators.includes('imbalance'), cvd: this.view.indicators.includes('cvd') };
   }
@@ -280,6 +290,7 @@ export class ChartPanel implements vscode.Disposable {
     if (!market) return;
     try {
       market.setIndicators(indicatorSpecs(this.view.indicators, this.settings.indicatorParameters));
+      market.setImbalanceDepth(this.settings.indicatorParameters.imbalanceDepth);
     } catch (error) {
       this.log.error(`indicator settings refused: ${error instanceof Error ? error.message : String(error)}`);
     }

@@ -116,7 +116,7 @@ export const SETTING_SPECS = [
     check: (v) => (Array.isArray(v) && v.every((k) => choiceProblem(PANEL_INDICATORS)(k) === null) ? null : `must be a list of ${PANEL_INDICATORS.join(', ')}`),
   },
   { key: 'indicatorParameters', field: 'indicatorParameters', default: DEFAULT_INDICATOR_PARAMETERS, check: indicatorParametersProblem, read: readIndicatorParameters },
-  { key: 'tape.largeTradeThreshold', field: 'largeTradeThreshold', default: 1, check: numberProblem(0, 1e12) },
+  { key: 'tape.largeTradeThreshold', field: 'largeTradeThreshold', default: 0, check: numberProblem(0, 1e12) },
   { key: 'network.httpProxy', field: 'httpProxy', default: '', check: proxyUrlProblem },
   { key: 'network.httpsProxy', field: 'httpsProxy', default: '', check: proxyUrlProblem },
   { key: 'network.socksProxy', field: 'socksProxy', default: '', check: proxyUrlProblem },
