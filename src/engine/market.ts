@@ -218,17 +218,34 @@ export class Market implements BookSyncListener {
    */
   mergeHistory(history: CandleColumns): number {
     this.boundHistory();
+    const liveSeq = this.candles.lastSeq;
+    const liveTime = this.candles.value(liveSeq, CandleField.OpenTime);
     const applied = this.candles.mergeHistory(history);
-    if (applied > 0) this.derivedStale = true;
+    this.historyMerged(applied, liveSeq, liveTime);
     return applied;
   }
 
   /** Same, from ccxt's `[t, o, h, l, c, v]` rows. */
   mergeHistoryRows(rows: ReadonlyArray<ArrayLike<unknown>>): number {
     this.boundHistory();
+    const liveSeq = this.candles.lastSeq;
+    const liveTime = this.candles.value(liveSeq, CandleField.OpenTime);
     const applied = this.candles.mergeHistoryRows(rows);
-    if (applied > 0) this.derivedStale = true;
+    this.historyMerged(applied, liveSeq, liveTime);
     return applied;
+  }
+
+  /**
+   * After a merge: derived series are recomputed at the next settle, and the imbalance (sampled
+   * live, not derivable from bars) follows its bars when bars were inserted before them: an
+   * older page renumbers every held bar (a gap refill those after the gap, where the recent
+   * samples are). `liveSeq`/`liveTime`: the newest bar before the merge (NaN time: none).
+   */
+  private historyMerged(applied: number, liveSeq: number, liveTime: number): void {
+    if (applied === 0) return;
+    this.derivedStale = true;
+    const moved = liveTime === liveTime ? this.candles.findSeq(liveTime) - liveSeq : 0;
+    if (moved > 0) this.imbalance.shiftSeqs(moved);
   }
 
   /** A wall time (ms) the caller trusts, for a live exchange: stamps far ahead of it are refused. */

@@ -5,7 +5,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { CandleBar, CandleChanges, CandleSeries } from '../../src/engine/candles/candleSeries';
+import { CandleBar, CandleChanges, CandleField, CandleSeries } from '../../src/engine/candles/candleSeries';
+import { Market } from '../../src/engine/market';
 
 const MINUTE = 60_000;
 const T0 = 1_723_161_240_000; // 2024-08-08 23:54 UTC
@@ -104,5 +105,26 @@ describe('older history pages', () => {
     series.ingestTrade(T0 + MINUTE + 5, 100, 1, 1);
     expect(series.olderEnd).toBe('memory');
     expect(new CandleSeries('1m', { capacity: 3 }).olderEnd).toBeNull();
+  });
+
+  it('the order-book imbalance (sampled live) stays with its bar when an older page renumbers the bars', () => {
+    const market = new Market({ symbol: 'BTC/USDT', tickSize: 0.01, timeframe: '1m' });
+    market.mergeHistoryRows(rowsAt([-2, -1, 0], [5]));
+    market.mirrorBook([[100, 3]], [[101, 1]]);
+    market.settle();
+    const c = market.candles;
+    const live = c.value(c.lastSeq, CandleField.OpenTime);
+    const close = market.imbalance.valueAt(c.lastSeq, 3);
+    expect(close).toBeCloseTo(0.5, 9); // (3 - 1) / (3 + 1)
+    market.mergeHistoryRows(rowsAt([-9, -8, -7, -6, -5, -4, -3], [7]));
+    market.settle();
+    expect(c.count).toBe(10);
+    expect(market.imbalance.valueAt(c.findSeq(live), 3)).toBe(close);
+    // The bars before it were never sampled.
+    expect(market.imbalance.valueAt(c.findSeq(live) - 1, 3)).toBeNaN();
+    // The next sample goes to the same live bar.
+    market.mirrorBook([[100, 1]], [[101, 1]]);
+    expect(market.imbalance.valueAt(c.findSeq(live), 3)).toBe(0);
+    expect(market.imbalance.valueAt(c.findSeq(live), 0)).toBeCloseTo(0.5, 9);
   });
 });

@@ -71,6 +71,26 @@ export abstract class SeqSeries implements IndicatorSeries {
     this.rejectedCount = 0;
   }
 
+  /**
+   * Renumbers every held bar `k` seqs later: the candle series inserted `k` bars before them (an
+   * older history page) and renumbered its bars. Values stay with their bars. O(capacity);
+   * allocates a copy of the held rows (once per page, not per event).
+   */
+  shiftSeqs(k: number): void {
+    if (this.empty || !Number.isSafeInteger(k) || k <= 0) return;
+    this.refreshLive();
+    const from = this.firstSeq;
+    const to = this.newest;
+    const width = this.width;
+    const held = new Float64Array((to - from + 1) * width);
+    for (let seq = from; seq <= to; seq++) held.set(this.rows.subarray(this.rowOf(seq) * width, this.rowOf(seq) * width + width), (seq - from) * width);
+    this.rows.fill(NaN);
+    for (let seq = from; seq <= to; seq++) this.rows.set(held.subarray((seq - from) * width, (seq - from + 1) * width), this.rowOf(seq + k) * width);
+    this.first = from + k;
+    this.newest = to + k;
+    this.head = this.rowOf(this.newest) * width;
+  }
+
   /** Column `column` (outputs first, then hidden ones) at `seq`; NaN when not held. O(1). */
   protected read(seq: number, column: number): number {
     this.refreshLive();
