@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { CandleBar, CandleChanges, CandleField, CandleSeries } from '../../src/engine/candles/candleSeries';
 import { Market } from '../../src/engine/market';
+import { FrameBuilder } from '../../src/engine/frame/frameBuilder';
 
 const MINUTE = 60_000;
 const T0 = 1_723_161_240_000; // 2024-08-08 23:54 UTC
@@ -126,5 +127,25 @@ describe('older history pages', () => {
     market.mirrorBook([[100, 1]], [[101, 1]]);
     expect(market.imbalance.valueAt(c.findSeq(live), 3)).toBe(0);
     expect(market.imbalance.valueAt(c.findSeq(live), 0)).toBeCloseTo(0.5, 9);
+  });
+
+  it('the panel is told why nothing older comes: in the init and in a page, held bars first, then the series\' end', () => {
+    const facts = { exchange: 'binance', symbol: 'BTC/USDT', tickSize: 0.01, pricePrecision: 2, amountPrecision: 5 };
+    const status = { state: 'live' as const, detail: '', value: 0 };
+    const market = new Market({ symbol: 'BTC/USDT', tickSize: 0.01, timeframe: '1m', candleCapacity: 10 });
+    market.mergeHistoryRows(rowsAt([-5, -4, -3, -2, -1, 0], [3]));
+    const partial = new FrameBuilder(market, facts, { initBars: 4 }).buildInit(status);
+    expect(partial).toMatchObject({ hasOlder: true, historyEnd: null });
+    const builder = new FrameBuilder(market, facts, { initBars: 100 });
+    // Every held bar sent; the source may have more.
+    expect(builder.buildInit(status)).toMatchObject({ hasOlder: true, historyEnd: null });
+    const oldest = market.candles.value(market.candles.firstSeq, CandleField.OpenTime);
+    expect(builder.buildHistory(oldest)).toMatchObject({ bars: new Float64Array(0), hasOlder: true, historyEnd: null, failed: null });
+    expect(builder.buildHistory(oldest, 'HTTP 500; 3 attempts')).toMatchObject({ hasOlder: true, historyEnd: null, failed: 'HTTP 500; 3 attempts' });
+    market.candles.sourceStartHeld = true;
+    expect(builder.buildInit(status)).toMatchObject({ hasOlder: false, historyEnd: 'source' });
+    expect(builder.buildHistory(oldest)).toMatchObject({ hasOlder: false, historyEnd: 'source', failed: null });
+    market.mergeHistoryRows(rowsAt([-9, -8, -7, -6], [4]));
+    expect(builder.buildInit(status)).toMatchObject({ hasOlder: false, historyEnd: 'memory' });
   });
 });
