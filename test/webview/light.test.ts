@@ -43,12 +43,48 @@ interface Rig {
   panel: PanelPage;
 }
 
-async function rig(browser: Browser, server: HarnessServer): Promise<Rig> {
+/**
+ * Page script: counts reads of layout (sizes, positions, computed style) made while an
+ * animation-frame callback runs, where the panel writes its DOM: such a read after a write
+ * forces a synchronous layout. Each read's stack is kept (to say where it came from).
+ */
+const COUNT_LAYOUT_READS = `
+(() => {
+  const reads = [];
+  window.__layoutReads = reads;
+  let inFrame = 0;
+  const raf = window.requestAnimationFrame.bind(window);
+  window.requestAnimationFrame = (cb) => raf((t) => { inFrame++; try { cb(t); } finally { inFrame--; } });
+  const note = (name) => { if (inFrame > 0) reads.push(name + ' ' + (new Error().stack || '').split('\\n').slice(2, 5).join(' | ')); };
+  const getters = [
+    [HTMLElement.prototype, ['offsetWidth', 'offsetHeight', 'offsetTop', 'offsetLeft', 'innerText']],
+    [Element.prototype, ['clientWidth', 'clientHeight', 'scrollWidth', 'scrollHeight', 'scrollTop', 'scrollLeft']],
+  ];
+  for (const [proto, names] of getters) {
+    for (const name of names) {
+      const d = Object.getOwnPropertyDescriptor(proto, name);
+      Object.defineProperty(proto, name, { ...d, get() { note(name); return d.get.call(this); } });
+    }
+  }
+  for (const name of ['getBoundingClientRect', 'getClientRects']) {
+    const f = Element.prototype[name];
+    Element.prototype[name] = function () { note(name); return f.call(this); };
+  }
+  const gcs = window.getComputedStyle.bind(window);
+  window.getComputedStyle = (e, p) => { note('getComputedStyle'); return gcs(e, p); };
+})();
+`;
+
+async function rig(browser: Browser, server: HarnessServer, initScript = ''): Promise<Rig> {
   const market = new Market({ sequenceRule: binanceRule, timeframe: '1s', indicators: [] });
   const feed = new CaptureFeed(market, [sharedDataPath(SPOT)]);
-  await feed.feed(6000);
-  const builder = new FrameBuilder(market, FACTS, { ticksPerRow: 10, initBars: 150, bookRows: 40, metrics: { imbalance: false, cvd: false } });
+  // ~300 one-second bars, all in the init, and the view at the live edge far from the oldest:
+  // no history paging mid-test (each page is a message and a draw). The capture's last ~5000
+  // events are left for the frames.
+  await feed.feed(36_000);
+  const builder = new FrameBuilder(market, FACTS, { ticksPerRow: 10, initBars: market.candles.count, bookRows: 40, metrics: { imbalance: false, cvd: false } });
   const panel = await PanelPage.open(browser, server);
+  if (initScript !== '') await panel.page.addInitScript(initScript);
   const host = new HarnessHost(market, builder, panel, []);
   await panel.load();
   await host.settled();
@@ -63,6 +99,18 @@ async function rig(browser: Browser, server: HarnessServer): Promise<Rig> {
 
 async function snapshot(panel: PanelPage): Promise<LightSnapshot> {
   return (await panel.snapshot()) as LightSnapshot;
+}
+
+/** Waits until the panel runs no more animation frames of its own (fonts, first layout settled). */
+async function quiescent(panel: PanelPage): Promise<void> {
+  let draws = -1;
+  for (let k = 0; k < 50; k++) {
+    await frames(panel, 6);
+    const now = (await snapshot(panel)).draws;
+    if (now === draws) return;
+    draws = now;
+  }
+  throw new Error('the panel keeps drawing with nothing arriving');
 }
 
 /** Lets the page run a few animation frames (and lightweight-charts its paints). */
@@ -144,7 +192,7 @@ describe.skipIf(!hasSharedData(SPOT) || !hasChromium())('a panel that costs litt
     const r = await rig(browser, server);
     const { panel } = r;
     try {
-      await frames(panel);
+      await quiescent(panel);
       const s0 = await snapshot(panel);
       const bids = s0.book.bids.map(([p, size]) => [p!, size!]);
       const asks = s0.book.asks.map(([p, size]) => [p!, size!]);
@@ -268,6 +316,32 @@ describe.skipIf(!hasSharedData(SPOT) || !hasChromium())('a panel that costs litt
       const after = await snapshot(panel);
       expect(after.draws).toBeGreaterThan(before.draws);
       expect(after.acksWithoutDraw).toBe(before.acksWithoutDraw);
+    } finally {
+      r.feed.close();
+      await panel.close();
+    }
+  });
+
+  it('reads no layout while it draws: a live stream with the pointer moving over the chart', async () => {
+    const r = await rig(browser, server, COUNT_LAYOUT_READS);
+    const { panel } = r;
+    try {
+      const box = (await panel.page.locator('.chart').boundingBox())!;
+      // lightweight-charts parses each colour once through a computed style (its crosshair's at
+      // the first hover), then from its cache: hover once before counting.
+      await panel.page.mouse.move(box.x + 90, box.y + 70);
+      await frames(panel);
+      await panel.page.evaluate(() => ((window as unknown as { __layoutReads: string[] }).__layoutReads.length = 0));
+      for (let k = 0; k < 30; k++) {
+        await r.feed.feed(100);
+        await r.host.sendFrame();
+        await panel.page.mouse.move(box.x + 100 + k * 13, box.y + 80 + (k % 7) * 20);
+      }
+      await frames(panel);
+      const s = await snapshot(panel);
+      expect(s.ladderDraws).toBeGreaterThan(20);
+      expect(s.tapeDraws).toBeGreaterThan(20);
+      expect(await panel.page.evaluate(() => (window as unknown as { __layoutReads: string[] }).__layoutReads)).toEqual([]);
     } finally {
       r.feed.close();
       await panel.close();

@@ -150,7 +150,10 @@ export class ChartView {
       this.legendStale = true;
       this.requestDraw();
     });
-    this.chart.timeScale().subscribeSizeChange(() => this.requestDraw());
+    // A range waiting to be restored needs the chart's width (see continueRestore).
+    this.chart.timeScale().subscribeSizeChange(() => {
+      if (this.pendingRange !== null || !this.settings.saving()) this.requestDraw();
+    });
     this.chart.timeScale().subscribeVisibleLogicalRangeChange((range) => {
       this.checkOlder(range);
       this.events.rangeChanged();
