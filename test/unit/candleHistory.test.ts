@@ -146,6 +146,9 @@ describe('CandleHistory', () => {
     second.history.load();
     await settled(second.history);
     expect(second.history.status).toMatchObject({ state: 'error', detail: 'candle history: refused' });
+    // Scrolling back on a refused history says why and asks nothing.
+    await expect(second.history.fetchOlder('1m', 200 * MIN, 10)).rejects.toThrow('candle history: refused');
+    expect(refused.requests).toHaveLength(1);
     second.history.refill();
     await settled(second.history);
     expect(refused.requests).toHaveLength(1);

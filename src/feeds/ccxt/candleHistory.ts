@@ -155,6 +155,8 @@ export class CandleHistory {
   async fetchOlder(timeframe: Timeframe, before: number, bars: number): Promise<OhlcvRow[] | 'none'> {
     const generation = this.generation;
     if (timeframe !== this.timeframe) throw new Error(`candle history: ${timeframe} is not the chart's timeframe`);
+    // Refused before (e.g. a timeframe the exchange does not offer): say so, ask nothing.
+    if (this.stopped) throw new Error(this.status.detail);
     const rows = await this.pageBack([], before, bars, -Infinity, generation, (since, limit) => this.fetchRetrying(timeframe, since, limit, generation));
     if (!this.current(generation)) throw new Error('candle history: the timeframe changed or the feed closed');
     return rows.length === 0 ? 'none' : rows;
