@@ -148,4 +148,22 @@ describe('older history pages', () => {
     market.mergeHistoryRows(rowsAt([-9, -8, -7, -6], [4]));
     expect(builder.buildInit(status)).toMatchObject({ hasOlder: false, historyEnd: 'memory' });
   });
+
+  it('a page paged in carries its bars\' indicator values (computed over the prepended bars, not the old numbering)', () => {
+    const facts = { exchange: 'binance', symbol: 'BTC/USDT', tickSize: 0.01, pricePrecision: 2, amountPrecision: 5 };
+    const status = { state: 'live' as const, detail: '', value: 0 };
+    const all = rowsAt(Array.from({ length: 40 }, (_, k) => k - 39), [3, 9, 1, 14, 6, 11, 2]);
+    const paged = new Market({ symbol: 'BTC/USDT', tickSize: 0.01, timeframe: '1m', indicators: [{ kind: 'sma', period: 3 }] });
+    paged.mergeHistoryRows(all.slice(20));
+    const builder = new FrameBuilder(paged, facts, { metrics: { imbalance: false, cvd: false } });
+    const init = builder.buildInit(status);
+    paged.mergeHistoryRows(all.slice(0, 20));
+    const page = builder.buildHistory(init.bars[0]!);
+    const atOnce = new Market({ symbol: 'BTC/USDT', tickSize: 0.01, timeframe: '1m', indicators: [{ kind: 'sma', period: 3 }] });
+    atOnce.mergeHistoryRows(all);
+    const whole = new FrameBuilder(atOnce, facts, { metrics: { imbalance: false, cvd: false } }).buildInit(status);
+    expect(page.bars).toEqual(whole.bars.subarray(0, 20 * 6));
+    const sma = (values: Float64Array) => Array.from(values);
+    expect(sma(page.indicators[0]!.values)).toEqual(sma(whole.indicators[0]!.values.subarray(0, 20)));
+  });
 });

@@ -162,6 +162,8 @@ export class FrameBuilder {
    * host pages them in and asks again. `failed` says why that did not work (the page is empty).
    */
   buildHistory(before: number, failed: string | null = null): HistoryMessage {
+    // Bars just paged in renumber the held ones: indicators are recomputed before they are read.
+    this.market.settle();
     const candles = this.market.candles;
     let to = candles.findSeq(before) - 1;
     if (!(to >= candles.firstSeq)) to = Math.min(candles.lastSeq, candles.firstSeq - 1);
