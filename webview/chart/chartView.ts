@@ -100,6 +100,9 @@ export class ChartView {
   private historyPages = 0;
   private bookVersion = -1;
   private olderRequested = false;
+  /** Said at the oldest bar: why nothing older shows, or that it is on its way. */
+  private readonly historyNote: HTMLElement;
+  private historyNoteText = '';
   /** A saved range waiting for the first bars of a new init. */
   private pendingRange: SavedRange | null = null;
   private restoreAttempts = 0;
@@ -142,6 +145,10 @@ export class ChartView {
     live.attachPrimitive(this.depth);
     this.legend = new Legend(doc);
     container.append(this.legend.root);
+    this.historyNote = doc.createElement('div');
+    this.historyNote.className = 'history-note';
+    this.historyNote.hidden = true;
+    container.append(this.historyNote);
     this.chart.subscribeCrosshairMove((param) => {
       const hover = param.time === undefined ? NaN : (param.time as number) * 1000;
       // The legend changes only when the pointer reaches another bar (or leaves the bars).
@@ -156,6 +163,7 @@ export class ChartView {
     });
     this.chart.timeScale().subscribeVisibleLogicalRangeChange((range) => {
       this.checkOlder(range);
+      this.showHistoryNote(range);
       this.events.rangeChanged();
     });
     this.applyTheme(theme);
@@ -244,6 +252,7 @@ export class ChartView {
   /** Draws what changed in the model since the last call. */
   draw(): void {
     const model = this.model;
+    const historyChanged = model.generation !== this.generation || model.historyPages !== this.historyPages;
     if (model.generation !== this.generation) this.startGeneration();
     this.ensureLayout();
     if (this.seriesChanged()) this.seriesRedraws++;
@@ -262,8 +271,10 @@ export class ChartView {
     if (model.historyPages !== this.historyPages) {
       this.historyPages = model.historyPages;
       this.olderRequested = false;
-      this.checkOlder(this.chart.timeScale().getVisibleLogicalRange());
+      // A failed page is asked again when the user scrolls, not at once: a failing exchange is not hammered.
+      if (model.historyFailed === null) this.checkOlder(this.chart.timeScale().getVisibleLogicalRange());
     }
+    if (historyChanged) this.showHistoryNote(this.chart.timeScale().getVisibleLogicalRange());
     this.legend.draw(model, this.price, compactNumber);
     this.legendStale = false;
   }
@@ -322,6 +333,7 @@ export class ChartView {
       sync: { ...this.candles.counts },
       theme: { background: this.theme.background, up: this.theme.up, down: this.theme.down, kind: this.theme.kind },
       legend: this.legend.text(),
+      historyNote: this.historyNoteText === '' ? null : this.historyNoteText,
     };
   }
 
@@ -486,6 +498,26 @@ export class ChartView {
     if (range.from > PAGE_MARGIN_BARS) return;
     this.olderRequested = true;
     this.events.loadOlder(model.bars.firstTime());
+  }
+
+  /**
+   * With the oldest bar in view, says why nothing older shows: a page on its way, a failed one
+   * (why; scrolling back retries), or the end (the source has none, or the memory bound). Hidden
+   * elsewhere. Writes the DOM only when the text changes.
+   */
+  private showHistoryNote(range: LogicalRange | null): void {
+    const model = this.model;
+    let text = '';
+    if (range !== null && model.bars.length > 0 && range.from <= 0) {
+      if (this.olderRequested) text = 'loading earlier history…';
+      else if (model.historyFailed !== null) text = `couldn't load earlier history: ${model.historyFailed} — scroll back to retry`;
+      else if (model.historyEnd === 'memory') text = 'history limit reached';
+      else if (model.historyEnd === 'source') text = model.panel?.exchange === 'replay' ? 'start of the recording' : `no earlier history on ${model.market?.exchange ?? 'this source'}`;
+    }
+    if (text === this.historyNoteText) return;
+    this.historyNoteText = text;
+    this.historyNote.textContent = text;
+    this.historyNote.hidden = text === '';
   }
 
   /**

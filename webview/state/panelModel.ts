@@ -5,6 +5,7 @@
 import {
   BAR_STRIDE,
   type FrameStats,
+  type HistoryEnd,
   type HostMessage,
   type Layers,
   type MarketFacts,
@@ -28,6 +29,10 @@ export class PanelModel {
   timeframe = '';
   layers: Layers = { volume: true, depth: true, ladder: true, tape: true };
   hasOlder = false;
+  /** Why nothing older can be paged in (null while `hasOlder`). */
+  historyEnd: HistoryEnd | null = null;
+  /** Why the last page asked for failed; null when it did not (scrolling back asks again). */
+  historyFailed: string | null = null;
   readonly bars = new SeriesColumns(5, 4096);
   readonly indicators = new IndicatorStore();
   readonly book = new BookModel();
@@ -60,6 +65,8 @@ export class PanelModel {
         this.timeframe = message.timeframe;
         this.layers = { ...message.layers };
         this.hasOlder = message.hasOlder;
+        this.historyEnd = message.historyEnd;
+        this.historyFailed = null;
         this.bars.clear();
         writeBars(this.bars, message.bars);
         this.indicators.reset(message.indicators);
@@ -86,6 +93,8 @@ export class PanelModel {
         writeBars(this.bars, message.bars);
         this.indicators.merge(message.indicators);
         this.hasOlder = message.hasOlder;
+        this.historyEnd = message.historyEnd;
+        this.historyFailed = message.failed;
         this.historyPages++;
         break;
     }
