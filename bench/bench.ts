@@ -3,10 +3,12 @@
  * in the same run on the same input. Sections run in order; each returns a partial record of
  * figures, and the last line printed is all of them merged into one JSON object.
  *
- * To add a figure: append a section (a name and an async function returning its keys).
+ * To add a figure: append a section (a short id, a name and an async function returning its keys).
+ * `BENCH_ONLY=<ids, comma-separated>` runs only those sections, e.g. `BENCH_ONLY=light npm run bench`.
  */
 import { runBookApplyBench } from './bookApplyBench';
 import { runHostBench } from './hostBench';
+import { runLightBench } from './lightBench';
 import { runCaptureReplayBench } from './captureReplayBench';
 import { printComparison, printFigure, round } from './report';
 import { runPanelBench } from './panelBench';
@@ -18,6 +20,8 @@ import { runTradeIngestBench } from './tradeIngestBench';
 export type BenchRecord = Record<string, number>;
 
 export interface BenchSection {
+  /** What `BENCH_ONLY` names it by. */
+  id: string;
   name: string;
   run: () => Promise<BenchRecord>;
 }
@@ -31,6 +35,7 @@ const RECORDER_GOAL = 50_000;
 
 const sections: BenchSection[] = [
   {
+    id: 'book',
     name: 'order book: 1,000,000 level updates (engine OrderBook vs ccxt OrderBook), heap growth',
     run: async () => {
       const f = await runBookApplyBench();
@@ -46,6 +51,7 @@ const sections: BenchSection[] = [
     },
   },
   {
+    id: 'capture',
     name: 'capture replay: spot BTCUSDT 0808+0809 raw lines → book + 1m candles (engine vs ccxt binance handler)',
     run: async () => {
       const f = await runCaptureReplayBench();
@@ -59,6 +65,7 @@ const sections: BenchSection[] = [
     },
   },
   {
+    id: 'trades',
     name: 'trade ingest: 1,000,000 real trades → 1m candles + EMA, SMA, RSI, MACD, Bollinger (engine vs naive object-per-bar chart)',
     run: async () => {
       const f = await runTradeIngestBench();
@@ -75,6 +82,7 @@ const sections: BenchSection[] = [
     },
   },
   {
+    id: 'replay',
     name: 'replay: spot BTCUSDT capture at maximum speed, decode + book + candles + indicators (times real time)',
     run: async () => {
       const speedup = await measureReplaySpeedup();
@@ -83,6 +91,7 @@ const sections: BenchSection[] = [
     },
   },
   {
+    id: 'recorder',
     name: 'recorder: trade and book events into the order-flow SQLite database',
     run: async () => {
       const perSec = await measureRecorderEventsPerSec();
@@ -91,6 +100,7 @@ const sections: BenchSection[] = [
     },
   },
   {
+    id: 'panel',
     name: 'chart panel in headless Chromium: 1000 trades/s + 10 book updates/s, pointer over the chart (ack-paced frames vs naive per-message update + full JSON)',
     run: async () => {
       const f = await runPanelBench();
@@ -103,6 +113,19 @@ const sections: BenchSection[] = [
     },
   },
   {
+    id: 'light',
+    name: 'CPU of Orderscope in a real VS Code (code-server): renderer, GPU process and extension host above the same window without it; focused, corner, hidden, tickers; power saving on vs off',
+    run: async () => {
+      const f = await runLightBench();
+      printFigure('panel renderer, focused (pointer over the chart)', `${f.panelCpuFocusedPct}% (full: ${f.panelCpuFocusedPctBefore}%)`, '≤ 25%', f.panelCpuFocusedPct! <= 25);
+      printFigure('panel renderer, corner (typing in another group)', `${f.panelCpuCornerPct}% (full: ${f.panelCpuCornerPctBefore}%)`, '≤ 8%', f.panelCpuCornerPct! <= 8);
+      printFigure('panel renderer, hidden', `${f.panelCpuHiddenPct}% (full: ${f.panelCpuHiddenPctBefore}%)`, '≤ 1%', f.panelCpuHiddenPct! <= 1);
+      printFigure('extension host, one chart + five tickers', `${f.hostCpuPct}% (full: ${f.hostCpuPctBefore}%)`, '≤ 3%', f.hostCpuPct! <= 3);
+      return f;
+    },
+  },
+  {
+    id: 'host',
     // Last: it packages the extension, which rebuilds dist/.
     name: 'extension in a real VS Code (code-server): activation time, extension host heap with one chart and five tickers live',
     run: async () => {
@@ -115,8 +138,12 @@ const sections: BenchSection[] = [
 ];
 
 async function main(): Promise<void> {
+  const only = process.env.BENCH_ONLY?.split(',').map((id) => id.trim()).filter((id) => id !== '');
+  const unknown = only?.filter((id) => !sections.some((section) => section.id === id)) ?? [];
+  if (unknown.length > 0) throw new Error(`BENCH_ONLY names no section ${unknown.join(', ')}; the sections are ${sections.map((section) => section.id).join(', ')}`);
   const record: BenchRecord = {};
   for (const section of sections) {
+    if (only !== undefined && only.length > 0 && !only.includes(section.id)) continue;
     console.log(`== ${section.name}`);
     const started = performance.now();
     Object.assign(record, await section.run());

@@ -53,6 +53,8 @@ export function freePort(): Promise<number>;
 export function prepareProfile(dir: string, settings?: Record<string, unknown>, options?: { keepExistingSettings?: boolean }): CodeServerProfile;
 /** `code-server --install-extension vsixPath` into the profile; throws with the CLI output on failure. */
 export function installVsix(install: CodeServerInstall, profile: CodeServerProfile, vsixPath: string): string;
+/** PIDs of every descendant of `rootPid`, read from /proc (children before grandchildren). */
+export function descendantsOf(rootPid: number): number[];
 /** SIGKILLs a process and every descendant (found through /proc). */
 export function killProcessTree(rootPid: number): void;
 /** Starts code-server hermetically and resolves once it listens. */

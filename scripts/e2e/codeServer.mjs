@@ -110,7 +110,7 @@ export function installVsix(install, profile, vsixPath) {
 }
 
 /** PIDs of every descendant of `rootPid`, read from /proc (children before grandchildren). */
-function descendantsOf(rootPid) {
+export function descendantsOf(rootPid) {
   const parentOf = new Map();
   for (const name of readdirSync('/proc')) {
     if (!/^\d+$/.test(name)) continue;
