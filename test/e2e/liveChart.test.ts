@@ -147,6 +147,11 @@ describe.skipIf(!hasSharedData(...CAPTURES))('live market from the fake exchange
     await waitForPanel(app.workbench, 'BTC/USDT drawn with a valid book', (s) => s.market?.symbol === 'BTC/USDT' && s.candles.count > 0 && s.book.valid && s.badge.className.includes('state-live'));
 
     await expectPanelEqualsPausedExchange('after opening', 'chart-settled');
+    // The few bars the exchange has all fit, the first in view: the chart asked for older ones
+    // (fetchOHLCV before the first bar), the exchange had none, and the chart says so there.
+    const end = await waitForPanel(app.workbench, 'the note at the oldest bar', (s) => s.historyNote === 'no earlier history on binance');
+    expect(end.hasOlder).toBe(false);
+    await app.workbench.screenshot('chart-oldest-bar');
   }, E2E_TIMEOUTS.testMs);
 
   it('Add Price Alert... stores an alert for the panel\'s market', async () => {

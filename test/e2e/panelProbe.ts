@@ -21,6 +21,9 @@ export interface PanelSnapshot {
   badge: { text: string; className: string; title: string };
   candles: { count: number; last: { time: number; open: number; high: number; low: number; close: number } | null };
   viewState: { timeframe: string | null; rangeKey: string };
+  hasOlder: boolean;
+  /** The note at the oldest bar (why nothing older shows), null when none is shown. */
+  historyNote: string | null;
 }
 
 /** The active chart panel's snapshot, or null while its webview (or the hook) is not up. */

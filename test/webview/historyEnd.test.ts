@@ -25,11 +25,6 @@ const FACTS = { exchange: 'binance', symbol: 'BTC/USDT', tickSize: 0.01, pricePr
 const ROOT = repoRoot(__dirname);
 const ARTIFACTS = join(ROOT, 'test-artifacts');
 
-/** What the chart adds to the snapshot about the oldest bar. */
-interface HistorySnapshot extends PanelSnapshot {
-  historyNote: string | null;
-}
-
 interface Rig {
   market: Market;
   host: HarnessHost;
@@ -52,8 +47,8 @@ async function rig(browser: Browser, server: HarnessServer, options: { capacity?
   return { market, host, panel };
 }
 
-async function snapshot(panel: PanelPage): Promise<HistorySnapshot> {
-  return (await panel.snapshot()) as HistorySnapshot;
+function snapshot(panel: PanelPage): Promise<PanelSnapshot> {
+  return panel.snapshot();
 }
 
 /** Drags the chart right (towards older bars) by most of its width. */
@@ -66,7 +61,7 @@ async function dragBack(panel: PanelPage): Promise<void> {
 }
 
 /** Drags back until the oldest bar is in view (at most `drags` times). */
-async function scrollToOldest(panel: PanelPage, drags = 8): Promise<HistorySnapshot> {
+async function scrollToOldest(panel: PanelPage, drags = 8): Promise<PanelSnapshot> {
   for (let k = 0; k < drags; k++) {
     const s = await snapshot(panel);
     if (s.visibleRange !== null && s.visibleRange.from <= 0) return s;
@@ -102,7 +97,7 @@ describe.skipIf(!hasSharedData(SPOT) || !hasChromium())('the oldest bar says why
       expect(s0.historyNote).toBeNull(); // the view opens at the live edge
       const s1 = await scrollToOldest(panel);
       expect(s1.visibleRange!.from).toBeLessThanOrEqual(0);
-      await panel.until((s) => (s as HistorySnapshot).historyNote !== null);
+      await panel.until((s) => s.historyNote !== null);
       expect((await snapshot(panel)).historyNote).toBe('no earlier history on binance');
       expect(await panel.page.locator('.history-note').isVisible()).toBe(true);
       await screenshot(panel, 'history-end-source.png');
@@ -119,8 +114,8 @@ describe.skipIf(!hasSharedData(SPOT) || !hasChromium())('the oldest bar says why
     try {
       expect(market.candles.count).toBe(200);
       await scrollToOldest(panel);
-      const s = await panel.until((x) => (x as HistorySnapshot).historyNote !== null);
-      expect((s as HistorySnapshot).historyNote).toBe('history limit reached');
+      const s = await panel.until((x) => x.historyNote !== null);
+      expect(s.historyNote).toBe('history limit reached');
       await screenshot(panel, 'history-end-memory-light.png');
     } finally {
       await panel.close();
@@ -136,12 +131,12 @@ describe.skipIf(!hasSharedData(SPOT) || !hasChromium())('the oldest bar says why
       builder.buildHistory = (before: number) => FrameBuilder.prototype.buildHistory.call(builder, before, failure);
       host.holdHistory = true;
       await panel.expectMessage(() => scrollToOldest(panel), (m) => m.type === 'loadOlder');
-      await panel.until((s) => (s as HistorySnapshot).historyNote === 'loading earlier history…');
+      await panel.until((s) => s.historyNote === 'loading earlier history…');
       await screenshot(panel, 'history-loading.png');
       host.releaseHistory();
       await host.settled();
-      const failed = await panel.until((s) => (s as HistorySnapshot).historyNote?.startsWith("couldn't load") === true);
-      expect((failed as HistorySnapshot).historyNote).toBe(`couldn't load earlier history: ${failure} — scroll back to retry`);
+      const failed = await panel.until((s) => s.historyNote?.startsWith("couldn't load") === true);
+      expect(failed.historyNote).toBe(`couldn't load earlier history: ${failure} — scroll back to retry`);
       await screenshot(panel, 'history-failed.png');
       // Not asked again by itself while the user does nothing.
       const asked = panel.received.filter((m) => m.type === 'loadOlder').length;
@@ -152,7 +147,7 @@ describe.skipIf(!hasSharedData(SPOT) || !hasChromium())('the oldest bar says why
       market.candles.sourceStartHeld = true;
       await panel.expectMessage(() => dragBack(panel), (m) => m.type === 'loadOlder');
       await host.settled();
-      const end = await panel.until((s) => (s as HistorySnapshot).historyNote === 'no earlier history on binance');
+      const end = await panel.until((s) => s.historyNote === 'no earlier history on binance');
       expect(end.hasOlder).toBe(false);
       expect(panel.refused).toEqual([]);
     } finally {

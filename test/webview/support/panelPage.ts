@@ -196,6 +196,8 @@ export interface PanelSnapshot {
   sync: { historySetData: number; liveSetData: number; liveUpdates: number };
   theme: { background: string; up: string; down: string; kind: string };
   legend: string;
+  /** The note at the oldest bar (why nothing older shows), null when none is shown. */
+  historyNote: string | null;
 }
 
 /** The `acquireVsCodeApi` stand-in. */
