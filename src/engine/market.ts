@@ -104,6 +104,13 @@ export class Market implements BookSyncListener {
   private readonly readers: BarChangeReader[] = [];
   /** A late trade or a history merge changed closed bars: indicators are recomputed at settle. */
   private derivedStale = false;
+  /**
+   * The coming rebuild changes derived values of every bar (new indicators, bars inserted before
+   * others), not only from the first changed bar: readers re-read everything.
+   */
+  private derivedAll = false;
+  /** Bars were inserted before others since the last settle: held CVD bars have other seqs now. */
+  private barsInserted = false;
 
   /** Throws EngineError / RangeError on bad options (configuration, not events), e.g. a tick of 0. */
   constructor(options: Partial<MarketOptions> = {}) {
@@ -245,7 +252,12 @@ export class Market implements BookSyncListener {
     if (applied === 0) return;
     this.derivedStale = true;
     const moved = liveTime === liveTime ? this.candles.findSeq(liveTime) - liveSeq : 0;
-    if (moved > 0) this.imbalance.shiftSeqs(moved);
+    if (moved > 0) {
+      this.imbalance.shiftSeqs(moved);
+      // Indicators seeded from earlier bars now (an EMA's start): every value may change.
+      this.derivedAll = true;
+      this.barsInserted = true;
+    }
   }
 
   /** A wall time (ms) the caller trusts, for a live exchange: stamps far ahead of it are refused. */
@@ -273,6 +285,7 @@ export class Market implements BookSyncListener {
   setIndicators(specs: readonly unknown[]): void {
     this.indicatorSet = this.createIndicatorSet(specs);
     this.derivedStale = true;
+    this.derivedAll = true;
   }
 
   /**
@@ -311,9 +324,17 @@ export class Market implements BookSyncListener {
    * (a frame build). O(1) normally; O(bars × indicators) after a late trade or history merge.
    */
   settle(): void {
-    if (this.derivedStale) this.rebuildDerived();
+    const rebuilt = this.derivedStale;
     this.candles.drainChanges(this.drained);
-    const from = this.drained.fromSeq;
+    const changedFrom = this.drained.fromSeq;
+    if (rebuilt) this.rebuildDerived(this.barsInserted ? -Infinity : changedFrom >= 0 ? changedFrom : Infinity);
+    this.barsInserted = false;
+    // A rebuild leaves the values before the first changed bar as they were (each is a function
+    // of the bars up to it), so readers re-read from that bar: a settled bar on a live chart is
+    // one row, not every held bar and indicator value again.
+    let from = this.drained.fromSeq;
+    if (rebuilt && this.derivedAll) from = this.candles.count > 0 ? this.candles.firstSeq : -1;
+    this.derivedAll = false;
     if (from >= 0) {
       for (const reader of this.readers) reader.fromSeq = reader.fromSeq < 0 ? from : Math.min(reader.fromSeq, from);
     }
@@ -370,14 +391,24 @@ export class Market implements BookSyncListener {
     this.indicatorSet.feed(this.candles, seq);
   }
 
-  /** Recomputes indicators and CVD from the held bars. O(bars × indicators). */
-  private rebuildDerived(): void {
+  /**
+   * Recomputes indicators and CVD from the held bars. CVD bars before `keepBefore` (the first
+   * changed bar) stay as they were: built live from trades, their intrabar high and low are
+   * richer than the bar totals a rebuild has, and a panel that holds them must keep matching.
+   * O(bars × indicators).
+   */
+  private rebuildDerived(keepBefore: number): void {
     this.derivedStale = false;
     this.indicatorSet.reset();
+    const kept = this.cvd;
     this.cvd = new CvdBars({ capacity: this.options.candleCapacity });
     const c = this.candles;
     for (let seq = c.firstSeq; seq <= c.lastSeq; seq++) {
       this.updateIndicators(seq);
+      if (seq < keepBefore && seq >= kept.firstSeq && seq <= kept.lastSeq && kept.valueAt(seq, 0) === kept.valueAt(seq, 0)) {
+        this.cvd.restoreBar(seq, kept);
+        continue;
+      }
       // CVD per bar from the bar's taker-buy volume: delta = 2·takerBuy − volume.
       const tbv = c.value(seq, CandleField.TakerBuyVolume);
       const v = c.value(seq, CandleField.Volume);
@@ -387,7 +418,6 @@ export class Market implements BookSyncListener {
         if (v - tbv > 0) this.cvd.addTrade(seq, v - tbv, -1);
       }
     }
-    for (const reader of this.readers) reader.fromSeq = c.count > 0 ? c.firstSeq : -1;
   }
 }
 

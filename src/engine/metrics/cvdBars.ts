@@ -46,6 +46,21 @@ export class CvdBars extends OhlcBars {
     return this.openBar(seq, this.runningTotal);
   }
 
+  /**
+   * Makes `seq` the newest bar with the values another CVD series holds for it (a rebuild keeps
+   * the bars it does not recompute exactly as they were drawn, intrabar high and low included);
+   * the running total continues from its close. Returns false, counted, as startBar does. O(1).
+   */
+  restoreBar(seq: number, from: CvdBars): boolean {
+    const close = from.valueAt(seq, 3);
+    if (!this.openBar(seq, from.valueAt(seq, 0))) return false;
+    this.observe(from.valueAt(seq, 1));
+    this.observe(from.valueAt(seq, 2));
+    this.observe(close);
+    this.runningTotal = close;
+    return true;
+  }
+
   override reset(): void {
     super.reset();
     this.runningTotal = 0;
