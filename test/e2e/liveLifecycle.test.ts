@@ -369,11 +369,12 @@ describe.skipIf(!hasSharedData(...CAPTURES))('live markets through settings chan
         others,
         async () => {
           const changedAt = await editUserSettings({ 'orderscope.statusBar.symbols': [...statusBarSymbols, 'NOPE/USDT'] });
-          // Add to Watchlist picks among the exchange's markets: an unknown symbol is no row to pick.
-          await workbench.runCommand('Orderscope: Add to Watchlist...');
-          const input = workbench.quickInput.locator('input');
-          await input.waitFor({ state: 'visible' });
-          await workbench.quickInputRows.filter({ hasText: 'SOL/USDT' }).first().waitFor();
+          // The watchlist's + (Add to Watchlist) picks among the exchange's markets: an unknown
+          // symbol is no row to pick.
+          await workbench.page.locator('.action-label[aria-label="Add to Watchlist..."]').first().click();
+          const picker = workbench.quickInput.filter({ hasText: 'Add to Watchlist (binance)' });
+          await picker.locator('.monaco-list-row', { hasText: 'SOL/USDT' }).first().waitFor();
+          const input = picker.locator('input');
           await input.fill('NOPE/USDT');
           await expect.poll(() => workbench.quickInputRows.count()).toBe(0);
           await input.press('Escape');
