@@ -174,6 +174,8 @@ export class PanelApp {
     const pace = this.model.pace;
     this.toolbar.showPace(pace);
     this.ladder.flashes = !(pace.saving && !pace.watched && !pace.pinned);
+    // Saved for a reload: the host restores the pin from the panel's state.
+    if (pace.pinned !== this.state.pinned) this.update({ pinned: pace.pinned });
   }
 
   /**

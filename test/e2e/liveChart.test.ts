@@ -195,6 +195,49 @@ describe.skipIf(!hasSharedData(...CAPTURES))('live market from the fake exchange
     await expectPanelEqualsPausedExchange('after the outage', 'outage-recovered');
   }, E2E_TIMEOUTS.testMs);
 
+  it('a chart beside the editor you type in updates at the background rate and says so; pinned, or looked at, it is at full rate again', async () => {
+    const wb = app.workbench;
+    /** Host frames the panel applied per second over `ms` (the exchange changes the market more often than 20 times a second). */
+    const frameRate = async (ms: number): Promise<number> => {
+      const before = await waitForPanel(wb, 'a snapshot', () => true, 5_000);
+      const started = Date.now();
+      await wb.page.waitForTimeout(ms);
+      const after = await waitForPanel(wb, 'a snapshot', () => true, 5_000);
+      return (after.framesApplied - before.framesApplied) / ((Date.now() - started) / 1000);
+    };
+    await waitForPanel(wb, 'full rate while the chart is the active editor', (s) => s.pace.watched && s.pace.fps === 20 && !s.pace.pinned);
+    const watchedRate = await frameRate(3_000);
+    expect(await wb.webviewFrame().locator('button.pace').isVisible()).toBe(false);
+
+    // A text editor in a second group, typed into: the chart stays in view, in the corner of the eye.
+    await wb.runCommand('File: New Untitled Text File');
+    await wb.runCommand('View: Move Editor into Right Group');
+    await wb.page.keyboard.type('const watching = "the market";\n');
+    const slowed = await waitForPanel(wb, 'the background rate while another editor is active', (s) => !s.pace.watched && s.pace.fps === 4);
+    expect(slowed.pace.pinned).toBe(false);
+    const paceLabel = wb.webviewFrame().locator('button.pace');
+    await expect.poll(() => paceLabel.innerText(), { timeout: 10_000 }).toBe('4 fps');
+    await wb.page.keyboard.type('// typing while the chart updates slowly\n', { delay: 40 });
+    const backgroundRate = await frameRate(4_000);
+    await wb.screenshot('chart-in-the-corner-of-the-eye');
+
+    // The label pins the chart to full rate; it stays there while the user types in the other editor.
+    await paceLabel.click();
+    await waitForPanel(wb, 'pinned', (s) => s.pace.pinned && s.pace.fps === 20);
+    await wb.page.locator('.monaco-editor .view-lines').last().click();
+    await wb.page.keyboard.type('// pinned\n');
+    const pinned = await waitForPanel(wb, 'pinned and not watched', (s) => s.pace.pinned && !s.pace.watched && s.pace.fps === 20);
+    expect(pinned.viewState).toMatchObject({ pinned: true });
+    await expect.poll(() => paceLabel.innerText(), { timeout: 10_000 }).toBe('pinned');
+    const pinnedRate = await frameRate(3_000);
+    await wb.screenshot('chart-pinned-while-typing');
+    console.log(`[live] frames/s applied: watched ${watchedRate.toFixed(1)}, beside the typed editor ${backgroundRate.toFixed(1)}, pinned ${pinnedRate.toFixed(1)}`);
+    expect(backgroundRate).toBeGreaterThan(1);
+    expect(backgroundRate).toBeLessThanOrEqual(4.5);
+    expect(watchedRate).toBeGreaterThan(backgroundRate * 2);
+    expect(pinnedRate).toBeGreaterThan(backgroundRate * 2);
+  }, E2E_TIMEOUTS.testMs);
+
   it('Switch Timeframe... and Switch Symbol... (typing ETH/USDT) change the panel', async () => {
     await app.workbench.runCommand('Orderscope: Switch Timeframe...');
     await app.workbench.pickFromQuickPick('5m');
@@ -217,6 +260,8 @@ describe.skipIf(!hasSharedData(...CAPTURES))('live market from the fake exchange
     await expect.poll(() => editorTabs(app.workbench), { timeout: 30_000 }).toContain('ETH/USDT · binance');
     const restored = await waitForPanel(app.workbench, 'ETH/USDT 5m restored', (s) => s.market?.symbol === 'ETH/USDT' && s.timeframe === '5m');
     expect(restored.market).toMatchObject({ exchange: 'binance', symbol: 'ETH/USDT' });
+    // The pin set before the reload holds after it.
+    await waitForPanel(app.workbench, 'the pin restored', (s) => s.pace.pinned);
     await app.workbench.screenshot('restored-after-reload');
 
     await app.workbench.runCommand('Orderscope: Remove Price Alert...');

@@ -20,10 +20,14 @@ export interface PanelSnapshot {
   tape: { rows: string[][] };
   badge: { text: string; className: string; title: string };
   candles: { count: number; last: { time: number; open: number; high: number; low: number; close: number } | null };
-  viewState: { timeframe: string | null; rangeKey: string };
+  viewState: { timeframe: string | null; rangeKey: string; pinned: boolean };
   hasOlder: boolean;
   /** The note at the oldest bar (why nothing older shows), null when none is shown. */
   historyNote: string | null;
+  /** How fast the host updates the panel and why (the protocol's pace). */
+  pace: { fps: number; watched: boolean; pinned: boolean; saving: boolean };
+  /** Animation frames the panel ran (it runs none for a host frame that changes nothing). */
+  draws: number;
 }
 
 /** The active chart panel's snapshot, or null while its webview (or the hook) is not up. */

@@ -17,12 +17,6 @@ const FACTS = { exchange: 'fake', symbol: 'BTC/USDT', tickSize: 0.01, pricePreci
 const MINUTE = 60_000;
 const T0 = 1_700_000_040_000 - (1_700_000_040_000 % MINUTE);
 
-type Op =
-  | { kind: 'trade'; dt: number; price: number; amount: number; buy: boolean }
-  | { kind: 'late'; back: number; price: number; amount: number }
-  | { kind: 'settle'; back: number; close: number }
-  | { kind: 'older'; bars: number };
-
 const ops = fc.array(
   fc.oneof(
     { weight: 6, arbitrary: fc.record({ kind: fc.constant('trade' as const), dt: fc.integer({ min: 0, max: 50_000 }), price: fc.integer({ min: 9_000, max: 11_000 }), amount: fc.integer({ min: 1, max: 500 }), buy: fc.boolean() }) },

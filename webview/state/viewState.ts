@@ -35,6 +35,8 @@ export interface ViewState {
   depthWidth: number;
   /** Symbol the saved range belongs to (`exchange:symbol:timeframe`). */
   rangeKey: string;
+  /** The user pinned the panel to full frame rate (the host restores it from here after a reload). */
+  pinned: boolean;
 }
 
 export const DEFAULT_VIEW_STATE: Readonly<ViewState> = {
@@ -48,6 +50,7 @@ export const DEFAULT_VIEW_STATE: Readonly<ViewState> = {
   bigTrade: 0,
   depthWidth: 140,
   rangeKey: '',
+  pinned: false,
 };
 
 export const DEPTH_WIDTHS = [80, 140, 200, 280] as const;
@@ -71,6 +74,7 @@ export function parseViewState(x: unknown): ViewState {
   if (typeof o.bigTrade === 'number' && Number.isFinite(o.bigTrade) && o.bigTrade >= 0) s.bigTrade = o.bigTrade;
   if ((DEPTH_WIDTHS as readonly unknown[]).includes(o.depthWidth)) s.depthWidth = o.depthWidth as number;
   if (typeof o.rangeKey === 'string') s.rangeKey = o.rangeKey;
+  if (typeof o.pinned === 'boolean') s.pinned = o.pinned;
   const panel = o.panel as Record<string, unknown> | null | undefined;
   if (typeof panel === 'object' && panel !== null && typeof panel.exchange === 'string' && typeof panel.symbol === 'string') {
     s.panel = { exchange: panel.exchange, symbol: panel.symbol };
