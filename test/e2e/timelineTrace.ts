@@ -45,7 +45,9 @@ const LAYOUT = /^(Layout|UpdateLayerTree|UpdateLayer|PrePaint|HitTest|ComputeInt
 const PAINT = /^(Paint|PaintImage|PaintSetup|Layerize|CompositeLayers|Commit|ScrollLayer)$/;
 const RASTER = /^(RasterTask|Rasterize|GPUTask|DecodeImage|Decode Image|ImageDecodeTask|Draw LazyPixelRef|Decode LazyPixelRef)$/;
 
-function kindOf(name: string): WorkKind {
+function kindOf(name: string, role: ThreadRole): WorkKind {
+  // The GPU process's own tasks compose and draw the frames (software, with --disable-gpu).
+  if (role === 'gpu') return name === 'RunTask' || name === 'ThreadControllerImpl::RunTask' ? 'other' : 'raster';
   if (SCRIPT.test(name)) return 'script';
   if (STYLE.test(name)) return 'style';
   if (LAYOUT.test(name)) return 'layout';
@@ -74,7 +76,7 @@ export async function recordTrace(session: CDPSession, durationMs: number): Prom
     const complete = new Promise<void>((resolve) => session.once('Tracing.tracingComplete', () => resolve()));
     await session.send('Tracing.start', {
       transferMode: 'ReportEvents',
-      traceConfig: { recordMode: 'recordAsMuchAsPossible', includedCategories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', '__metadata'] },
+      traceConfig: { recordMode: 'recordAsMuchAsPossible', includedCategories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'viz', 'gpu', '__metadata'] },
     });
     const started = performance.now();
     await new Promise((resolve) => setTimeout(resolve, durationMs));
@@ -89,7 +91,8 @@ export async function recordTrace(session: CDPSession, durationMs: number): Prom
 
 /**
  * Self time (an event's duration minus its children's on the same thread) by kind of work, over
- * the renderer main, compositor and raster threads and every thread of the GPU process.
+ * the renderer main, compositor and raster threads and every thread of the GPU process (whose
+ * traced work, compositing and drawing frames, counts as raster; its untraced task time as other).
  */
 export function breakdown(events: readonly TraceEvent[], wallMs: number): TraceBreakdown {
   const processNames = new Map<number, string>();
@@ -132,7 +135,7 @@ export function breakdown(events: readonly TraceEvent[], wallMs: number): TraceB
     const stack: { end: number; self: number; name: string }[] = [];
     const close = (entry: { self: number; name: string }): void => {
       const ms = Math.max(0, entry.self) / 1000;
-      const kind = kindOf(entry.name);
+      const kind = kindOf(entry.name, role);
       msPerSec[kind] += ms;
       byRole[role] += ms;
       const named = `${role}:${entry.name}`;
