@@ -37,7 +37,7 @@ export function installDebugHook(win: Window, app: PanelApp): void {
         /** Draws that rewrote the ladder's and the tape's rows. */
         ladderDraws: app.ladder.draws,
         tapeDraws: app.tape.draws,
-        pace: { ...model.pace, version: model.paceVersion, flashes: app.ladder.flashes },
+        pace: { ...model.pace, version: model.paceVersion, marks: app.ladder.marks },
         intents: { ...app.intents },
         viewState: structuredClone(app.viewState()),
         modelBars: model.bars.length,
@@ -45,6 +45,8 @@ export function installDebugHook(win: Window, app: PanelApp): void {
         ladder: app.ladder.shown(),
         tape: app.tape.shown(),
         badge: { text: badge.textContent, className: badge.className, title: badge.title },
+        /** The in-panel message of a market the host could not open ('' when none). */
+        openFailure: app.openFailure.text(),
         ...app.chart.describe(),
       };
     },

@@ -10,6 +10,7 @@ import { amountFormatter, priceFormatter } from './format/numberFormat';
 import { FrameLoop } from './frameLoop';
 import type { HostLink } from './host/hostLink';
 import { LadderView, type LadderFormat } from './ladder/ladderView';
+import { OpenFailureView } from './notice/openFailureView';
 import { PanelModel } from './state/panelModel';
 import type { ViewState } from './state/viewState';
 import { TapeView } from './tape/tapeView';
@@ -28,6 +29,7 @@ export class PanelApp {
   readonly ladder: LadderView;
   readonly tape: TapeView;
   readonly loop: FrameLoop;
+  readonly openFailure: OpenFailureView;
   /** Messages dropped (malformed), and why the last one was. */
   dropped = 0;
   lastDropReason = '';
@@ -79,7 +81,10 @@ export class PanelApp {
     const side = doc.createElement('div');
     side.className = 'side';
     this.root.append(chartBox, side);
-    doc.body.append(this.toolbar.root, this.root);
+    this.openFailure = new OpenFailureView(doc, () => this.post({ type: 'openSymbolPicker' }));
+    // Until the first init the market's controls (timeframe, layers, step) have nothing to show.
+    doc.body.classList.add('awaiting-market');
+    doc.body.append(this.toolbar.root, this.root, this.openFailure.root);
     this.chart = new ChartView(
       doc,
       chartBox,
@@ -132,6 +137,7 @@ export class PanelApp {
     const problem = this.model.apply(message, performance.now());
     if (problem !== null) return this.drop(`${message.type}: ${problem}`);
     if (message.type === 'init') this.initArrived();
+    if (message.type === 'openFailed') this.openFailed();
     if (message.type === 'pace') this.paceArrived();
     else if (message.type === 'frame') this.loop.frameArrived(message.id);
     else this.loop.request();
@@ -142,9 +148,20 @@ export class PanelApp {
     return this.state;
   }
 
+  /** The host could not open the market: say so in place of the chart, with a way out. */
+  private openFailed(): void {
+    const failure = this.model.openFailure!;
+    this.toolbar.showSymbol(failure.market.exchange, failure.market.symbol);
+    this.openFailure.show(failure.market, failure.detail);
+    this.toolbar.badge.show({ state: 'error', detail: '', value: 0 }, performance.now());
+    this.root.ownerDocument.body.classList.add('open-failed');
+  }
+
   private initArrived(): void {
     const model = this.model;
     const market = model.market!;
+    this.openFailure.hide();
+    this.root.ownerDocument.body.classList.remove('open-failed', 'awaiting-market');
     const price = priceFormatter(market.pricePrecision);
     const amount = amountFormatter(market.amountPrecision);
     const clock = timeFormatters(model.timeframe).clock;
@@ -173,7 +190,7 @@ export class PanelApp {
   private paceArrived(): void {
     const pace = this.model.pace;
     this.toolbar.showPace(pace);
-    this.ladder.flashes = !(pace.saving && !pace.watched && !pace.pinned);
+    this.ladder.marks = !pace.saving ? 'animated' : pace.watched || pace.pinned ? 'static' : 'off';
     // Saved for a reload: the host restores the pin from the panel's state.
     if (pace.pinned !== this.state.pinned) this.update({ pinned: pace.pinned });
   }

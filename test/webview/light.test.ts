@@ -33,7 +33,7 @@ interface LightSnapshot extends PanelSnapshot {
   acksWithoutDraw: number;
   ladderDraws: number;
   tapeDraws: number;
-  pace: { fps: number; watched: boolean; pinned: boolean; saving: boolean; version: number; flashes: boolean };
+  pace: { fps: number; watched: boolean; pinned: boolean; saving: boolean; version: number; marks: 'static' | 'animated' | 'off' };
   redraws: { series: number; depth: number };
 }
 
@@ -271,7 +271,7 @@ describe.skipIf(!hasSharedData(SPOT) || !hasChromium())('a panel that costs litt
     }
   });
 
-  it('starts no row flash while nobody watches, and flashes again when watched; the old path (saving off) flashes too', async () => {
+  it('marks a changed row without animating it while watched, not at all while nobody watches; the old path (saving off) animates a flash', async () => {
     const r = await rig(browser, server);
     const { panel } = r;
     try {
@@ -284,25 +284,33 @@ describe.skipIf(!hasSharedData(SPOT) || !hasChromium())('a panel that costs litt
       let factor = 2;
       const changeBestBid = (): Promise<unknown> => sendAcked(panel, bookFrame(resized(bids, 0, factor++), asks));
 
+      const markedRows = (): Promise<number> => panel.page.evaluate(() => document.querySelectorAll('.lrow.changed').length);
       await panel.send(pace(4, false, false));
       await panel.until((x) => (x as LightSnapshot).pace.version >= 1);
       await quiet();
       await changeBestBid();
       await frames(panel);
       expect(await runningAnimations(panel)).toBe(0);
+      expect(await markedRows()).toBe(0);
       expect((await snapshot(panel)).ladder.bids[0]![1]).toBe((bids[0]![1]! * 2).toFixed(5));
 
+      // Watched: the best bid's row is marked as changed (a static tint: nothing animates, so the
+      // compositor is not kept at 60 frames a second); the next update clears a row it left alone.
       await panel.send(pace(20, true, false));
       await changeBestBid();
       await frames(panel, 2);
-      expect(await runningAnimations(panel)).toBeGreaterThan(0);
+      expect(await runningAnimations(panel)).toBe(0);
+      expect(await markedRows()).toBe(1);
+      await sendAcked(panel, bookFrame(resized(resized(bids, 0, factor - 1), 1, 3), asks));
+      await frames(panel, 2);
+      expect(await markedRows()).toBe(1); // the second row now, not the first
 
       // Pinned while not watched: full rate, so the full picture.
       await panel.send(pace(20, false, true));
-      await quiet();
       await changeBestBid();
       await frames(panel, 2);
-      expect(await runningAnimations(panel)).toBeGreaterThan(0);
+      expect(await runningAnimations(panel)).toBe(0);
+      expect(await markedRows()).toBe(1);
 
       // Power saving off: the old behaviour, flashes, and an animation frame for every host frame.
       await panel.send(pace(20, false, false, false));

@@ -27,7 +27,11 @@ interface RowCells {
   shownTotal: number;
   shownBar: number;
   flip: boolean;
+  /** The row carries the static "changed in the last update" tint. */
+  marked: boolean;
 }
+
+export type LadderMarks = 'static' | 'animated' | 'off';
 
 const ROW_HEIGHT = 18;
 
@@ -52,10 +56,13 @@ export class LadderView {
   private drawnQuantity = NaN;
   private wasValid = true;
   private format: LadderFormat = { price: String, amount: String, base: '' };
-  /** Size of one row in price, for the header. */
-  private rowStep = NaN;
-  /** Whether a row whose size changed at the same price flashes (off while nobody watches). */
-  flashes = true;
+  /**
+   * How a row whose size changed at the same price is marked: `static` tints it until the next
+   * update (no animation: a fading flash is a 60 fps repaint of the row for half a second, most of
+   * the panel's cost while watched); `animated` is the old fading flash (power saving off); `off`
+   * while nobody watches.
+   */
+  marks: LadderMarks = 'static';
   /** Draws that wrote the rows (a changed book or quantity). */
   draws = 0;
 
@@ -115,7 +122,6 @@ export class LadderView {
 
   setFormat(format: LadderFormat, rowStep: number): void {
     this.format = format;
-    this.rowStep = rowStep;
     this.stepLabel.textContent = Number.isFinite(rowStep) ? `step ${format.price(rowStep)}` : '';
     this.impactUnit.textContent = format.base;
     this.forget();
@@ -178,6 +184,10 @@ export class LadderView {
         cells.bar.style.transform = 'scaleX(0)';
         cells.shownPrice = cells.shownSize = cells.shownTotal = cells.shownBar = NaN;
       }
+      if (cells.marked) {
+        cells.root.classList.remove('changed');
+        cells.marked = false;
+      }
       return;
     }
     const price = side.price(r);
@@ -185,9 +195,14 @@ export class LadderView {
     const total = side.cumulative(r);
     const samePrice = price === cells.shownPrice;
     if (!samePrice) cells.price.textContent = this.format.price(price);
+    const marked = samePrice && size !== cells.shownSize && this.marks === 'static';
+    if (marked !== cells.marked) {
+      cells.root.classList.toggle('changed', marked);
+      cells.marked = marked;
+    }
     if (size !== cells.shownSize) {
       cells.size.textContent = this.format.amount(size);
-      if (samePrice && this.flashes) {
+      if (samePrice && this.marks === 'animated') {
         // Alternating two identical animations restarts the flash without a forced reflow.
         cells.flip = !cells.flip;
         cells.root.classList.toggle('flash-a', cells.flip);
@@ -218,12 +233,15 @@ export class LadderView {
   private drawImpact(): void {
     const q = this.quantity;
     const base = this.format.base;
-    marketImpact(this.book.asks, true, q, this.buy);
-    marketImpact(this.book.bids, false, q, this.sell);
+    // The book's own levels, not grouped rows: a grouped row's price is its bucket's edge.
+    const asks = this.book.levels(false);
+    const bids = this.book.levels(true);
+    marketImpact(asks, true, q, this.buy);
+    marketImpact(bids, false, q, this.sell);
     this.impactBuy.textContent = describe('Buy', this.buy, q, base, this.format);
     this.impactSell.textContent = describe('Sell', this.sell, q, base, this.format);
-    const rows = Math.max(this.book.bids.count, this.book.asks.count);
-    this.impactNote.textContent = `over the book window the panel holds (${rows} rows/side${Number.isFinite(this.rowStep) ? ` of ${this.format.price(this.rowStep)}` : ''})`;
+    const levels = Math.max(bids.count, asks.count);
+    this.impactNote.textContent = `over the book window the panel holds (${levels} price levels/side)`;
   }
 
   /** Creates or drops pool rows to fill the body's height (on resize only). */
@@ -263,7 +281,7 @@ function newRow(doc: Document, box: HTMLElement, atTop: boolean): RowCells {
   root.append(bar, price, size, total);
   if (atTop) box.prepend(root);
   else box.append(root);
-  return { root, bar, price, size, total, shownPrice: NaN, shownSize: NaN, shownTotal: NaN, shownBar: NaN, flip: false };
+  return { root, bar, price, size, total, shownPrice: NaN, shownSize: NaN, shownTotal: NaN, shownBar: NaN, flip: false, marked: false };
 }
 
 function el(doc: Document, tag: string, className: string): HTMLElement {
