@@ -9,7 +9,12 @@ import { COMMANDS } from '../commands/commandIds';
 import type { Beat, Pulse } from '../pulse';
 import type { WindowFocus } from '../windowFocus';
 
-/** Period of the flush while the window is not focused: a ticker changes at most once a second. */
+/**
+ * Periods of the flush: a price that changes faster than four times a second cannot be read, and
+ * each change is a message to the window and a repaint of the status bar; while the window is not
+ * focused, at most once a second.
+ */
+const FOCUSED_FLUSH_MS = 250;
 const UNFOCUSED_FLUSH_MS = 1000;
 /** Tooltip ages ("updated 3 s ago") move with time, not only with data. */
 const AGE_MS = 1000;
@@ -84,7 +89,7 @@ class TickerItem implements vscode.Disposable {
  */
 export class TickerBar implements vscode.Disposable {
   /** The settings this part reads. */
-  static readonly SETTINGS = ['exchange', 'statusBarSymbols', 'statusBarFormat', 'maxFps', 'powerSaving'] as const satisfies readonly (keyof OrderscopeSettings)[];
+  static readonly SETTINGS = ['exchange', 'statusBarSymbols', 'statusBarFormat', 'powerSaving'] as const satisfies readonly (keyof OrderscopeSettings)[];
   /** Writes to status-bar items so far (each is a message to the window), for tests. */
   writes = 0;
   private items: TickerItem[] = [];
@@ -169,8 +174,8 @@ export class TickerBar implements vscode.Disposable {
   }
 
   /**
-   * A ticker or status arrived. With power saving, the item is drawn on the next beat (at the
-   * chart frame rate while the window is focused, once a second while not); without, at once.
+   * A ticker or status arrived. With power saving, the item is drawn on the next beat (four times
+   * a second while the window is focused, once while not); without, at once.
    */
   private readonly changed = (item: TickerItem): void => {
     if (this.settings.powerSaving) item.dirty = true;
@@ -184,7 +189,7 @@ export class TickerBar implements vscode.Disposable {
       this.beat = undefined;
       return;
     }
-    const period = this.settings.powerSaving && this.focus.focused ? Math.max(16, 1000 / this.settings.maxFps) : UNFOCUSED_FLUSH_MS;
+    const period = this.settings.powerSaving && this.focus.focused ? FOCUSED_FLUSH_MS : UNFOCUSED_FLUSH_MS;
     if (this.beat) this.beat.setPeriod(period);
     else this.beat = this.pulse.every(period, this.flush);
   }
