@@ -23,6 +23,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Locator } from 'playwright-core';
 import { descendantsOf, QUIET_SETTINGS } from '../scripts/e2e/codeServer.mjs';
+import { DEFAULT_BINANCE_MARKETS, type BinanceMarketSpec } from '../test/fakeExchange/binanceVenue';
 import { FakeExchange } from '../test/fakeExchange/FakeExchange';
 import { hasSharedData, sharedDataPath } from '../test/support/sharedData';
 import { startCodeServerSession, type CodeServerSession } from '../test/e2e/codeServerSession';
@@ -34,8 +35,13 @@ import { breakdown, recordTrace, THREAD_ROLES, WORK_KINDS, type TraceBreakdown }
 import { openWorkbench, type Workbench } from '../test/e2e/workbench';
 
 const CAPTURES = ['binance/spot/btcusdt_20240808.gz', 'binance/spot/btcusdt_20240809.gz'];
-/** The fake exchange has live data for BTCUSDT only: the tickers are on the built-in simulator. */
-const TICKER_ENTRIES = ['simulator:SIM/USDT', 'simulator:SIM/EUR', 'simulator:SIM/BTC', 'simulator:SIM/ETH', 'simulator:SIM/JPY'];
+/**
+ * Five binance tickers from the fake exchange: BTCUSDT has the capture, the other four mirror
+ * its book and 24h statistics (the fake exchange has no capture of its own for them), so each is
+ * a real ccxt ticker stream as a user's would be.
+ */
+const MIRRORS = ['SOL', 'BNB', 'XRP', 'ADA'].map((base): BinanceMarketSpec => ({ ...DEFAULT_BINANCE_MARKETS[0]!, symbol: `${base}USDT`, baseAsset: base, mirrorOf: 'BTCUSDT' }));
+const TICKER_ENTRIES = ['binance:BTC/USDT', 'binance:SOL/USDT', 'binance:BNB/USDT', 'binance:XRP/USDT', 'binance:ADA/USDT'];
 const CHART_TAB = 'BTC/USDT · binance';
 const SETTLE_MS = 2_000;
 const WINDOW_MS = 8_000;
@@ -102,7 +108,7 @@ async function panelDraws(workbench: Workbench): Promise<number | null> {
 
 export async function runLightBench(): Promise<LightFigures> {
   if (!hasSharedData(...CAPTURES)) throw new Error('the light bench needs the shared Binance captures');
-  const ex = await FakeExchange.start({ okx: false, binance: { captures: CAPTURES.map(sharedDataPath), preplayMs: 4 * 60_000 } });
+  const ex = await FakeExchange.start({ okx: false, binance: { captures: CAPTURES.map(sharedDataPath), preplayMs: 4 * 60_000, markets: [...DEFAULT_BINANCE_MARKETS, ...MIRRORS] } });
   let session: CodeServerSession | undefined;
   let workbench: Workbench | undefined;
   try {
