@@ -230,7 +230,23 @@ export interface PaceMessage {
   saving: boolean;
 }
 
-export type HostMessage = InitMessage | FrameMessage | HistoryMessage | PaceMessage;
+/**
+ * The panel's market cannot be opened (an unknown symbol or exchange, refused by the source): sent
+ * instead of an `init` when the session fails before any market exists (and again on a `ready`).
+ * The panel names the market and the reason and offers to switch symbol.
+ */
+export interface OpenFailedMessage {
+  v: typeof PROTOCOL_VERSION;
+  type: 'openFailed';
+  market: MarketId;
+  /** Why, for a person (at most MAX_OPEN_FAILURE characters). */
+  detail: string;
+}
+
+/** Longest reason an `openFailed` carries. */
+export const MAX_OPEN_FAILURE = 500;
+
+export type HostMessage = InitMessage | FrameMessage | HistoryMessage | PaceMessage | OpenFailedMessage;
 
 // ── Webview → host ────────────────────────────────────────────────────────────────────────────
 
@@ -478,6 +494,12 @@ function checkBookWindow(x: unknown): string | null {
 function checkBookDiff(x: unknown): string | null {
   if (!isObj(x)) return 'book is not an object';
   if (x.mode !== 'full' && x.mode !== 'rows') return 'book.mode is unknown';
+    case 'openFailed': {
+      problem =
+        (isObj(x.market) && isStr(x.market.exchange) && isStr(x.market.symbol) ? null : 'market exchange/symbol missing') ??
+        (isStr(x.detail) && x.detail.length <= MAX_OPEN_FAILURE ? null : `detail is not a string of at most ${MAX_OPEN_FAILURE} characters`);
+      break;
+    }
   const stride = x.mode === 'full' ? BOOK_STRIDE : BOOK_STRIDE + 1;
   if (!isCount(x.ticksPerRow, MAX_TICKS_PER_ROW) || x.ticksPerRow < 1) return 'book.ticksPerRow is not a positive integer';
   if (!isF64(x.bids, stride, MAX_BOOK_ROWS) || !isF64(x.asks, stride, MAX_BOOK_ROWS)) return 'book rows not packed';

@@ -15,7 +15,7 @@ import {
 
 /** Why the message's numbers are unusable, or null when they are fine. */
 export function checkMessageNumbers(message: HostMessage): string | null {
-  if (message.type === 'pace') return null; // its numbers are checked in full by parseHostMessage
+  if (message.type === 'pace' || message.type === 'openFailed') return null; // numbers checked in full by parseHostMessage, or none
   const bars = checkBars(message.bars);
   if (bars !== null) return bars;
   const indicators = checkIndicators(message.indicators);

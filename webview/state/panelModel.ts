@@ -50,6 +50,8 @@ export class PanelModel {
   paceVersion = 0;
   lastStats: FrameStats | null = null;
   framesApplied = 0;
+  /** Why the host could not open this panel's market (null once an `init` arrives). */
+  openFailure: { market: MarketId; detail: string } | null = null;
 
   /**
    * Applies a validated message. Returns why it was refused (its numbers are unusable), or
@@ -60,6 +62,7 @@ export class PanelModel {
     if (problem !== null) return problem;
     switch (message.type) {
       case 'init':
+        this.openFailure = null;
         this.market = message.market;
         this.panel = message.panel;
         this.timeframe = message.timeframe;
@@ -96,6 +99,9 @@ export class PanelModel {
         this.historyEnd = message.historyEnd;
         this.historyFailed = message.failed;
         this.historyPages++;
+        break;
+      case 'openFailed':
+        this.openFailure = { market: message.market, detail: message.detail };
         break;
     }
     return null;

@@ -108,8 +108,12 @@ export class Toolbar {
     this.root.append(this.symbolButton, this.timeframeSelect, layers, indicators, grouping, spacer, this.paceButton, this.badge.root);
   }
 
-  showMarket(exchange: string, symbol: string, tickSize: number, format: (price: number) => string): void {
+  showSymbol(exchange: string, symbol: string): void {
     this.symbolButton.textContent = `${symbol} · ${exchange} ▾`;
+  }
+
+  showMarket(exchange: string, symbol: string, tickSize: number, format: (price: number) => string): void {
+    this.showSymbol(exchange, symbol);
     const current = Number(this.groupingSelect.value);
     this.groupingSelect.replaceChildren(...GROUPINGS.map((g) => option(this.root.ownerDocument, String(g), format(g * tickSize))));
     if (current > 0) this.showGrouping(current);

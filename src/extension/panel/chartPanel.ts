@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { parseTimeframe, TimeframeError } from '../../engine/candles/timeframe';
 import { FrameBuilder } from '../../engine/frame/frameBuilder';
 import type { Market } from '../../engine/market';
-import { parseWebviewMessage, PROTOCOL_VERSION, ProtocolError, type DisplayDefaults, type HostMessage, type Layers, type StatusInfo, type WebviewMessage } from '../../engine/protocol';
+import { MAX_OPEN_FAILURE, parseWebviewMessage, PROTOCOL_VERSION, ProtocolError, type DisplayDefaults, type OpenFailedMessage, type HostMessage, type Layers, type StatusInfo, type WebviewMessage } from '../../engine/protocol';
 import type { MarketId } from '../../engine/marketId';
 import type { SessionLease } from '../../feeds/marketSession';
 import type { SessionRegistry } from '../../feeds/sessionRegistry';
@@ -52,6 +52,8 @@ export class ChartPanel implements vscode.Disposable {
   /** The pace last sent to the webview (undefined: none since its last init). */
   private sentPace: PanelPace | undefined;
   private sessionSubscriptions: vscode.Disposable[] = [];
+  /** Why this panel's market could not be opened (until it opens or the panel switches market). */
+  private openFailure: OpenFailedMessage | undefined;
   private readonly subscriptions: vscode.Disposable[] = [];
   private readonly disposed = new vscode.EventEmitter<ChartPanel>();
   readonly onDidDispose = this.disposed.event;
@@ -201,12 +203,16 @@ export class ChartPanel implements vscode.Disposable {
   private reportOpenError(detail: string): void {
     const message = `${this.title()}: ${detail}`;
     this.log.error(`chart ${message}`);
+    // The panel says so itself (a webview still loading gets it again with its `ready`).
+    this.openFailure = { v: PROTOCOL_VERSION, type: 'openFailed', market: { ...this.target }, detail: detail.slice(0, MAX_OPEN_FAILURE) };
+    this.post(this.openFailure);
     void vscode.window.showErrorMessage(`Orderscope: ${message}`, 'Switch Symbol...').then((choice) => {
       if (choice) void vscode.commands.executeCommand(COMMANDS.switchSymbol);
     });
   }
 
   private detach(): void {
+    this.openFailure = undefined;
     for (const s of this.sessionSubscriptions) s.dispose();
     this.sessionSubscriptions = [];
     this.unbindMarket();
@@ -215,6 +221,7 @@ export class ChartPanel implements vscode.Disposable {
 
   private bindMarket(market: Market): void {
     this.unbindMarket();
+    this.openFailure = undefined;
     const facts = this.lease.session.facts ?? {
       exchange: this.target.exchange,
       symbol: this.target.symbol,
@@ -345,6 +352,7 @@ export class ChartPanel implements vscode.Disposable {
   private handle(message: WebviewMessage): void {
     switch (message.type) {
       case 'ready':
+        if (this.openFailure !== undefined) this.post(this.openFailure);
         this.scheduler?.onReady();
         break;
       case 'ack':

@@ -198,6 +198,8 @@ export interface PanelSnapshot {
   legend: string;
   /** The note at the oldest bar (why nothing older shows), null when none is shown. */
   historyNote: string | null;
+  /** The in-panel message of a market the host could not open ('' when none). */
+  openFailure: string;
 }
 
 /** The `acquireVsCodeApi` stand-in. */
