@@ -111,6 +111,8 @@ export class MarketSession implements FeedSink {
   private marketRefusalMessage: string | undefined;
   /** Set by `redial`: the next demand check replaces the running feed. */
   private redialReason: string | undefined;
+  /** Set by `restart`: the next demand check replaces the feed and the engine. */
+  private restartPending = false;
   /** Feed changes run one after another. */
   private work: Promise<void> = Promise.resolve();
   /** The older page being fetched (one at a time for every reader), or undefined. */
@@ -224,6 +226,17 @@ export class MarketSession implements FeedSink {
     this.marketRefusalMessage = undefined;
     this.redialReason = reason;
     this.setFeedStatus(sessionStatus('reconnecting', `${reason}; reconnecting`));
+    this.schedule();
+  }
+
+  /**
+   * Starts the market over: a fresh engine (every reader is handed it through `onMarket`) fed by
+   * a new feed (a replay jumping back in time plays its file again from the start). The views go
+   * on showing the session until the new feed speaks. No-op when closed or when no feed is wanted.
+   */
+  restart(): void {
+    if (this.isClosed || this.demand === undefined) return;
+    this.restartPending = true;
     this.schedule();
   }
 
@@ -425,7 +438,7 @@ export class MarketSession implements FeedSink {
   private schedule(): void {
     // A retry wait gives way at once to a change of plan (another demand, a re-dial, the close);
     // a reader joining with the same demand waits for the backoff like the others.
-    if (this.isClosed || this.redialReason !== undefined || this.demand !== this.feedDemand) this.retryWait.wake();
+    if (this.isClosed || this.redialReason !== undefined || this.restartPending || this.demand !== this.feedDemand) this.retryWait.wake();
     this.work = this.work.then(() => this.applyDemand()).catch((error: unknown) => this.failed(error));
   }
 
@@ -448,10 +461,13 @@ export class MarketSession implements FeedSink {
     const want = this.isClosed ? undefined : this.demand;
     const redial = this.redialReason;
     this.redialReason = undefined;
-    if (want === this.feedDemand && this.feed !== undefined && redial === undefined) return;
+    const restart = this.restartPending;
+    this.restartPending = false;
+    if (want === this.feedDemand && this.feed !== undefined && redial === undefined && !restart) return;
     if (want !== undefined && want === this.refusedDemand) return;
     const replacing = this.feed !== undefined && this.hadData;
     await this.closeFeed();
+    if (restart) this.engine = undefined;
     if (want === undefined) return;
     // A swap of a running feed (more or less demand, a re-dial) keeps what the views show until
     // the new feed delivers: no "connecting" blip, and silence still counts from the last data.

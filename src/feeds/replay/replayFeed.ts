@@ -71,6 +71,8 @@ export interface ReplayOptions {
    * at its file:line or row id. Null: not checked.
    */
   refusals: RefusalProbe | null;
+  /** Exchange time (ms) to play fast to before playing at `speed` (a jump back restarts the file here); NaN: from the start. */
+  startAt: number;
 }
 
 export const DEFAULT_REPLAY_OPTIONS: Readonly<ReplayOptions> = {
@@ -88,14 +90,24 @@ export const DEFAULT_REPLAY_OPTIONS: Readonly<ReplayOptions> = {
   maxIdleGapMs: 5000,
   onNotice: null,
   refusals: null,
+  startAt: NaN,
 };
 
 /** How far a replay is. */
 export interface ReplayProgress {
   /** Fraction of the recording consumed (bytes or rows), 0..1. */
   fraction: number;
-  /** Exchange time of the last item played, ms (NaN before the first). */
+  /** Exchange time of the last item played (or the time jumped to), ms (NaN before the first). */
   marketTime: number;
+  /** Exchange time of the recording's first timed item, ms (NaN before it played). */
+  startTime: number;
+  /**
+   * Where the recording ends, ms: exact once finished; before, extrapolated from the part read
+   * (a gzip's last stamp is only known by reading it all). NaN before any item.
+   */
+  endTime: number;
+  /** Playing fast to a time asked for ({@link ReplayFeed.seek}). */
+  seeking: boolean;
   /** Items played (events, tickers, resyncs). */
   items: number;
   speed: number;
@@ -157,6 +169,10 @@ export class ReplayFeed implements Feed {
   private lastProgressWall = -Infinity;
   /** Market time at the moment of pausing. */
   private pausedAt = NaN;
+  /** Exchange time of the first timed item played. */
+  private startTime = NaN;
+  /** A jump in progress: every item before this exchange time plays at once; NaN: none. */
+  private seekTarget = NaN;
 
   // Problem bookkeeping.
   private readonly problemsPerFile = new Map<string, number>();
@@ -172,6 +188,7 @@ export class ReplayFeed implements Feed {
     const first = this.paths[0] !== undefined ? basename(this.paths[0]) : '(no file)';
     this.name = `replay ${first}${this.paths.length > 1 ? ` +${this.paths.length - 1}` : ''}`;
     this.finished = new Promise((resolve) => (this.resolveFinished = resolve));
+    this.seekTarget = this.options.startAt;
   }
 
   /** The recording's format, once open. */
@@ -247,6 +264,7 @@ export class ReplayFeed implements Feed {
     if (this.options.paused) {
       this.state = State.Paused;
       this.sendStatus();
+      if (this.seeking) this.schedule(0); // plays to `startAt`, then stays paused
       return;
     }
     this.state = State.Playing;
@@ -313,6 +331,7 @@ export class ReplayFeed implements Feed {
     this.pausedAt = this.clock.speed === Infinity ? this.marketTime : this.clock.marketAt(performance.now());
     this.cancelTimers();
     this.state = State.Paused;
+    if (this.seeking) this.schedule(0); // the jump completes, then the pause holds
     this.sendStatus();
     this.reportProgress(true);
   }
@@ -330,12 +349,42 @@ export class ReplayFeed implements Feed {
     this.schedule(0);
   }
 
+  /**
+   * Jumps to exchange time `time` (ms): forward, every item before it plays at once, in order (the
+   * engine's book and candles stay exact), then playing (or the pause) goes on from `time`.
+   * `'back'` for a time before the current one (finished too): a feed cannot unplay what its
+   * sink took, so the caller restarts the session with a new feed whose `startAt` is `time`
+   * (costs a replay of the file from its start to `time` at full speed). `'refused'` for a
+   * non-finite time, a time past the end of a finished replay, or a closed one.
+   */
+  seek(time: number): 'forward' | 'back' | 'refused' {
+    if (!Number.isFinite(time) || this.state === State.Closed || this.state === State.Created) return 'refused';
+    if (time < this.marketTime) return 'back';
+    if (this.state === State.Finished) return 'refused';
+    this.seekTarget = time;
+    if (this.state === State.Playing || this.state === State.Paused) {
+      this.sendStatus();
+      this.schedule(0);
+    }
+    return 'forward';
+  }
+
+  /** Playing fast to a time asked for. */
+  get seeking(): boolean {
+    return this.seekTarget === this.seekTarget;
+  }
+
   /** How far the replay is. O(1). */
   progress(): ReplayProgress {
     const finished = this.state === State.Finished;
+    const fraction = finished ? 1 : (this.source?.progress() ?? 0);
+    const played = this.marketTime - this.startTime;
     return {
-      fraction: finished ? 1 : (this.source?.progress() ?? 0),
+      fraction,
       marketTime: this.marketTime,
+      startTime: this.startTime,
+      endTime: finished ? this.marketTime : fraction > 0 && played >= 0 ? this.startTime + played / fraction : NaN,
+      seeking: this.seeking,
       items: this.items,
       speed: this.clock.speed,
       paused: this.paused,
@@ -361,7 +410,7 @@ export class ReplayFeed implements Feed {
     this.timeout = null;
     this.immediate = null;
     const source = this.source;
-    if (this.state !== State.Playing || source === null) return;
+    if (!this.running || source === null) return;
     try {
       this.playSlice(source);
     } catch (error) {
@@ -393,8 +442,12 @@ export class ReplayFeed implements Feed {
         }
         // No (plausible) exchange time: the last one seen; and never backwards.
         this.pendingTime = timed && !(time < this.marketTime) ? time : this.marketTime;
+        if (!(this.startTime === this.startTime)) this.startTime = this.pendingTime;
       }
-      if (clock.speed !== Infinity && this.pendingTime === this.pendingTime) {
+      if (this.seekTarget === this.seekTarget && !(this.pendingTime < this.seekTarget)) {
+        if (!this.land()) break;
+      }
+      if (clock.speed !== Infinity && this.pendingTime === this.pendingTime && !this.seeking) {
         const wall = performance.now();
         if (!clock.started) clock.anchor(this.pendingTime, wall);
         const gap = this.pendingTime - this.marketTime;
@@ -411,13 +464,33 @@ export class ReplayFeed implements Feed {
       } catch (error) {
         this.sinkFailed(error);
       }
-      if (this.state !== State.Playing) break; // the sink paused or closed the replay
+      if (!this.running) break; // the sink paused or closed the replay
       if ((n & 63) === 0 && performance.now() > sliceEnd) {
         this.immediate = setImmediate(this.pump);
         break;
       }
     }
     this.reportProgress(false);
+  }
+
+  /** Playing, or paused with a jump to finish. */
+  private get running(): boolean {
+    return this.state === State.Playing || (this.state === State.Paused && this.seeking);
+  }
+
+  /**
+   * The next item is at or past the time jumped to: the market clock stands at that time, and
+   * playing goes on from there (true) or the pause holds (false).
+   */
+  private land(): boolean {
+    const target = this.seekTarget;
+    this.seekTarget = NaN;
+    if (!(target < this.marketTime)) this.marketTime = target;
+    this.clock.anchor(this.marketTime, performance.now());
+    this.pausedAt = this.marketTime;
+    this.sendStatus();
+    this.reportProgress(true);
+    return this.state === State.Playing;
   }
 
   /** Nothing happens for `gap` market ms: play the pending item now instead of waiting. */
@@ -494,7 +567,7 @@ export class ReplayFeed implements Feed {
         this.filling = false;
         if (this.state === State.Closed) return;
         if (!more) this.finish();
-        else if (this.state === State.Playing) this.schedule(0);
+        else if (this.running) this.schedule(0);
       },
       (error: unknown) => {
         // Sources do not reject; if one does, the replay ends with the reason.
@@ -510,6 +583,7 @@ export class ReplayFeed implements Feed {
     // A refill can complete while paused with items still pending: those wait for resume.
     if (this.pendingItem !== ReplayItem.None) return;
     this.cancelTimers();
+    this.seekTarget = NaN; // a jump past the end ends there
     this.state = State.Finished;
     if (!this.snapshotSeen && this.stats.byKind.depthDiffs > 0) this.reportNoSnapshot();
     for (const [file, count] of this.problemsPerFile) {
@@ -532,7 +606,7 @@ export class ReplayFeed implements Feed {
   }
 
   private schedule(delayMs: number): void {
-    if (this.state !== State.Playing || this.filling) return;
+    if (!this.running || this.filling) return;
     this.cancelTimers();
     if (delayMs <= 0) this.immediate = setImmediate(this.pump);
     else this.timeout = setTimeout(this.pump, Math.min(delayMs, 2 ** 31 - 1));
@@ -566,9 +640,12 @@ export class ReplayFeed implements Feed {
     const speedText = speed === Infinity ? 'max speed' : `${speed}×`;
     const label = this.paths.map((path) => basename(path)).join(' + ');
     let status: FeedStatus;
-    switch (this.state) {
+    const seeking = this.seeking && (this.state === State.Playing || this.state === State.Paused);
+    switch (seeking ? State.Playing : this.state) {
       case State.Playing:
-        status = { state: 'replay', detail: `${label} at ${speedText}${this.skippedNote()}${this.failureNote()}`, value: statusSpeed(speed), polled: [] };
+        status = seeking
+          ? { state: 'replay', detail: `${label} jumping to ${utcText(this.seekTarget)}${this.failureNote()}`, value: statusSpeed(speed), polled: [] }
+          : { state: 'replay', detail: `${label} at ${speedText}${this.skippedNote()}${this.failureNote()}`, value: statusSpeed(speed), polled: [] };
         break;
       case State.Paused:
         status = { state: 'paused', detail: `${label} paused (${speedText})${this.skippedNote()}${this.failureNote()}`, value: statusSpeed(speed), polled: [] };
@@ -651,6 +728,11 @@ export class ReplayFeed implements Feed {
   private sinkFailed(error: unknown): void {
     this.problem(replayProblem(this.paths[0]!, -1, `the sink failed (${error instanceof Error ? error.message : String(error)})`));
   }
+}
+
+/** `2024-08-08 23:58:30 UTC`. */
+function utcText(ms: number): string {
+  return `${new Date(ms).toISOString().replace('T', ' ').slice(0, 19)} UTC`;
 }
 
 /** `850 ms`, `12 s`, `3 min`, `5 h`, `2 d`: a span of market time as a person reads it. */
