@@ -97,6 +97,16 @@ export function sameStatus(a: StatusInfo, b: StatusInfo | null | undefined): boo
   return b !== null && b !== undefined && a.state === b.state && a.detail === b.detail && a.value === b.value;
 }
 
+/**
+ * The book's own levels nearest the touch (BOOK_STRIDE rows per side, best first, at most the
+ * window's row count): what the spread, the market impact and the best bid/ask come from while
+ * the ladder shows grouped rows (a grouped row's price is its bucket's edge, not a level's).
+ */
+export interface RawLevels {
+  bids: Float64Array;
+  asks: Float64Array;
+}
+
 /** The book window the panel shows: grouped rows, best first. */
 export interface BookWindow {
   /** Ticks per ladder row (grouping). */
@@ -105,6 +115,17 @@ export interface BookWindow {
   asks: Float64Array;
   /** False while the book is resyncing: the panel must not show it as the exchange's book. */
   valid: boolean;
+  /** The raw levels; null at one tick per row, where the rows are the raw levels. */
+  raw: RawLevels | null;
+}
+
+/** Changes of both sides of a window: whole sides, or only the rows that changed (as {@link BookWindowDiff}). */
+export interface SidesDiff {
+  mode: 'full' | 'rows';
+  bids: Float64Array;
+  asks: Float64Array;
+  bidCount: number;
+  askCount: number;
 }
 
 /** Book window changes: whole sides, or only the rows that changed. */
@@ -118,6 +139,8 @@ export interface BookWindowDiff {
   /** Row counts of the window after applying (rows mode truncates/extends to these). */
   bidCount: number;
   askCount: number;
+  /** The raw levels' changes; null at one tick per row, where the rows are the raw levels. */
+  raw: SidesDiff | null;
 }
 
 export interface FrameStats {
@@ -471,6 +494,12 @@ function readHostMessage(x: unknown): HostMessage | ProtocolError {
         (x.failed === null || (isStr(x.failed) && x.failed.length <= MAX_HISTORY_FAILURE) ? null : `failed is not null or a string of at most ${MAX_HISTORY_FAILURE} characters`);
       break;
     }
+    case 'openFailed': {
+      problem =
+        (isObj(x.market) && isStr(x.market.exchange) && isStr(x.market.symbol) ? null : 'market exchange/symbol missing') ??
+        (isStr(x.detail) && x.detail.length <= MAX_OPEN_FAILURE ? null : `detail is not a string of at most ${MAX_OPEN_FAILURE} characters`);
+      break;
+    }
     default:
       return new ProtocolError(`unknown message type ${shown(type)}`);
   }
@@ -489,23 +518,23 @@ function checkBookWindow(x: unknown): string | null {
   if (!isCount(x.ticksPerRow, MAX_TICKS_PER_ROW) || x.ticksPerRow < 1) return 'book.ticksPerRow is not a positive integer';
   if (!isF64(x.bids, BOOK_STRIDE, MAX_BOOK_ROWS) || !isF64(x.asks, BOOK_STRIDE, MAX_BOOK_ROWS)) return 'book rows not packed';
   if (!isBool(x.valid)) return 'book.valid missing';
+  if (x.raw === null) return null;
+  if (!isObj(x.raw) || !isF64(x.raw.bids, BOOK_STRIDE, MAX_BOOK_ROWS) || !isF64(x.raw.asks, BOOK_STRIDE, MAX_BOOK_ROWS)) return 'book.raw is not null or packed levels';
+  return null;
+}
+/** Rows of a diff: full sides or (index, row) changes, with the counts after applying. */
+function checkSidesDiff(x: Obj, what: string): string | null {
+  if (x.mode !== 'full' && x.mode !== 'rows') return `${what}.mode is unknown`;
+  const stride = x.mode === 'full' ? BOOK_STRIDE : BOOK_STRIDE + 1;
+  if (!isF64(x.bids, stride, MAX_BOOK_ROWS) || !isF64(x.asks, stride, MAX_BOOK_ROWS)) return `${what} rows not packed`;
+  if (!isCount(x.bidCount, MAX_BOOK_ROWS) || !isCount(x.askCount, MAX_BOOK_ROWS)) return `${what} row counts are not integers from 0 to ${MAX_BOOK_ROWS}`;
   return null;
 }
 function checkBookDiff(x: unknown): string | null {
   if (!isObj(x)) return 'book is not an object';
-  if (x.mode !== 'full' && x.mode !== 'rows') return 'book.mode is unknown';
-    case 'openFailed': {
-      problem =
-        (isObj(x.market) && isStr(x.market.exchange) && isStr(x.market.symbol) ? null : 'market exchange/symbol missing') ??
-        (isStr(x.detail) && x.detail.length <= MAX_OPEN_FAILURE ? null : `detail is not a string of at most ${MAX_OPEN_FAILURE} characters`);
-      break;
-    }
-  const stride = x.mode === 'full' ? BOOK_STRIDE : BOOK_STRIDE + 1;
   if (!isCount(x.ticksPerRow, MAX_TICKS_PER_ROW) || x.ticksPerRow < 1) return 'book.ticksPerRow is not a positive integer';
-  if (!isF64(x.bids, stride, MAX_BOOK_ROWS) || !isF64(x.asks, stride, MAX_BOOK_ROWS)) return 'book rows not packed';
-  if (!isCount(x.bidCount, MAX_BOOK_ROWS) || !isCount(x.askCount, MAX_BOOK_ROWS)) return `book row counts are not integers from 0 to ${MAX_BOOK_ROWS}`;
   if (!isBool(x.valid)) return 'book.valid missing';
-  return null;
+  return checkSidesDiff(x, 'book') ?? (x.raw === null ? null : isObj(x.raw) ? checkSidesDiff(x.raw, 'book.raw') : 'book.raw is not null or an object');
 }
 
 /**

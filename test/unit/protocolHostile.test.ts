@@ -172,18 +172,24 @@ describe('bounded messages', () => {
   it('row counts and book windows beyond the bounds are refused', () => {
     const { host } = realMessages();
     const frame = host[1] as Extract<HostMessage, { type: 'frame' }>;
-    const book = { ticksPerRow: 1, valid: true, mode: 'rows', bids: new Float64Array(0), asks: new Float64Array(0), bidCount: 0, askCount: 0 };
+    const book = { ticksPerRow: 1, valid: true, mode: 'rows', bids: new Float64Array(0), asks: new Float64Array(0), bidCount: 0, askCount: 0, raw: null };
+    const raw = { mode: 'rows', bids: new Float64Array(0), asks: new Float64Array(0), bidCount: 0, askCount: 0 };
     for (const bad of [
       { ...book, bidCount: MAX_BOOK_ROWS + 1 },
       { ...book, askCount: 1e9 },
       { ...book, bidCount: -1 },
       { ...book, ticksPerRow: 1e12 },
       { ...book, mode: 'full', bids: new Float64Array((MAX_BOOK_ROWS + 1) * 3) },
+      { ...book, raw: { ...raw, askCount: MAX_BOOK_ROWS + 1 } },
+      { ...book, raw: { ...raw, mode: 'full', asks: new Float64Array((MAX_BOOK_ROWS + 1) * 3) } },
+      { ...book, raw: { ...raw, mode: 'sideways' } },
+      { ...book, raw: undefined },
     ]) {
       expect(parseHostMessage({ ...frame, book: bad })).toBeInstanceOf(ProtocolError);
     }
     expect(parseHostMessage({ ...frame, book: { ...book, bidCount: MAX_BOOK_ROWS } })).not.toBeInstanceOf(ProtocolError);
-    const series = frame.indicators[0] ?? { id: 'e', kind: 'ema', placement: 'overlay', outputs: ['ema'], times: new Float64Array(0), values: new Float64Array(0) };
+    expect(parseHostMessage({ ...frame, book: { ...book, raw: { ...raw, bidCount: MAX_BOOK_ROWS } } })).not.toBeInstanceOf(ProtocolError);
+    const series = frame.indicators[0] ?? { id: 'e', kind: 'ema', placement: 'overlay', outputs: ['ema'], warmupBars: 1, times: new Float64Array(0), values: new Float64Array(0) };
     expect(parseHostMessage({ ...frame, indicators: Array.from({ length: MAX_INDICATOR_SERIES + 1 }, () => series) })).toBeInstanceOf(ProtocolError);
     expect(parseHostMessage({ ...frame, indicators: [{ ...series, outputs: Array.from({ length: 1e6 }, () => 'x') }] })).toBeInstanceOf(ProtocolError);
     expect(parseHostMessage({ ...frame, indicators: new Array(2 ** 31) })).toBeInstanceOf(ProtocolError);

@@ -140,7 +140,7 @@ function bookFrame(bids: number[][], asks: number[][]): FrameMessage {
     id: nextId++,
     bars: new Float64Array(0),
     indicators: [],
-    book: { ticksPerRow: 10, valid: true, mode: 'full', bids: pack(bids), asks: pack(asks), bidCount: bids.length, askCount: asks.length },
+    book: { ticksPerRow: 10, valid: true, mode: 'full', bids: pack(bids), asks: pack(asks), bidCount: bids.length, askCount: asks.length, raw: null },
     trades: new Float64Array(0),
     status: null,
     stats: { events: 1, rejected: 0, buildMs: 0 },

@@ -291,7 +291,7 @@ describe.skipIf(!hasSharedData(SPOT) || !hasChromium())('chart panel in Chromium
         ...nanBar,
         id: 999_002,
         bars: new Float64Array(0),
-        book: { ticksPerRow: 10, valid: true, mode: 'rows', bids: new Float64Array([99, 1, 1, 1]), asks: new Float64Array(0), bidCount: 40, askCount: 40 },
+        book: { ticksPerRow: 10, valid: true, mode: 'rows', bids: new Float64Array([99, 1, 1, 1]), asks: new Float64Array(0), bidCount: 40, askCount: 40, raw: null },
       };
       await r.panel.send(nanBar);
       await r.panel.send(badRow);

@@ -139,7 +139,8 @@ export class ChartView {
     this.clock = this.chart.addSeries(LineSeries, { visible: false, lastValueVisible: false, priceLineVisible: false, crosshairMarkerVisible: false }, 0);
     const candleOptions = { priceLineVisible: false, lastValueVisible: false };
     const history = this.chart.addSeries(CandlestickSeries, candleOptions, 0);
-    const live = this.chart.addSeries(CandlestickSeries, { ...candleOptions, lastValueVisible: true, priceLineVisible: true }, 0);
+    // Titled: beside the bid and ask tags, an untitled price reads as a duplicate of one of them.
+    const live = this.chart.addSeries(CandlestickSeries, { ...candleOptions, lastValueVisible: true, priceLineVisible: true, title: 'Last' }, 0);
     this.candles = new SplitSeries(history, live, candleItem, 0);
     this.depth = new DepthPrimitive(model.book, this.depthStyle(), this.price, () => this.tickSize * model.book.ticksPerRow);
     live.attachPrimitive(this.depth);
@@ -326,7 +327,9 @@ export class ChartView {
       panes: this.chart.panes().length,
       visibleRange: range === null ? null : { from: range.from, to: range.to },
       rangePending: this.pendingRange !== null,
-      depth: { ...this.depth.renderer.geometry, style: this.depth.style },
+      depth: { ...this.depth.renderer.geometry, style: this.depth.style, tags: this.depth.tags() },
+      /** The title beside the last price's tag on the price axis. */
+      lastTag: this.candles.live.options().title,
       /** Chart repaints asked for: by series data changes and by the depth overlay. */
       redraws: { series: this.seriesRedraws, depth: this.depth.updateRequests },
       /** Calls on the candle series pair. */

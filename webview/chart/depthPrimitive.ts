@@ -1,7 +1,9 @@
 /**
  * The order-book depth overlay, an `ISeriesPrimitive` on the live candle series (the one series
  * that always has data, so its price scale can place prices): the step curves of
- * {@link DepthRenderer} plus the best bid and ask labelled on the price axis. Modelled on the
+ * {@link DepthRenderer} plus the best bid and ask tagged on the price axis ("Bid …", "Ask …": the
+ * last price's tag is the candle series' own, titled "Last", and equal prices must not read as
+ * duplicates). The tags are the book's own best prices, not a grouped row's edge. Modelled on the
  * lightweight-charts `volume-profile` plugin example; no `autoscaleInfo`, so the book never
  * changes the chart's price range.
  */
@@ -19,9 +21,11 @@ import type { BookModel } from '../state/bookModel';
 import { DepthRenderer, type DepthStyle } from './depthRenderer';
 import { parseColour } from '../theme/theme';
 
-/** A best-price label on the price axis; its place is computed when the axis is painted. */
+/** A best-price tag on the price axis; its place is computed when the axis is painted. */
 class TouchLabel implements ISeriesPrimitiveAxisView {
   constructor(
+    /** What the price is, shown before it: "Bid", "Ask". */
+    readonly name: string,
     private readonly price: () => number,
     private readonly owner: DepthPrimitive,
     private readonly colour: () => string,
@@ -30,7 +34,7 @@ class TouchLabel implements ISeriesPrimitiveAxisView {
     return this.owner.priceToY(this.price()) ?? -100;
   }
   text(): string {
-    return this.owner.format(this.price());
+    return `${this.name} ${this.owner.format(this.price())}`;
   }
   textColor(): string {
     return readableOn(this.colour());
@@ -54,7 +58,7 @@ export class DepthPrimitive implements ISeriesPrimitive<Time> {
   private series: ISeriesApi<SeriesType> | null = null;
   private requestUpdate: (() => void) | null = null;
   private readonly views: readonly IPrimitivePaneView[];
-  private readonly labels: readonly ISeriesPrimitiveAxisView[];
+  private readonly labels: readonly TouchLabel[];
 
   constructor(
     readonly book: BookModel,
@@ -68,8 +72,8 @@ export class DepthPrimitive implements ISeriesPrimitive<Time> {
     const renderer = this.renderer;
     this.views = [{ zOrder: (): PrimitivePaneViewZOrder => 'normal', renderer: () => renderer }];
     this.labels = [
-      new TouchLabel(() => book.bestBid(), this, () => this.style.up),
-      new TouchLabel(() => book.bestAsk(), this, () => this.style.down),
+      new TouchLabel('Bid', () => book.bestBid(), this, () => this.style.up),
+      new TouchLabel('Ask', () => book.bestAsk(), this, () => this.style.down),
     ];
   }
 
@@ -94,6 +98,11 @@ export class DepthPrimitive implements ISeriesPrimitive<Time> {
 
   priceAxisViews(): readonly ISeriesPrimitiveAxisView[] {
     return this.labels;
+  }
+
+  /** The price-axis tags as they would be painted now (for the debug hook). */
+  tags(): { text: string; y: number; visible: boolean }[] {
+    return this.labels.map((label) => ({ text: label.text(), y: label.coordinate(), visible: label.visible() }));
   }
 
   /** The style changed (or, without power saving, the book): redraw. */

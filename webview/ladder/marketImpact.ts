@@ -1,6 +1,6 @@
 /**
- * Market impact of a market order, computed from the book window the panel holds (the grouped
- * rows the host sends, not the whole book): a buy walks the asks, a sell the bids. The average
+ * Market impact of a market order, computed from the book levels the panel holds (the raw levels
+ * nearest the touch the host sends, not the whole book): a buy walks the asks, a sell the bids. The average
  * fill accumulates the excess over the best row's price, and slippage is measured against that
  * best price, as the engine's `OrderBook.impact` does; when the window is thinner than the
  * quantity, `filled` says how much of it the window covers.

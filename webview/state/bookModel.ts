@@ -2,7 +2,7 @@
  * The book window the host sends: grouped rows per side, best first (price, size, cumulative),
  * kept in typed arrays and patched in place by row diffs.
  */
-import { BOOK_STRIDE, type BookWindow, type BookWindowDiff } from '../../src/engine/protocol';
+import { BOOK_STRIDE, type BookWindow, type BookWindowDiff, type SidesDiff } from '../../src/engine/protocol';
 
 export class BookSideRows {
   count = 0;
@@ -47,8 +47,13 @@ export class BookSideRows {
 }
 
 export class BookModel {
+  /** The ladder's rows (grouped at more than one tick per row). */
   readonly bids = new BookSideRows();
   readonly asks = new BookSideRows();
+  /** The raw levels nearest the touch while grouped; at one tick per row the rows are the levels. */
+  private readonly rawBids = new BookSideRows();
+  private readonly rawAsks = new BookSideRows();
+  private grouped = false;
   ticksPerRow = 1;
   /** False while the host's book resyncs: nothing here may be shown as the exchange's book. */
   valid = false;
@@ -60,27 +65,46 @@ export class BookModel {
     this.valid = window.valid;
     this.bids.replace(window.bids);
     this.asks.replace(window.asks);
+    this.grouped = window.raw !== null;
+    if (window.raw !== null) {
+      this.rawBids.replace(window.raw.bids);
+      this.rawAsks.replace(window.raw.asks);
+    }
     this.version++;
   }
 
   apply(diff: BookWindowDiff): void {
     this.ticksPerRow = diff.ticksPerRow;
     this.valid = diff.valid;
-    if (diff.mode === 'full') {
-      this.bids.replace(diff.bids);
-      this.asks.replace(diff.asks);
-    } else {
-      this.bids.patch(diff.bids, diff.bidCount);
-      this.asks.patch(diff.asks, diff.askCount);
-    }
+    applySides(diff, this.bids, this.asks);
+    this.grouped = diff.raw !== null;
+    if (diff.raw !== null) applySides(diff.raw, this.rawBids, this.rawAsks);
     this.version++;
   }
 
-  /** Best bid and ask, NaN when a side is empty or the book is not valid. */
+  /** The book's own levels, best first, whatever the grouping: spreads and impacts come from these. */
+  levels(isBid: boolean): BookSideRows {
+    if (isBid) return this.grouped ? this.rawBids : this.bids;
+    return this.grouped ? this.rawAsks : this.asks;
+  }
+
+  /** Best bid and ask (the book's, not a grouped row's edge), NaN when a side is empty or the book is not valid. */
   bestBid(): number {
-    return this.valid && this.bids.count > 0 ? this.bids.price(0) : NaN;
+    const levels = this.levels(true);
+    return this.valid && levels.count > 0 ? levels.price(0) : NaN;
   }
   bestAsk(): number {
-    return this.valid && this.asks.count > 0 ? this.asks.price(0) : NaN;
+    const levels = this.levels(false);
+    return this.valid && levels.count > 0 ? levels.price(0) : NaN;
+  }
+}
+
+function applySides(diff: SidesDiff, bids: BookSideRows, asks: BookSideRows): void {
+  if (diff.mode === 'full') {
+    bids.replace(diff.bids);
+    asks.replace(diff.asks);
+  } else {
+    bids.patch(diff.bids, diff.bidCount);
+    asks.patch(diff.asks, diff.askCount);
   }
 }

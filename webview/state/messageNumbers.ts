@@ -8,8 +8,8 @@ import {
   BAR_STRIDE,
   BOOK_STRIDE,
   TRADE_STRIDE,
-  type BookWindowDiff,
   type HostMessage,
+  type SidesDiff,
   type IndicatorSeriesData,
 } from '../../src/engine/protocol';
 
@@ -21,10 +21,17 @@ export function checkMessageNumbers(message: HostMessage): string | null {
   const indicators = checkIndicators(message.indicators);
   if (indicators !== null) return indicators;
   if (message.type === 'init') {
-    return checkRows(message.book.bids, BOOK_STRIDE, 0) ?? checkRows(message.book.asks, BOOK_STRIDE, 0) ?? checkTrades(message.trades);
+    const { book } = message;
+    return (
+      checkRows(book.bids, BOOK_STRIDE, 0) ??
+      checkRows(book.asks, BOOK_STRIDE, 0) ??
+      (book.raw === null ? null : (checkRows(book.raw.bids, BOOK_STRIDE, 0) ?? checkRows(book.raw.asks, BOOK_STRIDE, 0))) ??
+      checkTrades(message.trades)
+    );
   }
   if (message.type === 'frame') {
-    return (message.book === null ? null : checkDiff(message.book)) ?? checkTrades(message.trades);
+    const { book } = message;
+    return (book === null ? null : (checkDiff(book) ?? (book.raw === null ? null : checkDiff(book.raw)))) ?? checkTrades(message.trades);
   }
   return null;
 }
@@ -71,7 +78,7 @@ function checkRows(rows: Float64Array, stride: number, indexLimit: number): stri
   return null;
 }
 
-function checkDiff(diff: BookWindowDiff): string | null {
+function checkDiff(diff: SidesDiff): string | null {
   if (diff.bidCount < 0 || diff.askCount < 0) return 'negative book row count';
   if (diff.mode === 'full') {
     if (diff.bids.length / BOOK_STRIDE !== diff.bidCount || diff.asks.length / BOOK_STRIDE !== diff.askCount) return 'book row counts disagree with the rows';

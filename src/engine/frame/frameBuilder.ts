@@ -16,6 +16,8 @@ import {
   TRADE_STRIDE,
   type BookWindow,
   type BookWindowDiff,
+  type RawLevels,
+  type SidesDiff,
   type FrameMessage,
   type HistoryEnd,
   type HistoryMessage,
@@ -42,9 +44,12 @@ export class FrameBuilder {
   private readonly reader: BarChangeReader;
   private bidRows: LevelRows;
   private askRows: LevelRows;
-  /** The window last sent, packed (BOOK_STRIDE per row), to diff rows against. */
-  private sentBids: Float64Array = EMPTY;
-  private sentAsks: Float64Array = EMPTY;
+  /** The raw levels nearest the touch, sent beside grouped rows. */
+  private rawBidRows: LevelRows;
+  private rawAskRows: LevelRows;
+  /** The window last sent, to diff rows against. */
+  private readonly sentRows = new SentSides();
+  private readonly sentRaw = new SentSides();
   private sentBookValid = false;
   private sentBookVersion = -1;
   private sentTradeTotal = 0;
@@ -62,6 +67,8 @@ export class FrameBuilder {
     this.reader = market.addBarReader();
     this.bidRows = new LevelRows(this.settings.bookRows);
     this.askRows = new LevelRows(this.settings.bookRows);
+    this.rawBidRows = new LevelRows(this.settings.bookRows);
+    this.rawAskRows = new LevelRows(this.settings.bookRows);
   }
 
   /** Releases the market's change reader. */
@@ -75,6 +82,8 @@ export class FrameBuilder {
     if (this.bidRows.capacity !== this.settings.bookRows) {
       this.bidRows = new LevelRows(this.settings.bookRows);
       this.askRows = new LevelRows(this.settings.bookRows);
+      this.rawBidRows = new LevelRows(this.settings.bookRows);
+      this.rawAskRows = new LevelRows(this.settings.bookRows);
     }
   }
 
@@ -88,8 +97,10 @@ export class FrameBuilder {
     const bars = this.packBars(from, candles.lastSeq);
     this.oldestSentTime = candles.count > 0 ? candles.value(from, CandleField.OpenTime) : NaN;
     const book = this.buildWindow(status);
-    this.sentBids = book.bids;
-    this.sentAsks = book.asks;
+    this.sentRows.bids = book.bids;
+    this.sentRows.asks = book.asks;
+    this.sentRaw.bids = book.raw?.bids ?? EMPTY;
+    this.sentRaw.asks = book.raw?.asks ?? EMPTY;
     this.sentBookValid = book.valid;
     this.sentBookVersion = market.bookVersion;
     const tape = market.tape;
@@ -247,37 +258,50 @@ export class FrameBuilder {
     const market = this.market;
     const valid = this.bookValid(status);
     const ticks = this.settings.ticksPerRow;
-    if (!valid) return { ticksPerRow: ticks, bids: EMPTY, asks: EMPTY, valid };
+    const raw: RawLevels | null = ticks === 1 ? null : { bids: EMPTY, asks: EMPTY };
+    if (!valid) return { ticksPerRow: ticks, bids: EMPTY, asks: EMPTY, valid, raw };
     const book = market.book;
-    const percent = this.settings.windowPercent;
-    book.group(true, market.grid, ticks, this.bidRows, book.levelsWithinPercent(true, percent));
-    book.group(false, market.grid, ticks, this.askRows, book.levelsWithinPercent(false, percent));
-    return { ticksPerRow: ticks, bids: packRows(this.bidRows), asks: packRows(this.askRows), valid };
+    const bidLevels = book.levelsWithinPercent(true, this.settings.windowPercent);
+    const askLevels = book.levelsWithinPercent(false, this.settings.windowPercent);
+    book.group(true, market.grid, ticks, this.bidRows, bidLevels);
+    book.group(false, market.grid, ticks, this.askRows, askLevels);
+    if (raw !== null) {
+      // One tick per row: each row is one level at its own price.
+      book.group(true, market.grid, 1, this.rawBidRows, bidLevels);
+      book.group(false, market.grid, 1, this.rawAskRows, askLevels);
+      raw.bids = packRows(this.rawBidRows);
+      raw.asks = packRows(this.rawAskRows);
+    }
+    return { ticksPerRow: ticks, bids: packRows(this.bidRows), asks: packRows(this.askRows), valid, raw };
   }
 
   /** Rows that changed since the last window sent, or the whole window when that is smaller. */
   private buildWindowDiff(status: StatusInfo): BookWindowDiff {
     const window = this.buildWindow(status);
-    const bidChanges = changedRows(this.sentBids, window.bids);
-    const askChanges = changedRows(this.sentAsks, window.asks);
-    const rowsCost = (bidChanges.length + askChanges.length) / (BOOK_STRIDE + 1);
-    const fullCost = (window.bids.length + window.asks.length) / BOOK_STRIDE;
     const validChanged = window.valid !== this.sentBookValid;
-    this.sentBids = window.bids;
-    this.sentAsks = window.asks;
     this.sentBookValid = window.valid;
     this.sentBookVersion = this.market.bookVersion;
-    const base = {
-      ticksPerRow: window.ticksPerRow,
-      valid: window.valid,
-      bidCount: window.bids.length / BOOK_STRIDE,
-      askCount: window.asks.length / BOOK_STRIDE,
-    };
+    const rows = this.sentRows.diff(window.bids, window.asks, validChanged);
+    const raw = window.raw === null ? null : this.sentRaw.diff(window.raw.bids, window.raw.asks, validChanged);
+    return { ticksPerRow: window.ticksPerRow, valid: window.valid, ...rows, raw };
+  }
+}
+
+/** Both sides of a window as last sent (BOOK_STRIDE per row), to diff the next one against. */
+class SentSides {
+  bids: Float64Array = EMPTY;
+  asks: Float64Array = EMPTY;
+
+  /** Rows of `bids`/`asks` that changed since the last sent, or the whole sides when that is smaller (or `full`). */
+  diff(bids: Float64Array, asks: Float64Array, full: boolean): SidesDiff {
+    const bidChanges = changedRows(this.bids, bids);
+    const askChanges = changedRows(this.asks, asks);
+    this.bids = bids;
+    this.asks = asks;
+    const counts = { bidCount: bids.length / BOOK_STRIDE, askCount: asks.length / BOOK_STRIDE };
     // Each changed row costs BOOK_STRIDE + 1 numbers against BOOK_STRIDE for a full row.
-    if (validChanged || rowsCost * (BOOK_STRIDE + 1) >= fullCost * BOOK_STRIDE) {
-      return { ...base, mode: 'full', bids: window.bids, asks: window.asks };
-    }
-    return { ...base, mode: 'rows', bids: bidChanges, asks: askChanges };
+    if (full || bidChanges.length + askChanges.length >= bids.length + asks.length) return { mode: 'full', bids, asks, ...counts };
+    return { mode: 'rows', bids: bidChanges, asks: askChanges, ...counts };
   }
 }
 

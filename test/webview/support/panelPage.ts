@@ -192,7 +192,9 @@ export interface PanelSnapshot {
   visibleRange: { from: number; to: number } | null;
   /** A remembered range waits to be applied (until the chart knows its width). */
   rangePending: boolean;
-  depth: { drawn: boolean; right: number; bidY: number; askY: number; bidEndY: number; askEndY: number; reach: number; bidSteps: number; askSteps: number; merged: number; draws: number; rebuilds: number; style: { visible: boolean; width: number; up: string; down: string } };
+  depth: { drawn: boolean; right: number; bidY: number; askY: number; bidEndY: number; askEndY: number; reach: number; bidSteps: number; askSteps: number; merged: number; draws: number; rebuilds: number; style: { visible: boolean; width: number; up: string; down: string }; tags: { text: string; y: number; visible: boolean }[] };
+  /** The title beside the last price's tag on the price axis. */
+  lastTag: string;
   sync: { historySetData: number; liveSetData: number; liveUpdates: number };
   theme: { background: string; up: string; down: string; kind: string };
   legend: string;
