@@ -53,6 +53,8 @@ export interface IndicatorSeriesData {
   kind: IndicatorKind;
   /** Output names, e.g. ['macd', 'signal', 'histogram']; OHLC metrics use ['open','high','low','close']. */
   outputs: string[];
+  /** Bars needed before every output is defined (1: from the first bar); a pane with fewer says so. */
+  warmupBars: number;
   times: Float64Array;
   values: Float64Array;
 }
@@ -406,6 +408,8 @@ function checkStatus(x: unknown): string | null {
   if (!isFiniteNum(x.value)) return 'status.value is not a number';
   return null;
 }
+/** The longest warm-up an indicator declares (MACD's slowest slow + signal periods). */
+const MAX_WARMUP_BARS = 100_000;
 function checkIndicators(x: unknown): string | null {
   if (!Array.isArray(x)) return 'indicators is not an array';
   if (x.length > MAX_INDICATOR_SERIES) return `more than ${MAX_INDICATOR_SERIES} indicator series`;
@@ -414,6 +418,7 @@ function checkIndicators(x: unknown): string | null {
     if (!isObj(s) || !isStr(s.id)) return 'indicator without id';
     if (!(INDICATOR_KINDS as readonly unknown[]).includes(s.kind)) return `indicator ${s.id}: unknown kind`;
     if (!Array.isArray(s.outputs) || s.outputs.length === 0 || s.outputs.length > MAX_INDICATOR_OUTPUTS || !s.outputs.every(isStr)) return `indicator ${s.id}: bad outputs`;
+    if (!isCount(s.warmupBars, MAX_WARMUP_BARS) || s.warmupBars < 1) return `indicator ${s.id}: warmupBars is not a whole number from 1 to ${MAX_WARMUP_BARS}`;
     if (!isF64(s.times, 1) || !isF64(s.values, 1, MAX_PACKED_ROWS * MAX_INDICATOR_OUTPUTS)) return `indicator ${s.id}: not packed`;
     if (s.values.length !== s.times.length * s.outputs.length) return `indicator ${s.id}: values do not match times`;
   }

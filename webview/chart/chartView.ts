@@ -34,6 +34,7 @@ import type { Theme } from '../theme/theme';
 import { DepthPrimitive } from './depthPrimitive';
 import type { DepthStyle } from './depthRenderer';
 import { Legend, type LegendLine } from './legend';
+import { PaneLabel } from './paneLabel';
 import { SplitSeries, type ItemBuilder } from './splitSeries';
 
 /** Start paging older bars in when fewer than this many bars are left of the view. */
@@ -76,6 +77,10 @@ interface IndicatorView {
   pane: number;
   colour: string;
   outputs: OutputView[];
+  /** Bars needed before every output is defined. */
+  warmupBars: number;
+  /** Title and "needs N bars" of an indicator in a pane of its own; null for an overlay. */
+  label: PaneLabel | null;
 }
 
 export class ChartView {
@@ -199,6 +204,7 @@ export class ChartView {
 
   applyTheme(theme: Theme): void {
     this.theme = theme;
+    this.legend.applyTheme(theme);
     this.chart.applyOptions({
       layout: {
         background: { type: ColorType.Solid, color: theme.background },
@@ -276,8 +282,20 @@ export class ChartView {
       if (model.historyFailed === null) this.checkOlder(this.chart.timeScale().getVisibleLogicalRange());
     }
     if (historyChanged) this.showHistoryNote(this.chart.timeScale().getVisibleLogicalRange());
+    this.showWarmupNotes();
     this.legend.draw(model, this.price, compactNumber);
     this.legendStale = false;
+  }
+
+  /** A pane whose indicator has too few bars for a value says how many it needs. O(panes). */
+  private showWarmupNotes(): void {
+    const held = this.model.bars.length;
+    for (const view of this.indicatorViews) view.label?.setNote(held < view.warmupBars ? `needs ${view.warmupBars} bars` : '');
+  }
+
+  private paneLabelStyle(title: string, colour: string): PaneLabel['style'] {
+    const t = this.theme;
+    return { title, titleColour: colour, noteColour: t.muted, fontFamily: t.fontFamily, fontSize: Math.max(10, Math.round(t.fontSize * 0.92)) };
   }
 
   private takeBook(): void {
@@ -323,6 +341,8 @@ export class ChartView {
           return item !== undefined && 'value' in item ? item.value : null;
         }),
         count: v.outputs[0]?.split.drawnCount() ?? 0,
+        /** What its pane says: its title and why it is blank ('' when it is not); null for an overlay. */
+        paneLabel: v.label === null ? null : { title: v.label.style.title, note: v.label.note },
       })),
       panes: this.chart.panes().length,
       visibleRange: range === null ? null : { from: range.from, to: range.to },
@@ -397,7 +417,10 @@ export class ChartView {
     this.layoutKey = key;
     this.volume?.remove(this.chart);
     this.volume = null;
-    for (const view of this.indicatorViews) for (const o of view.outputs) o.split.remove(this.chart);
+    for (const view of this.indicatorViews) {
+      if (view.label !== null) this.chart.panes()[view.pane]?.detachPrimitive(view.label);
+      for (const o of view.outputs) o.split.remove(this.chart);
+    }
     this.indicatorViews = [];
     let pane = 1;
     if (this.layers.volume) this.volume = this.histogramSplit({ priceFormat: { type: 'volume' }, color: this.theme.upVolume }, pane++, (rows, i) => volumeItem(rows, i, this.theme));
@@ -409,7 +432,7 @@ export class ChartView {
       const p = onPane ? pane++ : 0;
       const c = this.theme.palette[colour++ % this.theme.palette.length]!;
       const accent = this.theme.palette[(colour + 2) % this.theme.palette.length]!;
-      const view: IndicatorView = { id: s.id, kind: s.kind, pane: p, colour: c, outputs: [] };
+      const view: IndicatorView = { id: s.id, kind: s.kind, pane: p, colour: c, outputs: [], warmupBars: s.warmupBars, label: onPane ? new PaneLabel(this.paneLabelStyle(s.id, c)) : null };
       const format = this.valueFormat(draw.values);
       const priceFormat = this.priceFormatOf(draw.values);
       // The outputs the catalog draws, found by name among those the engine sent.
@@ -445,6 +468,7 @@ export class ChartView {
       legend.push({ id: s.id, label: s.id, colour: c, columns, format });
     }
     const panes = this.chart.panes();
+    for (const view of this.indicatorViews) if (view.label !== null) panes[view.pane]?.attachPrimitive(view.label);
     panes[0]?.setStretchFactor(MAIN_PANE_STRETCH);
     for (let k = 1; k < panes.length; k++) panes[k]!.setStretchFactor(this.layers.volume && k === 1 ? VOLUME_PANE_STRETCH : 1);
     this.legend.setLines(this.doc, legend);

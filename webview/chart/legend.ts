@@ -4,6 +4,7 @@
  * model, not the series, because each logical series is split in two.
  */
 import { BarColumn, type PanelModel } from '../state/panelModel';
+import type { Theme } from '../theme/theme';
 
 export interface LegendLine {
   id: string;
@@ -35,6 +36,14 @@ export class Legend {
     this.lines = doc.createElement('div');
     this.lines.className = 'legend-lines';
     this.root.append(this.head, this.ohlc, this.lines);
+  }
+
+  /** The theme's text colours, each readable on the background (the CSS ones are the theme's raw chart colours). */
+  applyTheme(theme: Theme): void {
+    const style = this.root.style;
+    style.setProperty('--os-up', theme.upText);
+    style.setProperty('--os-down', theme.downText);
+    style.setProperty('--os-muted', theme.muted);
   }
 
   setTitle(title: string): void {

@@ -10,6 +10,8 @@ export interface IndicatorColumns {
   id: string;
   kind: IndicatorKind;
   outputs: readonly string[];
+  /** Bars needed before every output is defined. */
+  warmupBars: number;
   rows: SeriesColumns;
 }
 
@@ -28,11 +30,12 @@ export class IndicatorStore {
     const sameSet = series.length === this.list.length && series.every((s, i) => sameShape(this.list[i]!, s));
     if (!sameSet) {
       this.list.length = 0;
-      for (const s of series) this.list.push({ id: s.id, kind: s.kind, outputs: s.outputs.slice(), rows: new SeriesColumns(s.outputs.length) });
+      for (const s of series) this.list.push({ id: s.id, kind: s.kind, outputs: s.outputs.slice(), warmupBars: s.warmupBars, rows: new SeriesColumns(s.outputs.length) });
       this.layoutVersion++;
     }
     for (let i = 0; i < series.length; i++) {
       const held = this.list[i]!;
+      held.warmupBars = series[i]!.warmupBars;
       held.rows.clear();
       writeSeries(held.rows, series[i]!);
     }
@@ -44,7 +47,7 @@ export class IndicatorStore {
       let held = this.get(s.id);
       if (held === undefined || !sameShape(held, s)) {
         if (held !== undefined) this.list.splice(this.list.indexOf(held), 1);
-        held = { id: s.id, kind: s.kind, outputs: s.outputs.slice(), rows: new SeriesColumns(s.outputs.length) };
+        held = { id: s.id, kind: s.kind, outputs: s.outputs.slice(), warmupBars: s.warmupBars, rows: new SeriesColumns(s.outputs.length) };
         this.list.push(held);
         this.layoutVersion++;
       }

@@ -20,13 +20,16 @@ export interface Theme {
   up: string;
   /** Sells, asks, falling candles. */
   down: string;
+  /** The up/down colours as text (the legend's OHLC): at least AA contrast on the background. */
+  upText: string;
+  downText: string;
   /** Depth overlay fills (the up/down colours, translucent). */
   upFill: string;
   downFill: string;
   /** Volume bars (translucent up/down). */
   upVolume: string;
   downVolume: string;
-  /** Indicator line colours, in order. */
+  /** Indicator line colours, in order (each also the legend text of its indicator: AA contrast). */
   palette: string[];
   fontFamily: string;
   fontSize: number;
@@ -45,41 +48,129 @@ const FALLBACK = {
   border: '#3c3c3c',
 };
 
+/** WCAG AA for normal text: the least contrast ratio of text against its background. */
+export const AA_TEXT_CONTRAST = 4.5;
+
+/** The theme's colours as VS Code gives them (resolved to `#rrggbb` or `rgba(...)`). */
+export interface ThemeColours {
+  background: string;
+  foreground: string;
+  border: string | null;
+  green: string;
+  red: string;
+  blue: string;
+  yellow: string;
+  purple: string;
+  orange: string;
+}
+
 /** Reads the current theme. O(1) (a dozen style lookups). */
 export function readTheme(doc: Document): Theme {
   const style = getComputedStyle(doc.documentElement);
   const probe = colourProbe(doc);
   const v = (name: string, fallback: string): string => probe(style.getPropertyValue(name).trim(), fallback);
-  const kind = themeKind(doc.body);
-  const background = v('--vscode-editor-background', FALLBACK.background);
-  const foreground = v('--vscode-editor-foreground', v('--vscode-foreground', FALLBACK.foreground));
-  const contrast = kind === 'high-contrast' || kind === 'high-contrast-light';
-  const up = v('--vscode-charts-green', FALLBACK.green);
-  const down = v('--vscode-charts-red', FALLBACK.red);
+  const border = style.getPropertyValue('--vscode-panel-border').trim();
+  const colours: ThemeColours = {
+    background: v('--vscode-editor-background', FALLBACK.background),
+    foreground: v('--vscode-editor-foreground', v('--vscode-foreground', FALLBACK.foreground)),
+    border: border === '' ? null : probe(border, FALLBACK.border),
+    green: v('--vscode-charts-green', FALLBACK.green),
+    red: v('--vscode-charts-red', FALLBACK.red),
+    blue: v('--vscode-charts-blue', FALLBACK.blue),
+    yellow: v('--vscode-charts-yellow', FALLBACK.yellow),
+    purple: v('--vscode-charts-purple', FALLBACK.purple),
+    orange: v('--vscode-charts-orange', FALLBACK.orange),
+  };
   const fontSize = Number.parseFloat(style.getPropertyValue('--vscode-font-size')) || 12;
+  const fontFamily = style.getPropertyValue('--vscode-font-family').trim() || 'system-ui, sans-serif';
+  return themeFrom(themeKind(doc.body), colours, fontFamily, fontSize);
+}
+
+/**
+ * The chart's theme from VS Code's colours. Text colours (indicator lines, which the legend
+ * writes in their colour; the up/down text; muted labels) are moved towards the foreground's
+ * end of the scale until they keep AA contrast on the background: a theme's chart colours are
+ * made for lines and fills, and some (orange on a dark theme, yellow on a light one) are too
+ * faint to read as text. O(1).
+ */
+export function themeFrom(kind: ThemeKind, c: ThemeColours, fontFamily: string, fontSize: number): Theme {
+  const { background, foreground } = c;
+  const contrast = kind === 'high-contrast' || kind === 'high-contrast-light';
+  const readable = (colour: string): string => readableOn(colour, background);
   return {
     kind,
     background,
     foreground,
-    muted: withAlpha(foreground, contrast ? 1 : 0.7),
+    muted: readable(withAlpha(foreground, contrast ? 1 : 0.7)),
     grid: withAlpha(foreground, contrast ? 0.25 : 0.07),
-    border: v('--vscode-panel-border', withAlpha(foreground, 0.2)),
-    up,
-    down,
-    upFill: withAlpha(up, contrast ? 0.5 : 0.28),
-    downFill: withAlpha(down, contrast ? 0.5 : 0.28),
-    upVolume: withAlpha(up, 0.5),
-    downVolume: withAlpha(down, 0.5),
-    palette: [
-      v('--vscode-charts-blue', FALLBACK.blue),
-      v('--vscode-charts-yellow', FALLBACK.yellow),
-      v('--vscode-charts-purple', FALLBACK.purple),
-      v('--vscode-charts-orange', FALLBACK.orange),
-      foreground,
-    ],
-    fontFamily: style.getPropertyValue('--vscode-font-family').trim() || 'system-ui, sans-serif',
+    border: c.border ?? withAlpha(foreground, 0.2),
+    up: c.green,
+    down: c.red,
+    upText: readable(c.green),
+    downText: readable(c.red),
+    upFill: withAlpha(c.green, contrast ? 0.5 : 0.28),
+    downFill: withAlpha(c.red, contrast ? 0.5 : 0.28),
+    upVolume: withAlpha(c.green, 0.5),
+    downVolume: withAlpha(c.red, 0.5),
+    palette: [c.blue, c.yellow, c.purple, c.orange, foreground].map(readable),
+    fontFamily,
     fontSize,
   };
+}
+
+/**
+ * WCAG 2 contrast ratio of `colour` on `background` (a translucent colour is taken as drawn
+ * over the background), from 1 to 21. Unparseable colours give 1.
+ */
+export function contrastRatio(colour: string, background: string): number {
+  const bg = parseColour(background);
+  const fg = parseColour(colour);
+  if (bg === null || fg === null) return 1;
+  const a = luminance(over(fg, bg));
+  const b = luminance(bg);
+  return (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+}
+
+/**
+ * `colour` as opaque `#rrggbb` with at least `ratio` contrast on `background`: itself when it
+ * has it, else mixed with white (on a dark background) or black (on a light one) by the least
+ * amount that reaches it. O(1) (a bisection of 12 steps).
+ */
+export function readableOn(colour: string, background: string, ratio = AA_TEXT_CONTRAST): string {
+  const bg = parseColour(background);
+  const fg = parseColour(colour);
+  if (bg === null || fg === null) return colour;
+  const solid = over(fg, bg);
+  if (contrastRatio(hex(solid), background) >= ratio) return hex(solid);
+  const end: [number, number, number] = luminance(bg) < 0.18 ? [255, 255, 255] : [0, 0, 0];
+  const mix = (t: number): string => hex([0, 1, 2].map((i) => solid[i]! + (end[i]! - solid[i]!) * t) as [number, number, number]);
+  let lo = 0;
+  let hi = 1;
+  for (let step = 0; step < 12; step++) {
+    const mid = (lo + hi) / 2;
+    if (contrastRatio(mix(mid), background) >= ratio) hi = mid;
+    else lo = mid;
+  }
+  return mix(hi);
+}
+
+/** [r, g, b] of `fg` drawn over the opaque `bg`. */
+function over(fg: [number, number, number, number], bg: [number, number, number, number]): [number, number, number] {
+  const a = fg[3];
+  return [fg[0] * a + bg[0] * (1 - a), fg[1] * a + bg[1] * (1 - a), fg[2] * a + bg[2] * (1 - a)];
+}
+
+/** WCAG relative luminance of an sRGB colour (0..255 channels). */
+function luminance(rgb: readonly number[]): number {
+  const lin = (c: number): number => {
+    const s = c / 255;
+    return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
+  };
+  return 0.2126 * lin(rgb[0]!) + 0.7152 * lin(rgb[1]!) + 0.0722 * lin(rgb[2]!);
+}
+
+function hex(rgb: readonly number[]): string {
+  return `#${rgb.slice(0, 3).map((c) => Math.round(Math.min(255, Math.max(0, c))).toString(16).padStart(2, '0')).join('')}`;
 }
 
 /** Calls `onChange` when the theme changes (body class or the variables on <html>). */

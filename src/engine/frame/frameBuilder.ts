@@ -37,6 +37,8 @@ interface DrawnSeries {
   id: string;
   kind: IndicatorKind;
   series: IndicatorSeries;
+  /** Bars needed before every output is defined. */
+  warmupBars: number;
 }
 
 export class FrameBuilder {
@@ -226,9 +228,10 @@ export class FrameBuilder {
       id: indicator.label,
       kind: indicator.options.kind,
       series: indicator,
+      warmupBars: indicator.warmupBars,
     }));
-    if (this.settings.metrics.imbalance) drawn.push({ id: 'OBI', kind: 'imbalance', series: market.imbalance });
-    if (this.settings.metrics.cvd) drawn.push({ id: 'CVD', kind: 'cvd', series: market.cvd });
+    if (this.settings.metrics.imbalance) drawn.push({ id: 'OBI', kind: 'imbalance', series: market.imbalance, warmupBars: 1 });
+    if (this.settings.metrics.cvd) drawn.push({ id: 'CVD', kind: 'cvd', series: market.cvd, warmupBars: 1 });
     return drawn;
   }
 
@@ -237,11 +240,11 @@ export class FrameBuilder {
     const n = Math.max(0, toSeq - fromSeq + 1);
     const times = new Float64Array(n);
     for (let k = 0; k < n; k++) times[k] = candles.value(fromSeq + k, CandleField.OpenTime);
-    return this.drawnSeries().map(({ id, kind, series }) => {
+    return this.drawnSeries().map(({ id, kind, series, warmupBars }) => {
       const outputs = series.outputs.slice();
       const values = new Float64Array(n * outputs.length);
       for (let o = 0; o < outputs.length; o++) series.copyRange(fromSeq, n, o, values, o * n);
-      return { id, kind, outputs, times, values };
+      return { id, kind, outputs, warmupBars, times, values };
     });
   }
 
