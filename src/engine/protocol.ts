@@ -271,7 +271,27 @@ export interface OpenFailedMessage {
 /** Longest reason an `openFailed` carries. */
 export const MAX_OPEN_FAILURE = 500;
 
-export type HostMessage = InitMessage | FrameMessage | HistoryMessage | PaceMessage | OpenFailedMessage;
+/** A price alert as a chart draws it: a line at `price`, firing when the price crosses it in `direction`. */
+export interface ChartAlert {
+  /** The host's id (at most MAX_ALERT_ID characters). */
+  id: string;
+  price: number;
+  direction: 'above' | 'below';
+}
+
+/** The price alerts of the panel's market: sent after every `init` and whenever they change. */
+export interface AlertsMessage {
+  v: typeof PROTOCOL_VERSION;
+  type: 'alerts';
+  alerts: ChartAlert[];
+}
+
+/** Most alerts one panel is sent (and draws). */
+export const MAX_CHART_ALERTS = 200;
+/** Longest alert id either side accepts. */
+export const MAX_ALERT_ID = 64;
+
+export type HostMessage = InitMessage | FrameMessage | HistoryMessage | PaceMessage | OpenFailedMessage | AlertsMessage;
 
 // ── Webview → host ────────────────────────────────────────────────────────────────────────────
 
@@ -326,7 +346,30 @@ export interface SetPinnedIntent {
   pinned: boolean;
 }
 
+/** Asks for a price alert on the panel's market at `price` (its direction from the last price). */
+export interface AddAlertIntent {
+  v: typeof PROTOCOL_VERSION;
+  type: 'addAlert';
+  price: number;
+}
+/** Moves an alert of the panel's market to `price` (dragged on the chart). */
+export interface MoveAlertIntent {
+  v: typeof PROTOCOL_VERSION;
+  type: 'moveAlert';
+  id: string;
+  price: number;
+}
+/** Removes an alert of the panel's market. */
+export interface RemoveAlertIntent {
+  v: typeof PROTOCOL_VERSION;
+  type: 'removeAlert';
+  id: string;
+}
+
 export type WebviewMessage =
+  | AddAlertIntent
+  | MoveAlertIntent
+  | RemoveAlertIntent
   | SetPinnedIntent
   | ReadyMessage
   | AckMessage
@@ -484,6 +527,10 @@ function readHostMessage(x: unknown): HostMessage | ProtocolError {
         (isObj(x.stats) && isFiniteNum(x.stats.events) && isFiniteNum(x.stats.rejected) && isFiniteNum(x.stats.buildMs) ? null : 'stats missing');
       break;
     }
+    case 'alerts': {
+      problem = checkAlerts(x.alerts);
+      break;
+    }
     case 'pace': {
       problem =
         (isFiniteNum(x.fps) && x.fps > 0 && x.fps <= MAX_FPS ? null : `fps is not a number from 0 to ${MAX_FPS}`) ??
@@ -513,6 +560,22 @@ function readHostMessage(x: unknown): HostMessage | ProtocolError {
 
 /** Longest failure reason a history page carries (a message for a person, not a dump). */
 const MAX_HISTORY_FAILURE = 500;
+
+function isAlertId(x: unknown): x is string {
+  return isStr(x) && x.length > 0 && x.length <= MAX_ALERT_ID;
+}
+function isPrice(x: unknown): x is number {
+  return isFiniteNum(x) && x > 0;
+}
+function checkAlerts(x: unknown): string | null {
+  if (!Array.isArray(x) || x.length > MAX_CHART_ALERTS) return `alerts is not an array of at most ${MAX_CHART_ALERTS}`;
+  for (const a of x as unknown[]) {
+    if (!isObj(a) || !isAlertId(a.id)) return `alert without an id of 1 to ${MAX_ALERT_ID} characters`;
+    if (!isPrice(a.price)) return `alert ${a.id}: price is not a positive number`;
+    if (a.direction !== 'above' && a.direction !== 'below') return `alert ${a.id}: direction is not above or below`;
+  }
+  return null;
+}
 
 function checkHistoryEnd(x: unknown): string | null {
   return x === null || (HISTORY_ENDS as readonly unknown[]).includes(x) ? null : `historyEnd is not null or one of ${HISTORY_ENDS.join(', ')}`;
@@ -590,6 +653,22 @@ function readWebviewMessage(x: unknown): WebviewMessage | ProtocolError {
       const kind = x.kind;
       const on = x.on;
       if ((INDICATOR_KINDS as readonly unknown[]).includes(kind) && isBool(on)) return { v, type, kind: kind as IndicatorKind, on };
+      break;
+    }
+    case 'addAlert': {
+      const price = x.price;
+      if (isPrice(price)) return { v, type, price };
+      break;
+    }
+    case 'moveAlert': {
+      const id = x.id;
+      const price = x.price;
+      if (isAlertId(id) && isPrice(price)) return { v, type, id, price };
+      break;
+    }
+    case 'removeAlert': {
+      const id = x.id;
+      if (isAlertId(id)) return { v, type, id };
       break;
     }
     case 'setPinned': {

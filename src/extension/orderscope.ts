@@ -54,9 +54,10 @@ export class Orderscope extends DisposableOwner {
     this.register({ dispose: () => void this.closeSessions() });
     this.focus = this.register(new WindowFocus());
     this.tickerBar = this.register(new TickerBar(this.registry, s, this.pulse, this.focus));
-    this.panels = this.register(new ChartPanelManager(this.registry, s, context.extensionUri, this.log, { pulse: this.pulse, focus: this.focus }));
+    // Before the panels: each draws its market's alerts (and is disposed before them).
     this.alerts = this.register(new AlertController(context.globalState, this.registry, this.log));
     this.alerts.enabled = s.alertsEnabled;
+    this.panels = this.register(new ChartPanelManager(this.registry, s, context.extensionUri, this.log, { pulse: this.pulse, focus: this.focus, alerts: this.alerts }));
     this.watchlist = this.register(new WatchlistTree(context.globalState, this.registry, statusBarMarkets(s), this.pulse));
     for (const subscription of [
       vscode.window.registerTreeDataProvider('orderscope.watchlist', this.watchlist),

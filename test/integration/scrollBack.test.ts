@@ -38,6 +38,7 @@ import { Pulse } from '../../src/extension/pulse';
 import { readSettings } from '../../src/extension/settings/settingsModel';
 import type { WindowFocus } from '../../src/extension/windowFocus';
 import { CcxtLiveSource } from '../../src/feeds/ccxt/ccxtLiveSource';
+import { AlertController } from '../../src/extension/alerts/alertController';
 import { SessionRegistry } from '../../src/feeds/sessionRegistry';
 
 const CAPTURES = ['binance/spot/btcusdt_20240808.gz', 'binance/spot/btcusdt_20240809.gz'];
@@ -131,7 +132,7 @@ describe.skipIf(!dataPresent)('scrolling back on a live chart (fake Binance, rea
     const registry = new SessionRegistry({ createFeed: source.createFeed, session: { timeframe: '1s', historyBars: HISTORY_BARS, market: { candleCapacity: capacity } } });
     const webview = fakeWebview();
     const view = { timeframe: '1s', layers: { volume: true, depth: true, ladder: true, tape: true }, ticksPerRow: 1, indicators: [], pinned: false };
-    const chart = new ChartPanel(webview.panel, { exchange: 'binance', symbol: 'BTC/USDT' }, view, registry, readSettings(() => undefined).settings, {} as vscode.Uri, log, { pulse, focus });
+    const chart = new ChartPanel(webview.panel, { exchange: 'binance', symbol: 'BTC/USDT' }, view, registry, readSettings(() => undefined).settings, {} as vscode.Uri, log, { pulse, focus, alerts: new AlertController({ get: () => undefined, update: async () => undefined } as unknown as vscode.Memento, registry, log) });
     webview.send({ type: 'ready' });
     await waitFor('the loaded history in the panel', () => webview.bars.size >= HISTORY_BARS, 10_000);
     const close = async () => {

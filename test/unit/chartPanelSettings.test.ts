@@ -36,6 +36,7 @@ import { ChartPanel } from '../../src/extension/panel/chartPanel';
 import { Pulse } from '../../src/extension/pulse';
 import { readSettings } from '../../src/extension/settings/settingsModel';
 import type { WindowFocus } from '../../src/extension/windowFocus';
+import { AlertController } from '../../src/extension/alerts/alertController';
 import { SessionRegistry } from '../../src/feeds/sessionRegistry';
 import { ScriptedFeed } from '../support/scriptedFeed';
 
@@ -115,7 +116,7 @@ describe('settings applied to an open chart', () => {
     });
     const webview = fakeWebviewPanel();
     const view = { timeframe: '1m', layers: { volume: true, depth: true, ladder: true, tape: true }, ticksPerRow: 1, indicators: [], pinned: false };
-    const chart = new ChartPanel(webview.panel, { exchange: 'fake', symbol: 'BTC/USDT' }, view, registry, settings(more), {} as vscode.Uri, log, { pulse, focus: fakeFocus() });
+    const chart = new ChartPanel(webview.panel, { exchange: 'fake', symbol: 'BTC/USDT' }, view, registry, settings(more), {} as vscode.Uri, log, { pulse, focus: fakeFocus(), alerts: new AlertController({ get: () => undefined, update: async () => undefined } as unknown as vscode.Memento, registry, log) });
     for (let i = 0; i < 50 && feed?.sink === undefined; i++) await vi.advanceTimersByTimeAsync(1);
     const sink = feed!.sink!;
     sink.status({ state: 'live', detail: '', value: 0 });

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { SessionRegistry } from '../../feeds/sessionRegistry';
 import { TickerLeases } from '../sessions/tickerLeases';
-import { PriceAlerts, type PriceAlert } from './priceAlerts';
+import { PriceAlerts, type AlertDirection, type PriceAlert } from './priceAlerts';
 import { COMMANDS } from '../commands/commandIds';
 
 const STATE_KEY = 'orderscope.alerts';
@@ -13,6 +13,9 @@ const STATE_KEY = 'orderscope.alerts';
 export class AlertController implements vscode.Disposable {
   readonly alerts = new PriceAlerts();
   private readonly leases: TickerLeases;
+  private readonly changed = new vscode.EventEmitter<void>();
+  /** The alerts changed: one added, moved, removed or fired (charts redraw their lines). */
+  readonly onDidChange = this.changed.event;
   enabled = true;
 
   constructor(
@@ -26,22 +29,35 @@ export class AlertController implements vscode.Disposable {
     this.watch();
   }
 
-  async add(exchange: string, symbol: string, price: number): Promise<PriceAlert | string> {
-    const result = this.alerts.add(exchange, symbol, price, Date.now());
-    if (typeof result !== 'string') {
-      await this.persist();
-      this.watch();
-    }
+  /** Adds an alert; `direction` when the caller knows the side of the price (a chart does). */
+  async add(exchange: string, symbol: string, price: number, direction?: AlertDirection): Promise<PriceAlert | string> {
+    const result = this.alerts.add(exchange, symbol, price, Date.now(), direction);
+    if (typeof result !== 'string') await this.changedAlerts();
+    return result;
+  }
+
+  /** Moves an alert to `price` (its direction as in {@link add}). */
+  async move(id: string, price: number, direction?: AlertDirection): Promise<PriceAlert | string> {
+    const result = this.alerts.move(id, price, direction);
+    if (typeof result !== 'string') await this.changedAlerts();
     return result;
   }
 
   async remove(id: string): Promise<void> {
-    if (this.alerts.remove(id)) await this.persist();
-    this.watch();
+    if (this.alerts.remove(id)) await this.changedAlerts();
+    else this.watch();
   }
 
   dispose(): void {
     this.leases.dispose();
+    this.changed.dispose();
+  }
+
+  /** Tells the charts at once (before persisting: a slow write must not delay a drawn line). */
+  private async changedAlerts(): Promise<void> {
+    this.changed.fire();
+    this.watch();
+    await this.persist();
   }
 
   private persist(): Thenable<void> {
@@ -56,8 +72,7 @@ export class AlertController implements vscode.Disposable {
   private onPrice(exchange: string, symbol: string, price: number): void {
     const fired = this.alerts.onPrice(exchange, symbol, price);
     if (fired.length === 0) return;
-    void this.persist();
-    this.watch();
+    void this.changedAlerts();
     for (const alert of fired) {
       this.log.info(`alert: ${symbol} on ${exchange} crossed ${alert.direction} ${alert.price} (last ${price})`);
       if (!this.enabled) continue;

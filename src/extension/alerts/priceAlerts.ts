@@ -44,6 +44,11 @@ export class PriceAlerts {
     return this.alerts;
   }
 
+  /** The alerts of one market, in the order made. O(alerts). */
+  forMarket(exchange: string, symbol: string): PriceAlert[] {
+    return this.alerts.filter((a) => a.exchange === exchange && a.symbol === symbol);
+  }
+
   /** Markets (exchange + symbol) that have alerts, so their prices are watched. */
   watchedMarkets(): MarketId[] {
     const seen = new Map<string, MarketId>();
@@ -65,6 +70,22 @@ export class PriceAlerts {
     const alert: PriceAlert = { id: `${now.toString(36)}-${this.alerts.length}`, exchange, symbol, price, direction: dir, createdAt: now };
     this.alerts.push(alert);
     return alert;
+  }
+
+  /**
+   * Moves an alert to `price`; its direction follows the side of the last price it is now on
+   * (`direction` when given, as in {@link add}). Returns the moved alert, or a message.
+   */
+  move(id: string, price: number, direction?: AlertDirection): PriceAlert | string {
+    const at = this.alerts.findIndex((a) => a.id === id);
+    if (at < 0) return `no alert ${id}`;
+    const alert = this.alerts[at]!;
+    if (!(price > 0) || !Number.isFinite(price)) return `alert price must be a positive number, got ${price}`;
+    const last = this.lastPrice.get(marketKey(alert));
+    const dir = direction ?? (last === undefined || price >= last ? 'above' : 'below');
+    const moved: PriceAlert = { ...alert, price, direction: dir };
+    this.alerts = this.alerts.map((a, i) => (i === at ? moved : a));
+    return moved;
   }
 
   remove(id: string): boolean {

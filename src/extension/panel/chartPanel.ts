@@ -1,14 +1,16 @@
 import * as vscode from 'vscode';
 import { parseTimeframe, TimeframeError } from '../../engine/candles/timeframe';
+import { CandleField } from '../../engine/candles/candleSeries';
 import { FrameBuilder } from '../../engine/frame/frameBuilder';
 import type { Market } from '../../engine/market';
-import { MAX_OPEN_FAILURE, parseWebviewMessage, PROTOCOL_VERSION, ProtocolError, type DisplayDefaults, type OpenFailedMessage, type HostMessage, type Layers, type StatusInfo, type WebviewMessage } from '../../engine/protocol';
+import { MAX_CHART_ALERTS, MAX_OPEN_FAILURE, parseWebviewMessage, PROTOCOL_VERSION, ProtocolError, type DisplayDefaults, type OpenFailedMessage, type HostMessage, type Layers, type StatusInfo, type WebviewMessage } from '../../engine/protocol';
 import type { MarketId } from '../../engine/marketId';
 import type { SessionLease } from '../../feeds/marketSession';
 import type { SessionRegistry } from '../../feeds/sessionRegistry';
 import type { OrderscopeSettings, PanelIndicator } from '../settings/settingsModel';
 import type { Beat, Pulse } from '../pulse';
 import type { WindowFocus } from '../windowFocus';
+import type { AlertController } from '../alerts/alertController';
 import { FrameScheduler } from './frameScheduler';
 import { panelPace, samePace, type PanelPace } from './panelPace';
 import { indicatorSpecs } from './indicatorSpecs';
@@ -27,10 +29,12 @@ export interface ChartView {
   pinned: boolean;
 }
 
-/** What every panel shares: the one timer and the window's focus. */
+/** What every panel shares: the one timer, the window's focus and the price alerts. */
 export interface PanelSurroundings {
   pulse: Pulse;
   focus: WindowFocus;
+  /** Each panel draws its market's alerts and edits them from the chart. */
+  alerts: AlertController;
 }
 
 /**
@@ -79,6 +83,7 @@ export class ChartPanel implements vscode.Disposable {
       panel.webview.onDidReceiveMessage((m: unknown) => this.onMessage(m)),
       panel.onDidChangeViewState(() => this.onVisibility()),
       surroundings.focus.onDidChange(() => this.applyPace()),
+      surroundings.alerts.onDidChange(() => this.postAlerts()),
       panel.onDidDispose(() => this.dispose()),
     );
   }
@@ -310,8 +315,38 @@ export class ChartPanel implements vscode.Disposable {
 
   private post(message: HostMessage): void {
     void this.panel.webview.postMessage(message);
-    // A (re)loaded webview knows nothing of the pace: it follows every init.
-    if (message.type === 'init') this.postPace(this.pace());
+    // A (re)loaded webview knows nothing of the pace or the alerts: they follow every init.
+    if (message.type === 'init') {
+      this.postPace(this.pace());
+      this.postAlerts();
+    }
+  }
+
+  /** The alerts of this panel's market, once the webview has its market (an init) to draw them on. */
+  private postAlerts(): void {
+    if (!this.builder) return;
+    const alerts = this.surroundings.alerts.alerts
+      .forMarket(this.target.exchange, this.target.symbol)
+      .slice(0, MAX_CHART_ALERTS)
+      .map(({ id, price, direction }) => ({ id, price, direction }));
+    void this.panel.webview.postMessage({ v: PROTOCOL_VERSION, type: 'alerts', alerts } satisfies HostMessage);
+  }
+
+  /** Whether `id` is an alert of this panel's market (a panel edits no other). */
+  private ownsAlert(id: string): boolean {
+    return this.surroundings.alerts.alerts.forMarket(this.target.exchange, this.target.symbol).some((a) => a.id === id);
+  }
+
+  /** The side of the market's last price an alert at `price` is on: it fires when the price comes to it. */
+  private alertDirection(price: number): 'above' | 'below' | undefined {
+    const candles = this.lease.session.market?.candles;
+    if (!candles || candles.count === 0) return undefined;
+    return price >= candles.value(candles.lastSeq, CandleField.Close) ? 'above' : 'below';
+  }
+
+  private async editAlert(edit: Promise<unknown>): Promise<void> {
+    const result = await edit;
+    if (typeof result === 'string') void vscode.window.showWarningMessage(`Orderscope: ${result}`);
   }
 
   private onVisibility(): void {
@@ -382,6 +417,17 @@ export class ChartPanel implements vscode.Disposable {
         break;
       case 'setPinned':
         this.setPinned(message.pinned);
+        break;
+      case 'addAlert':
+        void this.editAlert(this.surroundings.alerts.add(this.target.exchange, this.target.symbol, message.price, this.alertDirection(message.price)));
+        break;
+      case 'moveAlert':
+        if (this.ownsAlert(message.id)) void this.editAlert(this.surroundings.alerts.move(message.id, message.price, this.alertDirection(message.price)));
+        else this.log.warn(`chart ${this.title()}: the panel asked to move alert ${message.id}, not one of its market`);
+        break;
+      case 'removeAlert':
+        if (this.ownsAlert(message.id)) void this.surroundings.alerts.remove(message.id);
+        else this.log.warn(`chart ${this.title()}: the panel asked to remove alert ${message.id}, not one of its market`);
         break;
     }
   }
