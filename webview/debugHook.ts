@@ -47,6 +47,8 @@ export function installDebugHook(win: Window, app: PanelApp): void {
         badge: { text: badge.textContent, className: badge.className, title: badge.title },
         /** The in-panel message of a market the host could not open ('' when none). */
         openFailure: app.openFailure.text(),
+        /** The layout the panel's width gives, and the toolbar's controls moved into its "⋯" menu. */
+        layout: { mode: app.layout.mode(), tab: app.layout.tab, overflow: app.toolbarOverflow.moved() },
         ...app.chart.describe(),
       };
     },

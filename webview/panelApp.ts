@@ -11,11 +11,13 @@ import { FrameLoop } from './frameLoop';
 import type { HostLink } from './host/hostLink';
 import { LadderView, type LadderFormat } from './ladder/ladderView';
 import { OpenFailureView } from './notice/openFailureView';
+import { PanelLayout } from './panelLayout';
 import { PanelModel } from './state/panelModel';
 import type { ViewState } from './state/viewState';
 import { TapeView } from './tape/tapeView';
 import { readTheme, watchTheme } from './theme/theme';
 import { Toolbar } from './toolbar/toolbar';
+import { ToolbarOverflow } from './toolbar/toolbarOverflow';
 
 /** Malformed messages logged to the console (then only counted). */
 const LOGGED_DROPS = 20;
@@ -30,6 +32,8 @@ export class PanelApp {
   readonly tape: TapeView;
   readonly loop: FrameLoop;
   readonly openFailure: OpenFailureView;
+  readonly layout: PanelLayout;
+  readonly toolbarOverflow: ToolbarOverflow;
   /** Messages dropped (malformed), and why the last one was. */
   dropped = 0;
   lastDropReason = '';
@@ -107,6 +111,11 @@ export class PanelApp {
     });
     this.tape = new TapeView(doc, this.model.trades, this.state.bigTrade, (bigTrade) => this.update({ bigTrade }));
     side.append(this.ladder.root, this.tape.root);
+    this.layout = new PanelLayout(doc, this.root, side);
+    // One row of controls: the least needed move into a "⋯" menu when the panel is narrow.
+    const bar = this.toolbar.root;
+    const movable = ['.grouping', '.layers', '.indicators', '.replay'].map((s) => bar.querySelector<HTMLElement>(`:scope > ${s}`)).filter((e) => e !== null);
+    this.toolbarOverflow = new ToolbarOverflow(doc, bar, bar.querySelector(':scope > .spacer')!, movable);
     this.loop = new FrameLoop(
       () => this.draw(),
       () => this.hasWork(),

@@ -48,6 +48,10 @@ const CLOCK_MARGIN_BARS = 256;
 /** Frames over which a restored range is re-applied until the chart keeps it. */
 const RESTORE_ATTEMPTS = 30;
 const MAIN_PANE_STRETCH = 3;
+/** The depth overlay never takes more than this share of the pane's width (the user's width is a maximum). */
+export const DEPTH_MAX_SHARE = 0.25;
+/** The legend keeps this far from the price axis, CSS px. */
+const LEGEND_MARGIN_PX = 16;
 const VOLUME_PANE_STRETCH = 0.8;
 
 export interface ChartEvents {
@@ -118,6 +122,8 @@ export class ChartView {
   private tickSize = 0.01;
   private drawnKey = '';
   private layers = { volume: true, depth: true };
+  /** Width of the chart's panes (without the price axis), CSS px; 0 before the chart knows it. */
+  private paneWidth = 0;
 
   constructor(
     private readonly doc: Document,
@@ -164,7 +170,8 @@ export class ChartView {
       this.requestDraw();
     });
     // A range waiting to be restored needs the chart's width (see continueRestore).
-    this.chart.timeScale().subscribeSizeChange(() => {
+    this.chart.timeScale().subscribeSizeChange((width) => {
+      this.paneSizeChanged(width);
       if (this.pendingRange !== null || !this.settings.saving()) this.requestDraw();
     });
     this.chart.timeScale().subscribeVisibleLogicalRangeChange((range) => {
@@ -348,6 +355,8 @@ export class ChartView {
       visibleRange: range === null ? null : { from: range.from, to: range.to },
       rangePending: this.pendingRange !== null,
       depth: { ...this.depth.renderer.geometry, style: this.depth.style, tags: this.depth.tags() },
+      /** Width of the chart's panes without the price axis (the overlay scales with it). */
+      paneWidth: this.paneWidth,
       /** The title beside the last price's tag on the price axis. */
       lastTag: this.candles.live.options().title,
       /** Chart repaints asked for: by series data changes and by the depth overlay. */
@@ -498,9 +507,28 @@ export class ChartView {
     return { type: 'price', precision: this.pricePrecision, minMove: 10 ** -this.pricePrecision };
   }
 
+  /**
+   * The pane (the chart without its price axis) has a new width: the depth overlay scales with it
+   * and the legend stays clear of the axis. Told by the chart, not read from the DOM.
+   */
+  private paneSizeChanged(width: number): void {
+    this.paneWidth = width;
+    this.legend.root.style.maxWidth = `${Math.max(0, width - LEGEND_MARGIN_PX)}px`;
+    if (this.depth.style.width === this.depthWidth()) return;
+    this.depth.style = this.depthStyle();
+    this.depth.invalidate();
+    this.keepNewestBarClear();
+  }
+
+  /** The overlay's width: the user's choice, at most DEPTH_MAX_SHARE of the pane. */
+  private depthWidth(): number {
+    const chosen = this.settings.depthWidth();
+    return this.paneWidth > 0 ? Math.min(chosen, Math.floor(this.paneWidth * DEPTH_MAX_SHARE)) : chosen;
+  }
+
   private depthStyle(): DepthStyle {
     const t = this.theme;
-    return { visible: this.layers.depth, width: this.settings.depthWidth(), up: t.up, down: t.down, upFill: t.upFill, downFill: t.downFill };
+    return { visible: this.layers.depth, width: this.depthWidth(), up: t.up, down: t.down, upFill: t.upFill, downFill: t.downFill };
   }
 
   /**
@@ -515,7 +543,7 @@ export class ChartView {
     const range = ts.getVisibleLogicalRange();
     const following = range === null || range.to >= this.model.bars.length - 1.5;
     if (!following && !force) return;
-    const px = (this.layers.depth ? this.settings.depthWidth() : 0) + RIGHT_GAP_PX;
+    const px = (this.layers.depth ? this.depthWidth() : 0) + RIGHT_GAP_PX;
     ts.applyOptions({ rightOffset: Math.ceil(px / ts.options().barSpacing) });
   }
 
