@@ -79,6 +79,12 @@ export class PanelApp {
         this.post({ type: 'setGrouping', ticksPerRow });
       },
       pin: (pinned) => this.post({ type: 'setPinned', pinned }),
+      replay: {
+        pause: () => this.post({ type: 'replayControl', action: 'pause', value: 0 }),
+        resume: () => this.post({ type: 'replayControl', action: 'resume', value: 0 }),
+        speed: (speed) => this.post({ type: 'replayControl', action: 'speed', value: speed }),
+        seek: (time) => this.post({ type: 'replayControl', action: 'seek', value: time }),
+      },
     });
     const chartBox = doc.createElement('div');
     chartBox.className = 'chart';
@@ -143,6 +149,8 @@ export class PanelApp {
   receive(data: unknown): void {
     const message = parseHostMessage(data);
     if (message instanceof ProtocolError) return this.drop(message.reason);
+    // The replay's position touches only its toolbar controls.
+    if (message.type === 'replay') return this.toolbar.replay.show(message);
     const problem = this.model.apply(message, performance.now());
     if (problem !== null) return this.drop(`${message.type}: ${problem}`);
     if (message.type === 'init') this.initArrived();
@@ -175,6 +183,7 @@ export class PanelApp {
     const amount = amountFormatter(market.amountPrecision);
     const clock = timeFormatters(model.timeframe).clock;
     this.toolbar.showMarket(market.exchange, market.symbol, market.tickSize, price);
+    if (market.exchange !== 'replay') this.toolbar.replay.show(null);
     this.toolbar.showTimeframe(model.timeframe);
     this.ladderFormat = { price, amount, base: market.symbol.split('/')[0] ?? '' };
     this.showGrouping();

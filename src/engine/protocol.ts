@@ -291,7 +291,29 @@ export const MAX_CHART_ALERTS = 200;
 /** Longest alert id either side accepts. */
 export const MAX_ALERT_ID = 64;
 
-export type HostMessage = InitMessage | FrameMessage | HistoryMessage | PaceMessage | OpenFailedMessage | AlertsMessage;
+/**
+ * Where the replay a panel shows stands: sent while its market is a replay (exchange `replay`), on
+ * every change of its status and about twice a second while playing. Times are exchange ms; null
+ * when not known yet (before the first item; the end until it is extrapolated).
+ */
+export interface ReplayMessage {
+  v: typeof PROTOCOL_VERSION;
+  type: 'replay';
+  /** Exchange time the replay stands at. */
+  time: number | null;
+  /** The recording's first time. */
+  start: number | null;
+  /** Where it ends: exact once finished, else estimated from the part read. */
+  end: number | null;
+  /** Market ms per wall ms; 0: as fast as possible. */
+  speed: number;
+  paused: boolean;
+  /** Playing fast to a time jumped to. */
+  seeking: boolean;
+  finished: boolean;
+}
+
+export type HostMessage = InitMessage | FrameMessage | HistoryMessage | PaceMessage | OpenFailedMessage | AlertsMessage | ReplayMessage;
 
 // ── Webview → host ────────────────────────────────────────────────────────────────────────────
 
@@ -366,7 +388,26 @@ export interface RemoveAlertIntent {
   id: string;
 }
 
+/**
+ * Controls the panel's replay: pause, resume, a speed (`value`: market ms per wall ms, 0: as fast
+ * as possible) or a jump (`value`: exchange ms). `value` is 0 for pause and resume.
+ */
+export interface ReplayControlIntent {
+  v: typeof PROTOCOL_VERSION;
+  type: 'replayControl';
+  action: ReplayAction;
+  value: number;
+}
+
+export const REPLAY_ACTIONS = ['pause', 'resume', 'speed', 'seek'] as const;
+export type ReplayAction = (typeof REPLAY_ACTIONS)[number];
+/** Fastest finite replay speed a panel may ask for (market ms per wall ms). */
+export const MAX_REPLAY_SPEED = 100_000;
+/** The speeds offered for a replay (toolbar and command), market ms per wall ms; 0: as fast as possible. */
+export const REPLAY_SPEEDS: readonly number[] = [0.5, 1, 2, 5, 10, 100, 1000, 0];
+
 export type WebviewMessage =
+  | ReplayControlIntent
   | AddAlertIntent
   | MoveAlertIntent
   | RemoveAlertIntent
@@ -546,6 +587,14 @@ function readHostMessage(x: unknown): HostMessage | ProtocolError {
         (x.failed === null || (isStr(x.failed) && x.failed.length <= MAX_HISTORY_FAILURE) ? null : `failed is not null or a string of at most ${MAX_HISTORY_FAILURE} characters`);
       break;
     }
+    case 'replay': {
+      const time = (t: unknown): boolean => t === null || isFiniteNum(t);
+      problem =
+        (time(x.time) && time(x.start) && time(x.end) ? null : 'time, start or end is not null or a number') ??
+        (isFiniteNum(x.speed) && x.speed >= 0 ? null : 'speed is not a number ≥ 0') ??
+        (isBool(x.paused) && isBool(x.seeking) && isBool(x.finished) ? null : 'paused, seeking or finished is not a boolean');
+      break;
+    }
     case 'openFailed': {
       problem =
         (isObj(x.market) && isStr(x.market.exchange) && isStr(x.market.symbol) ? null : 'market exchange/symbol missing') ??
@@ -675,6 +724,14 @@ function readWebviewMessage(x: unknown): WebviewMessage | ProtocolError {
       const pinned = x.pinned;
       if (isBool(pinned)) return { v, type, pinned };
       break;
+    }
+    case 'replayControl': {
+      const action = x.action;
+      const value = x.value;
+      if (!(REPLAY_ACTIONS as readonly unknown[]).includes(action) || !isFiniteNum(value)) break;
+      if (action === 'speed' && !(value >= 0 && value <= MAX_REPLAY_SPEED)) break;
+      if ((action === 'pause' || action === 'resume') && value !== 0) break;
+      return { v, type, action: action as ReplayAction, value };
     }
     case 'loadOlder': {
       const before = x.before;

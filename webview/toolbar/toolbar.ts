@@ -5,6 +5,7 @@
  */
 import { INDICATOR_CATALOG, INDICATOR_KINDS, TIMEFRAMES, type IndicatorKind, type Layers, type PaceMessage } from '../../src/engine/protocol';
 import { DEPTH_WIDTHS } from '../state/viewState';
+import { ReplayControls, type ReplayControlEvents } from './replayControls';
 import { StatusBadge } from './statusBadge';
 
 /** The engine's timeframes (src/engine/candles/timeframe.ts; the webview imports only the protocol). */
@@ -22,6 +23,8 @@ export interface ToolbarEvents {
   grouping(ticksPerRow: number): void;
   /** Pin this panel to the full frame rate while it is not watched (or unpin it). */
   pin(pinned: boolean): void;
+  /** The replay's controls (shown only for a replay). */
+  replay: ReplayControlEvents;
 }
 
 /** How fast the host updates this panel and why (the protocol's pace without its envelope). */
@@ -30,6 +33,7 @@ export type Pace = Omit<PaceMessage, 'v' | 'type'>;
 export class Toolbar {
   readonly root: HTMLElement;
   readonly badge: StatusBadge;
+  readonly replay: ReplayControls;
   private readonly symbolButton: HTMLButtonElement;
   private readonly timeframeSelect: HTMLSelectElement;
   private readonly layerButtons = new Map<keyof Layers, HTMLButtonElement>();
@@ -102,10 +106,11 @@ export class Toolbar {
     this.paceButton.hidden = true;
     this.paceButton.addEventListener('click', () => events.pin(this.paceButton.getAttribute('aria-pressed') !== 'true'));
 
+    this.replay = new ReplayControls(doc, events.replay);
     this.badge = new StatusBadge(doc);
     const spacer = doc.createElement('span');
     spacer.className = 'spacer';
-    this.root.append(this.symbolButton, this.timeframeSelect, layers, indicators, grouping, spacer, this.paceButton, this.badge.root);
+    this.root.append(this.symbolButton, this.timeframeSelect, layers, indicators, grouping, this.replay.root, spacer, this.paceButton, this.badge.root);
   }
 
   showSymbol(exchange: string, symbol: string): void {

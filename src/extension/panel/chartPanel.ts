@@ -3,7 +3,7 @@ import { parseTimeframe, TimeframeError } from '../../engine/candles/timeframe';
 import { CandleField } from '../../engine/candles/candleSeries';
 import { FrameBuilder } from '../../engine/frame/frameBuilder';
 import type { Market } from '../../engine/market';
-import { MAX_CHART_ALERTS, MAX_OPEN_FAILURE, parseWebviewMessage, PROTOCOL_VERSION, ProtocolError, type DisplayDefaults, type OpenFailedMessage, type HostMessage, type Layers, type StatusInfo, type WebviewMessage } from '../../engine/protocol';
+import { MAX_CHART_ALERTS, MAX_OPEN_FAILURE, parseWebviewMessage, PROTOCOL_VERSION, ProtocolError, type DisplayDefaults, type OpenFailedMessage, type HostMessage, type Layers, type ReplayControlIntent, type ReplayMessage, type StatusInfo, type WebviewMessage } from '../../engine/protocol';
 import type { MarketId } from '../../engine/marketId';
 import type { SessionLease } from '../../feeds/marketSession';
 import type { SessionRegistry } from '../../feeds/sessionRegistry';
@@ -16,6 +16,11 @@ import { panelPace, samePace, type PanelPace } from './panelPace';
 import { indicatorSpecs } from './indicatorSpecs';
 import { newNonce, panelHtml } from './panelHtml';
 import { COMMANDS } from '../commands/commandIds';
+import { ReplayFeed } from '../../feeds/replay/replayFeed';
+import { REPLAY_EXCHANGE } from '../sessions/feedRouter';
+
+/** How often a replay's position is sent while it plays (ms). */
+const REPLAY_POSITION_MS = 500;
 
 export const CHART_VIEW_TYPE = 'orderscope.chart';
 
@@ -55,6 +60,10 @@ export class ChartPanel implements vscode.Disposable {
   private poll: Beat | undefined;
   /** The pace last sent to the webview (undefined: none since its last init). */
   private sentPace: PanelPace | undefined;
+  /** Sends a replay's position while the panel is visible (replays only). */
+  private replayBeat: Beat | undefined;
+  /** The replay position last sent (compared as text: sent only when it changed). */
+  private sentReplay = '';
   private sessionSubscriptions: vscode.Disposable[] = [];
   /** Why this panel's market could not be opened (until it opens or the panel switches market). */
   private openFailure: OpenFailedMessage | undefined;
@@ -168,7 +177,7 @@ export class ChartPanel implements vscode.Disposable {
   }
 
   private title(): string {
-    return `${this.target.symbol} · ${this.target.exchange}`;
+    return chartTitle(this.target);
   }
 
   private render(): void {
@@ -193,6 +202,7 @@ export class ChartPanel implements vscode.Disposable {
       session.onMarket((market) => this.bindMarket(market)),
       session.onStatus((status) => {
         this.scheduler?.marketChanged();
+        this.postReplay();
         // Without a market the webview has nothing to draw its badge on: an error that ends the
         // session before any data must still reach the user, naming what is wrong.
         if (status.state === 'error' && !this.builder) this.reportOpenError(status.detail);
@@ -202,7 +212,51 @@ export class ChartPanel implements vscode.Disposable {
     // A ticker reader may keep the session running after the whole market was refused.
     else if (!session.market && session.marketRefusal !== undefined) this.reportOpenError(session.marketRefusal);
     if (session.market) this.bindMarket(session.market);
+    this.sentReplay = '';
+    if (this.target.exchange === REPLAY_EXCHANGE) this.replayBeat = this.surroundings.pulse.every(REPLAY_POSITION_MS, () => this.postReplay());
     return lease;
+  }
+
+  /** Tells the webview where its replay stands, when that changed (replays only). */
+  private postReplay(): void {
+    if (this.target.exchange !== REPLAY_EXCHANGE || !this.panel.visible) return;
+    // Called from `attach` before the lease is stored: the first beat sends it.
+    const feed = (this.lease as SessionLease | undefined)?.session.currentFeed;
+    if (!(feed instanceof ReplayFeed)) return;
+    const p = feed.progress();
+    const known = (ms: number): number | null => (Number.isFinite(ms) ? ms : null);
+    const message: ReplayMessage = {
+      v: PROTOCOL_VERSION,
+      type: 'replay',
+      time: known(p.marketTime),
+      start: known(p.startTime),
+      end: known(p.endTime),
+      speed: p.speed === Infinity ? 0 : p.speed,
+      paused: p.paused,
+      seeking: p.seeking,
+      finished: p.finished,
+    };
+    const text = JSON.stringify(message);
+    if (text === this.sentReplay) return;
+    this.sentReplay = text;
+    void this.panel.webview.postMessage(message);
+  }
+
+  /** The panel's replay buttons run the replay commands on this panel's replay. */
+  private controlReplay(intent: ReplayControlIntent): void {
+    if (this.target.exchange !== REPLAY_EXCHANGE) return;
+    switch (intent.action) {
+      case 'pause':
+      case 'resume':
+        void vscode.commands.executeCommand(COMMANDS.replayTogglePause, this.target, intent.action === 'pause');
+        break;
+      case 'speed':
+        void vscode.commands.executeCommand(COMMANDS.replaySpeed, this.target, intent.value === 0 ? Infinity : intent.value);
+        break;
+      case 'seek':
+        void vscode.commands.executeCommand(COMMANDS.replayJumpToTime, this.target, intent.value);
+        break;
+    }
   }
 
   private reportOpenError(detail: string): void {
@@ -218,6 +272,8 @@ export class ChartPanel implements vscode.Disposable {
 
   private detach(): void {
     this.openFailure = undefined;
+    this.replayBeat?.dispose();
+    this.replayBeat = undefined;
     for (const s of this.sessionSubscriptions) s.dispose();
     this.sessionSubscriptions = [];
     this.unbindMarket();
@@ -388,6 +444,8 @@ export class ChartPanel implements vscode.Disposable {
     switch (message.type) {
       case 'ready':
         if (this.openFailure !== undefined) this.post(this.openFailure);
+        this.sentReplay = '';
+        this.postReplay();
         this.scheduler?.onReady();
         break;
       case 'ack':
@@ -418,6 +476,9 @@ export class ChartPanel implements vscode.Disposable {
       case 'setPinned':
         this.setPinned(message.pinned);
         break;
+      case 'replayControl':
+        this.controlReplay(message);
+        break;
       case 'addAlert':
         void this.editAlert(this.surroundings.alerts.add(this.target.exchange, this.target.symbol, message.price, this.alertDirection(message.price)));
         break;
@@ -432,3 +493,10 @@ export class ChartPanel implements vscode.Disposable {
     }
   }
 }
+
+/** A panel's tab title: the market and exchange; a replay's file by its name, not its whole path. */
+export function chartTitle(target: MarketId): string {
+  if (target.exchange === REPLAY_EXCHANGE) return `${target.symbol.split(/[\\/]/).pop() || target.symbol} · replay`;
+  return `${target.symbol} · ${target.exchange}`;
+}
+

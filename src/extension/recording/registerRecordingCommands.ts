@@ -4,12 +4,12 @@ import type { RecordingController } from './recordingController';
 import type { ReplayController } from './replayController';
 import { COMMANDS, type CommandId } from '../commands/commandIds';
 
-/** Replay Recording..., Start Recording, Stop Recording. */
+/** Replay Recording..., the running replay's controls, Start Recording, Stop Recording. */
 export function registerRecordingCommands(app: Orderscope, replay: ReplayController, recording: RecordingController): vscode.Disposable[] {
-  const reg = (id: CommandId, fn: () => Promise<void>): vscode.Disposable =>
-    vscode.commands.registerCommand(id, async () => {
+  const reg = (id: CommandId, fn: (...args: unknown[]) => Promise<void>): vscode.Disposable =>
+    vscode.commands.registerCommand(id, async (...args: unknown[]) => {
       try {
-        await fn();
+        await fn(...args);
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
         app.log.error(`${id}: ${message}`);
@@ -18,6 +18,10 @@ export function registerRecordingCommands(app: Orderscope, replay: ReplayControl
     });
   return [
     reg(COMMANDS.replayRecording, () => replay.run(app)),
+    // From the palette without arguments; from a panel's buttons with its market and the value.
+    reg(COMMANDS.replayTogglePause, (target, paused) => replay.togglePause(app, target, paused)),
+    reg(COMMANDS.replaySpeed, (target, speed) => replay.setSpeed(app, target, speed)),
+    reg(COMMANDS.replayJumpToTime, (target, time) => replay.jumpToTime(app, target, time)),
     reg(COMMANDS.startRecording, () => recording.start(app)),
     reg(COMMANDS.stopRecording, () => recording.stop()),
   ];
