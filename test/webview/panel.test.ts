@@ -184,8 +184,8 @@ describe.skipIf(!hasSharedData(SPOT) || !hasChromium())('chart panel in Chromium
       // Big trades stand out: exactly the shown rows at or above the threshold.
       expect(s.tape.threshold).toBeGreaterThan(0);
       expect(s.tape.big).toBe(s.tape.rows.filter((row) => Number(row[2]) >= s.tape.threshold).length);
-      // Rows whose size changed at an unchanged price flash.
-      expect(await r.panel.page.locator('.lrow.flash-a, .lrow.flash-b').count()).toBeGreaterThan(0);
+      // Rows whose size changed at an unchanged price in the last update are marked.
+      expect(await r.panel.page.locator('.lrow.changed').count()).toBeGreaterThan(0);
 
       // Depth overlay: drawn at the pane's right edge, bid colour just below the best bid,
       // ask colour just above the best ask, and the background beside it.
