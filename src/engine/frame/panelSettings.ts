@@ -33,5 +33,5 @@ export const DEFAULT_PANEL_SETTINGS: Readonly<PanelSettings> = {
   historyPageBars: 2000,
   tapeRows: 100,
   metrics: { imbalance: true, cvd: true },
-  display: { depthOverlayWidth: 120, largeTradeThreshold: 0 },
+  display: { depthOverlayWidth: 140, largeTradeThreshold: 0 },
 };

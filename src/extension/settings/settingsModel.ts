@@ -108,7 +108,7 @@ export const SETTING_SPECS = [
   { key: 'ladder.rows', field: 'ladderRows', default: 40, check: wholeNumberProblem(5, 200) },
   { key: 'ladder.ticksPerRow', field: 'ticksPerRow', default: 1, check: wholeNumberProblem(1, 100000) },
   { key: 'depth.windowPercent', field: 'depthWindowPercent', default: 1, check: numberProblem(0.01, 50) },
-  { key: 'depth.overlayWidth', field: 'depthOverlayWidth', default: 120, check: wholeNumberProblem(40, 400) },
+  { key: 'depth.overlayWidth', field: 'depthOverlayWidth', default: 140, check: wholeNumberProblem(40, 400) },
   {
     key: 'indicators',
     field: 'indicators',
