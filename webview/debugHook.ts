@@ -43,6 +43,7 @@ export function installDebugHook(win: Window, app: PanelApp): void {
         modelBars: model.bars.length,
         book: { valid: book.valid, ticksPerRow: book.ticksPerRow, bids: rows(book.bids), asks: rows(book.asks) },
         ladder: app.ladder.shown(),
+        alerts: app.alerts.describe(),
         tape: app.tape.shown(),
         badge: { text: badge.textContent, className: badge.className, title: badge.title },
         /** The in-panel message of a market the host could not open ('' when none). */

@@ -4,6 +4,7 @@
  * chart's range in the persisted view state.
  */
 import { INDICATOR_KINDS, ProtocolError, parseHostMessage, type IndicatorKind, type Layers } from '../src/engine/protocol';
+import { AlertLines } from './chart/alertLines';
 import { ChartView } from './chart/chartView';
 import { timeFormatters } from './format/localTime';
 import { amountFormatter, priceFormatter } from './format/numberFormat';
@@ -32,6 +33,8 @@ export class PanelApp {
   readonly tape: TapeView;
   readonly loop: FrameLoop;
   readonly openFailure: OpenFailureView;
+  /** The market's price alerts on the chart. */
+  readonly alerts: AlertLines;
   readonly layout: PanelLayout;
   readonly toolbarOverflow: ToolbarOverflow;
   /** Messages dropped (malformed), and why the last one was. */
@@ -111,6 +114,13 @@ export class PanelApp {
       },
     );
     this.chart.requestDraw = () => this.loop.request();
+    this.alerts = new AlertLines(doc, this.chart.chart, chartBox, {
+      add: (price) => this.post({ type: 'addAlert', price }),
+      move: (id, price) => this.post({ type: 'moveAlert', id, price }),
+      remove: (id) => this.post({ type: 'removeAlert', id }),
+    });
+    this.alerts.applyStyle({ line: theme.foreground, text: theme.background });
+    this.chart.priceSeries.attachPrimitive(this.alerts);
     this.ladder = new LadderView(doc, this.model.book, this.state.impactQuantity, (impactQuantity) => {
       this.update({ impactQuantity });
       this.loop.request();
@@ -134,7 +144,9 @@ export class PanelApp {
     this.toolbar.showDepthWidth(this.state.depthWidth);
     if (this.state.layers !== null) this.showLayers(this.state.layers);
     watchTheme(doc, () => {
-      this.chart.applyTheme(readTheme(doc));
+      const next = readTheme(doc);
+      this.chart.applyTheme(next);
+      this.alerts.applyStyle({ line: next.foreground, text: next.background });
       this.loop.request();
     });
   }
@@ -149,6 +161,8 @@ export class PanelApp {
   receive(data: unknown): void {
     const message = parseHostMessage(data);
     if (message instanceof ProtocolError) return this.drop(message.reason);
+    // The alerts touch only their lines.
+    if (message.type === 'alerts') return this.alerts.show(message.alerts);
     // The replay's position touches only its toolbar controls.
     if (message.type === 'replay') return this.toolbar.replay.show(message);
     const problem = this.model.apply(message, performance.now());
@@ -186,6 +200,7 @@ export class PanelApp {
     if (market.exchange !== 'replay') this.toolbar.replay.show(null);
     this.toolbar.showTimeframe(model.timeframe);
     this.ladderFormat = { price, amount, base: market.symbol.split('/')[0] ?? '' };
+    this.alerts.setMarket(price, (x) => Number((Math.round(x / market.tickSize) * market.tickSize).toFixed(market.pricePrecision)));
     this.showGrouping();
     this.tape.setFormat({ price, amount, clock });
     const first = this.inits === 0;

@@ -182,6 +182,11 @@ export class ChartView {
     this.applyTheme(theme);
   }
 
+  /** The series whose price scale places the candles (for primitives drawn at prices). */
+  get priceSeries(): ISeriesApi<'Candlestick'> {
+    return this.candles.live;
+  }
+
   /** Set by the app: asks for a draw on the next animation frame (crosshair moved, resized). */
   requestDraw: () => void = () => {};
 
