@@ -3,7 +3,7 @@
  * panel in Chromium, fed by the engine on the real capture, still shows the book's own spread
  * (best ask − best bid and its bps), the market impact of a quantity walked over the raw levels,
  * and the bid/ask tags on the price axis at the raw best prices, each tag saying what it is
- * (the last price's tag is titled "Last"). Screenshots of the labelled tags, dark and light.
+ * ("Last …", "Bid …", "Ask …"). Screenshots of the labelled tags, dark and light.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
@@ -96,10 +96,10 @@ describe.skipIf(!hasSharedData(SPOT) || !hasChromium())('a grouped ladder in Chr
         expect(s.ladder.bids[0]![0]).toBe(Math.floor(bid).toFixed(2)); // the rows stay grouped
         expect(s.ladder.spread).toBe(spread);
         expect(s.ladder.impact.slice(0, 2)).toEqual(impact);
-        expect(s.depth.tags.map((t) => t.text)).toEqual([`Bid ${bid.toFixed(2)}`, `Ask ${ask.toFixed(2)}`]);
+        const last = s.candles.last!.close;
+        expect(s.depth.tags.map((t) => t.text)).toEqual([`Last ${last.toFixed(2)}`, `Bid ${bid.toFixed(2)}`, `Ask ${ask.toFixed(2)}`]);
         expect(s.depth.tags.every((t) => t.visible && t.y > 0)).toBe(true);
-        expect(s.depth.tags[0]!.y).toBeGreaterThanOrEqual(s.depth.tags[1]!.y); // the bid at or below the ask
-        expect(s.lastTag).toBe('Last');
+        expect(s.depth.tags[1]!.y).toBeGreaterThanOrEqual(s.depth.tags[2]!.y); // the bid at or below the ask
         mkdirSync(ARTIFACTS, { recursive: true });
         await panel.page.screenshot({ path: join(ARTIFACTS, `grouped-book-tags-${name}.png`) });
       } finally {

@@ -150,10 +150,15 @@ export class ChartView {
     this.clock = this.chart.addSeries(LineSeries, { visible: false, lastValueVisible: false, priceLineVisible: false, crosshairMarkerVisible: false }, 0);
     const candleOptions = { priceLineVisible: false, lastValueVisible: false };
     const history = this.chart.addSeries(CandlestickSeries, candleOptions, 0);
-    // Titled: beside the bid and ask tags, an untitled price reads as a duplicate of one of them.
-    const live = this.chart.addSeries(CandlestickSeries, { ...candleOptions, lastValueVisible: true, priceLineVisible: true, title: 'Last' }, 0);
+    // Its last-price tag is the depth primitive's, named "Last" beside the bid and ask tags.
+    const live = this.chart.addSeries(CandlestickSeries, { ...candleOptions, priceLineVisible: true }, 0);
     this.candles = new SplitSeries(history, live, candleItem, 0);
-    this.depth = new DepthPrimitive(model.book, this.depthStyle(), this.price, () => this.tickSize * model.book.ticksPerRow);
+    const bars = model.bars;
+    const lastRow = (): number => bars.length - 1;
+    this.depth = new DepthPrimitive(model.book, this.depthStyle(), this.price, () => this.tickSize * model.book.ticksPerRow, {
+      price: () => (bars.length > 0 ? bars.value(lastRow(), BarColumn.Close) : NaN),
+      rising: () => bars.length > 0 && bars.value(lastRow(), BarColumn.Close) >= bars.value(lastRow(), BarColumn.Open),
+    });
     live.attachPrimitive(this.depth);
     this.legend = new Legend(doc);
     container.append(this.legend.root);
@@ -362,8 +367,6 @@ export class ChartView {
       depth: { ...this.depth.renderer.geometry, style: this.depth.style, tags: this.depth.tags() },
       /** Width of the chart's panes without the price axis (the overlay scales with it). */
       paneWidth: this.paneWidth,
-      /** The title beside the last price's tag on the price axis. */
-      lastTag: this.candles.live.options().title,
       /** Chart repaints asked for: by series data changes and by the depth overlay. */
       redraws: { series: this.seriesRedraws, depth: this.depth.updateRequests },
       /** Calls on the candle series pair. */

@@ -1,9 +1,10 @@
 /**
  * The order-book depth overlay, an `ISeriesPrimitive` on the live candle series (the one series
  * that always has data, so its price scale can place prices): the step curves of
- * {@link DepthRenderer} plus the best bid and ask tagged on the price axis ("Bid …", "Ask …": the
- * last price's tag is the candle series' own, titled "Last", and equal prices must not read as
- * duplicates). The tags are the book's own best prices, not a grouped row's edge. Modelled on the
+ * {@link DepthRenderer} plus the price-axis tags of the last price, the best bid and the best ask,
+ * each naming itself ("Last …", "Bid …", "Ask …": equal prices must not read as duplicates; the
+ * candle series' own last-price tag is off). The bid and ask are the book's own best prices, not a
+ * grouped row's edge; they show with the overlay, the last price always. Modelled on the
  * lightweight-charts `volume-profile` plugin example; no `autoscaleInfo`, so the book never
  * changes the chart's price range.
  */
@@ -21,14 +22,16 @@ import type { BookModel } from '../state/bookModel';
 import { DepthRenderer, type DepthStyle } from './depthRenderer';
 import { parseColour } from '../theme/theme';
 
-/** A best-price tag on the price axis; its place is computed when the axis is painted. */
-class TouchLabel implements ISeriesPrimitiveAxisView {
+/** A named price's tag on the price axis; its place is computed when the axis is painted. */
+class PriceTag implements ISeriesPrimitiveAxisView {
   constructor(
-    /** What the price is, shown before it: "Bid", "Ask". */
+    /** What the price is, shown before it: "Last", "Bid", "Ask". */
     readonly name: string,
     private readonly price: () => number,
     private readonly owner: DepthPrimitive,
     private readonly colour: () => string,
+    /** Whether the tag shows at all (the bid and ask only with the overlay). */
+    private readonly shown: () => boolean,
   ) {}
   coordinate(): number {
     return this.owner.priceToY(this.price()) ?? -100;
@@ -43,7 +46,7 @@ class TouchLabel implements ISeriesPrimitiveAxisView {
     return this.colour();
   }
   visible(): boolean {
-    return this.owner.style.visible && Number.isFinite(this.price());
+    return this.shown() && Number.isFinite(this.price());
   }
   tickVisible(): boolean {
     return true;
@@ -58,7 +61,7 @@ export class DepthPrimitive implements ISeriesPrimitive<Time> {
   private series: ISeriesApi<SeriesType> | null = null;
   private requestUpdate: (() => void) | null = null;
   private readonly views: readonly IPrimitivePaneView[];
-  private readonly labels: readonly TouchLabel[];
+  private readonly labels: readonly PriceTag[];
 
   constructor(
     readonly book: BookModel,
@@ -66,14 +69,17 @@ export class DepthPrimitive implements ISeriesPrimitive<Time> {
     /** Formats a price to the market's precision. */
     public format: (price: number) => string,
     rowStep: () => number,
+    /** The last price, and whether its bar is rising (the tag takes the candle's colour). */
+    last: { price: () => number; rising: () => boolean },
   ) {
     this.style = style;
     this.renderer = new DepthRenderer(book, () => this.style, (price) => this.priceToY(price), rowStep);
     const renderer = this.renderer;
     this.views = [{ zOrder: (): PrimitivePaneViewZOrder => 'normal', renderer: () => renderer }];
     this.labels = [
-      new TouchLabel('Bid', () => book.bestBid(), this, () => this.style.up),
-      new TouchLabel('Ask', () => book.bestAsk(), this, () => this.style.down),
+      new PriceTag('Last', last.price, this, () => (last.rising() ? this.style.up : this.style.down), () => true),
+      new PriceTag('Bid', () => book.bestBid(), this, () => this.style.up, () => this.style.visible),
+      new PriceTag('Ask', () => book.bestAsk(), this, () => this.style.down, () => this.style.visible),
     ];
   }
 

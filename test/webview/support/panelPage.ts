@@ -193,8 +193,6 @@ export interface PanelSnapshot {
   /** A remembered range waits to be applied (until the chart knows its width). */
   rangePending: boolean;
   depth: { drawn: boolean; right: number; bidY: number; askY: number; bidEndY: number; askEndY: number; reach: number; bidSteps: number; askSteps: number; merged: number; draws: number; rebuilds: number; style: { visible: boolean; width: number; up: string; down: string }; tags: { text: string; y: number; visible: boolean }[] };
-  /** The title beside the last price's tag on the price axis. */
-  lastTag: string;
   /** The price alerts drawn on the chart: price, line height (CSS px in the chart), axis tag, the ×'s x. */
   alerts: { id: string; price: number; y: number | null; tag: string; closeX: number }[];
   sync: { historySetData: number; liveSetData: number; liveUpdates: number };
