@@ -3,7 +3,8 @@
  * network): the Orderscope activity-bar view lists SIM/USDT with a live price, its inline actions
  * open the chart and remove the row; Start Recording writes the demo chart's market to an
  * order-flow SQLite database chosen in the save dialog (a "REC" status-bar item counts events);
- * Replay Recording... of that database draws a chart under a progress notification.
+ * Replay Recording... of that database draws a chart under a progress notification, in a tab named
+ * after the file; the replay's commands and toolbar change its speed, jump back, pause and resume.
  */
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -139,18 +140,46 @@ describe('watchlist, recording and replay on the simulator, in a real VS Code', 
     await answerFileDialog(app.workbench, recordingPath, ['..', basename(recordingPath)], 'replay-dialog');
     // Watch for the progress notification before picking the speed: at Maximum it may be short.
     const progress = app.workbench.page
-      .locator('.notification-toast', { hasText: 'Replaying sim-recording.db at Maximum' })
+      .locator('.notification-toast', { hasText: 'Replaying sim-recording.db' })
       .waitFor({ state: 'visible', timeout: 30_000 })
       .then(() => true);
     await app.workbench.pickFromQuickPick('Maximum');
     expect(await progress).toBe(true);
     await app.workbench.screenshot('replay-progress');
-    await expect.poll(() => editorTabs(app.workbench), { timeout: 30_000 }).toContain(`${recordingPath} · replay`);
+    await expect.poll(() => editorTabs(app.workbench), { timeout: 30_000 }).toContain('sim-recording.db · replay');
     const replay = await waitForPanel(app.workbench, 'the replay with bars', (s) => s.market?.exchange === 'replay' && s.candles.count > 0);
     expect(replay.renderErrors).toBe(0);
     expect(replay.candles.last!.close).toBeGreaterThan(0);
     console.log(`[record] replay: ${replay.candles.count} bars, last close ${replay.candles.last?.close}, badge "${replay.badge.text}"`);
     await app.workbench.page.mouse.move(10, 450);
     await app.workbench.screenshot('replay');
+  }, E2E_TIMEOUTS.testMs);
+
+  it("the replay's commands and buttons: a slower speed, a refused jump, a jump back to the start, pause and resume, finished again", async () => {
+    const frame = app.workbench.webviewFrame();
+    const position = frame.locator('.replay-position');
+    const play = frame.locator('.replay-play');
+    await expect.poll(() => position.textContent(), { timeout: 30_000 }).toContain('finished');
+    await app.workbench.runCommand('Orderscope: Replay Speed...');
+    await app.workbench.pickFromQuickPick('0.5×');
+    const input = await app.workbench.runCommandForInput('Orderscope: Jump to Time in Replay...', 'Jump to Time in sim-recording.db');
+    await input.fill('-1h');
+    await expect.poll(() => app.workbench.page.locator('.quick-input-widget .quick-input-message').innerText()).toContain('The recording starts at');
+    await app.workbench.closeQuickInput();
+    // The panel's slider: a click at its left end jumps back to the recording's first time.
+    const slider = frame.locator('.replay-seek');
+    const box = (await slider.boundingBox())!;
+    await slider.click({ position: { x: 1, y: box.height / 2 } });
+    await expect.poll(() => play.textContent(), { timeout: 20_000 }).toBe('❚❚');
+    expect(await position.textContent()).not.toContain('finished');
+    await play.click();
+    const paused = await waitForPanel(app.workbench, 'the replay paused', (s) => s.badge.text === '❚❚ paused');
+    expect(await play.textContent()).toBe('▶');
+    expect(await frame.locator('.replay-speed').inputValue()).toBe('0.5');
+    console.log(`[record] jumped back to the start, paused at "${await position.textContent()}", badge "${paused.badge.text}"`);
+    await app.workbench.screenshot('replay-paused');
+    await app.workbench.runCommand('Orderscope: Pause/Resume Replay');
+    await expect.poll(() => position.textContent(), { timeout: 60_000 }).toContain('finished');
+    await waitForPanel(app.workbench, 'the replay finished again', (s) => s.badge.text === '■ replay finished');
   }, E2E_TIMEOUTS.testMs);
 });

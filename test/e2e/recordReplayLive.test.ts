@@ -159,7 +159,7 @@ describe.skipIf(!hasSharedData(...CAPTURES))('a recording of a live binance char
     await answerFileDialog(workbench, recorded.path, ['..', basename(recorded.path)]);
     await workbench.pickFromQuickPick(speed);
     const picked = Date.now();
-    await expect.poll(() => editorTabs(workbench), { timeout: 30_000 }).toContain(`${recorded.path} · replay`);
+    await expect.poll(() => editorTabs(workbench), { timeout: 30_000 }).toContain(`${basename(recorded.path)} · replay`);
     // Seen playing before it finishes (at 1×: the recording lasts tens of seconds).
     if (speed === '1×') {
       const playing = await waitForPanel(workbench, 'the replay playing', (s) => s.market?.exchange === 'replay' && s.candles.count > 0 && s.book.valid);

@@ -190,7 +190,7 @@ describe.skipIf(!hasSharedData(SPOT))('controlling a replay of a real capture', 
     expect(landed).toEqual(straight);
   });
 
-  it('says finished at the end (status and progress), and a jump forward past it is refused', async () => {
+  it('says finished at the end (status and progress); a jump forward past it is refused, a jump back plays again knowing the end', async () => {
     const w = await watchReplay(Infinity);
     await until('the end', () => w.feed().progress().finished, 60_000);
     await until('the finished status', () => w.session.latestStatus.state === 'finished', 5_000);
@@ -198,5 +198,10 @@ describe.skipIf(!hasSharedData(SPOT))('controlling a replay of a real capture', 
     const p = w.feed().progress();
     expect(p.endTime).toBe(p.marketTime);
     expect(w.playback.seek(w.session, p.endTime + SECOND)).toBe('refused');
+    // A jump back plays the file again; its end is known from the first play.
+    const finished = w.feed();
+    expect(w.playback.seek(w.session, p.startTime + 60 * SECOND)).toBe('back');
+    await until('the new feed', () => w.feed() !== finished && w.feed() !== undefined, 30_000);
+    expect(w.feed().progress()).toMatchObject({ endTime: p.endTime, endKnown: true });
   });
 });

@@ -138,7 +138,7 @@ export class ReplayController {
       void vscode.window.showInformationMessage('Orderscope: the replay has not started yet');
       return;
     }
-    const span = { now: p.marketTime, start: p.startTime, end: p.finished ? p.endTime : NaN };
+    const span = { now: p.marketTime, start: p.startTime, end: p.endKnown ? p.endTime : NaN };
     let to: number;
     if (typeof time === 'number') {
       const checked = parseReplayTime(new Date(time).toISOString().slice(0, 23).replace('T', ' '), span);
@@ -148,7 +148,7 @@ export class ReplayController {
       }
       to = checked;
     } else {
-      const ends = p.finished ? `ends ${utc(p.endTime)}` : Number.isFinite(p.endTime) ? `ends about ${utc(p.endTime)}` : 'end not known yet';
+      const ends = p.endKnown ? `ends ${utc(p.endTime)}` : Number.isFinite(p.endTime) ? `ends about ${utc(p.endTime)}` : 'end not known yet';
       const typed = await vscode.window.showInputBox({
         title: `Jump to Time in ${fileName(session.key.symbol)}`,
         prompt: `UTC time (23:58:30, 2024-08-08 23:58:30) or offset (+10m, -30s). Now ${utc(p.marketTime)}; starts ${utc(p.startTime)}; ${ends}`,

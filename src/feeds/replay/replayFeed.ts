@@ -73,6 +73,8 @@ export interface ReplayOptions {
   refusals: RefusalProbe | null;
   /** Exchange time (ms) to play fast to before playing at `speed` (a jump back restarts the file here); NaN: from the start. */
   startAt: number;
+  /** The recording's last time when known (an earlier feed of the file played it to its end); NaN: not known. */
+  knownEnd: number;
 }
 
 export const DEFAULT_REPLAY_OPTIONS: Readonly<ReplayOptions> = {
@@ -91,6 +93,7 @@ export const DEFAULT_REPLAY_OPTIONS: Readonly<ReplayOptions> = {
   onNotice: null,
   refusals: null,
   startAt: NaN,
+  knownEnd: NaN,
 };
 
 /** How far a replay is. */
@@ -102,10 +105,13 @@ export interface ReplayProgress {
   /** Exchange time of the recording's first timed item, ms (NaN before it played). */
   startTime: number;
   /**
-   * Where the recording ends, ms: exact once finished; before, extrapolated from the part read
-   * (a gzip's last stamp is only known by reading it all). NaN before any item.
+   * Where the recording ends, ms: exact once finished (or known from an earlier play of the file,
+   * `knownEnd`); before, extrapolated from the part read (a gzip's last stamp is only known by
+   * reading it all). NaN when neither.
    */
   endTime: number;
+  /** `endTime` is exact. */
+  endKnown: boolean;
   /** Playing fast to a time asked for ({@link ReplayFeed.seek}). */
   seeking: boolean;
   /** Items played (events, tickers, resyncs). */
@@ -379,11 +385,13 @@ export class ReplayFeed implements Feed {
     const finished = this.state === State.Finished;
     const fraction = finished ? 1 : (this.source?.progress() ?? 0);
     const played = this.marketTime - this.startTime;
+    const knownEnd = this.options.knownEnd;
     return {
       fraction,
       marketTime: this.marketTime,
       startTime: this.startTime,
-      endTime: finished ? this.marketTime : fraction > 0 && played >= 0 ? this.startTime + played / fraction : NaN,
+      endTime: finished ? this.marketTime : knownEnd === knownEnd ? knownEnd : fraction > 0 && played > 0 ? this.startTime + played / fraction : NaN,
+      endKnown: finished || knownEnd === knownEnd,
       seeking: this.seeking,
       items: this.items,
       speed: this.clock.speed,

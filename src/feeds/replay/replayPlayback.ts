@@ -15,6 +15,8 @@ interface ReplayStart {
   paused: boolean;
   /** Exchange time to play fast to first (NaN: none). */
   startAt: number;
+  /** The recording's last time, once a feed played it to the end (NaN: not known). */
+  end: number;
 }
 
 /**
@@ -41,12 +43,12 @@ export class ReplayPlayback {
     const start = this.starts.get(path);
     // A jump back is made once: a later feed of this session (a reader coming back) starts at the start.
     if (start !== undefined) this.starts.set(path, { ...start, startAt: NaN });
-    return new RecordingReplayFeed(path, { ...this.options(path), speed: start?.speed ?? 1, paused: start?.paused ?? false, startAt: start?.startAt ?? NaN });
+    return new RecordingReplayFeed(path, { ...this.options(path), speed: start?.speed ?? 1, paused: start?.paused ?? false, startAt: start?.startAt ?? NaN, knownEnd: start?.end ?? NaN });
   };
 
   /** The speed the replay of `path` starts at (chosen before its session opens). */
   setStartSpeed(path: string, speed: number): void {
-    this.starts.set(path, { speed, paused: false, startAt: NaN });
+    this.starts.set(path, { speed, paused: false, startAt: NaN, end: NaN });
   }
 
   /** The session's replay feed, if it runs one. */
@@ -91,13 +93,18 @@ export class ReplayPlayback {
     if (feed === undefined) return 'refused';
     const outcome = feed.seek(time);
     if (outcome !== 'back') return outcome;
-    this.starts.set(session.key.symbol, { speed: feed.speed, paused: feed.paused, startAt: time });
+    this.starts.set(session.key.symbol, { speed: feed.speed, paused: feed.paused, startAt: time, end: knownEnd(feed) });
     session.restart();
     return 'back';
   }
 
   /** A replaced feed (a jump back, a reader coming back) keeps the speed and pause chosen. */
   private remember(path: string, feed: ReplayFeed): void {
-    this.starts.set(path, { speed: feed.speed, paused: feed.paused, startAt: NaN });
+    this.starts.set(path, { speed: feed.speed, paused: feed.paused, startAt: NaN, end: knownEnd(feed) });
   }
+}
+
+function knownEnd(feed: ReplayFeed): number {
+  const p = feed.progress();
+  return p.endKnown ? p.endTime : NaN;
 }
