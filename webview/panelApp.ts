@@ -224,6 +224,7 @@ export class PanelApp {
     const pace = this.model.pace;
     this.toolbar.showPace(pace);
     this.ladder.marks = !pace.saving ? 'animated' : pace.watched || pace.pinned ? 'static' : 'off';
+    this.tape.moveRows = pace.saving;
     // Saved for a reload: the host restores the pin from the panel's state.
     if (pace.pinned !== this.state.pinned) this.update({ pinned: pace.pinned });
   }

@@ -307,7 +307,7 @@ describe.skipIf(!hasSharedData(SPOT) || !hasChromium())('a panel that costs litt
 
       // Pinned while not watched: full rate, so the full picture.
       await panel.send(pace(20, false, true));
-      await changeBestBid();
+      await sendAcked(panel, bookFrame(resized(resized(bids, 0, factor++), 1, 3), asks)); // the best bid only
       await frames(panel, 2);
       expect(await runningAnimations(panel)).toBe(0);
       expect(await markedRows()).toBe(1);
@@ -326,6 +326,38 @@ describe.skipIf(!hasSharedData(SPOT) || !hasChromium())('a panel that costs litt
       expect(after.acksWithoutDraw).toBe(before.acksWithoutDraw);
     } finally {
       r.feed.close();
+      await panel.close();
+    }
+  });
+
+  it('moves the tape\'s rows down for new trades: only the new trades\' rows are written, and the tape still reads newest first', async () => {
+    const r = await rig(browser, server);
+    const { panel } = r;
+    try {
+      await panel.page.evaluate(() => {
+        const w = window as unknown as { __tapeWrites: number };
+        w.__tapeWrites = 0;
+        new MutationObserver((records) => {
+          for (const m of records) if (m.type === 'characterData' || (m.type === 'childList' && (m.target as Element).tagName === 'SPAN')) w.__tapeWrites++;
+        }).observe(document.querySelector('.tape-body')!, { subtree: true, childList: true, characterData: true });
+      });
+      const writes = (): Promise<number> => panel.page.evaluate(() => (window as unknown as { __tapeWrites: number }).__tapeWrites);
+      const before = await snapshot(panel);
+      const last = before.tape.rows[0]!;
+      const rowsShown = before.tape.rows.length;
+      expect(rowsShown).toBeGreaterThan(5);
+      const t0 = Date.parse('2024-08-08T23:59:00Z');
+      const trades = new Float64Array([t0, 61000.5, 0.25, 1, t0 + 1, 61001, 0.5, -1]);
+      await sendAcked(panel, { ...emptyFrame(), trades });
+      await frames(panel, 2);
+      const after = await snapshot(panel);
+      // Two trades: two rows' three cells written (a rewrite of every row would be 3 × rows).
+      expect(await writes()).toBeLessThanOrEqual(2 * 3 * 2);
+      expect(after.tape.rows[0]!.slice(1)).toEqual(['61001.00', '0.50000', 'sell']);
+      expect(after.tape.rows[1]!.slice(1)).toEqual(['61000.50', '0.25000', 'buy']);
+      expect(after.tape.rows[2]).toEqual(last);
+      expect(after.tape.rows).toEqual([...after.tape.rows.slice(0, 2), ...before.tape.rows.slice(0, rowsShown - 2)]);
+    } finally {
       await panel.close();
     }
   });
