@@ -205,7 +205,7 @@ describe.skipIf(!hasSharedData(...CAPTURES))('live market from the fake exchange
       const after = await waitForPanel(wb, 'a snapshot', () => true, 5_000);
       return (after.framesApplied - before.framesApplied) / ((Date.now() - started) / 1000);
     };
-    await waitForPanel(wb, 'full rate while the chart is the active editor', (s) => s.pace.watched && s.pace.fps === 20 && !s.pace.pinned);
+    await waitForPanel(wb, 'full rate while the chart is the active editor', (s) => s.pace.watched && s.pace.fps === 10 && !s.pace.pinned);
     const watchedRate = await frameRate(3_000);
     expect(await wb.webviewFrame().locator('button.pace').isVisible()).toBe(false);
 
@@ -213,27 +213,27 @@ describe.skipIf(!hasSharedData(...CAPTURES))('live market from the fake exchange
     await wb.runCommand('File: New Untitled Text File');
     await wb.runCommand('View: Move Editor into Right Group');
     await wb.page.keyboard.type('const watching = "the market";\n');
-    const slowed = await waitForPanel(wb, 'the background rate while another editor is active', (s) => !s.pace.watched && s.pace.fps === 4);
+    const slowed = await waitForPanel(wb, 'the background rate while another editor is active', (s) => !s.pace.watched && s.pace.fps === 2);
     expect(slowed.pace.pinned).toBe(false);
     const paceLabel = wb.webviewFrame().locator('button.pace');
-    await expect.poll(() => paceLabel.innerText(), { timeout: 10_000 }).toBe('4 fps');
+    await expect.poll(() => paceLabel.innerText(), { timeout: 10_000 }).toBe('2 fps');
     await wb.page.keyboard.type('// typing while the chart updates slowly\n', { delay: 40 });
     const backgroundRate = await frameRate(4_000);
     await wb.screenshot('chart-in-the-corner-of-the-eye');
 
     // The label pins the chart to full rate; it stays there while the user types in the other editor.
     await paceLabel.click();
-    await waitForPanel(wb, 'pinned', (s) => s.pace.pinned && s.pace.fps === 20);
+    await waitForPanel(wb, 'pinned', (s) => s.pace.pinned && s.pace.fps === 10);
     await wb.page.locator('.monaco-editor .view-lines').last().click();
     await wb.page.keyboard.type('// pinned\n');
-    const pinned = await waitForPanel(wb, 'pinned and not watched', (s) => s.pace.pinned && !s.pace.watched && s.pace.fps === 20);
+    const pinned = await waitForPanel(wb, 'pinned and not watched', (s) => s.pace.pinned && !s.pace.watched && s.pace.fps === 10);
     expect(pinned.viewState).toMatchObject({ pinned: true });
     await expect.poll(() => paceLabel.innerText(), { timeout: 10_000 }).toBe('pinned');
     const pinnedRate = await frameRate(3_000);
     await wb.screenshot('chart-pinned-while-typing');
     console.log(`[live] frames/s applied: watched ${watchedRate.toFixed(1)}, beside the typed editor ${backgroundRate.toFixed(1)}, pinned ${pinnedRate.toFixed(1)}`);
-    expect(backgroundRate).toBeGreaterThan(1);
-    expect(backgroundRate).toBeLessThanOrEqual(4.5);
+    expect(backgroundRate).toBeGreaterThan(0.5);
+    expect(backgroundRate).toBeLessThanOrEqual(2.5);
     expect(watchedRate).toBeGreaterThan(backgroundRate * 2);
     expect(pinnedRate).toBeGreaterThan(backgroundRate * 2);
   }, E2E_TIMEOUTS.testMs);

@@ -41,7 +41,8 @@ import { AlertController } from '../../src/extension/alerts/alertController';
 import { SessionRegistry } from '../../src/feeds/sessionRegistry';
 import { ScriptedFeed } from '../support/scriptedFeed';
 
-const settings = (more: Record<string, unknown> = {}) => readSettings((key) => more[key]).settings;
+// The rates the assertions name (the defaults are 10 and 2), so each state's rate is plain to see.
+const settings = (more: Record<string, unknown> = {}) => readSettings((key) => ({ 'chart.maxFps': 20, 'chart.backgroundFps': 4, ...more })[key]).settings;
 const log = { info() {}, warn() {}, error() {} } as unknown as vscode.LogOutputChannel;
 
 function fakeFocus(): WindowFocus & { set(focused: boolean): void } {

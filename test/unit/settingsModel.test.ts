@@ -11,7 +11,7 @@ describe('settings', () => {
     const { settings, problems } = readSettings(() => undefined);
     expect(problems).toEqual([]);
     expect(settings.exchange).toBe('binance');
-    expect(settings.maxFps).toBe(20);
+    expect(settings.maxFps).toBe(10);
     expect(settings.indicatorParameters.rsiPeriod).toBe(14);
   });
 
@@ -26,7 +26,7 @@ describe('settings', () => {
       symbol: 'ETH/USDT',
     };
     const { settings, problems } = readSettings((k) => raw[k]);
-    expect(settings.maxFps).toBe(20);
+    expect(settings.maxFps).toBe(10);
     expect(settings.timeframe).toBe('1m');
     expect(settings.socksProxy).toBe('');
     expect(settings.statusBarSymbols).toEqual(['BTC/USDT']);
@@ -35,7 +35,7 @@ describe('settings', () => {
     expect(settings.symbol).toBe('ETH/USDT'); // good values are kept
     expect(problems).toHaveLength(6);
     expect(problems[0]).toMatch(/^orderscope\.timeframe must be one of .*got "7m", using "1m"$/);
-    expect(problems.join('\n')).toMatch(/orderscope\.chart\.maxFps must be a whole number from 1 to 60; got 500, using 20/);
+    expect(problems.join('\n')).toMatch(/orderscope\.chart\.maxFps must be a whole number from 1 to 60; got 500, using 10/);
     expect(problems.join('\n')).toMatch(/orderscope\.indicatorParameters\.macdFast must be less than macdSlow \(26\); got 30, using 12/);
   });
 
@@ -52,7 +52,7 @@ describe('settings', () => {
   });
 
   it('an ordered pair drops the value the user set: a slow MACD below the default fast one falls back, the fast one is kept', () => {
-    const read = (raw: object) => readSettings((k) => (k === 'indicatorParameters' ? raw : undefined));
+    const read = (raw: unknown) => readSettings((k) => (k === 'indicatorParameters' ? raw : undefined));
     const slowOnly = read({ macdSlow: 10, emaPeriod: 5 });
     expect(slowOnly.settings.indicatorParameters).toMatchObject({ macdFast: 12, macdSlow: 26, emaPeriod: 5 });
     expect(slowOnly.problems).toEqual(['orderscope.indicatorParameters.macdSlow must be greater than macdFast (12); got 10, using 26']);

@@ -102,8 +102,8 @@ export const SETTING_SPECS = [
   },
   { key: 'statusBar.format', field: 'statusBarFormat', default: 'priceAndChange', check: choiceProblem(STATUS_BAR_FORMATS) },
   { key: 'statusBar.staleAfterSeconds', field: 'staleAfterSeconds', default: 30, check: wholeNumberProblem(5, 3600) },
-  { key: 'chart.maxFps', field: 'maxFps', default: 20, check: wholeNumberProblem(1, 60) },
-  { key: 'chart.backgroundFps', field: 'backgroundFps', default: 4, check: wholeNumberProblem(1, 60) },
+  { key: 'chart.maxFps', field: 'maxFps', default: 10, check: wholeNumberProblem(1, 60) },
+  { key: 'chart.backgroundFps', field: 'backgroundFps', default: 2, check: wholeNumberProblem(1, 60) },
   { key: 'chart.powerSaving', field: 'powerSaving', default: true, check: booleanProblem },
   { key: 'ladder.rows', field: 'ladderRows', default: 40, check: wholeNumberProblem(5, 200) },
   { key: 'ladder.ticksPerRow', field: 'ticksPerRow', default: 1, check: wholeNumberProblem(1, 100000) },
@@ -130,7 +130,7 @@ export const SETTING_SPECS = [
 export interface SettingsRead {
   settings: OrderscopeSettings;
   /**
-   * One message per bad value: "orderscope.chart.maxFps must be ...; using 20", or per bad field
+   * One message per bad value: "orderscope.chart.maxFps must be ...; using 10", or per bad field
    * of an object setting: "orderscope.indicatorParameters.macdFast must be ...; using 12".
    */
   problems: string[];
