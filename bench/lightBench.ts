@@ -106,6 +106,23 @@ async function act(workbench: Workbench, activity: Activity, ms: number, area: L
   }
 }
 
+/**
+ * Runs a command from the palette, again after Escape when the palette could not take it: right
+ * after the Settings JSON editor (a modal) closes, the palette's input can still be inert.
+ */
+async function runCommand(workbench: Workbench, label: string): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await workbench.runCommand(label);
+      return;
+    } catch (error) {
+      if (attempt === 3) throw error;
+      await workbench.page.keyboard.press('Escape');
+      await workbench.page.waitForTimeout(1_000);
+    }
+  }
+}
+
 /** Draws the panel has made so far, or null when no chart webview is up. */
 async function panelDraws(workbench: Workbench): Promise<number | null> {
   const snapshot = (await panelSnapshot(workbench)) as { draws?: number } | null;
@@ -133,7 +150,7 @@ export async function runLightBench(): Promise<LightFigures> {
       const wb = workbench!;
       // VS Code opens it as a modal editor over the window.
       const editor = wb.page.locator('.modal-editor-part .monaco-editor .view-lines');
-      await wb.runCommand('Preferences: Open User Settings (JSON)');
+      await runCommand(wb, 'Preferences: Open User Settings (JSON)');
       await editor.click();
       const keyboard = wb.page.keyboard;
       await keyboard.press('Control+A');
@@ -185,7 +202,7 @@ export async function runLightBench(): Promise<LightFigures> {
     const cdp = await wb.context.newCDPSession(page);
     const focused = await page.evaluate(() => document.hasFocus());
 
-    await wb.runCommand('File: New Untitled Text File');
+    await runCommand(wb, 'File: New Untitled Text File');
     const textEditor = page.locator('.editor-group-container.active .monaco-editor').first();
     await textEditor.waitFor();
     await textEditor.click();
@@ -255,7 +272,7 @@ export async function runLightBench(): Promise<LightFigures> {
       waitForPanel(wb, what, (s) => s.market?.symbol === 'BTC/USDT' && s.candles.count > 0 && s.book.valid && s.badge.className.includes('state-live'), 60_000);
     const chartTab = page.locator('.tabs-container .tab', { hasText: CHART_TAB });
     const chartArea = wb.webviewFrame().locator('.chart');
-    await wb.runCommand('Orderscope: Open Chart');
+    await runCommand(wb, 'Orderscope: Open Chart');
     await chartLive('BTC/USDT live after Open Chart');
     const renderersWithChart = renderers().length;
 
@@ -266,11 +283,11 @@ export async function runLightBench(): Promise<LightFigures> {
     const arrange = async (state: State): Promise<void> => {
       if (state === 'Corner') {
         await chartTab.click();
-        await wb.runCommand('View: Move Editor into Right Group');
+        await runCommand(wb, 'View: Move Editor into Right Group');
         await chartLive('in the right group');
       } else if (state === 'Tickers') {
         await chartTab.click();
-        await wb.runCommand('View: Close Editor');
+        await runCommand(wb, 'View: Close Editor');
         await page.waitForFunction((tab) => ![...document.querySelectorAll('.tabs-container .tab')].some((t) => t.textContent?.includes(tab)), CHART_TAB);
       }
     };
