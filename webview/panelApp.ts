@@ -3,7 +3,7 @@
  * frame, acknowledged), turns toolbar choices into intents, and keeps the user's choices and the
  * chart's range in the persisted view state.
  */
-import { INDICATOR_KINDS, ProtocolError, parseHostMessage, type IndicatorKind, type Layers } from '../src/engine/protocol';
+import { INDICATOR_KINDS, ProtocolError, parseHostMessage, type DisplayDefaults, type IndicatorKind, type Layers } from '../src/engine/protocol';
 import { AlertLines } from './chart/alertLines';
 import { ChartView } from './chart/chartView';
 import { timeFormatters } from './format/localTime';
@@ -50,6 +50,11 @@ export class PanelApp {
   private drawnTicksPerRow = 0;
   private ladderFormat: LadderFormat = { price: String, amount: String, base: '' };
   private rangeSave: ReturnType<typeof setTimeout> | null = null;
+  /**
+   * The settings' defaults from the last init (each init carries them; these stand until the
+   * first): followed wherever the user has not chosen in this panel.
+   */
+  private display: DisplayDefaults = { depthOverlayWidth: 140, largeTradeThreshold: 0 };
 
   constructor(
     doc: Document,
@@ -105,7 +110,7 @@ export class PanelApp {
       theme,
       {
         indicatorShown: (kind) => this.indicatorOn(kind),
-        depthWidth: () => this.state.depthWidth,
+        depthWidth: () => this.depthWidth(),
         saving: () => this.model.pace.saving,
       },
       {
@@ -141,7 +146,7 @@ export class PanelApp {
         if (this.renderErrors <= LOGGED_DROPS) console.error('orderscope: drawing failed', error);
       },
     );
-    this.toolbar.showDepthWidth(this.state.depthWidth);
+    this.toolbar.showDepthWidth(this.depthWidth());
     if (this.state.layers !== null) this.showLayers(this.state.layers);
     watchTheme(doc, () => {
       const next = readTheme(doc);
@@ -167,7 +172,10 @@ export class PanelApp {
     if (message.type === 'replay') return this.toolbar.replay.show(message);
     const problem = this.model.apply(message, performance.now());
     if (problem !== null) return this.drop(`${message.type}: ${problem}`);
-    if (message.type === 'init') this.initArrived();
+    if (message.type === 'init') {
+      this.displayArrived(message.display);
+      this.initArrived();
+    }
     if (message.type === 'openFailed') this.openFailed();
     if (message.type === 'pace') this.paceArrived();
     else if (message.type === 'frame') this.loop.frameArrived(message.id);
@@ -217,6 +225,20 @@ export class PanelApp {
     }
     this.showLayers(this.state.layers ?? model.layers);
     this.toolbar.showIndicators((kind) => this.indicatorOn(kind));
+  }
+
+  /** The overlay width in use: the one picked in this panel's toolbar, else the setting's. */
+  private depthWidth(): number {
+    return this.state.depthWidth ?? this.display.depthOverlayWidth;
+  }
+
+  /** The settings' defaults changed (or arrived): applied where the user has not chosen here. */
+  private displayArrived(display: DisplayDefaults): void {
+    const width = this.depthWidth();
+    this.display = display;
+    this.toolbar.showDepthWidth(this.depthWidth());
+    this.tape.setDefaultThreshold(display.largeTradeThreshold);
+    if (this.depthWidth() !== width) this.chart.settingsChanged();
   }
 
   /** The toolbar says how fast the host updates this panel; nothing flashes while nobody watches. */

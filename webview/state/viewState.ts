@@ -29,10 +29,13 @@ export interface ViewState {
   range: SavedRange | null;
   /** Quantity for the market-impact line, in base units. */
   impactQuantity: number;
-  /** Tape rows at or above this amount are highlighted; 0 = automatic. */
-  bigTrade: number;
-  /** Depth overlay width, CSS px. */
-  depthWidth: number;
+  /**
+   * Tape rows at or above this amount are highlighted; 0 = automatic; null = the host's default
+   * (`tape.largeTradeThreshold`), followed until the user sets one in this panel.
+   */
+  bigTrade: number | null;
+  /** Depth overlay width, CSS px, picked in this panel's toolbar; null = the host's default (`depth.overlayWidth`). */
+  depthWidth: number | null;
   /** Symbol the saved range belongs to (`exchange:symbol:timeframe`). */
   rangeKey: string;
   /** The user pinned the panel to full frame rate (the host restores it from here after a reload). */
@@ -47,8 +50,8 @@ export const DEFAULT_VIEW_STATE: Readonly<ViewState> = {
   indicators: {},
   range: null,
   impactQuantity: 1,
-  bigTrade: 0,
-  depthWidth: 140,
+  bigTrade: null,
+  depthWidth: null,
   rangeKey: '',
   pinned: false,
 };

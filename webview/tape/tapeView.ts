@@ -38,16 +38,18 @@ export class TapeView {
   /** Move rows down for new trades instead of rewriting every row (off: the old path, power saving off). */
   moveRows = true;
   private format: TapeFormat = { price: String, amount: String, clock: String };
-  /** The threshold in use (the user's, or the automatic one). */
+  /** The threshold in use (the user's, else the host's default; either 0 = the automatic one). */
   threshold = Infinity;
+  /** The host's default threshold (0: automatic), followed while the user has set none here. */
+  private defaultThreshold = 0;
   /** Draws that wrote the rows (new trades). */
   draws = 0;
 
   constructor(
     doc: Document,
     private readonly trades: TradeRing,
-    private userThreshold: number,
-    private readonly onThreshold: (amount: number) => void,
+    private userThreshold: number | null,
+    private readonly onThreshold: (amount: number | null) => void,
   ) {
     this.sorted = new Float64Array(trades.capacity);
     this.root = doc.createElement('section');
@@ -65,8 +67,8 @@ export class TapeView {
     this.thresholdInput.min = '0';
     this.thresholdInput.step = 'any';
     this.thresholdInput.placeholder = 'auto';
-    this.thresholdInput.setAttribute('aria-label', 'Highlight trades of at least this amount (empty: automatic)');
-    if (userThreshold > 0) this.thresholdInput.value = String(userThreshold);
+    this.thresholdInput.setAttribute('aria-label', 'Highlight trades of at least this amount (0: automatic; empty: the setting)');
+    if (userThreshold !== null) this.thresholdInput.value = String(userThreshold);
     label.append(this.thresholdInput);
     head.append(title, label);
     const cols = doc.createElement('div');
@@ -80,15 +82,25 @@ export class TapeView {
     this.body.className = 'tape-body';
     this.root.append(head, cols, this.body);
     this.thresholdInput.addEventListener('change', () => {
-      const value = this.thresholdInput.value.trim() === '' ? 0 : Number(this.thresholdInput.value);
-      this.userThreshold = Number.isFinite(value) && value >= 0 ? value : 0;
-      if (this.userThreshold === 0) this.thresholdInput.value = '';
+      // Emptied (or not a size): the setting's again; a size (0: automatic) is this panel's own.
+      const text = this.thresholdInput.value.trim();
+      const value = Number(text);
+      this.userThreshold = text !== '' && Number.isFinite(value) && value >= 0 ? value : null;
+      if (this.userThreshold === null) this.thresholdInput.value = '';
       this.onThreshold(this.userThreshold);
       this.drawnVersion = -1;
       this.draw();
     });
     // The observer's own size, never a layout read in a draw path.
     new ResizeObserver((entries) => this.fit(doc, entries[0]!.contentRect.height)).observe(this.body);
+  }
+
+  /** The host's default threshold (0: automatic), shown in the empty box; the user's own wins. */
+  setDefaultThreshold(amount: number): void {
+    if (amount === this.defaultThreshold) return;
+    this.defaultThreshold = amount;
+    this.thresholdInput.placeholder = amount > 0 ? String(amount) : 'auto';
+    this.drawnVersion = -1;
   }
 
   /** Whether trades arrived since the last draw. */
@@ -108,7 +120,8 @@ export class TapeView {
     if (!this.needsDraw()) return;
     this.draws++;
     this.drawnVersion = trades.version;
-    this.threshold = this.userThreshold > 0 ? this.userThreshold : this.autoThreshold();
+    const chosen = this.userThreshold ?? this.defaultThreshold;
+    this.threshold = chosen > 0 ? chosen : this.autoThreshold();
     this.moveRowsDown(trades.total - this.drawnTotal);
     this.drawnTotal = trades.total;
     for (let j = 0; j < this.rows.length; j++) {

@@ -136,7 +136,9 @@ export class Toolbar {
     this.depthSelect.disabled = !layers.depth;
   }
 
+  /** Shows the overlay width; one the list lacks (the setting's) is added to it. */
   showDepthWidth(px: number): void {
+    if (![...this.depthSelect.options].some((o) => o.value === String(px))) this.depthSelect.append(option(this.root.ownerDocument, String(px), `${px}px`));
     this.depthSelect.value = String(px);
   }
 

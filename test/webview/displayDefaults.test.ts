@@ -1,0 +1,96 @@
+/**
+ * The settings' display defaults in a real panel (headless Chromium, the real capture through the
+ * real FrameBuilder): the depth overlay's width follows `depth.overlayWidth` and the tape's
+ * highlight threshold follows `tape.largeTradeThreshold`, each change (a new init) applied at
+ * once, until the user makes the choice in the panel (the toolbar's width, the tape's box): from
+ * then on that panel keeps the user's choice, across a reload too; clearing the tape's box
+ * follows the setting again.
+ */
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { binanceRule } from '../../src/engine/book/sequenceRule';
+import { FrameBuilder } from '../../src/engine/frame/frameBuilder';
+import { Market } from '../../src/engine/market';
+import type { DisplayDefaults } from '../../src/engine/protocol';
+import { hasSharedData, sharedDataPath } from '../support/sharedData';
+import { CaptureFeed } from './support/captureFeed';
+import { HarnessHost } from './support/harnessHost';
+import { repoRoot, startHarnessServer, type HarnessServer } from './support/harnessServer';
+import { PanelPage, hasChromium, launchChromium, type PanelSnapshot } from './support/panelPage';
+
+const SPOT = 'binance/spot/btcusdt_20240808.gz';
+const FACTS = { exchange: 'binance', symbol: 'BTC/USDT', tickSize: 0.01, pricePrecision: 2, amountPrecision: 5 };
+const ROOT = repoRoot(__dirname);
+
+describe.skipIf(!hasSharedData(SPOT) || !hasChromium())('display defaults from the settings', () => {
+  let browser: Browser;
+  let server: HarnessServer;
+
+  beforeAll(async () => {
+    execFileSync(process.execPath, [join(ROOT, 'scripts', 'build.mjs'), '--only', 'webview'], { cwd: ROOT, stdio: 'inherit' });
+    [browser, server] = await Promise.all([launchChromium(), startHarnessServer(ROOT)]);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it('the overlay width and tape threshold follow the settings until the user chooses in the panel', async () => {
+    const market = new Market({ sequenceRule: binanceRule, timeframe: '1s', indicators: [] });
+    const feed = new CaptureFeed(market, [sharedDataPath(SPOT)]);
+    await feed.feed(20_000);
+    const builder = new FrameBuilder(market, FACTS, { initBars: market.candles.count, display: { depthOverlayWidth: 200, largeTradeThreshold: 0.5 } });
+    // Wide enough that the overlay's cap (a quarter of the chart pane) is above every width used.
+    const panel = await PanelPage.open(browser, server, { width: 2000 });
+    const host = new HarnessHost(market, builder, panel, []);
+    await panel.load();
+    await host.settled();
+    /** The settings change: the host re-sends the init with the new defaults. */
+    const settingsChange = async (display: DisplayDefaults) => {
+      builder.updateSettings({ display });
+      await host.send(builder.buildInit(host.status));
+    };
+    const shown = (s: PanelSnapshot) => ({ width: s.depth.style.width, threshold: s.tape.threshold });
+    const widthSelect = panel.page.locator('select.depth-width');
+    const thresholdBox = panel.page.locator('.tape-threshold input');
+
+    let s = await panel.until((x) => x.generation >= 1 && x.depth.drawn && x.tape.rows.length > 0);
+    expect(shown(s)).toEqual({ width: 200, threshold: 0.5 });
+    expect(await widthSelect.inputValue()).toBe('200');
+
+    // A width the toolbar does not list (the setting's default) is shown as it is.
+    await settingsChange({ depthOverlayWidth: 120, largeTradeThreshold: 2 });
+    s = await panel.until((x) => x.depth.style.width === 120);
+    expect(shown(s)).toEqual({ width: 120, threshold: 2 });
+    expect(await widthSelect.inputValue()).toBe('120');
+    expect(s.viewState.depthWidth).toBeNull();
+
+    // 0: the tape's automatic threshold (a multiple of the median trade).
+    await settingsChange({ depthOverlayWidth: 120, largeTradeThreshold: 0 });
+    s = await panel.until((x) => x.tape.threshold !== 2);
+    expect(s.tape.threshold).toBeGreaterThan(0);
+    expect(s.tape.threshold).toBeLessThan(Infinity);
+
+    // The user's own choices win over later settings, also after a reload.
+    await widthSelect.selectOption('280');
+    await thresholdBox.fill('3');
+    await thresholdBox.dispatchEvent('change');
+    await settingsChange({ depthOverlayWidth: 80, largeTradeThreshold: 0.25 });
+    s = await panel.until((x) => x.depth.style.width === 280 && x.tape.threshold === 3);
+    await panel.reload();
+    await host.settled();
+    s = await panel.until((x) => x.generation >= 1 && x.depth.drawn && x.tape.rows.length > 0);
+    expect(shown(s)).toEqual({ width: 280, threshold: 3 });
+    expect(s.viewState.depthWidth).toBe(280);
+
+    // An emptied box follows the setting again.
+    await thresholdBox.fill('');
+    await thresholdBox.dispatchEvent('change');
+    s = await panel.until((x) => x.tape.threshold === 0.25);
+    expect(await thresholdBox.getAttribute('placeholder')).toBe('0.25');
+    await panel.close();
+  });
+});
