@@ -52,11 +52,23 @@ export class Workbench {
    * shown once one matches (or none can), or after `settleMs`.
    */
   async searchCommands(text: string, settleMs = UI_TIMEOUT_MS): Promise<string[]> {
-    await this.closeQuickInput();
-    await this.page.keyboard.press('F1');
     const input = this.quickInput.locator('input');
-    await input.waitFor({ timeout: UI_TIMEOUT_MS });
-    await input.fill(`>${text}`);
+    // The palette can close again as it opens (a webview that was just clicked takes the focus
+    // back; a modal editor closing leaves it inert for a moment): open it again rather than wait
+    // 30 s on an input that is gone.
+    for (let attempt = 1; ; attempt++) {
+      await this.closeQuickInput();
+      await this.page.keyboard.press('F1');
+      try {
+        await input.waitFor({ timeout: 5_000 });
+        await input.fill(`>${text}`, { timeout: 5_000 });
+        break;
+      } catch (error) {
+        if (attempt >= 4) throw error;
+        await this.page.keyboard.press('Escape');
+        await this.page.waitForTimeout(500);
+      }
+    }
     // The list filters asynchronously: wait until a row matches the text (or none can).
     await this.page.waitForFunction(
       (needle) => {

@@ -63,7 +63,8 @@ describe.skipIf(!hasSharedData(SPOT) || !hasChromium())('display defaults from t
 
     // A width the toolbar does not list (the setting's default) is shown as it is.
     await settingsChange({ depthOverlayWidth: 120, largeTradeThreshold: 2 });
-    s = await panel.until((x) => x.depth.style.width === 120);
+    // The tape takes a new threshold when it next draws, the overlay its width at once: wait for both.
+    s = await panel.until((x) => x.depth.style.width === 120 && x.tape.threshold === 2);
     expect(shown(s)).toEqual({ width: 120, threshold: 2 });
     expect(await widthSelect.inputValue()).toBe('120');
     expect(s.viewState.depthWidth).toBeNull();

@@ -62,7 +62,7 @@ const beforeReload: readonly Check[] = [
     'bad setting values are logged naming the setting, with the default used instead',
     async () => {
       await setting('chart.maxFps', 500);
-      await logContains('orderscope.chart.maxFps must be a whole number from 1 to 60; got 500, using 20');
+      await logContains('orderscope.chart.maxFps must be a whole number from 1 to 60; got 500, using 10');
       await setting('indicatorParameters', { macdFast: 30, macdSlow: 26 });
       await logContains('orderscope.indicatorParameters macdFast must be less than macdSlow; got {"macdFast":30,"macdSlow":26}, using {');
     },
