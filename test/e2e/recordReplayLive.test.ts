@@ -33,9 +33,12 @@ const CAPTURES = ['binance/spot/btcusdt_20240808.gz', 'binance/spot/btcusdt_2024
 /** Capture time played silently before serving: a few bars of history for the live chart. */
 const PREPLAY_MS = 4 * 60_000;
 /** How long each recording runs, in exchange time. */
-const RECORD_MS = 30_000;
-/** The recording starts in this part of an exchange minute, so that it runs over the next minute's start. */
-const START_WINDOW_MS: readonly [number, number] = [32_000, 42_000];
+const RECORD_MS = 12_000;
+/**
+ * The recording starts in this part of an exchange minute, so that it runs over the next minute's
+ * start (and stays short: each recording is also replayed at 1×, and CI runs it twice).
+ */
+const START_WINDOW_MS: readonly [number, number] = [44_000, 50_000];
 /** Exchange playback speed while waiting for that window (a shorter wait; the capture lasts ~7 minutes). */
 const FAST_FORWARD = 4;
 /** Exchange time recorded after the last minute boundary at least: the last bar has trades. */
