@@ -155,8 +155,7 @@ describe.skipIf(!hasSharedData(...CAPTURES))('live market from the fake exchange
   }, E2E_TIMEOUTS.testMs);
 
   it('Add Price Alert... stores an alert for the panel\'s market', async () => {
-    const input = await app.workbench.runCommandForInput('Orderscope: Add Price Alert...', 'Add Price Alert: BTC/USDT on binance');
-    await input.fill(String(ALERT_PRICE));
+    const input = await app.workbench.fillCommandInput('Orderscope: Add Price Alert...', 'Add Price Alert: BTC/USDT on binance', String(ALERT_PRICE));
     await input.press('Enter');
     const toast = app.workbench.page.locator('.notification-toast', { hasText: `alert set: BTC/USDT crosses above ${ALERT_PRICE}` });
     await toast.waitFor({ state: 'visible', timeout: 30_000 });

@@ -162,8 +162,7 @@ describe('watchlist, recording and replay on the simulator, in a real VS Code', 
     await expect.poll(() => position.textContent(), { timeout: 30_000 }).toContain('finished');
     await app.workbench.runCommand('Orderscope: Replay Speed...');
     await app.workbench.pickFromQuickPick('0.5×');
-    const input = await app.workbench.runCommandForInput('Orderscope: Jump to Time in Replay...', 'Jump to Time in sim-recording.db');
-    await input.fill('-1h');
+    await app.workbench.fillCommandInput('Orderscope: Jump to Time in Replay...', 'Jump to Time in sim-recording.db', '-1h');
     await expect.poll(() => app.workbench.page.locator('.quick-input-widget .quick-input-message').innerText()).toContain('The recording starts at');
     await app.workbench.closeQuickInput();
     // The panel's slider: a click at its left end jumps back to the recording's first time.

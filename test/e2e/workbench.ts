@@ -127,6 +127,25 @@ export class Workbench {
     }
   }
 
+  /**
+   * Runs a command that opens an input box and types `value` into it (no Enter). The box can close
+   * again before it takes the text (the workbench turned inert for a moment, a webview took the
+   * focus back): then the command is run again, up to 3 times, rather than waiting 30 s on a
+   * gone input. Returns the input, holding `value`.
+   */
+  async fillCommandInput(label: string, boxText: string, value: string): Promise<Locator> {
+    for (let attempt = 1; ; attempt++) {
+      const input = await this.runCommandForInput(label, boxText);
+      try {
+        await input.fill(value, { timeout: 5_000 });
+        return input;
+      } catch (error) {
+        if (attempt >= 3) throw error;
+        await this.closeQuickInput();
+      }
+    }
+  }
+
   /** In an open quick pick: clicks the row whose label is exactly `label` (fails if none). */
   async pickQuickInputRow(label: string, timeoutMs = UI_TIMEOUT_MS): Promise<void> {
     const exactLabel = new RegExp(`^${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);

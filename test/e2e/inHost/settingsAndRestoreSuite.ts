@@ -64,7 +64,8 @@ const beforeReload: readonly Check[] = [
       await setting('chart.maxFps', 500);
       await logContains('orderscope.chart.maxFps must be a whole number from 1 to 60; got 500, using 10');
       await setting('indicatorParameters', { macdFast: 30, macdSlow: 26 });
-      await logContains('orderscope.indicatorParameters macdFast must be less than macdSlow; got {"macdFast":30,"macdSlow":26}, using {');
+      // One bad field falls back alone, named.
+      await logContains('orderscope.indicatorParameters.macdFast must be less than macdSlow (26); got 30, using 12');
     },
   ],
   [
