@@ -6,37 +6,17 @@
  */
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
 
-vi.mock('vscode', () => {
-  class EventEmitter<T> {
-    private readonly listeners = new Set<(value: T) => void>();
-    readonly event = (listener: (value: T) => void) => {
-      this.listeners.add(listener);
-      return { dispose: () => this.listeners.delete(listener) };
-    };
-    fire(value: T): void {
-      for (const listener of [...this.listeners]) listener(value);
-    }
-    dispose(): void {
-      this.listeners.clear();
-    }
-  }
-  return {
-    EventEmitter,
-    Uri: { joinPath: (...parts: unknown[]) => ({ toString: () => parts.map(String).join('/') }) },
-    window: { showErrorMessage: async () => undefined },
-    commands: { executeCommand: async () => undefined },
-  };
-});
+vi.mock('vscode', async () => (await import('../support/chartPanelHarness')).vscodeModule());
 
 import * as vscode from 'vscode';
 import { FakeExchange } from '../fakeExchange/FakeExchange';
+import { fakeFocus, fakeWebviewPanel } from '../support/chartPanelHarness';
 import { fakeLiveOptions, waitFor } from '../support/fakeLiveFeed';
 import { hasSharedData, sharedDataPath } from '../support/sharedData';
-import { BAR_STRIDE, PROTOCOL_VERSION, type HistoryMessage, type HostMessage } from '../../src/engine/protocol';
+import { BAR_STRIDE, type HistoryMessage } from '../../src/engine/protocol';
 import { ChartPanel } from '../../src/extension/panel/chartPanel';
 import { Pulse } from '../../src/extension/pulse';
 import { readSettings } from '../../src/extension/settings/settingsModel';
-import type { WindowFocus } from '../../src/extension/windowFocus';
 import { CcxtLiveSource } from '../../src/feeds/ccxt/ccxtLiveSource';
 import { AlertController } from '../../src/extension/alerts/alertController';
 import { SessionRegistry } from '../../src/feeds/sessionRegistry';
@@ -52,47 +32,22 @@ const log = { info() {}, warn: (m: string) => warnings.push(m), error() {} } as 
 
 /** A webview stand-in: acks every frame and keeps the bars it is sent, by open time. */
 function fakeWebview() {
-  const received = new vscode.EventEmitter<unknown>();
-  const never = new vscode.EventEmitter<unknown>();
-  const posted: HostMessage[] = [];
   const bars = new Map<number, number[]>();
-  const keep = (packed: Float64Array): void => {
+  const webview = fakeWebviewPanel((message) => {
+    if (message.type === 'init') bars.clear();
+    if (message.type !== 'init' && message.type !== 'frame' && message.type !== 'history') return;
+    const packed = message.bars;
     for (let i = 0; i < packed.length; i += BAR_STRIDE) bars.set(packed[i]!, Array.from(packed.subarray(i, i + BAR_STRIDE)));
-  };
-  const panel = {
-    active: true,
-    visible: true,
-    title: '',
-    iconPath: undefined as unknown,
-    webview: {
-      options: {},
-      html: '',
-      cspSource: 'self',
-      asWebviewUri: (uri: unknown) => uri,
-      postMessage: async (message: HostMessage) => {
-        posted.push(message);
-        if (message.type === 'init') bars.clear();
-        if (message.type === 'init' || message.type === 'frame' || message.type === 'history') keep(message.bars);
-        if (message.type === 'frame') queueMicrotask(() => received.fire({ v: PROTOCOL_VERSION, type: 'ack', id: message.id, renderMs: 1 }));
-        return true;
-      },
-      onDidReceiveMessage: received.event,
-    },
-    onDidChangeViewState: never.event,
-    onDidDispose: never.event,
-    reveal() {},
-    dispose() {},
-  };
-  const histories = (): HistoryMessage[] => posted.filter((m): m is HistoryMessage => m.type === 'history');
+  });
+  const histories = (): HistoryMessage[] => webview.posted.filter((m): m is HistoryMessage => m.type === 'history');
   return {
-    panel: panel as unknown as vscode.WebviewPanel,
+    ...webview,
     bars,
     histories,
-    send: (message: Record<string, unknown>) => received.fire({ v: PROTOCOL_VERSION, ...message }),
     /** Asks for older bars before the oldest held (the user at the left edge); resolves with the answer. */
     async scrollBack(timeoutMs = 10_000): Promise<HistoryMessage> {
       const answered = histories().length;
-      received.fire({ v: PROTOCOL_VERSION, type: 'loadOlder', before: Math.min(...bars.keys()) });
+      webview.send({ type: 'loadOlder', before: Math.min(...bars.keys()) });
       await waitFor('a history page', () => histories().length > answered, timeoutMs);
       return histories()[answered]!;
     },
@@ -113,7 +68,7 @@ describe.skipIf(!dataPresent)('scrolling back on a live chart (fake Binance, rea
   const pulse = new Pulse((error) => {
     throw error;
   });
-  const focus = { focused: true, onDidChange: new vscode.EventEmitter<boolean>().event, dispose() {} } as unknown as WindowFocus;
+  const focus = fakeFocus();
 
   beforeAll(async () => {
     // Two minutes of the capture played before the chart opens: about 120 one-second klines.

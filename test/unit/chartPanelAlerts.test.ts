@@ -7,41 +7,21 @@
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 
-vi.mock('vscode', () => {
-  class EventEmitter<T> {
-    private readonly listeners = new Set<(value: T) => void>();
-    readonly event = (listener: (value: T) => void) => {
-      this.listeners.add(listener);
-      return { dispose: () => this.listeners.delete(listener) };
-    };
-    fire(value: T): void {
-      for (const listener of [...this.listeners]) listener(value);
-    }
-    dispose(): void {
-      this.listeners.clear();
-    }
-  }
-  return {
-    EventEmitter,
-    Uri: { joinPath: (...parts: unknown[]) => ({ toString: () => parts.map(String).join('/') }) },
-    window: { showErrorMessage: async () => undefined, showWarningMessage: async () => undefined, showInformationMessage: async () => undefined },
-    commands: { executeCommand: async () => undefined },
-  };
-});
+vi.mock('vscode', async () => (await import('../support/chartPanelHarness')).vscodeModule());
 
 import * as vscode from 'vscode';
-import { MAX_ALERT_ID, MAX_CHART_ALERTS, parseHostMessage, parseWebviewMessage, PROTOCOL_VERSION, ProtocolError, type ChartAlert, type HostMessage } from '../../src/engine/protocol';
+import { MAX_ALERT_ID, MAX_CHART_ALERTS, parseHostMessage, parseWebviewMessage, PROTOCOL_VERSION, ProtocolError, type ChartAlert } from '../../src/engine/protocol';
 import { AlertController } from '../../src/extension/alerts/alertController';
 import { ChartPanel } from '../../src/extension/panel/chartPanel';
 import { Pulse } from '../../src/extension/pulse';
 import { readSettings } from '../../src/extension/settings/settingsModel';
-import type { WindowFocus } from '../../src/extension/windowFocus';
 import type { FeedSink } from '../../src/feeds/feed';
 import { SessionRegistry } from '../../src/feeds/sessionRegistry';
+import { fakeFocus, fakeWebviewPanel } from '../support/chartPanelHarness';
 import { ScriptedFeed } from '../support/scriptedFeed';
 
 const log = { info() {}, warn() {}, error() {} } as unknown as vscode.LogOutputChannel;
-const focus = { focused: true, onDidChange: new vscode.EventEmitter<boolean>().event, dispose() {} } as unknown as WindowFocus;
+const focus = fakeFocus();
 
 /** Global state as VS Code keeps it: what was last stored under each key. */
 function fakeMemento(): vscode.Memento & { stored: Map<string, unknown> } {
@@ -49,41 +29,16 @@ function fakeMemento(): vscode.Memento & { stored: Map<string, unknown> } {
   return { stored, get: (key: string) => stored.get(key), update: async (key: string, value: unknown) => void stored.set(key, value), keys: () => [...stored.keys()] } as never;
 }
 
-/** A recording webview panel; its "webview" acks every frame. */
-function fakeWebviewPanel() {
-  const viewState = new vscode.EventEmitter<unknown>();
-  const received = new vscode.EventEmitter<unknown>();
-  const disposed = new vscode.EventEmitter<void>();
-  const posted: HostMessage[] = [];
-  const panel = {
-    active: true,
-    visible: true,
-    title: '',
-    webview: {
-      options: {},
-      html: '',
-      cspSource: 'self',
-      asWebviewUri: (uri: unknown) => uri,
-      postMessage: async (message: HostMessage) => {
-        // Every message must pass the webview's own validation.
-        if (parseHostMessage(message) instanceof ProtocolError) throw new Error(`invalid ${message.type}`);
-        posted.push(message);
-        if (message.type === 'frame') queueMicrotask(() => received.fire({ v: PROTOCOL_VERSION, type: 'ack', id: message.id, renderMs: 2 }));
-        return true;
-      },
-      onDidReceiveMessage: received.event,
-    },
-    onDidChangeViewState: viewState.event,
-    onDidDispose: disposed.event,
-    reveal() {},
-    dispose() {},
-  };
+/** A recording webview panel whose messages must pass the webview's own validation. */
+function alertsPanel() {
+  const webview = fakeWebviewPanel((message) => {
+    if (parseHostMessage(message) instanceof ProtocolError) throw new Error(`invalid ${message.type}`);
+  });
   return {
-    panel: panel as unknown as vscode.WebviewPanel,
+    ...webview,
     /** The alerts the webview was last sent, undefined before any. */
-    lastAlerts: (): ChartAlert[] | undefined => posted.filter((m) => m.type === 'alerts').at(-1)?.alerts,
-    alertMessages: () => posted.filter((m) => m.type === 'alerts').length,
-    send: (message: Record<string, unknown>) => received.fire({ v: PROTOCOL_VERSION, ...message }),
+    lastAlerts: (): ChartAlert[] | undefined => webview.posted.filter((m) => m.type === 'alerts').at(-1)?.alerts,
+    alertMessages: () => webview.posted.filter((m) => m.type === 'alerts').length,
   };
 }
 
@@ -107,7 +62,7 @@ describe('alerts edited from a chart', () => {
     const settings = readSettings(() => undefined).settings;
     const view = { timeframe: '1m', layers: { volume: true, depth: true, ladder: true, tape: true }, ticksPerRow: 1, indicators: [], pinned: false };
     const open = (symbol: string) => {
-      const webview = fakeWebviewPanel();
+      const webview = alertsPanel();
       const chart = new ChartPanel(webview.panel, { exchange: 'fake', symbol }, view, registry, settings, {} as vscode.Uri, log, { pulse, focus, alerts });
       return { webview, chart };
     };

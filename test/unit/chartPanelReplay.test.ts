@@ -6,37 +6,11 @@
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 
-const commands = vi.hoisted(() => ({ run: (_id: string, ..._args: unknown[]): Promise<unknown> => Promise.resolve(undefined), calls: [] as unknown[][] }));
 
-vi.mock('vscode', () => {
-  class EventEmitter<T> {
-    private readonly listeners = new Set<(value: T) => void>();
-    readonly event = (listener: (value: T) => void) => {
-      this.listeners.add(listener);
-      return { dispose: () => this.listeners.delete(listener) };
-    };
-    fire(value: T): void {
-      for (const listener of [...this.listeners]) listener(value);
-    }
-    dispose(): void {
-      this.listeners.clear();
-    }
-  }
-  return {
-    EventEmitter,
-    Uri: { joinPath: (...parts: unknown[]) => ({ toString: () => parts.map(String).join('/') }) },
-    window: { showErrorMessage: async () => undefined, showWarningMessage: async () => undefined, showInformationMessage: async () => undefined },
-    commands: {
-      executeCommand: (id: string, ...args: unknown[]) => {
-        commands.calls.push([id, ...args]);
-        return commands.run(id, ...args);
-      },
-    },
-  };
-});
+vi.mock('vscode', async () => (await import('../support/chartPanelHarness')).vscodeModule());
 
 import * as vscode from 'vscode';
-import { parseHostMessage, PROTOCOL_VERSION, ProtocolError, type HostMessage, type ReplayMessage } from '../../src/engine/protocol';
+import { parseHostMessage, ProtocolError, type ReplayMessage } from '../../src/engine/protocol';
 import { AlertController } from '../../src/extension/alerts/alertController';
 import { COMMANDS } from '../../src/extension/commands/commandIds';
 import { ChartPanel } from '../../src/extension/panel/chartPanel';
@@ -47,39 +21,14 @@ import type { WindowFocus } from '../../src/extension/windowFocus';
 import type { Orderscope } from '../../src/extension/orderscope';
 import { SessionRegistry } from '../../src/feeds/sessionRegistry';
 import { until } from '../support/replayRecording';
+import { fakeWebviewPanel, mockCommands as commands, silentLog as log } from '../support/chartPanelHarness';
 import { hasSharedData, sharedDataPath } from '../support/sharedData';
 
 const SPOT = 'binance/spot/btcusdt_20240808.gz';
-const log = { info() {}, warn() {}, error() {} } as unknown as vscode.LogOutputChannel;
 
-function fakeWebviewPanel() {
-  const received = new vscode.EventEmitter<unknown>();
-  const never = new vscode.EventEmitter<unknown>();
-  const posted: HostMessage[] = [];
-  const panel = {
-    active: true,
-    visible: true,
-    title: '',
-    iconPath: undefined as unknown,
-    webview: {
-      options: {},
-      html: '',
-      cspSource: 'self',
-      asWebviewUri: (uri: unknown) => uri,
-      postMessage: async (message: HostMessage) => {
-        posted.push(message);
-        if (message.type === 'frame') queueMicrotask(() => received.fire({ v: PROTOCOL_VERSION, type: 'ack', id: message.id, renderMs: 2 }));
-        return true;
-      },
-      onDidReceiveMessage: received.event,
-    },
-    onDidChangeViewState: never.event,
-    onDidDispose: never.event,
-    reveal() {},
-    dispose() {},
-  };
-  const replays = () => posted.filter((m): m is ReplayMessage => m.type === 'replay');
-  return { panel: panel as unknown as vscode.WebviewPanel, posted, replays, send: (message: Record<string, unknown>) => received.fire({ v: PROTOCOL_VERSION, ...message }) };
+function replayPanel() {
+  const webview = fakeWebviewPanel();
+  return { ...webview, replays: () => webview.posted.filter((m): m is ReplayMessage => m.type === 'replay') };
 }
 
 const cleanups: (() => Promise<void>)[] = [];
@@ -104,7 +53,7 @@ async function openReplayPanel() {
     throw error;
   });
   const focus = { focused: true, onDidChange: new vscode.EventEmitter<boolean>().event, dispose() {} } as unknown as WindowFocus;
-  const webview = fakeWebviewPanel();
+  const webview = replayPanel();
   const view = { timeframe: '1m', layers: { volume: true, depth: true, ladder: true, tape: true }, ticksPerRow: 1, indicators: [], pinned: false };
   const alerts = new AlertController({ get: () => undefined, update: async () => undefined } as unknown as vscode.Memento, registry, log);
   const target = { exchange: 'replay', symbol: path };

@@ -8,93 +8,21 @@
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 
-vi.mock('vscode', () => {
-  class EventEmitter<T> {
-    private readonly listeners = new Set<(value: T) => void>();
-    readonly event = (listener: (value: T) => void) => {
-      this.listeners.add(listener);
-      return { dispose: () => this.listeners.delete(listener) };
-    };
-    fire(value: T): void {
-      for (const listener of [...this.listeners]) listener(value);
-    }
-    dispose(): void {
-      this.listeners.clear();
-    }
-  }
-  return {
-    EventEmitter,
-    Uri: { joinPath: (...parts: unknown[]) => ({ toString: () => parts.map(String).join('/') }) },
-    window: { showErrorMessage: async () => undefined },
-    commands: { executeCommand: async () => undefined },
-  };
-});
+vi.mock('vscode', async () => (await import('../support/chartPanelHarness')).vscodeModule());
 
-import * as vscode from 'vscode';
-import { BOOK_STRIDE, parseHostMessage, PROTOCOL_VERSION, ProtocolError, type HostMessage } from '../../src/engine/protocol';
+import type * as vscode from 'vscode';
+import { BOOK_STRIDE, parseHostMessage, ProtocolError } from '../../src/engine/protocol';
 import { ChartPanel } from '../../src/extension/panel/chartPanel';
 import { Pulse } from '../../src/extension/pulse';
 import { readSettings } from '../../src/extension/settings/settingsModel';
-import type { WindowFocus } from '../../src/extension/windowFocus';
 import { AlertController } from '../../src/extension/alerts/alertController';
 import { SessionRegistry } from '../../src/feeds/sessionRegistry';
+import { fakeFocus, fakeWebviewPanel, silentLog as log } from '../support/chartPanelHarness';
 import { ScriptedFeed } from '../support/scriptedFeed';
 
 const settings = (more: Record<string, unknown> = {}) => readSettings((key) => more[key]).settings;
-const log = { info() {}, warn() {}, error() {} } as unknown as vscode.LogOutputChannel;
 
-function fakeFocus(): WindowFocus & { set(focused: boolean): void } {
-  const changed = new vscode.EventEmitter<boolean>();
-  return {
-    focused: true,
-    onDidChange: changed.event,
-    set(this: { focused: boolean }, value: boolean) {
-      this.focused = value;
-      changed.fire(value);
-    },
-    dispose() {},
-  } as unknown as WindowFocus & { set(focused: boolean): void };
-}
 
-/** A recording webview panel; the "webview" answers every frame with an ack. */
-function fakeWebviewPanel() {
-  const viewState = new vscode.EventEmitter<unknown>();
-  const received = new vscode.EventEmitter<unknown>();
-  const disposed = new vscode.EventEmitter<void>();
-  const posted: HostMessage[] = [];
-  const panel = {
-    active: true,
-    visible: true,
-    title: '',
-    iconPath: undefined as unknown,
-    webview: {
-      options: {},
-      html: '',
-      cspSource: 'self',
-      asWebviewUri: (uri: unknown) => uri,
-      postMessage: async (message: HostMessage) => {
-        posted.push(message);
-        if (message.type === 'frame') queueMicrotask(() => received.fire({ v: PROTOCOL_VERSION, type: 'ack', id: message.id, renderMs: 2 }));
-        return true;
-      },
-      onDidReceiveMessage: received.event,
-    },
-    onDidChangeViewState: viewState.event,
-    onDidDispose: disposed.event,
-    reveal() {},
-    dispose() {},
-  };
-  return {
-    panel: panel as unknown as vscode.WebviewPanel,
-    posted,
-    show(active: boolean, visible = true) {
-      panel.active = active;
-      panel.visible = visible;
-      viewState.fire({ webviewPanel: panel });
-    },
-    send: (message: Record<string, unknown>) => received.fire({ v: PROTOCOL_VERSION, ...message }),
-  };
-}
 
 
 const BIDS = [[100, 1], [99.5, 2], [99, 3], [95, 4], [80, 5]];

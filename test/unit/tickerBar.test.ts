@@ -49,30 +49,14 @@ vi.mock('vscode', () => ({
 import { Pulse } from '../../src/extension/pulse';
 import { readSettings } from '../../src/extension/settings/settingsModel';
 import { TickerBar } from '../../src/extension/statusBar/tickerBar';
-import type { WindowFocus } from '../../src/extension/windowFocus';
 import { SessionRegistry } from '../../src/feeds/sessionRegistry';
+import { fakeFocus } from '../support/chartPanelHarness';
 import { ManualClock } from '../support/manualClock';
 import { ScriptedFeed } from '../support/scriptedFeed';
 
 const settingsWith = (symbols: string[], more: Record<string, unknown> = {}) =>
   readSettings((key) => ({ exchange: 'binance', 'statusBar.symbols': symbols, ...more })[key]).settings;
 
-/** The window's focus, set by the test. */
-function fakeFocus(focused = true): WindowFocus & { set(focused: boolean): void } {
-  const listeners = new Set<(focused: boolean) => void>();
-  return {
-    focused,
-    onDidChange: (listener: (focused: boolean) => void) => {
-      listeners.add(listener);
-      return { dispose: () => listeners.delete(listener) };
-    },
-    set(this: { focused: boolean }, value: boolean) {
-      this.focused = value;
-      for (const l of listeners) l(value);
-    },
-    dispose() {},
-  } as unknown as WindowFocus & { set(focused: boolean): void };
-}
 const shown = () => items.filter((i) => !i.disposed).sort((a, b) => b.priority - a.priority).map((i) => i.id.replace('orderscope.ticker.binance.', ''));
 
 describe('status-bar tickers across settings changes', () => {
