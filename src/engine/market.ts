@@ -23,6 +23,7 @@ import type { Indicator } from './indicators/indicatorSeries';
 import { BookImbalance, measureBookImbalance } from './metrics/bookImbalance';
 import { CvdBars } from './metrics/cvdBars';
 import { ImbalanceBars } from './metrics/imbalanceBars';
+import { SizedCvd, TradeSizeLog } from './metrics/sizedCvd';
 import { TradeTape } from './tradeTape';
 
 export interface MarketOptions {
@@ -38,6 +39,8 @@ export interface MarketOptions {
   imbalanceDepth: number;
   /** Trades kept for the tape. */
   tapeCapacity: number;
+  /** Trades kept to rebuild a CVD of big trades (16 bytes each): how far back it can count. */
+  tradeLogCapacity: number;
   /** Initial capacity of each book side (grows by doubling). */
   bookCapacity: number;
   /** Resync when the exchange's best bid/ask disagrees with the rebuilt book. */
@@ -53,6 +56,7 @@ export const DEFAULT_MARKET_OPTIONS: Readonly<MarketOptions> = {
   indicators: [],
   imbalanceDepth: INDICATOR_CATALOG.imbalance.parameters.depth.default,
   tapeCapacity: 500,
+  tradeLogCapacity: 100_000,
   bookCapacity: 2048,
   resyncOnTickerMismatch: true,
 };
@@ -111,6 +115,12 @@ export class Market implements BookSyncListener {
   private derivedAll = false;
   /** Bars were inserted before others since the last settle: held CVD bars have other seqs now. */
   private barsInserted = false;
+  /** The trades the candles counted, newest last: what a CVD of big trades is rebuilt from. */
+  readonly tradeLog: TradeSizeLog;
+  /** CVDs of big trades the panels read (one per threshold in use). */
+  private readonly sizedCvds: SizedCvd[] = [];
+  /** Trades or bars changed under the sized CVDs (a late trade, a merge, a timeframe): recounted at settle. */
+  private sizedStale = false;
 
   /** Throws EngineError / RangeError on bad options (configuration, not events), e.g. a tick of 0. */
   constructor(options: Partial<MarketOptions> = {}) {
@@ -122,6 +132,7 @@ export class Market implements BookSyncListener {
     this.sync = new BookSync(this.book, this.options.sequenceRule);
     this.sync.listener = this;
     this.tape = new TradeTape(this.options.tapeCapacity);
+    this.tradeLog = new TradeSizeLog(this.options.tradeLogCapacity);
     this.candles = new CandleSeries(this.options.timeframe, { capacity: this.options.candleCapacity });
     this.indicatorSet = this.createIndicatorSet(this.options.indicators);
     this.imbalance = new ImbalanceBars({ capacity: this.options.candleCapacity });
@@ -207,15 +218,21 @@ export class Market implements BookSyncListener {
     }
     this.tape.push(time, price, amount, side);
     this.lastPrice = price;
+    if (outcome !== TradeOutcome.LateDropped) this.tradeLog.push(time, amount, side as 1 | -1);
     if (outcome === TradeOutcome.Live || outcome === TradeOutcome.NewBar) {
       const seq = this.candles.lastSeq;
       if (!this.derivedStale) {
         this.updateIndicators(seq);
         this.cvd.addTrade(seq, amount, side as 1 | -1);
       }
+      if (!this.sizedStale) for (const sized of this.sizedCvds) sized.addTrade(seq, time, amount, side as 1 | -1);
       if (outcome === TradeOutcome.NewBar) this.sampleImbalance();
     } else if (outcome === TradeOutcome.Late) {
       this.derivedStale = true;
+      this.sizedStale = true;
+    } else if (outcome === TradeOutcome.Covered) {
+      // Counted in its bar by the exchange's history (the full CVD has it), but a trade all the same.
+      this.sizedStale = true;
     }
   }
 
@@ -251,6 +268,7 @@ export class Market implements BookSyncListener {
   private historyMerged(applied: number, liveSeq: number, liveTime: number): void {
     if (applied === 0) return;
     this.derivedStale = true;
+    this.sizedStale = true;
     const moved = liveTime === liveTime ? this.candles.findSeq(liveTime) - liveSeq : 0;
     if (moved > 0) {
       this.imbalance.shiftSeqs(moved);
@@ -278,7 +296,33 @@ export class Market implements BookSyncListener {
     this.imbalance = new ImbalanceBars({ capacity: this.options.candleCapacity });
     this.cvd = new CvdBars({ capacity: this.options.candleCapacity });
     this.derivedStale = false;
+    this.sizedStale = true;
     for (const reader of this.readers) reader.fromSeq = 0;
+  }
+
+  /**
+   * The CVD of trades at or above `minAmount` (> 0) for one more reader: shared by readers of the
+   * same threshold, counted from the oldest logged trade on creation. Release it when done.
+   * O(1) when shared, else a rebuild (see SizedCvd.rebuild).
+   */
+  acquireSizedCvd(minAmount: number): SizedCvd {
+    if (!(minAmount > 0 && minAmount < Infinity)) throw new EngineError('badParameter', `${this.options.symbol}: a CVD of big trades needs a size > 0, got ${minAmount}`);
+    const held = this.sizedCvds.find((s) => s.minAmount === minAmount);
+    if (held) {
+      held.users++;
+      return held;
+    }
+    const sized = new SizedCvd(minAmount, this.options.candleCapacity, this.tradeLog);
+    sized.rebuild(this.candles);
+    this.sizedCvds.push(sized);
+    return sized;
+  }
+
+  /** A reader no longer reads `sized`; the last one to release it stops its counting. */
+  releaseSizedCvd(sized: SizedCvd): void {
+    if (--sized.users > 0) return;
+    const i = this.sizedCvds.indexOf(sized);
+    if (i >= 0) this.sizedCvds.splice(i, 1);
   }
 
   /** Replaces the indicator set (options objects as in MarketOptions). Throws on bad options. */
@@ -329,15 +373,34 @@ export class Market implements BookSyncListener {
     const changedFrom = this.drained.fromSeq;
     if (rebuilt) this.rebuildDerived(this.barsInserted ? -Infinity : changedFrom >= 0 ? changedFrom : Infinity);
     this.barsInserted = false;
+    const sizedFrom = this.sizedStale ? this.recountSizedCvds() : -1;
     // A rebuild leaves the values before the first changed bar as they were (each is a function
     // of the bars up to it), so readers re-read from that bar: a settled bar on a live chart is
     // one row, not every held bar and indicator value again.
     let from = this.drained.fromSeq;
     if (rebuilt && this.derivedAll) from = this.candles.count > 0 ? this.candles.firstSeq : -1;
     this.derivedAll = false;
+    if (sizedFrom >= 0) from = from < 0 ? sizedFrom : Math.min(from, sizedFrom);
     if (from >= 0) {
       for (const reader of this.readers) reader.fromSeq = reader.fromSeq < 0 ? from : Math.min(reader.fromSeq, from);
     }
+  }
+
+  /**
+   * Recounts every sized CVD from the trade log; returns the lowest seq whose value may have
+   * changed (-1: none held before or after).
+   */
+  private recountSizedCvds(): number {
+    this.sizedStale = false;
+    let from = Infinity;
+    for (const sized of this.sizedCvds) {
+      const before = sized.bars.firstSeq;
+      sized.rebuild(this.candles);
+      const after = sized.bars.firstSeq;
+      if (before === before) from = Math.min(from, before);
+      if (after === after) from = Math.min(from, after);
+    }
+    return from === Infinity ? -1 : Math.max(from, this.candles.firstSeq);
   }
 
   /** Inputs refused anywhere in the engine: book levels, diffs, snapshots, trades, indicator inputs. */

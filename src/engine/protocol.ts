@@ -313,7 +313,29 @@ export interface ReplayMessage {
   finished: boolean;
 }
 
-export type HostMessage = InitMessage | FrameMessage | HistoryMessage | PaceMessage | OpenFailedMessage | AlertsMessage | ReplayMessage;
+/**
+ * The sound settings (`orderscope.sound.*`): sent after every `init` and whenever they change. The
+ * panel plays its sounds itself (WebAudio), only while it is visible.
+ */
+export interface SoundMessage {
+  v: typeof PROTOCOL_VERSION;
+  type: 'sound';
+  /** A tick for each trade at or above the panel's trade-size threshold. */
+  bigTrades: boolean;
+  /** A chime when a price alert fires (the host sends `alertSound`). */
+  alerts: boolean;
+  /** 0 (silent) to 1. */
+  volume: number;
+}
+
+/** A price alert fired: the panel chimes (rising for `above`, falling for `below`) if alert sounds are on. */
+export interface AlertSoundMessage {
+  v: typeof PROTOCOL_VERSION;
+  type: 'alertSound';
+  direction: 'above' | 'below';
+}
+
+export type HostMessage = InitMessage | FrameMessage | HistoryMessage | PaceMessage | OpenFailedMessage | AlertsMessage | ReplayMessage | SoundMessage | AlertSoundMessage;
 
 // ── Webview → host ────────────────────────────────────────────────────────────────────────────
 
@@ -399,6 +421,18 @@ export interface ReplayControlIntent {
   value: number;
 }
 
+/**
+ * The CVD pane counts only trades of at least `amount` (base units; the panel's trade-size
+ * threshold, resolved there when automatic); 0: every trade.
+ */
+export interface SetCvdMinAmountIntent {
+  v: typeof PROTOCOL_VERSION;
+  type: 'setCvdMinAmount';
+  amount: number;
+}
+/** The largest trade-size threshold either side accepts (the `tape.largeTradeThreshold` setting's bound). */
+export const MAX_TRADE_SIZE = 1e12;
+
 export const REPLAY_ACTIONS = ['pause', 'resume', 'speed', 'seek'] as const;
 export type ReplayAction = (typeof REPLAY_ACTIONS)[number];
 /** Fastest finite replay speed a panel may ask for (market ms per wall ms). */
@@ -407,6 +441,7 @@ export const MAX_REPLAY_SPEED = 100_000;
 export const REPLAY_SPEEDS: readonly number[] = [0.5, 1, 2, 5, 10, 100, 1000, 0];
 
 export type WebviewMessage =
+  | SetCvdMinAmountIntent
   | ReplayControlIntent
   | AddAlertIntent
   | MoveAlertIntent
@@ -595,6 +630,16 @@ function readHostMessage(x: unknown): HostMessage | ProtocolError {
         (isBool(x.paused) && isBool(x.seeking) && isBool(x.finished) ? null : 'paused, seeking or finished is not a boolean');
       break;
     }
+    case 'sound': {
+      problem =
+        (isBool(x.bigTrades) && isBool(x.alerts) ? null : 'bigTrades or alerts is not a boolean') ??
+        (isFiniteNum(x.volume) && x.volume >= 0 && x.volume <= 1 ? null : 'volume is not a number from 0 to 1');
+      break;
+    }
+    case 'alertSound': {
+      problem = x.direction === 'above' || x.direction === 'below' ? null : 'direction is not above or below';
+      break;
+    }
     case 'openFailed': {
       problem =
         (isObj(x.market) && isStr(x.market.exchange) && isStr(x.market.symbol) ? null : 'market exchange/symbol missing') ??
@@ -732,6 +777,11 @@ function readWebviewMessage(x: unknown): WebviewMessage | ProtocolError {
       if (action === 'speed' && !(value >= 0 && value <= MAX_REPLAY_SPEED)) break;
       if ((action === 'pause' || action === 'resume') && value !== 0) break;
       return { v, type, action: action as ReplayAction, value };
+    }
+    case 'setCvdMinAmount': {
+      const amount = x.amount;
+      if (isFiniteNum(amount) && amount >= 0 && amount <= MAX_TRADE_SIZE) return { v, type, amount };
+      break;
     }
     case 'loadOlder': {
       const before = x.before;

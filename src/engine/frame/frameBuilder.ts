@@ -7,6 +7,7 @@ import { LevelRows } from '../book/orderBook';
 import { CandleField } from '../candles/candleSeries';
 import type { Indicator, IndicatorSeries } from '../indicators/indicatorSeries';
 import type { BarChangeReader, Market } from '../market';
+import type { SizedCvd } from '../metrics/sizedCvd';
 import {
   BAR_STRIDE,
   BOOK_STRIDE,
@@ -59,6 +60,8 @@ export class FrameBuilder {
   private sentEvents = 0;
   /** Open time of the oldest bar the webview holds. */
   private oldestSentTime = NaN;
+  /** The CVD of big trades the pane shows while `cvdMinAmount` > 0. */
+  private sizedCvd: SizedCvd | null = null;
 
   constructor(
     private readonly market: Market,
@@ -71,11 +74,22 @@ export class FrameBuilder {
     this.askRows = new LevelRows(this.settings.bookRows);
     this.rawBidRows = new LevelRows(this.settings.bookRows);
     this.rawAskRows = new LevelRows(this.settings.bookRows);
+    this.followCvdMinAmount();
   }
 
   /** Releases the market's change reader. */
   dispose(): void {
     this.market.removeBarReader(this.reader);
+    if (this.sizedCvd) this.market.releaseSizedCvd(this.sizedCvd);
+    this.sizedCvd = null;
+  }
+
+  /** Holds the market's CVD of trades ≥ `cvdMinAmount` (none at 0). */
+  private followCvdMinAmount(): void {
+    const min = this.settings.cvdMinAmount;
+    if (this.sizedCvd?.minAmount === min) return;
+    if (this.sizedCvd) this.market.releaseSizedCvd(this.sizedCvd);
+    this.sizedCvd = min > 0 ? this.market.acquireSizedCvd(min) : null;
   }
 
   /** Changes what the panel shows; the caller sends a fresh `init` afterwards. */
@@ -87,6 +101,7 @@ export class FrameBuilder {
       this.rawBidRows = new LevelRows(this.settings.bookRows);
       this.rawAskRows = new LevelRows(this.settings.bookRows);
     }
+    this.followCvdMinAmount();
   }
 
   /** Everything the panel shows. Resets change tracking. O(init bars + window + tape). */
@@ -231,7 +246,10 @@ export class FrameBuilder {
       warmupBars: indicator.warmupBars,
     }));
     if (this.settings.metrics.imbalance) drawn.push({ id: 'OBI', kind: 'imbalance', series: market.imbalance, warmupBars: 1 });
-    if (this.settings.metrics.cvd) drawn.push({ id: 'CVD', kind: 'cvd', series: market.cvd, warmupBars: 1 });
+    if (this.settings.metrics.cvd) {
+      const sized = this.sizedCvd;
+      drawn.push(sized ? { id: `CVD ≥ ${sized.minAmount}`, kind: 'cvd', series: sized.bars, warmupBars: 1 } : { id: 'CVD', kind: 'cvd', series: market.cvd, warmupBars: 1 });
+    }
     return drawn;
   }
 

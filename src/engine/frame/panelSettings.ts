@@ -19,6 +19,8 @@ export interface PanelSettings {
   tapeRows: number;
   /** Order-flow panes sent to the panel (the engine always keeps them). */
   metrics: { imbalance: boolean; cvd: boolean };
+  /** The CVD pane counts only trades of at least this amount (base units); 0: every trade. */
+  cvdMinAmount: number;
   /** The settings' defaults for the panel's own display choices, sent in `init`. */
   display: DisplayDefaults;
 }
@@ -33,5 +35,6 @@ export const DEFAULT_PANEL_SETTINGS: Readonly<PanelSettings> = {
   historyPageBars: 2000,
   tapeRows: 100,
   metrics: { imbalance: true, cvd: true },
+  cvdMinAmount: 0,
   display: { depthOverlayWidth: 140, largeTradeThreshold: 0 },
 };
