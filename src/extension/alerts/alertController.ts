@@ -16,6 +16,9 @@ export class AlertController implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
   /** The alerts changed: one added, moved, removed or fired (charts redraw their lines). */
   readonly onDidChange = this.changed.event;
+  private readonly fired = new vscode.EventEmitter<PriceAlert>();
+  /** An alert fired (a chart chimes, when alert sounds are on). */
+  readonly onDidFire = this.fired.event;
   enabled = true;
 
   constructor(
@@ -51,6 +54,7 @@ export class AlertController implements vscode.Disposable {
   dispose(): void {
     this.leases.dispose();
     this.changed.dispose();
+    this.fired.dispose();
   }
 
   /** Tells the charts at once (before persisting: a slow write must not delay a drawn line). */
@@ -75,6 +79,7 @@ export class AlertController implements vscode.Disposable {
     void this.changedAlerts();
     for (const alert of fired) {
       this.log.info(`alert: ${symbol} on ${exchange} crossed ${alert.direction} ${alert.price} (last ${price})`);
+      this.fired.fire(alert);
       if (!this.enabled) continue;
       void vscode.window
         .showInformationMessage(`Orderscope: ${symbol} crossed ${alert.direction} ${alert.price} (last ${price}) on ${exchange}`, 'Open Chart')

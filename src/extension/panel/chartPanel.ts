@@ -48,7 +48,7 @@ export interface PanelSurroundings {
  */
 export class ChartPanel implements vscode.Disposable {
   /** The settings an open panel applies live. */
-  static readonly SETTINGS = ['maxFps', 'backgroundFps', 'powerSaving', 'ladderRows', 'indicatorParameters', 'depthWindowPercent', 'depthOverlayWidth', 'largeTradeThreshold'] as const satisfies readonly (keyof OrderscopeSettings)[];
+  static readonly SETTINGS = ['maxFps', 'backgroundFps', 'powerSaving', 'ladderRows', 'indicatorParameters', 'depthWindowPercent', 'depthOverlayWidth', 'largeTradeThreshold', 'soundBigTrades', 'soundAlerts', 'soundVolume'] as const satisfies readonly (keyof OrderscopeSettings)[];
   target: MarketId;
   view: ChartView;
   /** Messages from the webview dropped as malformed. */
@@ -65,6 +65,8 @@ export class ChartPanel implements vscode.Disposable {
   /** The replay position last sent (compared as text: sent only when it changed). */
   private sentReplay = '';
   private sessionSubscriptions: vscode.Disposable[] = [];
+  /** The CVD pane counts trades of at least this amount (the panel's threshold, sent by it); 0: every trade. */
+  private cvdMinAmount = 0;
   /** Why this panel's market could not be opened (until it opens or the panel switches market). */
   private openFailure: OpenFailedMessage | undefined;
   private readonly subscriptions: vscode.Disposable[] = [];
@@ -140,7 +142,18 @@ export class ChartPanel implements vscode.Disposable {
     if (keys.has('depthWindowPercent')) this.builder?.updateSettings({ windowPercent: settings.depthWindowPercent });
     const display = keys.has('depthOverlayWidth') || keys.has('largeTradeThreshold');
     if (display) this.builder?.updateSettings({ display: this.display() });
+    if (keys.has('soundBigTrades') || keys.has('soundAlerts') || keys.has('soundVolume')) this.postSound();
     if (keys.has('ladderRows') || keys.has('indicatorParameters') || keys.has('depthWindowPercent') || display) this.scheduler?.resetView();
+  }
+
+  /**
+   * A price alert fired: the panel chimes if alert sounds are on (it plays only while visible).
+   * Returns whether the chime was sent.
+   */
+  playAlertSound(direction: 'above' | 'below'): boolean {
+    if (!this.settings.soundAlerts || !this.panel.visible || !this.builder) return false;
+    void this.panel.webview.postMessage({ v: PROTOCOL_VERSION, type: 'alertSound', direction } satisfies HostMessage);
+    return true;
   }
 
   /** Pins the panel to the full frame rate while not watched, or unpins it (`on` omitted: toggles). */
@@ -298,6 +311,7 @@ export class ChartPanel implements vscode.Disposable {
       windowPercent: this.settings.depthWindowPercent,
       metrics: this.metrics(),
       display: this.display(),
+      cvdMinAmount: this.cvdMinAmount,
     });
     this.applyIndicators();
     this.scheduler = new FrameScheduler(this.builder, (m) => this.post(m), () => this.status(), { maxFps: this.pace().fps });
@@ -371,11 +385,19 @@ export class ChartPanel implements vscode.Disposable {
 
   private post(message: HostMessage): void {
     void this.panel.webview.postMessage(message);
-    // A (re)loaded webview knows nothing of the pace or the alerts: they follow every init.
+    // A (re)loaded webview knows nothing of the pace, the alerts or the sound: they follow every init.
     if (message.type === 'init') {
       this.postPace(this.pace());
       this.postAlerts();
+      this.postSound();
     }
+  }
+
+  /** The sound settings (`orderscope.sound.*`), which the webview applies to its sounds. */
+  private postSound(): void {
+    if (!this.builder) return;
+    const s = this.settings;
+    void this.panel.webview.postMessage({ v: PROTOCOL_VERSION, type: 'sound', bigTrades: s.soundBigTrades, alerts: s.soundAlerts, volume: s.soundVolume / 100 } satisfies HostMessage);
   }
 
   /** The alerts of this panel's market, once the webview has its market (an init) to draw them on. */
@@ -478,6 +500,12 @@ export class ChartPanel implements vscode.Disposable {
         break;
       case 'replayControl':
         this.controlReplay(message);
+        break;
+      case 'setCvdMinAmount':
+        if (message.amount === this.cvdMinAmount) break;
+        this.cvdMinAmount = message.amount;
+        this.builder?.updateSettings({ cvdMinAmount: message.amount });
+        this.scheduler?.resetView();
         break;
       case 'addAlert':
         void this.editAlert(this.surroundings.alerts.add(this.target.exchange, this.target.symbol, message.price, this.alertDirection(message.price)));

@@ -3,6 +3,7 @@ import { TIMEFRAMES } from '../../engine/candles/timeframe';
 import { asMarketId, marketKey, type MarketId } from '../../engine/marketId';
 import type { SessionRegistry } from '../../feeds/sessionRegistry';
 import { PANEL_INDICATORS, type OrderscopeSettings, type PanelIndicator } from '../settings/settingsModel';
+import type { PriceAlert } from '../alerts/priceAlerts';
 import { CHART_VIEW_TYPE, ChartPanel, type ChartView, type PanelSurroundings } from './chartPanel';
 
 /**
@@ -31,7 +32,20 @@ export class ChartPanelManager implements vscode.Disposable, vscode.WebviewPanel
     private readonly log: vscode.LogOutputChannel,
     private readonly surroundings: PanelSurroundings,
   ) {
-    this.subscriptions.push(vscode.window.registerWebviewPanelSerializer(CHART_VIEW_TYPE, this));
+    this.subscriptions.push(
+      vscode.window.registerWebviewPanelSerializer(CHART_VIEW_TYPE, this),
+      surroundings.alerts.onDidFire((alert) => this.chime(alert)),
+    );
+  }
+
+  /**
+   * A fired alert chimes once, in one visible chart: the alert's market's if it is visible, else
+   * the last focused, else any (sound needs an open chart panel: the webview plays it).
+   */
+  private chime(alert: PriceAlert): void {
+    const own = this.panels.get(marketKey({ exchange: alert.exchange, symbol: alert.symbol }));
+    const order = [own, this.active, ...this.panels.values()];
+    for (const panel of order) if (panel?.playAlertSound(alert.direction)) return;
   }
 
   /** The panel the user last focused, if any is open. */

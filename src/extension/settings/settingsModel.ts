@@ -37,6 +37,12 @@ export interface OrderscopeSettings {
   indicators: PanelIndicator[];
   indicatorParameters: IndicatorParameters;
   largeTradeThreshold: number;
+  /** A tick for each big trade (at or above a chart's trade-size threshold), played by visible charts. */
+  soundBigTrades: boolean;
+  /** A chime when a price alert fires, played by an open chart. */
+  soundAlerts: boolean;
+  /** Sound volume, 0 to 100. */
+  soundVolume: number;
   httpProxy: string;
   httpsProxy: string;
   socksProxy: string;
@@ -117,6 +123,9 @@ export const SETTING_SPECS = [
   },
   { key: 'indicatorParameters', field: 'indicatorParameters', default: DEFAULT_INDICATOR_PARAMETERS, check: indicatorParametersProblem, read: readIndicatorParameters },
   { key: 'tape.largeTradeThreshold', field: 'largeTradeThreshold', default: 0, check: numberProblem(0, 1e12) },
+  { key: 'sound.bigTrades', field: 'soundBigTrades', default: false, check: booleanProblem },
+  { key: 'sound.alerts', field: 'soundAlerts', default: false, check: booleanProblem },
+  { key: 'sound.volume', field: 'soundVolume', default: 50, check: wholeNumberProblem(0, 100) },
   { key: 'network.httpProxy', field: 'httpProxy', default: '', check: proxyUrlProblem },
   { key: 'network.httpsProxy', field: 'httpsProxy', default: '', check: proxyUrlProblem },
   { key: 'network.socksProxy', field: 'socksProxy', default: '', check: proxyUrlProblem },
