@@ -11,11 +11,12 @@ import { PriceGrid, tickSizeProblem } from './book/priceGrid';
 import { binanceSpotRule, type SequenceRule } from './book/sequenceRule';
 import { CandleChanges, CandleField, CandleSeries, TradeOutcome } from './candles/candleSeries';
 import type { CandleColumns } from './candles/candleColumns';
-import type { Timeframe } from './candles/timeframe';
+import { barOpenTime, type Timeframe } from './candles/timeframe';
 import { EngineError } from './engineError';
 import { EventKindCounts } from './eventCounts';
 import { EventKind, type MarketEvent } from './events';
 import { EventTimeGuard, MAX_CLOCK_LEAD_MS } from './eventTime';
+import { FootprintBars } from './footprint/footprintBars';
 import { createIndicator } from './indicators/createIndicator';
 import { INDICATOR_CATALOG } from './indicators/indicatorCatalog';
 import { IndicatorSet } from './indicators/indicatorSet';
@@ -90,6 +91,8 @@ export class Market implements BookSyncListener {
   candles: CandleSeries;
   imbalance: ImbalanceBars;
   cvd: CvdBars;
+  /** Taker buy/sell per bar and tick, from the trades the candles counted (bars by open time). */
+  readonly footprint: FootprintBars;
   /** Increases on every book change; readers compare it with the version they last drew. */
   bookVersion = 0;
   /** Exchange time of the newest event whose stamp was plausible (ms), NaN before any. */
@@ -137,6 +140,7 @@ export class Market implements BookSyncListener {
     this.indicatorSet = this.createIndicatorSet(this.options.indicators);
     this.imbalance = new ImbalanceBars({ capacity: this.options.candleCapacity });
     this.cvd = new CvdBars({ capacity: this.options.candleCapacity });
+    this.footprint = new FootprintBars(this.options.tickSize, { bars: this.options.candleCapacity });
     this.setImbalanceDepth(this.options.imbalanceDepth);
   }
 
@@ -218,6 +222,9 @@ export class Market implements BookSyncListener {
     }
     this.tape.push(time, price, amount, side);
     this.lastPrice = price;
+    if (outcome === TradeOutcome.Live || outcome === TradeOutcome.NewBar || outcome === TradeOutcome.Late) {
+      this.footprint.addTrade(barOpenTime(time, this.candles.timeframe), price, amount, side);
+    }
     if (outcome !== TradeOutcome.LateDropped) this.tradeLog.push(time, amount, side as 1 | -1);
     if (outcome === TradeOutcome.Live || outcome === TradeOutcome.NewBar) {
       const seq = this.candles.lastSeq;
@@ -295,6 +302,7 @@ export class Market implements BookSyncListener {
     this.indicatorSet.reset();
     this.imbalance = new ImbalanceBars({ capacity: this.options.candleCapacity });
     this.cvd = new CvdBars({ capacity: this.options.candleCapacity });
+    this.footprint.clear();
     this.derivedStale = false;
     this.sizedStale = true;
     for (const reader of this.readers) reader.fromSeq = 0;

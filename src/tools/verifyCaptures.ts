@@ -1,7 +1,8 @@
 /**
  * Replays Binance captures through the engine exactly as a feed would, and reports what a
  * person checking the engine wants to know: diffs applied, the exchange's own best bid/ask
- * compared with the rebuilt book, the final book, resyncs, and (optionally) the closed bars.
+ * compared with the rebuilt book, the final book, resyncs, and (optionally) the closed bars and
+ * their footprints.
  */
 import { binanceRule } from '../engine/book/sequenceRule';
 import { CandleColumns } from '../engine/candles/candleColumns';
@@ -10,6 +11,7 @@ import { CandleField } from '../engine/candles/candleSeries';
 import { MarketEvent } from '../engine/events';
 import { Market } from '../engine/market';
 import { CaptureFileError, CaptureReader, type CaptureCounts, type CaptureLineError } from '../feeds/captureReader';
+import { scanTradeDecimals } from './tradeDecimals';
 
 export interface VerifySummary {
   diffsApplied: number;
@@ -28,11 +30,24 @@ export interface VerifyReport {
   problems: string[];
   /** Bars whose period ended by the last event's exchange time, when a timeframe was asked for. */
   closedBars: CandleColumns | null;
+  /** Per closed bar, its footprint at the exchange's prices, when a footprint was asked for. */
+  footprints: FootprintLine[] | null;
   market: Market;
+}
+
+/**
+ * One closed bar's footprint: `[price, buyQty, sellQty]` per traded price, ascending, at the
+ * exchange's own prices and the amounts' own decimals; `fp` is null when the bar has no footprint.
+ */
+export interface FootprintLine {
+  t: number;
+  fp: [number, number, number][] | null;
 }
 
 export interface VerifyOptions {
   candles: Timeframe | null;
+  /** Footprints of this timeframe (the same as `candles` when both are given). */
+  footprint: Timeframe | null;
   /** Called for each problem as it happens (the replay goes on). */
   onProblem: ((message: string) => void) | null;
 }
@@ -44,9 +59,15 @@ export async function verifyCaptures(paths: readonly string[], options: Partial<
     problems.push(message);
     options.onProblem?.(message);
   };
+  if (options.candles && options.footprint && options.candles !== options.footprint) {
+    throw new Error(`--candles ${options.candles} and --footprint ${options.footprint} must name the same timeframe`);
+  }
+  // Footprint cells are whole ticks: a tick as fine as the finest traded price keeps every price apart.
+  const decimals = options.footprint ? await scanTradeDecimals(paths) : null;
   const market = new Market({
     sequenceRule: binanceRule,
-    timeframe: options.candles ?? '1m',
+    timeframe: options.candles ?? options.footprint ?? '1m',
+    ...(decimals ? { tickSize: 10 ** -decimals.price } : {}),
     // Count every disagreement instead of resyncing (a capture has no second snapshot).
     resyncOnTickerMismatch: false,
   });
@@ -82,14 +103,31 @@ export async function verifyCaptures(paths: readonly string[], options: Partial<
     crossed: book.isCrossed(),
     resyncs: market.sync.stats.gaps,
   };
-  let closedBars: CandleColumns | null = null;
-  if (options.candles) {
-    closedBars = new CandleColumns();
-    const c = market.candles;
-    // Closed by the exchange's clock: the newest bar too once an event came after its end.
-    const newestClosed = c.value(c.lastSeq, CandleField.OpenTime) + TIMEFRAME_MS[c.timeframe] <= market.lastEventTime;
-    const lastClosed = newestClosed ? c.lastSeq : c.lastSeq - 1;
-    if (c.count > 0 && lastClosed >= c.firstSeq) c.copyRange(c.firstSeq, lastClosed, closedBars);
+  const c = market.candles;
+  // Closed by the exchange's clock: the newest bar too once an event came after its end.
+  const newestClosed = c.value(c.lastSeq, CandleField.OpenTime) + TIMEFRAME_MS[c.timeframe] <= market.lastEventTime;
+  const lastClosed = newestClosed ? c.lastSeq : c.lastSeq - 1;
+  const closed = new CandleColumns();
+  if (c.count > 0 && lastClosed >= c.firstSeq) c.copyRange(c.firstSeq, lastClosed, closed);
+  const footprints: FootprintLine[] | null = decimals ? [] : null;
+  if (footprints && decimals) {
+    for (let i = 0; i < closed.count; i++) footprints.push(footprintLine(market, closed.openTime[i], decimals.amount));
   }
-  return { summary, counts: reader.counts, problems, closedBars, market };
+  return { summary, counts: reader.counts, problems, closedBars: options.candles ? closed : null, footprints, market };
+}
+
+/** Bar `openTime`'s cells that traded, prices ascending, amounts rounded to `amountDecimals`. */
+function footprintLine(market: Market, openTime: number, amountDecimals: number): FootprintLine {
+  const fp = market.footprint;
+  const slot = fp.find(openTime);
+  if (slot < 0) return { t: openTime, fp: null };
+  const rows: [number, number, number][] = [];
+  const amount = (x: number): number => Number(x.toFixed(amountDecimals));
+  for (let tick = fp.lowTickAt(slot); tick <= fp.highTickAt(slot); tick++) {
+    const i = fp.cellIndex(slot, tick);
+    const buy = fp.cells.buy[i];
+    const sell = fp.cells.sell[i];
+    if (buy > 0 || sell > 0) rows.push([fp.priceOf(tick), amount(buy), amount(sell)]);
+  }
+  return { t: openTime, fp: rows };
 }
