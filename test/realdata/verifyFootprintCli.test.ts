@@ -62,6 +62,22 @@ describe('verify --footprint on a small capture', () => {
     expect(out[2]).toBe(`{"t":${t0},"fp":[[99.99,0,1.5],[100.05,0.3,0.4],[100.1,0,0.7]]}`);
   });
 
+  it('keeps prices finer than a cent apart (the tick follows the finest price written)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'orderscope-fp-'));
+    const file = join(dir, 'alt.gz');
+    const t0 = Date.UTC(2024, 7, 9, 0, 0);
+    const lines = [
+      trade(1, t0 + 1, '0.12345', '1000', false),
+      trade(2, t0 + 2, '0.12346', '20', true),
+      trade(3, t0 + 3, '0.1235', '3', false),
+      trade(4, t0 + MINUTE + 1, '0.1236', '1', false),
+    ];
+    writeFileSync(file, gzipSync(lines.join('\n') + '\n'));
+    const r = runCli(['--footprint', '1m', file]);
+    expect(r.status).toBe(0);
+    expect(r.stdout.trim().split('\n')[1]).toBe(`{"t":${t0},"fp":[[0.12345,1000,0],[0.12346,0,20],[0.1235,3,0]]}`);
+  });
+
   it('refuses different timeframes for candles and footprint', () => {
     const r = runCli(['--candles', '1m', '--footprint', '5m', 'x.gz']);
     expect(r.status).toBe(2);

@@ -158,6 +158,9 @@ describe('value area and naked POCs', () => {
     expect([area.lowRow, area.highRow, area.volume]).toEqual([0, 6, 26]);
     findValueArea(buy, sell, 7, 3, 0, area);
     expect([area.lowRow, area.highRow]).toEqual([3, 3]);
+    // Equal neighbours: the upper one first.
+    findValueArea(new Float64Array([3, 5, 3]), new Float64Array(3), 3, 1, 0.7, area);
+    expect([area.lowRow, area.highRow, area.volume]).toEqual([1, 2, 8]);
   });
 
   it('a POC stays naked until a later bar trades through it', () => {
