@@ -45,6 +45,9 @@ export function installDebugHook(win: Window, app: PanelApp): void {
         ladder: app.ladder.shown(),
         alerts: app.alerts.describe(),
         tape: app.tape.shown(),
+        /** Big trades on the candles (threshold, held, drawn, each with where it is drawn) and the sounds played. */
+        tradeMarks: app.marks.describe(),
+        sound: app.sound.describe(),
         badge: { text: badge.textContent, className: badge.className, title: badge.title },
         /** The in-panel message of a market the host could not open ('' when none). */
         openFailure: app.openFailure.text(),

@@ -6,6 +6,7 @@
 import { INDICATOR_KINDS, ProtocolError, parseHostMessage, type DisplayDefaults, type IndicatorKind, type Layers } from '../src/engine/protocol';
 import { AlertLines } from './chart/alertLines';
 import { ChartView } from './chart/chartView';
+import { TradeMarks } from './chart/tradeMarks';
 import { timeFormatters } from './format/localTime';
 import { amountFormatter, priceFormatter } from './format/numberFormat';
 import { FrameLoop } from './frameLoop';
@@ -15,7 +16,9 @@ import { OpenFailureView } from './notice/openFailureView';
 import { PanelLayout } from './panelLayout';
 import { PanelModel } from './state/panelModel';
 import type { ViewState } from './state/viewState';
+import { PanelSound, pageSoundHost } from './sound/panelSound';
 import { TapeView } from './tape/tapeView';
+import { TradeThreshold } from './tape/tradeThreshold';
 import { readTheme, watchTheme } from './theme/theme';
 import { Toolbar } from './toolbar/toolbar';
 import { ToolbarOverflow } from './toolbar/toolbarOverflow';
@@ -31,6 +34,11 @@ export class PanelApp {
   readonly chart: ChartView;
   readonly ladder: LadderView;
   readonly tape: TapeView;
+  /** The panel's one trade-size threshold: the tape, the marks, the sound and the CVD pane follow it. */
+  readonly bigTrades: TradeThreshold;
+  /** Big trades on the candles. */
+  readonly marks: TradeMarks;
+  readonly sound: PanelSound;
   readonly loop: FrameLoop;
   readonly openFailure: OpenFailureView;
   /** The market's price alerts on the chart. */
@@ -46,10 +54,14 @@ export class PanelApp {
   private state: ViewState;
   private readonly root: HTMLElement;
   private inits = 0;
+  /** `exchange:symbol` of the last init ('' before any). */
+  private shownMarket = '';
   private drawnStatusAt = -1;
   private drawnTicksPerRow = 0;
   private ladderFormat: LadderFormat = { price: String, amount: String, base: '' };
   private rangeSave: ReturnType<typeof setTimeout> | null = null;
+  /** The size the host's CVD pane counts from (0: every trade), as last asked. */
+  private sentCvdMin = 0;
   /**
    * The settings' defaults from the last init (each init carries them; these stand until the
    * first): followed wherever the user has not chosen in this panel.
@@ -130,7 +142,24 @@ export class PanelApp {
       this.update({ impactQuantity });
       this.loop.request();
     });
-    this.tape = new TapeView(doc, this.model.trades, this.state.bigTrade, (bigTrade) => this.update({ bigTrade }));
+    this.marks = new TradeMarks(this.chart.chart);
+    this.marks.applyStyle({ up: theme.up, down: theme.down, edge: theme.background });
+    this.chart.priceSeries.attachPrimitive(this.marks);
+    this.sound = new PanelSound(pageSoundHost(doc.defaultView!));
+    this.bigTrades = new TradeThreshold(this.model.trades, this.state.bigTrade);
+    this.tape = new TapeView(doc, this.model.trades, this.bigTrades, this.state.bigCvd, {
+      threshold: (bigTrade) => {
+        this.update({ bigTrade });
+        this.bigTrades.setUser(bigTrade);
+        this.loop.request();
+      },
+      bigCvd: (bigCvd) => {
+        this.update({ bigCvd });
+        // Counting big trades in a pane that is not shown would say nothing: show it.
+        if (bigCvd && !this.indicatorOn('cvd')) this.toolbarIndicator('cvd', true);
+        this.loop.request();
+      },
+    });
     side.append(this.ladder.root, this.tape.root);
     this.layout = new PanelLayout(doc, this.root, side);
     // One row of controls: the least needed move into a "⋯" menu when the panel is narrow.
@@ -152,6 +181,7 @@ export class PanelApp {
       const next = readTheme(doc);
       this.chart.applyTheme(next);
       this.alerts.applyStyle({ line: next.foreground, text: next.background });
+      this.marks.applyStyle({ up: next.up, down: next.down, edge: next.background });
       this.loop.request();
     });
   }
@@ -170,6 +200,8 @@ export class PanelApp {
     if (message.type === 'alerts') return this.alerts.show(message.alerts);
     // The replay's position touches only its toolbar controls.
     if (message.type === 'replay') return this.toolbar.replay.show(message);
+    if (message.type === 'sound') return this.sound.apply(message);
+    if (message.type === 'alertSound') return this.sound.alert(message);
     const problem = this.model.apply(message, performance.now());
     if (problem !== null) return this.drop(`${message.type}: ${problem}`);
     if (message.type === 'init') {
@@ -216,6 +248,10 @@ export class PanelApp {
     // Saved on every init, so a reload restores the market the host shows now (after a switch too).
     if (model.panel !== null) this.update({ panel: { ...model.panel } });
     const key = `${market.exchange}:${market.symbol}:${model.timeframe}`;
+    // Another market trades other sizes: its automatic threshold starts over.
+    if (!key.startsWith(`${this.shownMarket}:`)) this.bigTrades.forgetAuto();
+    this.shownMarket = `${market.exchange}:${market.symbol}`;
+    this.sound.forgetTrades(model.trades);
     if (first) {
       this.reconcile();
       this.chart.restoreRangeAfterInit(this.state.range !== null && this.state.rangeKey === key ? this.state.range : null);
@@ -237,7 +273,8 @@ export class PanelApp {
     const width = this.depthWidth();
     this.display = display;
     this.toolbar.showDepthWidth(this.depthWidth());
-    this.tape.setDefaultThreshold(display.largeTradeThreshold);
+    this.bigTrades.setSetting(display.largeTradeThreshold);
+    this.tape.showSetting(display.largeTradeThreshold);
     if (this.depthWidth() !== width) this.chart.settingsChanged();
   }
 
@@ -308,8 +345,12 @@ export class PanelApp {
     if (model.generation === 0) return false;
     const layers = this.state.layers ?? model.layers;
     const chart = this.chart.needsDraw();
+    this.bigTrades.update();
     return (
       chart ||
+      this.marks.needsSync(model.trades, this.bigTrades, this.chartKey()) ||
+      this.sound.pending(model.trades) ||
+      this.wantedCvdMin() !== this.sentCvdMin ||
       model.book.ticksPerRow !== this.drawnTicksPerRow ||
       model.statusAt !== this.drawnStatusAt ||
       (layers.ladder && this.ladder.needsDraw()) ||
@@ -323,12 +364,45 @@ export class PanelApp {
     if (model.book.ticksPerRow !== this.drawnTicksPerRow) this.showGrouping();
     const layers = this.state.layers ?? model.layers;
     if (!model.pace.saving || this.chart.needsDraw()) this.chart.draw();
+    this.bigTrades.update();
+    this.marks.sync(model.trades, this.bigTrades, model.bars, this.chartKey());
+    this.sound.hear(model.trades, this.bigTrades.value);
+    this.askCvdMin();
     if (layers.ladder) this.ladder.draw();
     if (layers.tape) this.tape.draw();
     if (model.statusAt !== this.drawnStatusAt) {
       this.drawnStatusAt = model.statusAt;
       this.toolbar.badge.show(model.status, model.statusAt);
     }
+  }
+
+  /** The market and timeframe shown (the marks' bars). */
+  private chartKey(): string {
+    const market = this.model.market;
+    return market === null ? '' : `${market.exchange}:${market.symbol}:${this.model.timeframe}`;
+  }
+
+  /** The size the CVD pane should count from: the threshold with "CVD" ticked, else 0; null while the threshold is unknown. */
+  private wantedCvdMin(): number | null {
+    if (!this.state.bigCvd) return 0;
+    const threshold = this.bigTrades.value;
+    return threshold > 0 && threshold < Infinity ? threshold : null;
+  }
+
+  /** Asks the host for the CVD of trades at or above the threshold when that size changed (a new init follows). */
+  private askCvdMin(): void {
+    const amount = this.wantedCvdMin();
+    if (amount === null || amount === this.sentCvdMin) return;
+    this.sentCvdMin = amount;
+    this.post({ type: 'setCvdMinAmount', amount });
+  }
+
+  /** Switches an indicator as its toolbar entry does. */
+  private toolbarIndicator(kind: IndicatorKind, on: boolean): void {
+    this.update({ indicators: { ...this.state.indicators, [kind]: on } });
+    this.post({ type: 'setIndicator', kind, on });
+    this.toolbar.showIndicators((k) => this.indicatorOn(k));
+    this.chart.settingsChanged();
   }
 
   private drop(reason: string): void {

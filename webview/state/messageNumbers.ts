@@ -15,7 +15,7 @@ import {
 
 /** Why the message's numbers are unusable, or null when they are fine. */
 export function checkMessageNumbers(message: HostMessage): string | null {
-  if (message.type === 'pace' || message.type === 'openFailed' || message.type === 'alerts' || message.type === 'replay') return null; // numbers checked in full by parseHostMessage, or none
+  if (message.type === 'pace' || message.type === 'openFailed' || message.type === 'alerts' || message.type === 'replay' || message.type === 'sound' || message.type === 'alertSound') return null; // numbers checked in full by parseHostMessage, or none
   const bars = checkBars(message.bars);
   if (bars !== null) return bars;
   const indicators = checkIndicators(message.indicators);

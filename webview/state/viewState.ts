@@ -34,6 +34,8 @@ export interface ViewState {
    * (`tape.largeTradeThreshold`), followed until the user sets one in this panel.
    */
   bigTrade: number | null;
+  /** The CVD pane counts only big trades (at or above the threshold above). */
+  bigCvd: boolean;
   /** Depth overlay width, CSS px, picked in this panel's toolbar; null = the host's default (`depth.overlayWidth`). */
   depthWidth: number | null;
   /** Symbol the saved range belongs to (`exchange:symbol:timeframe`). */
@@ -51,6 +53,7 @@ export const DEFAULT_VIEW_STATE: Readonly<ViewState> = {
   range: null,
   impactQuantity: 1,
   bigTrade: null,
+  bigCvd: false,
   depthWidth: null,
   rangeKey: '',
   pinned: false,
@@ -75,6 +78,7 @@ export function parseViewState(x: unknown): ViewState {
   if (isRange(o.range)) s.range = { following: o.range.following, bars: o.range.bars, fromTime: o.range.fromTime, rightGap: o.range.rightGap };
   if (isPositive(o.impactQuantity)) s.impactQuantity = o.impactQuantity;
   if (typeof o.bigTrade === 'number' && Number.isFinite(o.bigTrade) && o.bigTrade >= 0) s.bigTrade = o.bigTrade;
+  if (typeof o.bigCvd === 'boolean') s.bigCvd = o.bigCvd;
   if ((DEPTH_WIDTHS as readonly unknown[]).includes(o.depthWidth)) s.depthWidth = o.depthWidth as number;
   if (typeof o.rangeKey === 'string') s.rangeKey = o.rangeKey;
   if (typeof o.pinned === 'boolean') s.pinned = o.pinned;

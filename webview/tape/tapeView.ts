@@ -1,9 +1,11 @@
 /**
  * The trade tape: the newest trades first (local time, price, amount), buys and sells in their
- * colours, trades at or above a size threshold highlighted. A fixed pool of row elements (as
- * many as fit); per frame only changed cells are written.
+ * colours, big trades (at or above the panel's trade-size threshold) highlighted. Its header holds
+ * the threshold's box and the "CVD of these" switch. A fixed pool of row elements (as many as
+ * fit); per frame only changed cells are written.
  */
 import type { TradeRing } from '../state/tradeRing';
+import type { TradeThreshold } from './tradeThreshold';
 
 export interface TapeFormat {
   price(x: number): string;
@@ -23,35 +25,40 @@ interface TapeCells {
 }
 
 const ROW_HEIGHT = 17;
-/** Automatic threshold: this many times the median amount of the trades held. */
-const AUTO_MULTIPLE = 10;
+
+/** What the tape's header asks of the panel. */
+export interface TapeChoices {
+  /** A size typed in the box (0: automatic), or null when emptied (the setting's again). */
+  threshold(amount: number | null): void;
+  /** The CVD pane counts only big trades (or every trade again). */
+  bigCvd(on: boolean): void;
+}
 
 export class TapeView {
   readonly root: HTMLElement;
   private readonly body: HTMLElement;
   private readonly thresholdInput: HTMLInputElement;
+  /** "CVD of these": the CVD pane counts only the trades this box makes big. */
+  readonly bigCvdBox: HTMLInputElement;
   private readonly rows: TapeCells[] = [];
-  private readonly sorted: Float64Array;
   private drawnVersion = -1;
+  /** The threshold's version at the last draw. */
+  private drawnThreshold = -1;
   /** `trades.total` at the last draw (-1: none since the rows were made or the format changed). */
   private drawnTotal = -1;
   /** Move rows down for new trades instead of rewriting every row (off: the old path, power saving off). */
   moveRows = true;
   private format: TapeFormat = { price: String, amount: String, clock: String };
-  /** The threshold in use (the user's, else the host's default; either 0 = the automatic one). */
-  threshold = Infinity;
-  /** The host's default threshold (0: automatic), followed while the user has set none here. */
-  private defaultThreshold = 0;
   /** Draws that wrote the rows (new trades). */
   draws = 0;
 
   constructor(
     doc: Document,
     private readonly trades: TradeRing,
-    private userThreshold: number | null,
-    private readonly onThreshold: (amount: number | null) => void,
+    private readonly big: TradeThreshold,
+    bigCvd: boolean,
+    choices: TapeChoices,
   ) {
-    this.sorted = new Float64Array(trades.capacity);
     this.root = doc.createElement('section');
     this.root.className = 'tape';
     const head = doc.createElement('header');
@@ -61,16 +68,25 @@ export class TapeView {
     title.textContent = 'Trades';
     const label = doc.createElement('label');
     label.className = 'tape-threshold';
-    label.append(doc.createTextNode('highlight ≥ '));
+    label.append(doc.createTextNode('big ≥ '));
     this.thresholdInput = doc.createElement('input');
     this.thresholdInput.type = 'number';
     this.thresholdInput.min = '0';
     this.thresholdInput.step = 'any';
     this.thresholdInput.placeholder = 'auto';
-    this.thresholdInput.setAttribute('aria-label', 'Highlight trades of at least this amount (0: automatic; empty: the setting)');
-    if (userThreshold !== null) this.thresholdInput.value = String(userThreshold);
+    this.thresholdInput.setAttribute('aria-label', 'Big trades: at least this amount, highlighted, marked on the chart and heard (0: automatic; empty: the setting)');
+    if (big.chosen !== null) this.thresholdInput.value = String(big.chosen);
     label.append(this.thresholdInput);
-    head.append(title, label);
+    const cvdLabel = doc.createElement('label');
+    cvdLabel.className = 'tape-big-cvd';
+    cvdLabel.title = 'The CVD pane counts only big trades (from the oldest trade the host keeps)';
+    this.bigCvdBox = doc.createElement('input');
+    this.bigCvdBox.type = 'checkbox';
+    this.bigCvdBox.checked = bigCvd;
+    this.bigCvdBox.setAttribute('aria-label', 'CVD of big trades only');
+    cvdLabel.append(this.bigCvdBox, doc.createTextNode(' CVD'));
+    this.bigCvdBox.addEventListener('change', () => choices.bigCvd(this.bigCvdBox.checked));
+    head.append(title, label, cvdLabel);
     const cols = doc.createElement('div');
     cols.className = 'tape-cols';
     for (const name of ['Time', 'Price', 'Size']) {
@@ -85,27 +101,27 @@ export class TapeView {
       // Emptied (or not a size): the setting's again; a size (0: automatic) is this panel's own.
       const text = this.thresholdInput.value.trim();
       const value = Number(text);
-      this.userThreshold = text !== '' && Number.isFinite(value) && value >= 0 ? value : null;
-      if (this.userThreshold === null) this.thresholdInput.value = '';
-      this.onThreshold(this.userThreshold);
-      this.drawnVersion = -1;
-      this.draw();
+      const chosen = text !== '' && Number.isFinite(value) && value >= 0 ? value : null;
+      if (chosen === null) this.thresholdInput.value = '';
+      choices.threshold(chosen);
     });
     // The observer's own size, never a layout read in a draw path.
     new ResizeObserver((entries) => this.fit(doc, entries[0]!.contentRect.height)).observe(this.body);
   }
 
-  /** The host's default threshold (0: automatic), shown in the empty box; the user's own wins. */
-  setDefaultThreshold(amount: number): void {
-    if (amount === this.defaultThreshold) return;
-    this.defaultThreshold = amount;
-    this.thresholdInput.placeholder = amount > 0 ? String(amount) : 'auto';
-    this.drawnVersion = -1;
+  /** The threshold in force (Infinity: automatic, no trade yet). */
+  get threshold(): number {
+    return this.big.value;
   }
 
-  /** Whether trades arrived since the last draw. */
+  /** Shows the setting's threshold (0: automatic) in the empty box. */
+  showSetting(amount: number): void {
+    this.thresholdInput.placeholder = amount > 0 ? String(amount) : 'auto';
+  }
+
+  /** Whether trades arrived or the threshold changed since the last draw. */
   needsDraw(): boolean {
-    return this.trades.version !== this.drawnVersion;
+    return this.trades.version !== this.drawnVersion || this.big.version !== this.drawnThreshold;
   }
 
   setFormat(format: TapeFormat): void {
@@ -114,14 +130,14 @@ export class TapeView {
     this.drawnVersion = -1;
   }
 
-  /** Redraws what changed since the last call. O(rows shown), plus O(held) for the automatic threshold. */
+  /** Redraws what changed since the last call. O(rows shown). */
   draw(): void {
     const trades = this.trades;
     if (!this.needsDraw()) return;
     this.draws++;
     this.drawnVersion = trades.version;
-    const chosen = this.userThreshold ?? this.defaultThreshold;
-    this.threshold = chosen > 0 ? chosen : this.autoThreshold();
+    this.drawnThreshold = this.big.version;
+    const threshold = this.big.value;
     this.moveRowsDown(trades.total - this.drawnTotal);
     this.drawnTotal = trades.total;
     for (let j = 0; j < this.rows.length; j++) {
@@ -144,7 +160,7 @@ export class TapeView {
       if (time !== c.shownTime) c.time.textContent = this.format.clock(time);
       if (price !== c.shownPrice) c.price.textContent = this.format.price(price);
       if (amount !== c.shownAmount) c.amount.textContent = this.format.amount(amount);
-      const cls = `trow ${side > 0 ? 'buy' : 'sell'}${amount >= this.threshold ? ' big' : ''}`;
+      const cls = `trow ${side > 0 ? 'buy' : 'sell'}${amount >= threshold ? ' big' : ''}`;
       if (cls !== c.shownClass) c.root.className = cls;
       c.shownTime = time;
       c.shownPrice = price;
@@ -176,15 +192,6 @@ export class TapeView {
     for (const c of moved) c.shownTime = c.shownPrice = c.shownAmount = NaN;
     rows.unshift(...moved);
     this.body.prepend(...moved.map((c) => c.root));
-  }
-
-  /** AUTO_MULTIPLE × the median amount of the trades held. */
-  private autoThreshold(): number {
-    const n = this.trades.count;
-    if (n === 0) return Infinity;
-    for (let j = 0; j < n; j++) this.sorted[j] = this.trades.field(j, 2);
-    const held = this.sorted.subarray(0, n).sort();
-    return held[n >> 1]! * AUTO_MULTIPLE;
   }
 
   private fit(doc: Document, height: number): void {
