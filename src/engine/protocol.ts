@@ -21,6 +21,11 @@ export const BAR_STRIDE = 6;
 export const BOOK_STRIDE = 3;
 /** Trades: time (ms), price, amount, side (+1 taker buy, -1 taker sell). Oldest first. */
 export const TRADE_STRIDE = 4;
+/**
+ * Footprint cells: bar open time (ms), price (one tick per cell, as the exchange writes it),
+ * taker-buy amount, taker-sell amount. The amounts are the cell's totals, not increments.
+ */
+export const FOOTPRINT_CELL_STRIDE = 4;
 
 /** Chart layers a user toggles. */
 export interface Layers {
@@ -211,6 +216,21 @@ export interface FrameMessage {
   trades: Float64Array;
   status: StatusInfo | null;
   stats: FrameStats;
+  /** Footprint changes: present only while the panel's footprint layer is on. */
+  footprint?: FootprintDiff;
+}
+
+/**
+ * The footprint cells that changed. A bar without cells has no footprint (its trades were never
+ * seen here, e.g. bars from the exchange's history): the panel draws its candle, not empty cells.
+ */
+export interface FootprintDiff {
+  /** Drop every cell held before applying (the layer was turned on, or a new init). */
+  reset: boolean;
+  /** Changed cells (FOOTPRINT_CELL_STRIDE per cell), bars oldest first, prices ascending; the panel groups them by its step. */
+  cells: Float64Array;
+  /** Open times of the bars in `cells` whose footprint lacks part of the candle's volume (trades before the session, history merged over it). */
+  partialBars: Float64Array;
 }
 
 /**
@@ -600,7 +620,8 @@ function readHostMessage(x: unknown): HostMessage | ProtocolError {
         (x.book === null ? null : checkBookDiff(x.book)) ??
         (isF64(x.trades, TRADE_STRIDE) ? null : 'trades not packed') ??
         (x.status === null ? null : checkStatus(x.status)) ??
-        (isObj(x.stats) && isFiniteNum(x.stats.events) && isFiniteNum(x.stats.rejected) && isFiniteNum(x.stats.buildMs) ? null : 'stats missing');
+        (isObj(x.stats) && isFiniteNum(x.stats.events) && isFiniteNum(x.stats.rejected) && isFiniteNum(x.stats.buildMs) ? null : 'stats missing') ??
+        (x.footprint === undefined ? null : checkFootprintDiff(x.footprint));
       break;
     }
     case 'alerts': {
@@ -692,6 +713,21 @@ function checkSidesDiff(x: Obj, what: string): string | null {
   if (!isCount(x.bidCount, MAX_BOOK_ROWS) || !isCount(x.askCount, MAX_BOOK_ROWS)) return `${what} row counts are not integers from 0 to ${MAX_BOOK_ROWS}`;
   return null;
 }
+/** Whole cells of finite numbers: a time, a positive price, amounts ≥ 0 (O(cells)). */
+function checkFootprintDiff(x: unknown): string | null {
+  if (!isObj(x)) return 'footprint is not an object';
+  if (!isBool(x.reset)) return 'footprint.reset is not a boolean';
+  if (!isF64(x.partialBars, 1)) return 'footprint.partialBars not packed';
+  const cells = x.cells;
+  if (!isF64(cells, FOOTPRINT_CELL_STRIDE)) return 'footprint cells not packed';
+  for (let i = 0; i < cells.length; i += FOOTPRINT_CELL_STRIDE) {
+    if (!(Number.isFinite(cells[i]) && isPrice(cells[i + 1]) && cells[i + 2] >= 0 && cells[i + 2] < Infinity && cells[i + 3] >= 0 && cells[i + 3] < Infinity)) {
+      return `footprint cell ${i / FOOTPRINT_CELL_STRIDE} is not a time, a positive price and two amounts ≥ 0`;
+    }
+  }
+  return null;
+}
+
 function checkBookDiff(x: unknown): string | null {
   if (!isObj(x)) return 'book is not an object';
   if (!isCount(x.ticksPerRow, MAX_TICKS_PER_ROW) || x.ticksPerRow < 1) return 'book.ticksPerRow is not a positive integer';

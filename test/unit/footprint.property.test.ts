@@ -10,7 +10,8 @@ import { FootprintBars } from '../../src/engine/footprint/footprintBars';
 import { FootprintRows, readFootprintRows } from '../../src/engine/footprint/footprintRows';
 import { findNakedPocs, NakedPocs } from '../../src/engine/footprint/nakedPoc';
 import { buildVolumeProfile, VolumeProfile } from '../../src/engine/footprint/volumeProfile';
-import { collectFootprintChanges, FootprintCellRows, FOOTPRINT_CELL_STRIDE } from '../../src/engine/footprint/footprintChanges';
+import { collectFootprintChanges, FootprintCellRows } from '../../src/engine/footprint/footprintChanges';
+import { FOOTPRINT_CELL_STRIDE } from '../../src/engine/protocol';
 
 const MINUTE = 60_000;
 const T0 = 1_723_161_240_000;

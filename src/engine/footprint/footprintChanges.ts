@@ -4,10 +4,8 @@
  * Each reader (one panel) keeps the revision it has seen; what is newer is found by each bar's
  * and each cell's revision, with no per-reader log to overflow.
  */
+import { FOOTPRINT_CELL_STRIDE } from '../protocol';
 import type { FootprintBars } from './footprintBars';
-
-/** Numbers per changed cell: bar open time (ms), price, taker-buy amount, taker-sell amount. */
-export const FOOTPRINT_CELL_STRIDE = 4;
 
 /** Caller-owned packed rows; grows (allocating) by doubling only when a frame has more cells. */
 export class FootprintCellRows {

@@ -5,12 +5,14 @@
  */
 import { LevelRows } from '../book/orderBook';
 import { CandleField } from '../candles/candleSeries';
+import { collectFootprintChanges, FootprintCellRows } from '../footprint/footprintChanges';
 import type { Indicator, IndicatorSeries } from '../indicators/indicatorSeries';
 import type { BarChangeReader, Market } from '../market';
 import type { SizedCvd } from '../metrics/sizedCvd';
 import {
   BAR_STRIDE,
   BOOK_STRIDE,
+  FOOTPRINT_CELL_STRIDE,
   PROTOCOL_VERSION,
   sameStatus,
   statusShowsBook,
@@ -19,6 +21,7 @@ import {
   type BookWindowDiff,
   type RawLevels,
   type SidesDiff,
+  type FootprintDiff,
   type FrameMessage,
   type HistoryEnd,
   type HistoryMessage,
@@ -32,6 +35,12 @@ import { DEFAULT_PANEL_SETTINGS, type PanelSettings } from './panelSettings';
 
 /** Shared empty payload (never written). */
 const EMPTY: Float64Array = new Float64Array(0);
+
+/**
+ * Bars whose footprint a reset sends (the newest): a footprint is read only where bars are wide
+ * enough, and a reset of every held bar could be tens of MB.
+ */
+export const FOOTPRINT_RESET_BARS = 300;
 
 /** A series the panel draws, with the protocol's description of it. */
 interface DrawnSeries {
@@ -60,6 +69,9 @@ export class FrameBuilder {
   private sentEvents = 0;
   /** Open time of the oldest bar the webview holds. */
   private oldestSentTime = NaN;
+  /** The footprint revision the webview holds; -1: it holds none (the next frame resets). */
+  private sentFootprintRevision = -1;
+  private readonly footprintCells = new FootprintCellRows();
   /** The CVD of big trades the pane shows while `cvdMinAmount` > 0. */
   private sizedCvd: SizedCvd | null = null;
 
@@ -127,6 +139,7 @@ export class FrameBuilder {
     this.sentTradeTotal = tape.total;
     this.sentStatus = status;
     this.sentEvents = market.stats.byKind.events;
+    this.sentFootprintRevision = -1;
     return {
       v: PROTOCOL_VERSION,
       type: 'init',
@@ -168,10 +181,11 @@ export class FrameBuilder {
     this.sentTradeTotal = market.tape.total;
     const statusChanged = !sameStatus(status, this.sentStatus);
     if (statusChanged) this.sentStatus = status;
-    if (bars.length === 0 && book === null && trades.length === 0 && !statusChanged) return null;
+    const footprint = this.settings.footprint ? this.footprintDiff() : null;
+    if (bars.length === 0 && book === null && trades.length === 0 && !statusChanged && footprint === null) return null;
     const events = market.stats.byKind.events - this.sentEvents;
     this.sentEvents = market.stats.byKind.events;
-    return {
+    const frame: FrameMessage = {
       v: PROTOCOL_VERSION,
       type: 'frame',
       id,
@@ -182,6 +196,34 @@ export class FrameBuilder {
       status: statusChanged ? status : null,
       stats: { events, rejected: market.rejectedTotal(), buildMs: nowMs() - buildStartMs },
     };
+    if (footprint !== null) frame.footprint = footprint;
+    return frame;
+  }
+
+  /**
+   * The footprint cells changed since the last frame (after an init, the newest
+   * FOOTPRINT_RESET_BARS bars' cells, as a reset), or null when none changed. O(bars held +
+   * changed cells).
+   */
+  private footprintDiff(): FootprintDiff | null {
+    const footprint = this.market.footprint;
+    const reset = this.sentFootprintRevision < 0;
+    if (!reset && footprint.revision === this.sentFootprintRevision) return null;
+    const from = reset && footprint.count > FOOTPRINT_RESET_BARS ? footprint.openTimeAt(footprint.slotAt(footprint.count - FOOTPRINT_RESET_BARS)) : -Infinity;
+    const out = this.footprintCells;
+    this.sentFootprintRevision = collectFootprintChanges(footprint, reset ? 0 : this.sentFootprintRevision, from, out);
+    if (out.count === 0 && !reset) return null;
+    const cells = out.data.slice(0, out.count * FOOTPRINT_CELL_STRIDE);
+    // Bars whose footprint lacks part of the candle (trades before the session, history over it).
+    const partial: number[] = [];
+    const candles = this.market.candles;
+    for (let i = 0; i < cells.length; i += FOOTPRINT_CELL_STRIDE) {
+      const time = cells[i];
+      if (i > 0 && cells[i - FOOTPRINT_CELL_STRIDE] === time) continue;
+      const volume = candles.value(candles.findSeq(time), CandleField.Volume);
+      if (footprint.coverage(time, volume) === 'partial') partial.push(time);
+    }
+    return { reset, cells, partialBars: Float64Array.from(partial) };
   }
 
   /**

@@ -19,6 +19,8 @@ export interface PanelSettings {
   tapeRows: number;
   /** Order-flow panes sent to the panel (the engine always keeps them). */
   metrics: { imbalance: boolean; cvd: boolean };
+  /** Footprint cells in frames (the engine always keeps them); off: frames carry no `footprint`. */
+  footprint: boolean;
   /** The CVD pane counts only trades of at least this amount (base units); 0: every trade. */
   cvdMinAmount: number;
   /** The settings' defaults for the panel's own display choices, sent in `init`. */
@@ -35,6 +37,7 @@ export const DEFAULT_PANEL_SETTINGS: Readonly<PanelSettings> = {
   historyPageBars: 2000,
   tapeRows: 100,
   metrics: { imbalance: true, cvd: true },
+  footprint: false,
   cvdMinAmount: 0,
   display: { depthOverlayWidth: 140, largeTradeThreshold: 0 },
 };
