@@ -71,8 +71,8 @@ interface Note {
 }
 
 /** Bars of small trades (0.1 to 0.5) with a big one (2 or 4, buy and sell in turn) in every third bar. */
-function tradedMarket(bars: number): Market {
-  const market = new Market({ tickSize: 0.01, timeframe: '1m' });
+function tradedMarket(bars: number, tradeLogCapacity?: number): Market {
+  const market = new Market({ tickSize: 0.01, timeframe: '1m', ...(tradeLogCapacity === undefined ? {} : { tradeLogCapacity }) });
   let price = 100;
   for (let b = 0; b < bars; b++) {
     for (let k = 0; k < 10; k++) {
@@ -102,8 +102,8 @@ describe.skipIf(!hasChromium())('big trades: marks, the one threshold and sound,
     await server?.close();
   });
 
-  async function open(theme: HarnessTheme, largeTradeThreshold: number) {
-    const market = tradedMarket(40);
+  async function open(theme: HarnessTheme, largeTradeThreshold: number, tradeLogCapacity?: number) {
+    const market = tradedMarket(40, tradeLogCapacity);
     const builder = new FrameBuilder(market, FACTS, { initBars: 200, tapeRows: 200, metrics: { imbalance: false, cvd: true }, display: { depthOverlayWidth: 80, largeTradeThreshold } });
     const panel = await PanelPage.open(browser, server, { theme, width: 1100, height: 620 });
     await panel.page.addInitScript(AUDIO_STUB);
@@ -198,7 +198,8 @@ describe.skipIf(!hasChromium())('big trades: marks, the one threshold and sound,
   }
 
   it("counts the CVD of big trades from the tape's threshold when its CVD box is ticked", async () => {
-    const { panel, until, trade, reinit } = await open(DARK, 1.5);
+    // The host keeps the last 100 trades (about nine bars) to count from.
+    const { market, panel, until, trade, reinit } = await open(DARK, 1.5, 100);
     try {
       await until((x) => x.candles.count > 0 && x.indicators.some((i) => i.kind === 'cvd'));
       const cvdBox = panel.page.locator('.tape-big-cvd input');
@@ -206,7 +207,13 @@ describe.skipIf(!hasChromium())('big trades: marks, the one threshold and sound,
       expect(asked).toEqual({ v: PROTOCOL_VERSION, type: 'setCvdMinAmount', amount: 1.5 });
       let s = await until((x) => x.indicators.some((i) => i.paneLabel?.title === 'CVD ≥ 1.5'));
       expect(s.viewState).toMatchObject({ bigCvd: true });
-      // Its last value: the big trades since the host's oldest kept trade (all of them here): +4 −2 … per bar.
+      // The bars before the oldest kept trade are not counted, and the pane says from when it counts.
+      const firstCounted = market.tradeLog.time(0) - (market.tradeLog.time(0) % MINUTE);
+      const pane = s.indicators.find((i) => i.paneLabel?.title === 'CVD ≥ 1.5')!;
+      expect(pane.paneLabel!.note).toBe(`counted from ${new Date(firstCounted).toISOString().slice(11, 19)}`);
+      expect(pane.count).toBeLessThan(s.candles.count);
+      mkdirSync(ARTIFACTS, { recursive: true });
+      await panel.page.screenshot({ path: join(ARTIFACTS, 'big-trades-cvd.png') });
       await trade([0.4, 1], [3, 1]);
       const box = panel.page.locator('.tape-threshold input');
       asked = await panel.expectMessage(async () => {

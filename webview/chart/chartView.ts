@@ -34,6 +34,7 @@ import type { Theme } from '../theme/theme';
 import { DepthPrimitive } from './depthPrimitive';
 import type { DepthStyle } from './depthRenderer';
 import { Legend, type LegendLine } from './legend';
+import { countedFromNote, isSizedCvd } from './countedFromNote';
 import { PaneLabel } from './paneLabel';
 import { SplitSeries, type ItemBuilder } from './splitSeries';
 
@@ -118,6 +119,8 @@ export class ChartView {
   private readonly changes = new RowChanges();
   private readonly indicatorChanges = new RowChanges();
   private price: (x: number) => string = String;
+  /** HH:MM:SS local, for the panes' notes. */
+  private clockText: (ms: number) => string = String;
   private pricePrecision = 2;
   private tickSize = 0.01;
   private drawnKey = '';
@@ -304,10 +307,16 @@ export class ChartView {
     this.legendStale = false;
   }
 
-  /** A pane whose indicator has too few bars for a value says how many it needs. O(panes). */
+  /**
+   * A pane whose indicator has too few bars for a value says how many it needs; the CVD of big
+   * trades says from when it counts. O(panes), plus the bars before that count.
+   */
   private showWarmupNotes(): void {
     const held = this.model.bars.length;
-    for (const view of this.indicatorViews) view.label?.setNote(held < view.warmupBars ? `needs ${view.warmupBars} bars` : '');
+    for (const view of this.indicatorViews) {
+      const rows = isSizedCvd(view.id) ? this.model.indicators.get(view.id)?.rows : undefined;
+      view.label?.setNote(held < view.warmupBars ? `needs ${view.warmupBars} bars` : rows ? countedFromNote(rows, view.outputs[0]?.column ?? 0, this.clockText) : '');
+    }
   }
 
   private paneLabelStyle(title: string, colour: string): PaneLabel['style'] {
@@ -388,6 +397,7 @@ export class ChartView {
     this.price = priceFormatter(market.pricePrecision);
     this.depth.format = this.price;
     const formatters = timeFormatters(model.timeframe);
+    this.clockText = formatters.clock;
     this.barMs = timeframeMs(model.timeframe);
     this.clockEnd = NaN;
     this.chart.applyOptions({
