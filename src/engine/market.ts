@@ -232,7 +232,7 @@ export class Market implements BookSyncListener {
         this.updateIndicators(seq);
         this.cvd.addTrade(seq, amount, side as 1 | -1);
       }
-      if (!this.sizedStale) for (const sized of this.sizedCvds) sized.addTrade(seq, time, amount, side as 1 | -1);
+      if (!this.sizedStale) for (let i = 0; i < this.sizedCvds.length; i++) this.sizedCvds[i]!.addTrade(seq, time, amount, side as 1 | -1);
       if (outcome === TradeOutcome.NewBar) this.sampleImbalance();
     } else if (outcome === TradeOutcome.Late) {
       this.derivedStale = true;
