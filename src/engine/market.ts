@@ -16,6 +16,7 @@ import { EngineError } from './engineError';
 import { EventKindCounts } from './eventCounts';
 import { EventKind, type MarketEvent } from './events';
 import { EventTimeGuard, MAX_CLOCK_LEAD_MS } from './eventTime';
+import { HeatmapStore, type HeatmapOptions } from './heatmap/heatmapStore';
 import { FootprintBars } from './footprint/footprintBars';
 import { createIndicator } from './indicators/createIndicator';
 import { INDICATOR_CATALOG } from './indicators/indicatorCatalog';
@@ -46,6 +47,8 @@ export interface MarketOptions {
   bookCapacity: number;
   /** Resync when the exchange's best bid/ask disagrees with the rebuilt book. */
   resyncOnTickerMismatch: boolean;
+  /** The liquidity heatmap's slices, window and memory bounds (defaults: DEFAULT_HEATMAP_OPTIONS). */
+  heatmap: Partial<HeatmapOptions>;
 }
 
 export const DEFAULT_MARKET_OPTIONS: Readonly<MarketOptions> = {
@@ -60,6 +63,7 @@ export const DEFAULT_MARKET_OPTIONS: Readonly<MarketOptions> = {
   tradeLogCapacity: 100_000,
   bookCapacity: 2048,
   resyncOnTickerMismatch: true,
+  heatmap: {},
 };
 
 /** Counters a user or a test can read. */
@@ -91,6 +95,8 @@ export class Market implements BookSyncListener {
   candles: CandleSeries;
   imbalance: ImbalanceBars;
   cvd: CvdBars;
+  /** The book's resting sizes over time (liquidity heatmap), sampled as the market's clock passes each slice. */
+  readonly heatmap: HeatmapStore;
   /** Taker buy/sell per bar and tick, from the trades the candles counted (bars by open time). */
   readonly footprint: FootprintBars;
   /** Increases on every book change; readers compare it with the version they last drew. */
@@ -134,6 +140,7 @@ export class Market implements BookSyncListener {
     this.book = new OrderBook(this.options.bookCapacity);
     this.sync = new BookSync(this.book, this.options.sequenceRule);
     this.sync.listener = this;
+    this.heatmap = new HeatmapStore(this.grid, this.options.heatmap);
     this.tape = new TradeTape(this.options.tapeCapacity);
     this.tradeLog = new TradeSizeLog(this.options.tradeLogCapacity);
     this.candles = new CandleSeries(this.options.timeframe, { capacity: this.options.candleCapacity });
@@ -166,6 +173,7 @@ export class Market implements BookSyncListener {
     // A trade's stamp is checked in onTrade; other events are sequenced by ids, so an implausible
     // stamp only stays out of the clock.
     if (event.kind !== EventKind.Trade && event.time === event.time && this.time.accept(event.time)) this.lastEventTime = event.time;
+    this.sampleHeatmap();
     switch (event.kind) {
       case EventKind.DepthDiff:
         byKind.depthDiffs++;
@@ -288,6 +296,7 @@ export class Market implements BookSyncListener {
   /** A wall time (ms) the caller trusts, for a live exchange: stamps far ahead of it are refused. */
   observeClock(wallMs: number): void {
     this.time.observe(wallMs);
+    this.sampleHeatmap();
   }
 
   /** History bars may not open more than the stamp tolerance after the market's clock (when known). */
@@ -345,6 +354,7 @@ export class Market implements BookSyncListener {
    * the exchange's until `requestResync`. O(levels).
    */
   mirrorBook(bids: ArrayLike<ExternalLevel>, asks: ArrayLike<ExternalLevel>): void {
+    this.sampleHeatmap();
     this.book.syncFrom(bids, asks, this.mirrorChanges);
     // A crossed or one-sided mirror is not adopted: the book shows as resyncing until a sound one.
     if (!this.sync.adoptExternalBook()) this.tickerCheck.clear();
@@ -354,6 +364,7 @@ export class Market implements BookSyncListener {
 
   /** The book is no longer the exchange's (gap, checksum failure, reconnect). */
   requestResync(reason: string): void {
+    this.sampleHeatmap();
     this.sync.requestResync(reason);
     this.tickerCheck.clear();
     this.bookVersion++;
@@ -438,6 +449,15 @@ export class Market implements BookSyncListener {
     if (!this.tickerCheck.onTicker(this.book, reached, id, bid, bidSize, ask, askSize) && this.options.resyncOnTickerMismatch) {
       this.sync.requestResync("the exchange's best bid/ask disagreed with the rebuilt book");
     }
+  }
+
+  /**
+   * Closes the heatmap's slices that ended by the market's clock with the book as it stands,
+   * before the book changes (gaps while it is not showable). O(1) unless a slice ended.
+   */
+  private sampleHeatmap(): void {
+    const clock = this.time.clock;
+    if (clock === clock) this.heatmap.advance(clock, this.book, this.sync.isShowable());
   }
 
   private bookChanged(): void {
