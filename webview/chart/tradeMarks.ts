@@ -14,8 +14,11 @@ import type { TradeThreshold } from '../tape/tradeThreshold';
 
 /** Marks held at most (the newest big trades). */
 export const MAX_MARKS = 400;
-/** Radius of a mark at the threshold, and the largest, CSS px. */
-const MIN_RADIUS = 4;
+/** Radius of a mark at the threshold, CSS px. */
+const MIN_RADIUS = 3.5;
+/** The largest radius: this many bar spacings, within these bounds (CSS px), so dense bars are not buried. */
+const MAX_RADIUS_BARS = 1.5;
+const MAX_RADIUS_LOW = 6;
 const MAX_RADIUS = 14;
 /** Per mark: trade time (ms), bar time (chart seconds), price, amount, side. */
 const STRIDE = 5;
@@ -29,6 +32,10 @@ export interface TradeMarkStyle {
   edge: string;
 }
 
+function maxRadius(barSpacing: number): number {
+  return Math.min(MAX_RADIUS, Math.max(MAX_RADIUS_LOW, barSpacing * MAX_RADIUS_BARS));
+}
+
 class TradeMarkRenderer implements IPrimitivePaneRenderer {
   constructor(private readonly marks: TradeMarks) {}
 
@@ -37,11 +44,12 @@ class TradeMarkRenderer implements IPrimitivePaneRenderer {
     const series = marks.series;
     if (series === null || marks.count === 0) return;
     const scale = marks.chart.timeScale();
+    marks.maxRadius = maxRadius(scale.options().barSpacing);
     target.useMediaCoordinateSpace(({ context: ctx, mediaSize }) => {
       ctx.save();
       ctx.lineWidth = 1;
       ctx.strokeStyle = marks.style.edge;
-      ctx.globalAlpha = 0.8;
+      ctx.globalAlpha = 0.75;
       let visible = 0;
       for (let k = 0; k < marks.count; k++) {
         const x = scale.timeToCoordinate(marks.barTime(k) as Time);
@@ -68,6 +76,8 @@ export class TradeMarks implements ISeriesPrimitive<Time> {
   count = 0;
   /** Marks the last repaint drew (those within the pane). */
   visibleAtLastDraw = 0;
+  /** The largest radius at the bar spacing of the last repaint. */
+  maxRadius = MAX_RADIUS;
   private readonly rows = new Float64Array(MAX_MARKS * STRIDE);
   /** Ring slot of the oldest mark. */
   private head = 0;
@@ -141,9 +151,9 @@ export class TradeMarks implements ISeriesPrimitive<Time> {
   side(k: number): number {
     return this.rows[this.slot(k) + 4]!;
   }
-  /** Area in proportion to the amount over the threshold. */
+  /** Area in proportion to the amount over the threshold, up to {@link maxRadius}. */
   radius(k: number): number {
-    return Math.min(MAX_RADIUS, MIN_RADIUS * Math.sqrt(this.amount(k) / this.threshold));
+    return Math.min(this.maxRadius, MIN_RADIUS * Math.sqrt(this.amount(k) / this.threshold));
   }
 
   /** The marks held and where they are drawn, for the debug hook. */
