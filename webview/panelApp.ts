@@ -146,6 +146,7 @@ export class PanelApp {
     this.marks.applyStyle({ up: theme.up, down: theme.down, edge: theme.background });
     this.chart.priceSeries.attachPrimitive(this.marks);
     this.sound = new PanelSound(pageSoundHost(doc.defaultView!));
+    for (const gesture of ['pointerdown', 'keydown']) doc.addEventListener(gesture, () => this.sound.unlock(), { capture: true });
     this.bigTrades = new TradeThreshold(this.model.trades, this.state.bigTrade);
     this.tape = new TapeView(doc, this.model.trades, this.bigTrades, this.state.bigCvd, {
       threshold: (bigTrade) => {

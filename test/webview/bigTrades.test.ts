@@ -41,12 +41,21 @@ type Snapshot = PanelSnapshot & {
   indicators: (PanelSnapshot['indicators'][number] & { paneLabel: { title: string; note: string } | null })[];
 };
 
-/** An AudioContext stand-in: every note played is recorded (wave, frequency, peak gain, page time). */
+/**
+ * An AudioContext stand-in: every note played is recorded (wave, frequency, peak gain, page time).
+ * Like a browser's autoplay policy, it starts suspended and resumes only within a user gesture.
+ */
 const AUDIO_STUB = `
 window.__notes = [];
+window.__contexts = [];
+// A gesture is a real pointer or key event, for as long as it is dispatched (page scripts the test runs count as none).
+let gesture = false;
+for (const type of ['pointerdown', 'keydown']) {
+  window.addEventListener(type, () => { gesture = true; setTimeout(() => (gesture = false)); }, true);
+}
 window.AudioContext = class {
-  constructor() { this.currentTime = 0; this.state = 'running'; this.destination = {}; }
-  resume() { return Promise.resolve(); }
+  constructor() { this.currentTime = 0; this.state = 'suspended'; this.destination = {}; window.__contexts.push(this); }
+  resume() { if (gesture) this.state = 'running'; return Promise.resolve(); }
   createGain() {
     const ramps = [];
     return { gain: { setValueAtTime() {}, exponentialRampToValueAtTime(v) { ramps.push(v); } }, connect() {}, ramps };
@@ -255,6 +264,11 @@ describe.skipIf(!hasChromium())('big trades: marks, the one threshold and sound,
       let played = await notes();
       expect(played.map((n) => [n.type, n.hz])).toEqual([['triangle', 1320]]);
       expect(played[0]!.peak).toBeCloseTo(0.25 * 0.5, 6);
+      // Audio held back until a gesture: a click in the panel lets it play.
+      const audioStates = () => panel.page.evaluate(() => (window as unknown as { __contexts: { state: string }[] }).__contexts.map((c) => c.state));
+      expect(await audioStates()).toEqual(['suspended']);
+      await panel.page.locator('.tape .panel-title').click();
+      expect(await audioStates()).toEqual(['running']);
       // A big sell after the gap: a low tick; at volume 0.2, quieter.
       await panel.page.waitForTimeout(TICK_GAP_MS + 20);
       await panel.send({ v: PROTOCOL_VERSION, type: 'sound', bigTrades: true, alerts: true, volume: 0.2 });

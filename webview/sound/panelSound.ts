@@ -105,6 +105,14 @@ export class PanelSound {
     this.chimes++;
   }
 
+  /**
+   * A gesture in the panel (a click, a key): audio a browser held back until one (it starts
+   * suspended when made before any) may play now.
+   */
+  unlock(): void {
+    if (this.context?.state === 'suspended') void this.context.resume().catch(() => {});
+  }
+
   /** What the sound did, for the debug hook. */
   describe(): { settings: Omit<SoundMessage, 'v' | 'type'>; ticks: number; skipped: number; chimes: number } {
     return { settings: { ...this.settings }, ticks: this.ticks, skipped: this.skipped, chimes: this.chimes };
