@@ -125,8 +125,8 @@ function footprintLine(market: Market, openTime: number, amountDecimals: number)
   const amount = (x: number): number => Number(x.toFixed(amountDecimals));
   for (let tick = fp.lowTickAt(slot); tick <= fp.highTickAt(slot); tick++) {
     const i = fp.cellIndex(slot, tick);
-    const buy = fp.cells.buy[i];
-    const sell = fp.cells.sell[i];
+    const buy = fp.cells.buy(i);
+    const sell = fp.cells.sell(i);
     if (buy > 0 || sell > 0) rows.push([fp.priceOf(tick), amount(buy), amount(sell)]);
   }
   return { t: openTime, fp: rows };

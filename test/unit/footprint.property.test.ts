@@ -134,7 +134,7 @@ function expectSame(fp: FootprintBars, ref: Reference, everyBarIntact: boolean):
     for (let tick = bar.low - 2; tick <= bar.high + 2; tick++) {
       const i = fp.cellIndex(slot, tick);
       const c = bar.cells.get(tick) ?? { buy: 0, sell: 0 };
-      expect(i >= 0 ? [fp.cells.buy[i], fp.cells.sell[i]] : [0, 0], `bar ${pos} tick ${tick}`).toEqual([c.buy, c.sell]);
+      expect(i >= 0 ? [fp.cells.buy(i), fp.cells.sell(i)] : [0, 0], `bar ${pos} tick ${tick}`).toEqual([c.buy, c.sell]);
       buy += c.buy;
       sell += c.sell;
     }

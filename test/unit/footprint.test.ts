@@ -103,11 +103,11 @@ describe('FootprintBars memory and input', () => {
         price = Number((price + (k % 2 === 0 ? 50 : -49.9)).toFixed(1));
         fp.addTrade(T0 + bar * MINUTE, price, 0.001, k % 3 === 0 ? 1 : -1);
       }
-      if (fp.cells.size === DEFAULT_FOOTPRINT_OPTIONS.maxCells) buyArray ??= fp.cells.buy;
+      if (fp.cells.size === DEFAULT_FOOTPRINT_OPTIONS.maxCells) buyArray ??= fp.cells.data;
     }
     expect(fp.byteLength).toBeLessThanOrEqual(budget);
     expect(fp.cells.size).toBe(DEFAULT_FOOTPRINT_OPTIONS.maxCells);
-    expect(fp.cells.buy).toBe(buyArray);
+    expect(fp.cells.data).toBe(buyArray);
     expect(fp.stats.trades).toBe(60_000);
     // Older bars lost their cells (no footprint), the newest hundreds kept theirs.
     expect(fp.hasCells(fp.slotAt(0))).toBe(false);

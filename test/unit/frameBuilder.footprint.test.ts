@@ -42,7 +42,7 @@ function engineCells(market: Market): Map<number, Map<number, [number, number]>>
     const bar = new Map<number, [number, number]>();
     for (let tick = fp.lowTickAt(slot); tick <= fp.highTickAt(slot); tick++) {
       const i = fp.cellIndex(slot, tick);
-      if (fp.cells.buy[i]! > 0 || fp.cells.sell[i]! > 0) bar.set(fp.priceOf(tick), [fp.cells.buy[i]!, fp.cells.sell[i]!]);
+      if (fp.cells.buy(i) > 0 || fp.cells.sell(i) > 0) bar.set(fp.priceOf(tick), [fp.cells.buy(i), fp.cells.sell(i)]);
     }
     out.set(fp.openTimeAt(slot), bar);
   }

@@ -1,6 +1,6 @@
 /**
- * The cells of every footprint bar: one pool of (taker-buy, taker-sell, revision) triples in
- * typed arrays, handed out as contiguous slabs in a circular log.
+ * The cells of every footprint bar: one pool of (taker-buy, taker-sell, revision) triples in one
+ * typed array, handed out as contiguous slabs in a circular log.
  *
  * Slabs are named by a virtual offset that only grows; the physical cell is the offset modulo the
  * pool size. The pool starts small and doubles while the log has not wrapped yet (so a slab's
@@ -13,14 +13,17 @@ import { requireInteger } from '../configCheck';
 /** Bytes one cell costs: buy, sell and revision, each a Float64. */
 export const CELL_BYTES = 24;
 
+/** Numbers per cell in {@link CellLog.data}: taker-buy amount, taker-sell amount, revision. */
+export const CELL_STRIDE = 3;
+
 export class CellLog {
   readonly maxCells: number;
-  /** Taker-buy amount per cell. */
-  buy: Float64Array;
-  /** Taker-sell amount per cell. */
-  sell: Float64Array;
-  /** The footprint revision that last changed the cell (see FootprintBars.revision). */
-  rev: Float64Array;
+  /**
+   * Cell i is `data[3i]` (taker-buy amount), `data[3i + 1]` (taker-sell amount) and `data[3i + 2]`
+   * (the footprint revision that last changed it): interleaved, so a trade touches one cache line.
+   */
+  data: Float64Array;
+  private cellCount: number;
   /** Virtual offset of the next slab. */
   private head = 0;
 
@@ -28,19 +31,18 @@ export class CellLog {
   constructor(initialCells: number, maxCells: number) {
     this.maxCells = requireInteger('CellLog maxCells', maxCells, 1);
     const size = Math.min(requireInteger('CellLog initialCells', initialCells, 1), maxCells);
-    this.buy = new Float64Array(size);
-    this.sell = new Float64Array(size);
-    this.rev = new Float64Array(size);
+    this.data = new Float64Array(size * CELL_STRIDE);
+    this.cellCount = size;
   }
 
   /** Cells in the pool now (grows by doubling up to `maxCells`). */
   get size(): number {
-    return this.buy.length;
+    return this.cellCount;
   }
 
   /** Bytes held by the pool. */
   get byteLength(): number {
-    return this.size * CELL_BYTES;
+    return this.data.byteLength;
   }
 
   /**
@@ -50,11 +52,15 @@ export class CellLog {
    * only when the pool doubles.
    */
   allocate(n: number): number {
-    if (this.size < this.maxCells && this.head + n > this.size) {
+    const size = this.size;
+    if (size < this.maxCells && this.head + n > size) {
       // Not wrapped yet (the pool grows before it wraps), so virtual offsets are physical ones.
-      let size = this.size;
-      while (this.head + n > size && size < this.maxCells) size = Math.min(this.maxCells, size * 2);
-      this.grow(size);
+      let grown = size;
+      while (this.head + n > grown && grown < this.maxCells) grown = Math.min(this.maxCells, grown * 2);
+      const data = new Float64Array(grown * CELL_STRIDE);
+      data.set(this.data);
+      this.data = data;
+      this.cellCount = grown;
     }
     const phys = this.head % this.size;
     if (phys + n > this.size) this.head += this.size - phys;
@@ -73,31 +79,28 @@ export class CellLog {
     return this.head <= v + this.size;
   }
 
+  /** Taker-buy amount of physical cell `i`. O(1). */
+  buy(i: number): number {
+    return this.data[i * CELL_STRIDE];
+  }
+
+  /** Taker-sell amount of physical cell `i`. O(1). */
+  sell(i: number): number {
+    return this.data[i * CELL_STRIDE + 1];
+  }
+
+  /** The revision that last changed physical cell `i`. O(1). */
+  revision(i: number): number {
+    return this.data[i * CELL_STRIDE + 2];
+  }
+
   /** Zeroes physical cells `[from, to)`. */
   clear(from: number, to: number): void {
-    if (to <= from) return;
-    this.buy.fill(0, from, to);
-    this.sell.fill(0, from, to);
-    this.rev.fill(0, from, to);
+    if (to > from) this.data.fill(0, from * CELL_STRIDE, to * CELL_STRIDE);
   }
 
   /** Moves `count` physical cells from `from` to `to` (overlap allowed, as memmove). */
   move(from: number, to: number, count: number): void {
-    if (count <= 0 || from === to) return;
-    this.buy.copyWithin(to, from, from + count);
-    this.sell.copyWithin(to, from, from + count);
-    this.rev.copyWithin(to, from, from + count);
-  }
-
-  private grow(size: number): void {
-    const buy = new Float64Array(size);
-    const sell = new Float64Array(size);
-    const rev = new Float64Array(size);
-    buy.set(this.buy);
-    sell.set(this.sell);
-    rev.set(this.rev);
-    this.buy = buy;
-    this.sell = sell;
-    this.rev = rev;
+    if (count > 0 && from !== to) this.data.copyWithin(to * CELL_STRIDE, from * CELL_STRIDE, (from + count) * CELL_STRIDE);
   }
 }

@@ -9,8 +9,8 @@
  * amortized O(1) by growing the slab to twice the range once less than a quarter is free) or
  * moves the bar to a slab twice as large; the abandoned slab is reclaimed when the log wraps.
  *
- * Memory budget (defaults): bar metadata 84 B × 20,000 bars ≈ 1.7 MB, plus cells 24 B × at most
- * 524,288 = 12.6 MB: ≈ 14.3 MB per market at most, starting at 84 B × bars + 24 B × 16,384. When
+ * Memory budget (defaults): bar metadata 88 B × 20,000 bars ≈ 1.8 MB, plus cells 24 B × at most
+ * 524,288 = 12.6 MB: ≈ 14.3 MB per market at most, starting at 88 B × bars + 24 B × 16,384. When
  * the pool is full the oldest slabs are overwritten: their bars read as having no footprint (their
  * range and point of control stay, for the naked-POC query). One bar spans at most `maxBarCells`
  * ticks; a trade beyond that is refused (counted in `tooWide`).
@@ -21,7 +21,7 @@
 import { PriceGrid } from '../book/priceGrid';
 import { isPrice } from '../book/levelValidity';
 import { requireInteger } from '../configCheck';
-import { CellLog } from './cellLog';
+import { CELL_STRIDE, CellLog } from './cellLog';
 
 export interface FootprintOptions {
   /** Bars held (the candle series' capacity). */
@@ -44,8 +44,8 @@ export const DEFAULT_FOOTPRINT_OPTIONS: Readonly<FootprintOptions> = {
 /** Smallest slab a bar starts with. */
 const MIN_BAR_CELLS = 16;
 
-/** Bytes of metadata per bar: ten Float64 columns and one Int32. */
-export const BAR_META_BYTES = 84;
+/** Bytes of metadata per bar: ten Float64 columns and two Int32. */
+export const BAR_META_BYTES = 88;
 
 /** Whether a bar's footprint holds all of its candle's volume. */
 export type FootprintCoverage = 'none' | 'partial' | 'complete';
@@ -81,7 +81,7 @@ export class FootprintBars {
   /** Virtual offset of the slab (see CellLog). */
   private readonly slab: Float64Array;
   /** Physical index of the slab's first cell. */
-  private readonly phys: Float64Array;
+  private readonly phys: Int32Array;
   private readonly slabCells: Int32Array;
   /** Tick of the slab's first cell. */
   private readonly base: Float64Array;
@@ -89,6 +89,8 @@ export class FootprintBars {
   private readonly low: Float64Array;
   private readonly high: Float64Array;
   private readonly pocTick: Float64Array;
+  /** Volume at the point of control. */
+  private readonly pocVolume: Float64Array;
   private readonly buyTotal: Float64Array;
   private readonly sellTotal: Float64Array;
   private readonly barRev: Float64Array;
@@ -104,12 +106,13 @@ export class FootprintBars {
     const n = this.capacity;
     this.openTime = new Float64Array(n);
     this.slab = new Float64Array(n);
-    this.phys = new Float64Array(n);
+    this.phys = new Int32Array(n);
     this.slabCells = new Int32Array(n);
     this.base = new Float64Array(n);
     this.low = new Float64Array(n);
     this.high = new Float64Array(n);
     this.pocTick = new Float64Array(n);
+    this.pocVolume = new Float64Array(n);
     this.buyTotal = new Float64Array(n);
     this.sellTotal = new Float64Array(n);
     this.barRev = new Float64Array(n);
@@ -188,7 +191,7 @@ export class FootprintBars {
   /** Physical index in `cells` of tick `tick` of bar `slot`, or -1 outside its slab. O(1). */
   cellIndex(slot: number, tick: number): number {
     const j = tick - this.base[slot];
-    return j >= 0 && j < this.slabCells[slot] ? this.phys[slot] + j : -1;
+    return j >= 0 && j < this.slabCells[slot] ? this.phys[slot] + (j | 0) : -1;
   }
 
   /** The tick of `price` (nearest). O(1). */
@@ -252,25 +255,27 @@ export class FootprintBars {
       }
       cell = this.cellIndex(slot, tick);
     }
-    const c = this.cells;
+    const data = this.cells.data;
+    const at = cell * CELL_STRIDE;
     const rev = ++this.rev;
     if (takerSide === 1) {
-      c.buy[cell] += amount;
+      data[at] += amount;
       this.buyTotal[slot] += amount;
     } else {
-      c.sell[cell] += amount;
+      data[at + 1] += amount;
       this.sellTotal[slot] += amount;
     }
-    c.rev[cell] = rev;
+    data[at + 2] = rev;
     this.barRev[slot] = rev;
     if (tick < this.low[slot]) this.low[slot] = tick;
     if (tick > this.high[slot]) this.high[slot] = tick;
     // Cells only grow, so the running maximum is the maximum.
-    const total = c.buy[cell] + c.sell[cell];
-    const poc = this.pocTick[slot];
-    const pocCell = poc === poc ? this.cellIndex(slot, poc) : -1;
-    const pocTotal = pocCell >= 0 ? c.buy[pocCell] + c.sell[pocCell] : -1;
-    if (total > pocTotal || (total === pocTotal && tick < poc)) this.pocTick[slot] = tick;
+    const total = data[at] + data[at + 1];
+    const pocVolume = this.pocVolume[slot];
+    if (total > pocVolume || (total === pocVolume && tick < this.pocTick[slot])) {
+      this.pocTick[slot] = tick;
+      this.pocVolume[slot] = total;
+    }
     this.stats.trades++;
     return true;
   }
@@ -306,6 +311,7 @@ export class FootprintBars {
     this.low[slot] = Infinity;
     this.high[slot] = -Infinity;
     this.pocTick[slot] = NaN;
+    this.pocVolume[slot] = 0;
     this.buyTotal[slot] = 0;
     this.sellTotal[slot] = 0;
     this.barRev[slot] = 0;

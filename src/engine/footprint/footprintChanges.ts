@@ -36,7 +36,6 @@ export class FootprintCellRows {
  */
 export function collectFootprintChanges(footprint: FootprintBars, sinceRevision: number, fromOpenTime: number, out: FootprintCellRows): number {
   out.count = 0;
-  const cells = footprint.cells;
   for (let pos = footprint.lowerBound(fromOpenTime); pos < footprint.count; pos++) {
     const slot = footprint.slotAt(pos);
     if (footprint.revisionAt(slot) <= sinceRevision || !footprint.hasCells(slot)) continue;
@@ -44,7 +43,7 @@ export function collectFootprintChanges(footprint: FootprintBars, sinceRevision:
     const high = footprint.highTickAt(slot);
     let cell = footprint.cellIndex(slot, footprint.lowTickAt(slot));
     for (let tick = footprint.lowTickAt(slot); tick <= high; tick++, cell++) {
-      if (cells.rev[cell] > sinceRevision) out.push(openTime, footprint.priceOf(tick), cells.buy[cell], cells.sell[cell]);
+      if (footprint.cells.revision(cell) > sinceRevision) out.push(openTime, footprint.priceOf(tick), footprint.cells.buy(cell), footprint.cells.sell(cell));
     }
   }
   return footprint.revision;

@@ -81,13 +81,12 @@ export function readFootprintRows(footprint: FootprintBars, slot: number, ticksP
 export function addFootprintRows(footprint: FootprintBars, slot: number, out: FootprintRows): void {
   const low = footprint.lowTickAt(slot);
   const high = footprint.highTickAt(slot);
-  const cells = footprint.cells;
   const step = out.ticksPerRow;
   const first = out.firstTick / step;
   let cell = footprint.cellIndex(slot, low);
   for (let tick = low; tick <= high; tick++, cell++) {
-    const buy = cells.buy[cell];
-    const sell = cells.sell[cell];
+    const buy = footprint.cells.buy(cell);
+    const sell = footprint.cells.sell(cell);
     if (buy === 0 && sell === 0) continue;
     const row = Math.floor(tick / step) - first;
     out.buy[row] += buy;
