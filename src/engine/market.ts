@@ -231,7 +231,9 @@ export class Market implements BookSyncListener {
     this.tape.push(time, price, amount, side);
     this.lastPrice = price;
     if (outcome === TradeOutcome.Live || outcome === TradeOutcome.NewBar || outcome === TradeOutcome.Late) {
-      this.footprint.addTrade(barOpenTime(time, this.candles.timeframe), price, amount, side);
+      const c = this.candles;
+      const barTime = outcome === TradeOutcome.Late ? barOpenTime(time, c.timeframe) : c.value(c.lastSeq, CandleField.OpenTime);
+      this.footprint.addTrade(barTime, price, amount, side);
     }
     if (outcome !== TradeOutcome.LateDropped) this.tradeLog.push(time, amount, side as 1 | -1);
     if (outcome === TradeOutcome.Live || outcome === TradeOutcome.NewBar) {

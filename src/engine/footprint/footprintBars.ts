@@ -74,6 +74,8 @@ export class FootprintBars {
 
   private head = 0;
   private held = 0;
+  /** Ring slot of the newest bar, -1 when none. */
+  private newest = -1;
   /** Increases with every accepted trade; stamps the cells and bars it changed. */
   private rev = 0;
 
@@ -233,7 +235,7 @@ export class FootprintBars {
     const units = Math.round(price * g.scale) / g.tickUnits;
     const tick = Math.round(units);
     if (units !== tick) this.stats.offGrid++;
-    let slot = this.held > 0 ? this.slotAt(this.held - 1) : -1;
+    let slot = this.newest;
     if (slot < 0 || barOpenTime > this.openTime[slot]) {
       slot = this.openBar(barOpenTime, tick);
     } else if (barOpenTime !== this.openTime[slot]) {
@@ -284,6 +286,7 @@ export class FootprintBars {
   clear(): void {
     this.head = 0;
     this.held = 0;
+    this.newest = -1;
   }
 
   // ---- internals ----
@@ -300,6 +303,7 @@ export class FootprintBars {
     }
     const slot = this.ringIndex(this.held);
     this.held++;
+    this.newest = slot;
     const v = this.cells.allocate(n);
     const p = this.cells.physical(v);
     this.cells.clear(p, p + n);
