@@ -10,6 +10,7 @@ import { runBookApplyBench } from './bookApplyBench';
 import { runHostBench } from './hostBench';
 import { runLightBench } from './lightBench';
 import { runCaptureReplayBench } from './captureReplayBench';
+import { runFootprintBench } from './footprintBench';
 import { printComparison, printFigure, round } from './report';
 import { runPanelBench } from './panelBench';
 import { measureRecorderEventsPerSec } from './recorderBench';
@@ -78,6 +79,22 @@ const sections: BenchSection[] = [
         marketTradesPerSec: round(f.marketTradesPerSec),
         naiveTradesPerSec: round(f.naiveTradesPerSec),
         tradesRatio: round(f.tradesRatio, 2),
+      };
+    },
+  },
+  {
+    id: 'footprint',
+    name: 'footprint: 1,000,000 real trades → taker buy/sell per 1m bar and tick (engine FootprintBars vs a Map per bar and tick)',
+    run: async () => {
+      const f = await runFootprintBench();
+      console.log(`  ${f.trades} trades into ${f.bars} bars; every held cell equal to the Map footprint's`);
+      printComparison('footprint', f.footprintTradesPerSec, 'Map', f.naiveFootprintTradesPerSec, null);
+      printFigure('footprint memory at the end', `${f.footprintMB.toFixed(2)} MB`, `≤ its budget ${f.footprintBudgetMB.toFixed(2)} MB`, f.footprintMB <= f.footprintBudgetMB);
+      return {
+        footprintTradesPerSec: round(f.footprintTradesPerSec),
+        naiveFootprintTradesPerSec: round(f.naiveFootprintTradesPerSec),
+        footprintRatio: round(f.footprintRatio, 2),
+        footprintMB: round(f.footprintMB, 2),
       };
     },
   },
