@@ -7,6 +7,7 @@
  * `BENCH_ONLY=<ids, comma-separated>` runs only those sections, e.g. `BENCH_ONLY=light npm run bench`.
  */
 import { runBookApplyBench } from './bookApplyBench';
+import { runHeatmapBench } from './heatmapBench';
 import { runHostBench } from './hostBench';
 import { runLightBench } from './lightBench';
 import { runCaptureReplayBench } from './captureReplayBench';
@@ -33,6 +34,7 @@ const HEAP_GOAL_MB = 1;
 const TRADES_GOAL_PER_SEC = 20e6;
 const REPLAY_GOAL = 500;
 const RECORDER_GOAL = 50_000;
+const HEATMAP_GOAL_MB = 32;
 
 const sections: BenchSection[] = [
   {
@@ -114,6 +116,23 @@ const sections: BenchSection[] = [
       const perSec = await measureRecorderEventsPerSec();
       printFigure('recorder', `${Math.round(perSec)} events/s`, `≥ ${RECORDER_GOAL}`, perSec >= RECORDER_GOAL);
       return { recorderEventsPerSec: round(perSec) };
+    },
+  },
+  {
+    id: 'heatmap',
+    name: 'liquidity heatmap: two hours of 1 s slices on BTCUSDT (the spot capture looped, time-shifted) vs a naive full window per second',
+    run: async () => {
+      const f = await runHeatmapBench();
+      console.log(`  ${f.loops} loops: ${f.slices} slices held (${f.gapSlices} gaps), ${f.records} runs`);
+      printFigure('heatmap host memory, 2 h at 1 s', `${f.heatmapHostMB.toFixed(1)} MB (typed arrays ${f.heatmapStoreMB.toFixed(1)} MB; naive ${f.naiveHeatmapMB.toFixed(0)} MB)`, `≤ ${HEATMAP_GOAL_MB} MB`, f.heatmapHostMB <= HEATMAP_GOAL_MB);
+      console.log(`  sampling: ${f.heatmapSampleUs.toFixed(1)} µs a slice; reading the 2 h as 1000 × 400 cells: ${f.heatmapRead2hMs.toFixed(1)} ms`);
+      return {
+        heatmapHostMB: round(f.heatmapHostMB, 2),
+        heatmapStoreMB: round(f.heatmapStoreMB, 2),
+        naiveHeatmapMB: round(f.naiveHeatmapMB, 1),
+        heatmapRead2hMs: round(f.heatmapRead2hMs, 2),
+        heatmapSampleUs: round(f.heatmapSampleUs, 1),
+      };
     },
   },
   {

@@ -38,14 +38,16 @@ export interface HeatmapOptions {
 }
 
 /**
- * Defaults: 1 s columns, levels within 2% of the mid, at most a day of slices and 3.5M runs
- * (31.5 MB of runs, about 3.5 h of BTCUSDT spot at 1 s; the slice index is 9 bytes a slice).
+ * Defaults: 1 s columns, levels within 2% of the mid, at most a day of slices and 3.4M runs.
+ * Budget: at most 30.6 MB of runs + 0.8 MB of slice index + the open runs (32 bytes a level in
+ * the window), under 32 MB for a book of up to 10,000 levels in the window; two hours of BTCUSDT spot take about 1M runs (9.5 MB,
+ * bench/RESULTS.md), so a market changing three times as many levels a second still keeps two hours.
  */
 export const DEFAULT_HEATMAP_OPTIONS: Readonly<HeatmapOptions> = {
   sliceMs: 1000,
   windowPercent: 2,
   maxSlices: 86_400,
-  maxRecords: 3_500_000,
+  maxRecords: 3_400_000,
 };
 
 /** Offsets of a level from the origin must fit a record's Int32 code with its side bit. */

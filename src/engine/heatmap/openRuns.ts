@@ -19,10 +19,13 @@ export interface RunSink {
 }
 
 export class OpenRuns {
+  /** The level's book price: the merge compares prices, so a tick offset is computed only for new levels. */
+  prices: Float64Array;
   offsets: Int32Array;
   sizes: Float32Array;
   starts: Float64Array;
   count = 0;
+  private sparePrices: Float64Array;
   private spareOffsets: Int32Array;
   private spareSizes: Float32Array;
   private spareStarts: Float64Array;
@@ -32,9 +35,11 @@ export class OpenRuns {
     readonly isBid: boolean,
     capacity = 256,
   ) {
+    this.prices = new Float64Array(capacity);
     this.offsets = new Int32Array(capacity);
     this.sizes = new Float32Array(capacity);
     this.starts = new Float64Array(capacity);
+    this.sparePrices = new Float64Array(capacity);
     this.spareOffsets = new Int32Array(capacity);
     this.spareSizes = new Float32Array(capacity);
     this.spareStarts = new Float64Array(capacity);
@@ -42,7 +47,7 @@ export class OpenRuns {
 
   /** Bytes of the typed arrays (both buffers). O(1). */
   get bytes(): number {
-    return 2 * (this.offsets.byteLength + this.sizes.byteLength + this.starts.byteLength);
+    return 2 * (this.prices.byteLength + this.offsets.byteLength + this.sizes.byteLength + this.starts.byteLength);
   }
 
   /** The record code of a level: its offset and its side in one Int32. O(1). */
@@ -58,33 +63,42 @@ export class OpenRuns {
    */
   sample(side: BookSide, levels: number, keys: LevelKeys, slice: number, sink: RunSink): void {
     this.ensureSpare(levels + this.count);
+    const outPrices = this.sparePrices;
     const outOffsets = this.spareOffsets;
     const outSizes = this.spareSizes;
     const outStarts = this.spareStarts;
-    const direction = this.isBid ? 1 : -1;
+    const isBid = this.isBid;
+    const runPrices = this.prices;
     let n = 0;
     let r = 0;
     for (let i = side.count - levels; i < side.count; i++) {
-      const offset = keys.offsetOf(side.prices[i]!);
-      if (offset !== offset) continue;
+      const price = side.prices[i]!;
       const size = Math.fround(side.sizes[i]!);
       // Runs before this level (in the side's order) have no level any more.
-      while (r < this.count && direction * this.offsets[r]! < direction * offset) {
+      while (r < this.count && (isBid ? runPrices[r]! < price : runPrices[r]! > price)) {
         this.close(r, slice, sink);
         r++;
       }
       let start = slice;
-      if (r < this.count && this.offsets[r] === offset) {
+      let offset: number;
+      if (r < this.count && runPrices[r] === price) {
+        offset = this.offsets[r]!;
         if (this.sizes[r] === size && slice - this.starts[r]! < MAX_RUN_SLICES) start = this.starts[r]!;
         else this.close(r, slice, sink);
         r++;
+      } else {
+        offset = keys.offsetOf(price);
+        if (offset !== offset) continue;
       }
+      outPrices[n] = price;
       outOffsets[n] = offset;
       outSizes[n] = size;
       outStarts[n] = start;
       n++;
     }
     for (; r < this.count; r++) this.close(r, slice, sink);
+    this.sparePrices = this.prices;
+    this.prices = outPrices;
     this.spareOffsets = this.offsets;
     this.spareSizes = this.sizes;
     this.spareStarts = this.starts;
@@ -114,9 +128,11 @@ export class OpenRuns {
       to.set(from.subarray(0, this.count) as never);
       return to;
     };
+    this.prices = grow(this.prices, (n) => new Float64Array(n));
     this.offsets = grow(this.offsets, (n) => new Int32Array(n));
     this.sizes = grow(this.sizes, (n) => new Float32Array(n));
     this.starts = grow(this.starts, (n) => new Float64Array(n));
+    this.sparePrices = new Float64Array(next);
     this.spareOffsets = new Int32Array(next);
     this.spareSizes = new Float32Array(next);
     this.spareStarts = new Float64Array(next);

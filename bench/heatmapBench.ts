@@ -1,0 +1,130 @@
+/**
+ * Liquidity heatmap memory: two hours of 1 s slices on BTCUSDT. The real spot BTCUSDT capture
+ * (about 11 minutes) is decoded and replayed through an engine Market again and again, each loop
+ * shifted in time to follow the previous one (a fresh Market per loop, as after a reconnect: a
+ * few gap slices until its snapshot), and one HeatmapStore with the market's default options
+ * samples that market's book, as Market does for its own heatmap. Measured: the host memory the
+ * store keeps (heap and array buffers after a full GC, with the store and after dropping it), the bytes of its
+ * typed arrays, and next to it the peer: a naive heatmap that keeps the full window of the book
+ * (price and size, Float64) every second, whose bytes are counted (not allocated) on the same
+ * slices. Also the time to read the two hours back as 1000 columns × 400 rows (a zoomed-out view).
+ */
+import { binanceSpotRule } from '../src/engine/book/sequenceRule';
+import { EventKind, MarketEvent } from '../src/engine/events';
+import { HeatmapStore } from '../src/engine/heatmap/heatmapStore';
+import { Market } from '../src/engine/market';
+import { BinanceDecoder, DecodeResult } from '../src/feeds/exchanges/binance/binanceDecoder';
+import { DecimalReader } from '../src/feeds/wire/decimalReader';
+import { loadCaptureLines } from './sharedCapture';
+
+export interface HeatmapFigures {
+  /** Host memory the store keeps after two hours (heap + array buffers, after GC), MB. */
+  heatmapHostMB: number;
+  /** Bytes of the store's typed arrays, MB. */
+  heatmapStoreMB: number;
+  /** The naive peer: the window's levels (price + size, Float64) stored every slice, MB. */
+  naiveHeatmapMB: number;
+  /** Slices closed and held, gap slices among them, runs held. */
+  slices: number;
+  gapSlices: number;
+  records: number;
+  loops: number;
+  /** Time spent sampling, per slice closed (the book's window merged against the open runs), µs. */
+  heatmapSampleUs: number;
+  /** Reading all held slices as 1000 columns × 400 rows of 10 ticks around the last mid, ms (median of 5). */
+  heatmapRead2hMs: number;
+}
+
+const TWO_HOURS_MS = 2 * 3600_000;
+const MB = 1024 * 1024;
+
+declare const gc: () => void;
+
+function hostBytes(): number {
+  gc();
+  gc();
+  const usage = process.memoryUsage();
+  return usage.heapUsed + usage.arrayBuffers;
+}
+
+export async function runHeatmapBench(): Promise<HeatmapFigures> {
+  const { lines } = loadCaptureLines();
+  const decoder = new BinanceDecoder();
+  const decimal = new DecimalReader();
+  const event = new MarketEvent();
+  // The capture's exchange-time span: each loop starts one second after the previous one ends.
+  let first = NaN;
+  let last = NaN;
+  for (const line of lines) {
+    const space = line.indexOf(' ');
+    if (decoder.decodeRange(line, space + 1, line.length, decimal.parse(line, 0, space), event) !== DecodeResult.Event || !(event.time === event.time)) continue;
+    if (first !== first) first = event.time;
+    last = event.time;
+  }
+  const loopMs = last - first + 1000;
+  const loops = Math.ceil(TWO_HOURS_MS / loopMs);
+
+  // The market's own heatmap options (the defaults): what one BTCUSDT chart keeps.
+  let store: HeatmapStore | null = new HeatmapStore(new Market().grid);
+  let naiveBytes = 0;
+  let sampleMs = 0;
+  let closedSlices = 0;
+  const end = first + TWO_HOURS_MS;
+  for (let loop = 0; loop < loops; loop++) {
+    const shift = loop * loopMs;
+    // The loop's own market keeps almost no heatmap of its own (the store above is measured).
+    const market = new Market({ sequenceRule: binanceSpotRule, timeframe: '1m', heatmap: { maxSlices: 2, maxRecords: 1 } });
+    const percent = store.options.windowPercent;
+    for (let i = 0; i < lines.length; i++) {
+      const line = lines[i]!;
+      const space = line.indexOf(' ');
+      if (decoder.decodeRange(line, space + 1, line.length, decimal.parse(line, 0, space), event) !== DecodeResult.Event) continue;
+      if (event.time === event.time && event.kind !== EventKind.Trade) {
+        const time = event.time + shift;
+        if (time >= end) break;
+        const next = store.nextSlice;
+        const t0 = performance.now();
+        store.advance(time, market.book, market.bookIsShowable());
+        sampleMs += performance.now() - t0;
+        // The peer stores the same window every closed slice the book is showable.
+        const closed = store.nextSlice - (next === next ? next : store.nextSlice);
+        closedSlices += closed;
+        if (closed > 0 && market.bookIsShowable()) {
+          const levels = market.book.levelsWithinPercent(true, percent) + market.book.levelsWithinPercent(false, percent);
+          naiveBytes += closed * levels * 16;
+        }
+      }
+      market.onEvent(event);
+    }
+  }
+  let gapSlices = 0;
+  for (let s = store.firstSlice; s < store.nextSlice; s++) if (store.isGap(s)) gapSlices++;
+
+  const columns = 1000;
+  const rows = 400;
+  const out = new Float32Array(columns * rows);
+  const lastMid = 61_600;
+  const bucketFrom = Math.floor(store.tickOf(lastMid) / 10) - rows / 2;
+  const times: number[] = [];
+  for (let k = 0; k < 5; k++) {
+    const t0 = performance.now();
+    store.read(store.firstSlice, store.nextSlice, columns, 10, bucketFrom, rows, out);
+    times.push(performance.now() - t0);
+  }
+  times.sort((a, b) => a - b);
+  const figures = {
+    heatmapStoreMB: store.bytes / MB,
+    naiveHeatmapMB: naiveBytes / MB,
+    slices: store.nextSlice - store.firstSlice,
+    gapSlices,
+    records: store.records,
+    loops,
+    heatmapRead2hMs: times[2]!,
+    heatmapSampleUs: (1000 * sampleMs) / closedSlices,
+  };
+  // What the store keeps: the host's memory with it, then without it (everything else equal).
+  const withStore = hostBytes();
+  store = null;
+  const withoutStore = hostBytes();
+  return { heatmapHostMB: (withStore - withoutStore) / MB, ...figures };
+}
