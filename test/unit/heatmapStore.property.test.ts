@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { OrderBook } from '../../src/engine/book/orderBook';
 import { PriceGrid } from '../../src/engine/book/priceGrid';
+import { ColumnCells, ColumnLevels } from '../../src/engine/heatmap/columnCells';
 import { HeatmapStore } from '../../src/engine/heatmap/heatmapStore';
 
 const TICK = 0.01;
@@ -184,6 +185,25 @@ describe('HeatmapStore against an array of book snapshots', () => {
           const gapsWrong = [];
           for (let s = store.firstSlice; s < store.nextSlice; s++) if (store.isGap(s) !== (ref[s - refFirst] === null)) gapsWrong.push(s);
           expect(gapsWrong).toEqual([]);
+          // Each held slice as sparse cells (what a frame sends), grouped: the reference's non-empty rows, ascending.
+          const levels = new ColumnLevels();
+          const cells = new ColumnCells();
+          const cellsWrong: string[] = [];
+          for (let s = store.firstSlice; s < store.nextSlice && cellsWrong.length < 3; s++) {
+            const g = sc.reads[0]!.g;
+            const slice = ref[s - refFirst]!;
+            expect(store.columnLevels(s, levels)).toBe(slice !== null);
+            cells.group(levels, g);
+            const want = new Map<number, number>();
+            for (const [tick, size] of slice?.bids ?? []) want.set(Math.floor(tick / g), (want.get(Math.floor(tick / g)) ?? 0) + size);
+            for (const [tick, size] of slice?.asks ?? []) want.set(Math.ceil(tick / g), (want.get(Math.ceil(tick / g)) ?? 0) + size);
+            const wantRows = [...want.entries()].sort((a, b) => a[0] - b[0]);
+            const got = Array.from({ length: cells.count }, (_, i) => [cells.buckets[i]!, cells.sizes[i]!]);
+            // Sums of the same float32 sizes, maybe in another order.
+            const same = got.length === wantRows.length && got.every(([b, v], i) => b === wantRows[i]![0] && Math.abs(v! - wantRows[i]![1]) <= 1e-12 * Math.max(1, v!));
+            if (!same) cellsWrong.push(`slice ${s}: ${JSON.stringify(got)} vs ${JSON.stringify(wantRows)}`);
+          }
+          expect(cellsWrong).toEqual([]);
         }
       }),
       { numRuns: 400 },

@@ -23,6 +23,7 @@
 import type { BookSide } from '../book/bookSide';
 import type { OrderBook } from '../book/orderBook';
 import type { PriceGrid } from '../book/priceGrid';
+import type { ColumnLevels } from './columnCells';
 import { DepthRunLog, MAX_RUN_SLICES } from './depthRunLog';
 import { OpenRuns, type LevelKeys, type RunSink } from './openRuns';
 
@@ -197,6 +198,33 @@ export class HeatmapStore implements LevelKeys, RunSink {
       else if (n !== 1) for (let r = 0; r < rows; r++) out[base + r] = out[base + r]! / n;
     }
     return columns;
+  }
+
+  /**
+   * The levels slice `slice` held (tick index, side, float32 size) into `out`; false, with no
+   * level, when the slice is not held or is a gap. The newest closed slice comes from the open
+   * runs alone, in ascending price order: O(levels). An older one also scans the runs that ended
+   * within 255 slices after it: O(those runs). Allocates only to grow `out`.
+   */
+  columnLevels(slice: number, out: ColumnLevels): boolean {
+    out.count = 0;
+    if (!(slice >= this.firstSlice && slice < this.nextSlice) || this.gaps[this.slicePosition(slice)] === 1) return false;
+    const log = this.log;
+    const lastGroup = Math.min(slice + MAX_RUN_SLICES, this.nextSlice - 1);
+    for (let e = slice + 1; e <= lastGroup; e++) {
+      const seqEnd = e + 1 < this.nextSlice ? this.groupStarts[this.slicePosition(e + 1)]! : log.endSeq;
+      for (let seq = Math.max(this.groupStarts[this.slicePosition(e)]!, log.firstSeq); seq < seqEnd; seq++) {
+        const at = log.position(seq);
+        if (e - log.lengths[at]! > slice) continue;
+        const code = log.codes[at]!;
+        out.push((code >> 1) + this.originTick, (code & 1) === 1, log.sizes[at]!);
+      }
+    }
+    const bids = this.bidRuns;
+    for (let r = 0; r < bids.count; r++) if (bids.starts[r]! <= slice) out.push(bids.offsets[r]! + this.originTick, false, bids.sizes[r]!);
+    const asks = this.askRuns;
+    for (let r = asks.count - 1; r >= 0; r--) if (asks.starts[r]! <= slice) out.push(asks.offsets[r]! + this.originTick, true, asks.sizes[r]!);
+    return true;
   }
 
   private addOpenRuns(ctx: ReadContext, runs: OpenRuns, out: Float32Array): void {
