@@ -88,7 +88,7 @@ const tradesArb = fc.array(
     amount: fc.integer({ min: 1, max: 4 }).map((q) => q / 4),
     buy: fc.boolean(),
   }),
-  { minLength: 1, maxLength: 400 },
+  { minLength: 1, maxLength: 400, size: 'max' },
 ).map((raw) => {
   let bar = 0;
   let newest = 0;
@@ -108,8 +108,10 @@ function feed(specs: TradeSpec[], fp: FootprintBars, ref: Reference): void {
     const time = T0 + s.bar * MINUTE;
     // Prices as the exchange writes them (decimal text parsed), keyed back to ticks by the engine.
     const price = Number((s.tick * TICK).toFixed(1));
+    const evicted = fp.stats.evicted;
     fp.addTrade(time, price, s.amount, s.buy ? 1 : -1);
-    ref.trade(time, s.tick, s.amount, s.buy ? 1 : -1);
+    // A bar whose cells were overwritten refuses later trades (counted): its range and POC stay.
+    if (fp.stats.evicted === evicted) ref.trade(time, s.tick, s.amount, s.buy ? 1 : -1);
   }
 }
 

@@ -29,7 +29,7 @@ describe('footprint in the market', () => {
             q: fc.integer({ min: 1, max: 40 }).map((x) => x / 4),
             buy: fc.boolean(),
           }),
-          { minLength: 1, maxLength: 300 },
+          { minLength: 1, maxLength: 300, size: 'max' },
         ),
         (trades) => {
           const market = new Market({ tickSize: 0.5, sequenceRule: binanceRule, candleCapacity: 50 });

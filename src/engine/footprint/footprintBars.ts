@@ -78,6 +78,10 @@ export class FootprintBars {
   private newest = -1;
   /** Increases with every accepted trade; stamps the cells and bars it changed. */
   private rev = 0;
+  /** The grid's numbers, held here for the trade path: price × scale is the price in integer units. */
+  private readonly scale: number;
+  private readonly tickUnits: number;
+  private readonly unitsToTicks: number;
 
   private readonly openTime: Float64Array;
   /** Virtual offset of the slab (see CellLog). */
@@ -101,6 +105,9 @@ export class FootprintBars {
   constructor(tickSize: number, options: Partial<FootprintOptions> = {}) {
     const o = { ...DEFAULT_FOOTPRINT_OPTIONS, ...options };
     this.grid = new PriceGrid(tickSize);
+    this.scale = this.grid.scale;
+    this.tickUnits = this.grid.tickUnits;
+    this.unitsToTicks = 1 / this.grid.tickUnits;
     this.capacity = requireInteger('FootprintBars bars', o.bars, 1);
     requireInteger('FootprintBars maxCells', o.maxCells, 4 * MIN_BAR_CELLS);
     this.maxBarCells = Math.min(requireInteger('FootprintBars maxBarCells', o.maxBarCells, MIN_BAR_CELLS), o.maxCells >> 2);
@@ -198,14 +205,12 @@ export class FootprintBars {
 
   /** The tick of `price` (nearest). O(1). */
   tickOf(price: number): number {
-    const g = this.grid;
-    return Math.round(Math.round(price * g.scale) / g.tickUnits);
+    return Math.round(Math.round(price * this.scale) * this.unitsToTicks);
   }
 
   /** The price of tick `tick`: the double nearest its decimal value. O(1). */
   priceOf(tick: number): number {
-    const g = this.grid;
-    return (tick * g.tickUnits) / g.scale;
+    return (tick * this.tickUnits) / this.scale;
   }
 
   /**
@@ -231,10 +236,10 @@ export class FootprintBars {
       this.stats.rejected++;
       return false;
     }
-    const g = this.grid;
-    const units = Math.round(price * g.scale) / g.tickUnits;
-    const tick = Math.round(units);
-    if (units !== tick) this.stats.offGrid++;
+    // A multiplication, not a division, on the hot path; the integer product checks the grid exactly.
+    const units = Math.round(price * this.scale);
+    const tick = Math.round(units * this.unitsToTicks);
+    if (tick * this.tickUnits !== units) this.stats.offGrid++;
     let slot = this.newest;
     if (slot < 0 || barOpenTime > this.openTime[slot]) {
       slot = this.openBar(barOpenTime, tick);
