@@ -26,6 +26,11 @@ export const TRADE_STRIDE = 4;
  * taker-buy amount, taker-sell amount. The amounts are the cell's totals, not increments.
  */
 export const FOOTPRINT_CELL_STRIDE = 4;
+/**
+ * Heatmap cells: column open time (ms), row price (the row's bucket edge at the panel's grouping,
+ * as the ladder prices its rows), resting size in the row when the column's slice closed.
+ */
+export const HEATMAP_CELL_STRIDE = 3;
 
 /** Chart layers a user toggles. */
 export interface Layers {
@@ -218,7 +223,35 @@ export interface FrameMessage {
   stats: FrameStats;
   /** Footprint changes: present only while the panel's footprint layer is on. */
   footprint?: FootprintDiff;
+  /** New heatmap columns: present only while the panel's heatmap layer is on and a column closed. */
+  heatmap?: HeatmapDiff;
 }
+
+/**
+ * Liquidity heatmap columns (historical depth) the panel does not hold yet: one column per time
+ * slice, each sent once, when its slice has closed (a closed column never changes). A column
+ * listed in `gaps` had no book (awaiting a snapshot, resyncing, disconnected): drawn as a gap,
+ * never as the book before it.
+ */
+export interface HeatmapDiff {
+  /** Drop every column held before applying (the layer was turned on, a new init, a new grouping). */
+  reset: boolean;
+  /** Duration of one column, ms. */
+  sliceMs: number;
+  /** Price step between rows: the tick × the panel's ticks per row. */
+  rowStep: number;
+  /** Open times of the columns carried, ascending. */
+  columns: Float64Array;
+  /** Open times of those columns that are gaps. */
+  gaps: Float64Array;
+  /** The rows that hold size (HEATMAP_CELL_STRIDE per cell), columns ascending, prices ascending within one. */
+  cells: Float64Array;
+}
+
+/** Most heatmap columns one frame carries (a reset sends at most this many of the newest). */
+export const MAX_HEATMAP_COLUMNS = 3600;
+/** Longest heatmap column, ms (a day). */
+const MAX_HEATMAP_SLICE_MS = 86_400_000;
 
 /**
  * The footprint cells that changed. A bar without cells has no footprint (its trades were never
@@ -621,7 +654,8 @@ function readHostMessage(x: unknown): HostMessage | ProtocolError {
         (isF64(x.trades, TRADE_STRIDE) ? null : 'trades not packed') ??
         (x.status === null ? null : checkStatus(x.status)) ??
         (isObj(x.stats) && isFiniteNum(x.stats.events) && isFiniteNum(x.stats.rejected) && isFiniteNum(x.stats.buildMs) ? null : 'stats missing') ??
-        (x.footprint === undefined ? null : checkFootprintDiff(x.footprint));
+        (x.footprint === undefined ? null : checkFootprintDiff(x.footprint)) ??
+        (x.heatmap === undefined ? null : checkHeatmapDiff(x.heatmap));
       break;
     }
     case 'alerts': {
@@ -723,6 +757,24 @@ function checkFootprintDiff(x: unknown): string | null {
   for (let i = 0; i < cells.length; i += FOOTPRINT_CELL_STRIDE) {
     if (!(Number.isFinite(cells[i]) && isPrice(cells[i + 1]) && cells[i + 2] >= 0 && cells[i + 2] < Infinity && cells[i + 3] >= 0 && cells[i + 3] < Infinity)) {
       return `footprint cell ${i / FOOTPRINT_CELL_STRIDE} is not a time, a positive price and two amounts ≥ 0`;
+    }
+  }
+  return null;
+}
+
+/** Whole cells of finite numbers (a time, a positive price, a size ≥ 0), bounded columns (O(cells)). */
+function checkHeatmapDiff(x: unknown): string | null {
+  if (!isObj(x)) return 'heatmap is not an object';
+  if (!isBool(x.reset)) return 'heatmap.reset is not a boolean';
+  if (!isCount(x.sliceMs, MAX_HEATMAP_SLICE_MS) || x.sliceMs === 0) return `heatmap.sliceMs is not a whole number of ms from 1 to ${MAX_HEATMAP_SLICE_MS}`;
+  if (!isPrice(x.rowStep)) return 'heatmap.rowStep is not a positive number';
+  if (!isF64(x.columns, 1, MAX_HEATMAP_COLUMNS) || !isF64(x.gaps, 1, MAX_HEATMAP_COLUMNS)) return `heatmap columns or gaps not packed (at most ${MAX_HEATMAP_COLUMNS})`;
+  for (let i = 0; i < x.columns.length; i++) if (!Number.isFinite(x.columns[i])) return `heatmap column ${i} is not a time`;
+  const cells = x.cells;
+  if (!isF64(cells, HEATMAP_CELL_STRIDE)) return 'heatmap cells not packed';
+  for (let i = 0; i < cells.length; i += HEATMAP_CELL_STRIDE) {
+    if (!(Number.isFinite(cells[i]) && isPrice(cells[i + 1]) && cells[i + 2] >= 0 && cells[i + 2] < Infinity)) {
+      return `heatmap cell ${i / HEATMAP_CELL_STRIDE} is not a time, a positive price and a size ≥ 0`;
     }
   }
   return null;

@@ -9,6 +9,7 @@ import { collectFootprintChanges, FootprintCellRows } from '../footprint/footpri
 import type { Indicator, IndicatorSeries } from '../indicators/indicatorSeries';
 import type { BarChangeReader, Market } from '../market';
 import type { SizedCvd } from '../metrics/sizedCvd';
+import { HeatmapDiffBuilder } from '../heatmap/heatmapDiffs';
 import {
   BAR_STRIDE,
   BOOK_STRIDE,
@@ -72,6 +73,8 @@ export class FrameBuilder {
   /** The footprint revision the webview holds; -1: it holds none (the next frame resets). */
   private sentFootprintRevision = -1;
   private readonly footprintCells = new FootprintCellRows();
+  /** The heatmap columns this panel was sent (reset by an init). */
+  private readonly heatmapDiffs = new HeatmapDiffBuilder();
   /** The CVD of big trades the pane shows while `cvdMinAmount` > 0. */
   private sizedCvd: SizedCvd | null = null;
 
@@ -140,6 +143,7 @@ export class FrameBuilder {
     this.sentStatus = status;
     this.sentEvents = market.stats.byKind.events;
     this.sentFootprintRevision = -1;
+    this.heatmapDiffs.reset();
     return {
       v: PROTOCOL_VERSION,
       type: 'init',
@@ -182,7 +186,8 @@ export class FrameBuilder {
     const statusChanged = !sameStatus(status, this.sentStatus);
     if (statusChanged) this.sentStatus = status;
     const footprint = this.settings.footprint ? this.footprintDiff() : null;
-    if (bars.length === 0 && book === null && trades.length === 0 && !statusChanged && footprint === null) return null;
+    const heatmap = this.settings.heatmap ? this.heatmapDiffs.next(market.heatmap, market.grid, this.settings.ticksPerRow) : null;
+    if (bars.length === 0 && book === null && trades.length === 0 && !statusChanged && footprint === null && heatmap === null) return null;
     const events = market.stats.byKind.events - this.sentEvents;
     this.sentEvents = market.stats.byKind.events;
     const frame: FrameMessage = {
@@ -197,6 +202,7 @@ export class FrameBuilder {
       stats: { events, rejected: market.rejectedTotal(), buildMs: nowMs() - buildStartMs },
     };
     if (footprint !== null) frame.footprint = footprint;
+    if (heatmap !== null) frame.heatmap = heatmap;
     return frame;
   }
 

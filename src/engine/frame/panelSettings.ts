@@ -21,6 +21,8 @@ export interface PanelSettings {
   metrics: { imbalance: boolean; cvd: boolean };
   /** Footprint cells in frames (the engine always keeps them); off: frames carry no `footprint`. */
   footprint: boolean;
+  /** Liquidity heatmap columns in frames (the engine always keeps them); off: frames carry no `heatmap`. */
+  heatmap: boolean;
   /** The CVD pane counts only trades of at least this amount (base units); 0: every trade. */
   cvdMinAmount: number;
   /** The settings' defaults for the panel's own display choices, sent in `init`. */
@@ -38,6 +40,7 @@ export const DEFAULT_PANEL_SETTINGS: Readonly<PanelSettings> = {
   tapeRows: 100,
   metrics: { imbalance: true, cvd: true },
   footprint: false,
+  heatmap: false,
   cvdMinAmount: 0,
   display: { depthOverlayWidth: 140, largeTradeThreshold: 0 },
 };
