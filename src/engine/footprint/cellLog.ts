@@ -52,21 +52,25 @@ export class CellLog {
    * only when the pool doubles.
    */
   allocate(n: number): number {
-    const size = this.size;
-    if (size < this.maxCells && this.head + n > size) {
-      // Not wrapped yet (the pool grows before it wraps), so virtual offsets are physical ones.
-      let grown = size;
-      while (this.head + n > grown && grown < this.maxCells) grown = Math.min(this.maxCells, grown * 2);
-      const data = new Float64Array(grown * CELL_STRIDE);
-      data.set(this.data);
-      this.data = data;
-      this.cellCount = grown;
-    }
+    if (this.size < this.maxCells && this.head + n > this.size) this.growTo(this.head + n);
     const phys = this.head % this.size;
     if (phys + n > this.size) this.head += this.size - phys;
     const v = this.head;
     this.head += n;
     return v;
+  }
+
+  /**
+   * Lengthens the newest slab `[v, v + n)` to `newN` cells in place, when nothing was handed out
+   * after it and it need not straddle the pool's end: true when done (the new cells are stale).
+   * Saves moving a growing bar and leaving its old slab behind. O(1) amortized.
+   */
+  extend(v: number, n: number, newN: number): boolean {
+    if (this.head !== v + n) return false;
+    if (this.size < this.maxCells && v + newN > this.size) this.growTo(v + newN);
+    if ((v % this.size) + newN > this.size) return false;
+    this.head = v + newN;
+    return true;
   }
 
   /** Physical index of virtual offset `v`. O(1). */
@@ -97,6 +101,19 @@ export class CellLog {
   /** Zeroes physical cells `[from, to)`. */
   clear(from: number, to: number): void {
     if (to > from) this.data.fill(0, from * CELL_STRIDE, to * CELL_STRIDE);
+  }
+
+  /**
+   * Doubles the pool (up to maxCells) until `cells` fit. Only before the log wraps, so virtual
+   * offsets stay physical ones.
+   */
+  private growTo(cells: number): void {
+    let grown = this.size;
+    while (cells > grown && grown < this.maxCells) grown = Math.min(this.maxCells, grown * 2);
+    const data = new Float64Array(grown * CELL_STRIDE);
+    data.set(this.data);
+    this.data = data;
+    this.cellCount = grown;
   }
 
   /** Moves `count` physical cells from `from` to `to` (overlap allowed, as memmove). */

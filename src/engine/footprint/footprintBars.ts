@@ -6,8 +6,9 @@
  * slab of a {@link CellLog}: cell j is tick `base + j`, where a tick is the price as an integer
  * count of the exchange's tick (exact for prices on the grid). A trade is one array index and
  * three adds. A trade outside the slab re-centres the traded range inside it (a shift, kept
- * amortized O(1) by growing the slab to twice the range once less than a quarter is free) or
- * moves the bar to a slab twice as large; the abandoned slab is reclaimed when the log wraps.
+ * amortized O(1) by growing the slab by half once less than a quarter is free): the newest slab
+ * (the live bar's, usually) grows in place, an older one moves to a new slab and its abandoned
+ * one is reclaimed when the log wraps.
  *
  * Memory budget (defaults): bar metadata 88 B × 20,000 bars ≈ 1.8 MB, plus cells 24 B × at most
  * 524,288 = 12.6 MB: ≈ 14.3 MB per market at most, starting at 88 B × bars + 24 B × 16,384. When
@@ -348,10 +349,14 @@ export class FootprintBars {
     const oldStart = this.phys[slot] + (low - this.base[slot]);
     let n = oldCells;
     if (span * 4 > oldCells * 3) {
-      n = Math.min(this.maxBarCells, Math.max(2 * oldCells, 2 * span));
-      const v = this.cells.allocate(n);
-      this.slab[slot] = v;
-      this.phys[slot] = this.cells.physical(v);
+      // Half as large again (geometric, so moves stay amortized O(1)), in place when the slab is
+      // the newest one (the live bar), else in a new slab.
+      n = Math.min(this.maxBarCells, Math.max(oldCells + (oldCells >> 1), span + (span >> 1)));
+      if (!this.cells.extend(this.slab[slot], oldCells, n)) {
+        const v = this.cells.allocate(n);
+        this.slab[slot] = v;
+        this.phys[slot] = this.cells.physical(v);
+      }
       this.slabCells[slot] = n;
     }
     const base = newLow - ((n - span) >> 1);
