@@ -2,7 +2,8 @@
  * 1M real trades into a footprint (FootprintBars: typed-array cells, bucket index from the price's
  * tick) against a plain footprint keyed by Maps (bar open time → price tick → {buy, sell}), the
  * way one would first write it. Same trades, same process; both must end with the same cells
- * before anything is timed. Also the heap the engine's footprint holds at the end.
+ * before anything is timed. Also the memory each holds at the end: the engine's is bounded (older
+ * bars lose their cells), the Map's grows with every bar (measured with --expose-gc).
  */
 import { barOpenTime } from '../src/engine/candles/timeframe';
 import { CELL_BYTES } from '../src/engine/footprint/cellLog';
@@ -18,6 +19,8 @@ export interface FootprintFigures {
   footprintMB: number;
   /** The most it may hold with the default options, MB. */
   footprintBudgetMB: number;
+  /** Heap the Map footprint held at the end (it keeps every bar), MB. */
+  naiveFootprintMB: number;
   bars: number;
   trades: number;
 }
@@ -71,8 +74,13 @@ export async function runFootprintBench(count = 1_000_000): Promise<FootprintFig
 
   resetOurs();
   ingestOurs();
+  const gc = (globalThis as { gc?: () => void }).gc;
+  gc?.();
+  const heapBefore = process.memoryUsage().heapUsed;
   resetNaive();
   ingestNaive();
+  gc?.();
+  const naiveFootprintMB = gc ? (process.memoryUsage().heapUsed - heapBefore) / 1e6 : NaN;
   crossCheck(ours, naive, count);
 
   const medians = await medianMs([
@@ -86,6 +94,7 @@ export async function runFootprintBench(count = 1_000_000): Promise<FootprintFig
     naiveFootprintTradesPerSec,
     footprintRatio: footprintTradesPerSec / naiveFootprintTradesPerSec,
     footprintMB: ours.byteLength / 1e6,
+    naiveFootprintMB,
     footprintBudgetMB: (DEFAULT_FOOTPRINT_OPTIONS.bars * BAR_META_BYTES + DEFAULT_FOOTPRINT_OPTIONS.maxCells * CELL_BYTES) / 1e6,
     bars: ours.count,
     trades: count,
