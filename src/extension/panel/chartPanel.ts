@@ -206,8 +206,13 @@ export class ChartPanel implements vscode.Disposable {
     });
   }
 
+  /**
+   * Leases the target's session and binds its market if it has one already (another reader, a
+   * status-bar ticker, kept it open): the lease is stored first, as binding reads it.
+   */
   private attach(): SessionLease {
     const lease = this.registry.acquire(this.target.exchange, this.target.symbol, 'market');
+    this.lease = lease;
     const session = lease.session;
     const tf = parseTimeframe(this.view.timeframe);
     if (!(tf instanceof TimeframeError) && session.timeframe !== tf) session.setTimeframe(tf);
@@ -233,8 +238,7 @@ export class ChartPanel implements vscode.Disposable {
   /** Tells the webview where its replay stands, when that changed (replays only). */
   private postReplay(): void {
     if (this.target.exchange !== REPLAY_EXCHANGE || !this.panel.visible) return;
-    // Called from `attach` before the lease is stored: the first beat sends it.
-    const feed = (this.lease as SessionLease | undefined)?.session.currentFeed;
+    const feed = this.lease.session.currentFeed;
     if (!(feed instanceof ReplayFeed)) return;
     const p = feed.progress();
     const known = (ms: number): number | null => (Number.isFinite(ms) ? ms : null);
