@@ -127,12 +127,14 @@ const sections: BenchSection[] = [
       console.log(`  ${f.loops} loops: ${f.slices} slices held (${f.gapSlices} gaps), ${f.records} runs`);
       printFigure('heatmap host memory, 2 h at 1 s', `${f.heatmapHostMB.toFixed(1)} MB (typed arrays ${f.heatmapStoreMB.toFixed(1)} MB; naive ${f.naiveHeatmapMB.toFixed(0)} MB)`, `≤ ${HEATMAP_GOAL_MB} MB`, f.heatmapHostMB <= HEATMAP_GOAL_MB);
       console.log(`  sampling: ${f.heatmapSampleUs.toFixed(1)} µs a slice; reading the 2 h as 1000 × 400 cells: ${f.heatmapRead2hMs.toFixed(1)} ms`);
+      printFigure('garbage collections while sampling 20,000 slices at the store\'s bounds', `${f.heatmapSampleGcs}`, '0 (nothing allocated)', f.heatmapSampleGcs === 0);
       return {
         heatmapHostMB: round(f.heatmapHostMB, 2),
         heatmapStoreMB: round(f.heatmapStoreMB, 2),
         naiveHeatmapMB: round(f.naiveHeatmapMB, 1),
         heatmapRead2hMs: round(f.heatmapRead2hMs, 2),
         heatmapSampleUs: round(f.heatmapSampleUs, 1),
+        heatmapSampleGcs: f.heatmapSampleGcs,
       };
     },
   },
