@@ -40,9 +40,10 @@ export interface HeatmapOptions {
 
 /**
  * Defaults: 1 s columns, levels within 2% of the mid, at most a day of slices and 3.4M runs.
- * Budget: at most 30.6 MB of runs + 0.8 MB of slice index + the open runs (32 bytes a level in
- * the window), under 32 MB for a book of up to 10,000 levels in the window; two hours of BTCUSDT spot take about 1M runs (9.5 MB,
- * bench/RESULTS.md), so a market changing three times as many levels a second still keeps two hours.
+ * Budget (MB of 2^20 bytes): at most 29.2 MB of runs + 0.7 MB of slice index + the open runs
+ * (48 bytes a level in the window), 30.4 MB with 10,000 levels in the window; two hours of
+ * BTCUSDT spot take about 1M runs (9.6 MB, bench/RESULTS.md), so a market changing three
+ * times as many levels a second still keeps two hours.
  */
 export const DEFAULT_HEATMAP_OPTIONS: Readonly<HeatmapOptions> = {
   sliceMs: 1000,
