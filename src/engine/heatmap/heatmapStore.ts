@@ -54,7 +54,8 @@ export const DEFAULT_HEATMAP_OPTIONS: Readonly<HeatmapOptions> = {
 
 /** Offsets of a level from the origin must fit a record's Int32 code with its side bit. */
 const MAX_OFFSET = 2 ** 30 - 1;
-const INITIAL_RECORDS = 16_384;
+/** Small at first: every market keeps a heatmap, most never grow it far (36 kB of runs to start). */
+const INITIAL_RECORDS = 4096;
 const INITIAL_SLICES = 1024;
 
 export class HeatmapStore implements LevelKeys, RunSink {
