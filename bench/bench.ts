@@ -121,11 +121,12 @@ const sections: BenchSection[] = [
   },
   {
     id: 'heatmap',
-    name: 'liquidity heatmap: two hours of 1 s slices on BTCUSDT (the spot capture looped, time-shifted) vs a naive full window per second',
+    name: 'liquidity heatmap: two hours of 1 s slices on BTCUSDT (the spot and USD-M captures looped, time-shifted) vs a naive full window per second',
     run: async () => {
       const f = await runHeatmapBench();
       console.log(`  ${f.loops} loops: ${f.slices} slices held (${f.gapSlices} gaps), ${f.records} runs`);
       printFigure('heatmap host memory, 2 h at 1 s', `${f.heatmapHostMB.toFixed(1)} MB (typed arrays ${f.heatmapStoreMB.toFixed(1)} MB; naive ${f.naiveHeatmapMB.toFixed(0)} MB)`, `≤ ${HEATMAP_GOAL_MB} MB`, f.heatmapHostMB <= HEATMAP_GOAL_MB);
+      printFigure('the same from the USD-M perpetual (depth@0ms)', `${f.heatmapHostMBUsdm.toFixed(1)} MB, ${f.slicesUsdm} slices held, ${f.recordsUsdm} runs (naive ${f.naiveHeatmapMBUsdm.toFixed(0)} MB)`, `≤ ${HEATMAP_GOAL_MB} MB`, f.heatmapHostMBUsdm <= HEATMAP_GOAL_MB);
       console.log(`  sampling: ${f.heatmapSampleUs.toFixed(1)} µs a slice; reading the 2 h as 1000 × 400 cells: ${f.heatmapRead2hMs.toFixed(1)} ms`);
       printFigure('garbage collections while sampling 20,000 slices at the store\'s bounds', `${f.heatmapSampleGcs}`, '0 (nothing allocated)', f.heatmapSampleGcs === 0);
       return {
@@ -134,6 +135,8 @@ const sections: BenchSection[] = [
         naiveHeatmapMB: round(f.naiveHeatmapMB, 1),
         heatmapRead2hMs: round(f.heatmapRead2hMs, 2),
         heatmapSampleUs: round(f.heatmapSampleUs, 1),
+        heatmapHostMBUsdm: round(f.heatmapHostMBUsdm, 2),
+        naiveHeatmapMBUsdm: round(f.naiveHeatmapMBUsdm, 1),
         heatmapSampleGcs: f.heatmapSampleGcs,
       };
     },

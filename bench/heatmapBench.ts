@@ -1,24 +1,26 @@
 /**
- * Liquidity heatmap memory: two hours of 1 s slices on BTCUSDT. The real spot BTCUSDT capture
- * (about 11 minutes) is decoded and replayed through an engine Market again and again, each loop
- * shifted in time to follow the previous one (a fresh Market per loop, as after a reconnect: a
- * few gap slices until its snapshot), and one HeatmapStore with the market's default options
- * samples that market's book, as Market does for its own heatmap. Measured: the host memory the
- * store keeps (heap and array buffers after a full GC, with the store and after dropping it), the bytes of its
- * typed arrays, and next to it the peer: a naive heatmap that keeps the full window of the book
- * (price and size, Float64) every second, whose bytes are counted (not allocated) on the same
- * slices. Also the time to read the two hours back as 1000 columns × 400 rows (a zoomed-out view).
+ * Liquidity heatmap memory: two hours of 1 s slices on BTCUSDT. A real BTCUSDT capture (spot:
+ * about 11 minutes; the USD-M perpetual: about 6, depth@0ms) is decoded and replayed through an
+ * engine Market again and again, each loop shifted in time to follow the previous one (a fresh
+ * Market per loop, as after a reconnect: a gap slice or so until its snapshot), and one
+ * HeatmapStore with the market's default options samples that market's book, as Market does for
+ * its own heatmap. Measured: the host memory the store keeps (heap and array buffers after a full
+ * GC, with the store and after dropping it), the bytes of its typed arrays, and next to it the
+ * peer: a naive heatmap that keeps the full window of the book (price and size, Float64) every
+ * second, whose bytes are counted (not allocated) on the same slices. Also the time to sample a
+ * slice, to read the two hours back as 1000 columns × 400 rows (a zoomed-out view), and the
+ * garbage collections of the live path at the store's bounds.
  */
 import { OrderBook } from '../src/engine/book/orderBook';
 import { PriceGrid } from '../src/engine/book/priceGrid';
-import { binanceSpotRule } from '../src/engine/book/sequenceRule';
+import { binanceRule, binanceSpotRule, type SequenceRule } from '../src/engine/book/sequenceRule';
 import { EventKind, MarketEvent } from '../src/engine/events';
 import { HeatmapStore } from '../src/engine/heatmap/heatmapStore';
 import { Market } from '../src/engine/market';
 import { BinanceDecoder, DecodeResult } from '../src/feeds/exchanges/binance/binanceDecoder';
 import { DecimalReader } from '../src/feeds/wire/decimalReader';
 import { PerformanceObserver } from 'node:perf_hooks';
-import { loadCaptureLines } from './sharedCapture';
+import { loadCaptureLines, SPOT_CAPTURE_FILES } from './sharedCapture';
 
 export interface HeatmapFigures {
   /** Host memory the store keeps after two hours (heap + array buffers, after GC), MB. */
@@ -27,6 +29,11 @@ export interface HeatmapFigures {
   heatmapStoreMB: number;
   /** The naive peer: the window's levels (price + size, Float64) stored every slice, MB. */
   naiveHeatmapMB: number;
+  /** The same two hours from the USD-M BTCUSDT perpetual's capture (depth@0ms, 0.1 tick): host MB, naive MB, runs, slices held. */
+  heatmapHostMBUsdm: number;
+  naiveHeatmapMBUsdm: number;
+  recordsUsdm: number;
+  slicesUsdm: number;
   /** Slices closed and held, gap slices among them, runs held. */
   slices: number;
   gapSlices: number;
@@ -90,25 +97,41 @@ async function sampleGcs(): Promise<number> {
   return collections;
 }
 
-export async function runHeatmapBench(): Promise<HeatmapFigures> {
-  const { lines } = loadCaptureLines();
+/** Two hours of one capture looped: what one market's heatmap keeps, the naive peer, sampling and read times. */
+interface TwoHours {
+  hostMB: number;
+  storeMB: number;
+  naiveMB: number;
+  slices: number;
+  gapSlices: number;
+  records: number;
+  loops: number;
+  readMs: number;
+  sampleUs: number;
+}
+
+async function twoHoursOf(files: readonly string[], sequenceRule: SequenceRule, tickSize: number): Promise<TwoHours> {
+  const { lines } = loadCaptureLines(files);
   const decoder = new BinanceDecoder();
   const decimal = new DecimalReader();
   const event = new MarketEvent();
   // The capture's exchange-time span: each loop starts one second after the previous one ends.
   let first = NaN;
   let last = NaN;
+  let midSum = 0;
+  let midCount = 0;
   for (const line of lines) {
     const space = line.indexOf(' ');
     if (decoder.decodeRange(line, space + 1, line.length, decimal.parse(line, 0, space), event) !== DecodeResult.Event || !(event.time === event.time)) continue;
     if (first !== first) first = event.time;
     last = event.time;
+    if (event.kind === EventKind.Trade) (midSum += event.price), midCount++;
   }
   const loopMs = last - first + 1000;
   const loops = Math.ceil(TWO_HOURS_MS / loopMs);
 
   // The market's own heatmap options (the defaults): what one BTCUSDT chart keeps.
-  let store: HeatmapStore | null = new HeatmapStore(new Market().grid);
+  let store: HeatmapStore | null = new HeatmapStore(new PriceGrid(tickSize));
   let naiveBytes = 0;
   let sampleMs = 0;
   let closedSlices = 0;
@@ -116,7 +139,7 @@ export async function runHeatmapBench(): Promise<HeatmapFigures> {
   for (let loop = 0; loop < loops; loop++) {
     const shift = loop * loopMs;
     // The loop's own market keeps almost no heatmap of its own (the store above is measured).
-    const market = new Market({ sequenceRule: binanceSpotRule, timeframe: '1m', heatmap: { maxSlices: 2, maxRecords: 1 } });
+    const market = new Market({ sequenceRule, tickSize, timeframe: '1m', heatmap: { maxSlices: 2, maxRecords: 1 } });
     const percent = store.options.windowPercent;
     for (let i = 0; i < lines.length; i++) {
       const line = lines[i]!;
@@ -146,8 +169,7 @@ export async function runHeatmapBench(): Promise<HeatmapFigures> {
   const columns = 1000;
   const rows = 400;
   const out = new Float32Array(columns * rows);
-  const lastMid = 61_600;
-  const bucketFrom = Math.floor(store.tickOf(lastMid) / 10) - rows / 2;
+  const bucketFrom = Math.floor(store.tickOf(midSum / midCount) / 10) - rows / 2;
   const times: number[] = [];
   for (let k = 0; k < 5; k++) {
     const t0 = performance.now();
@@ -156,19 +178,40 @@ export async function runHeatmapBench(): Promise<HeatmapFigures> {
   }
   times.sort((a, b) => a - b);
   const figures = {
-    heatmapStoreMB: store.bytes / MB,
-    naiveHeatmapMB: naiveBytes / MB,
+    storeMB: store.bytes / MB,
+    naiveMB: naiveBytes / MB,
     slices: store.nextSlice - store.firstSlice,
     gapSlices,
     records: store.records,
     loops,
-    heatmapRead2hMs: times[2]!,
-    heatmapSampleUs: (1000 * sampleMs) / closedSlices,
+    readMs: times[2]!,
+    sampleUs: (1000 * sampleMs) / closedSlices,
   };
-  const heatmapSampleGcs = await sampleGcs();
   // What the store keeps: the host's memory with it, then without it (everything else equal).
   const withStore = hostBytes();
   store = null;
   const withoutStore = hostBytes();
-  return { heatmapHostMB: (withStore - withoutStore) / MB, heatmapSampleGcs, ...figures };
+  return { hostMB: (withStore - withoutStore) / MB, ...figures };
+}
+
+export async function runHeatmapBench(): Promise<HeatmapFigures> {
+  const spot = await twoHoursOf(SPOT_CAPTURE_FILES, binanceSpotRule, 0.01);
+  const usdm = await twoHoursOf(['binance/usdm/btcusdt_20240808.gz'], binanceRule, 0.1);
+  const heatmapSampleGcs = await sampleGcs();
+  return {
+    heatmapHostMB: spot.hostMB,
+    heatmapStoreMB: spot.storeMB,
+    naiveHeatmapMB: spot.naiveMB,
+    slices: spot.slices,
+    gapSlices: spot.gapSlices,
+    records: spot.records,
+    loops: spot.loops,
+    heatmapRead2hMs: spot.readMs,
+    heatmapSampleUs: spot.sampleUs,
+    heatmapHostMBUsdm: usdm.hostMB,
+    naiveHeatmapMBUsdm: usdm.naiveMB,
+    recordsUsdm: usdm.records,
+    slicesUsdm: usdm.slices,
+    heatmapSampleGcs,
+  };
 }
