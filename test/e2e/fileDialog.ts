@@ -2,15 +2,17 @@
  * Answers code-server's simple file dialog (its open and save dialogs) as a user does.
  */
 import { basename, dirname } from 'node:path';
+import type { Locator } from 'playwright-core';
 import { expect } from 'vitest';
 import type { Workbench } from './workbench';
 
 /**
- * Types the folder of `path`, waits until the dialog lists that folder (`listed`: its rows),
- * types the file name and accepts; `screenshot` names a picture of the answered dialog. (A path
- * typed at once can race the dialog's own listing of its start folder.)
+ * Types the folder of `path`, waits until the dialog lists that folder (`listed`: its rows) and
+ * types the file name, without accepting; `screenshot` names a picture of the filled dialog.
+ * Returns the dialog's input: Enter on it accepts. (A path typed at once can race the dialog's
+ * own listing of its start folder.)
  */
-export async function answerFileDialog(workbench: Workbench, path: string, listed: string[], screenshot?: string): Promise<void> {
+export async function fillFileDialog(workbench: Workbench, path: string, listed: string[], screenshot?: string): Promise<Locator> {
   const input = workbench.quickInput.locator('input');
   await input.waitFor({ state: 'visible' });
   // The dialog sets its start value and lists its start folder after it shows: wait for both,
@@ -24,5 +26,11 @@ export async function answerFileDialog(workbench: Workbench, path: string, liste
   await input.pressSequentially(basename(path));
   await expect.poll(() => input.inputValue()).toBe(path);
   if (screenshot !== undefined) await workbench.screenshot(screenshot);
+  return input;
+}
+
+/** Answers the dialog with `path` as `fillFileDialog` fills it, and accepts. */
+export async function answerFileDialog(workbench: Workbench, path: string, listed: string[], screenshot?: string): Promise<void> {
+  const input = await fillFileDialog(workbench, path, listed, screenshot);
   await input.press('Enter');
 }

@@ -1,6 +1,6 @@
 /**
  * A recording of a live Binance chart replays as it was shown, in a real VS Code against the fake
- * exchange (real Binance captures): Start Recording on the live BTC/USDT chart, 30 s of market,
+ * exchange (real Binance captures): Start Recording on the live BTC/USDT chart, about 14 s of market,
  * the exchange paused so that the panel's last picture is fixed, Stop Recording; then Replay
  * Recording... of the file at 1× and at Maximum. Each replay must say it finished and end with the
  * book, the candles and the tape the live panel showed at the stop. Both formats the save dialog
@@ -24,7 +24,7 @@ import { FakeExchange } from '../fakeExchange/FakeExchange';
 import { hasSharedData, sharedDataPath } from '../support/sharedData';
 import { groupBook, rowsAsNumbers, rowsAsText } from './bookReference';
 import { E2E_TIMEOUTS, startCodeServerSession, type CodeServerSession } from './codeServerSession';
-import { answerFileDialog } from './fileDialog';
+import { answerFileDialog, fillFileDialog } from './fileDialog';
 import { packagedExtension } from './packagedExtension';
 import { editorTabs, panelSnapshot, waitForPanel, type PanelSnapshot } from './panelProbe';
 import { openWorkbench, type Workbench } from './workbench';
@@ -35,12 +35,14 @@ const PREPLAY_MS = 4 * 60_000;
 /** How long each recording runs, in exchange time. */
 const RECORD_MS = 12_000;
 /**
- * The recording starts in this part of an exchange minute, so that it runs over the next minute's
- * start (and stays short: each recording is also replayed at 1×, and CI runs it twice).
+ * The recording starts in this part of an exchange minute (the save dialog, filled before, is
+ * accepted then), so that it runs over the next minute's start with RECORD_MS and the last bar's
+ * LAST_BAR_MIN_MS ending together: about 14 s recorded, each also replayed at 1×. The 8 s left
+ * before the minute's end are for the REC item to show (startedAt must be before it).
  */
-const START_WINDOW_MS: readonly [number, number] = [44_000, 50_000];
+const START_WINDOW_MS: readonly [number, number] = [50_000, 52_000];
 /** Exchange playback speed while waiting for that window (a shorter wait; the capture lasts ~7 minutes). */
-const FAST_FORWARD = 4;
+const FAST_FORWARD = 8;
 /** Exchange time recorded after the last minute boundary at least: the last bar has trades. */
 const LAST_BAR_MIN_MS = 5_000;
 /** Book rows per side the live panel receives (the default of orderscope.ladder.rows). */
@@ -217,19 +219,22 @@ describe.skipIf(!hasSharedData(...CAPTURES))('a recording of a live binance char
       await expect.poll(() => editorTabs(workbench), { timeout: 30_000 }).toEqual(['BTC/USDT · binance']);
       await waitForPanel(workbench, 'BTC/USDT live', (s) => s.market?.symbol === 'BTC/USDT' && s.candles.count > 0 && s.book.valid && s.badge.className.includes('state-live'), 60_000);
 
-      // Started in the middle of a minute, so that the recording runs over the next one's start.
+      // The save dialog is filled first (its UI takes seconds, more under load) and accepted in the
+      // start window late in a minute, so that the recording runs over the next one's start.
+      await workbench.runCommand('Orderscope: Start Recording');
+      const dialogInput = await fillFileDialog(workbench, path(), ['..'], `save-dialog${format.ext.replace('.', '-')}`);
       ex.setSpeed(FAST_FORWARD);
       try {
         await untilExchangeTime('the start window', (t) => t % MINUTE_MS >= START_WINDOW_MS[0] && t % MINUTE_MS < START_WINDOW_MS[1], MINUTE_MS);
       } finally {
         ex.setSpeed(1);
       }
-      await workbench.runCommand('Orderscope: Start Recording');
-      await answerFileDialog(workbench, path(), ['..'], `save-dialog${format.ext.replace('.', '-')}`);
+      await dialogInput.press('Enter');
       const rec = workbench.statusBarItem(/REC BTC\/USDT · \d+ events/);
       await rec.waitFor({ state: 'visible' });
       const startedAt = exchangeTime();
       const nextMinute = Math.floor(startedAt / MINUTE_MS) * MINUTE_MS + MINUTE_MS;
+      expect(nextMinute - startedAt, 'the REC item showed in the minute the dialog was accepted in').toBeLessThanOrEqual(MINUTE_MS - START_WINDOW_MS[0]);
       await untilExchangeTime('the end of the recording', (t) => t >= Math.max(startedAt + RECORD_MS, nextMinute + LAST_BAR_MIN_MS), RECORD_MS + MINUTE_MS);
 
       // Paused before stopping: what the panel shows now is the last thing recorded.
