@@ -24,8 +24,12 @@ const PREPLAY_MS = 4 * 60_000;
 const TICKS_PER_ROW = 10;
 /** Book rows per side the panel receives (the default of orderscope.ladder.rows). */
 const LADDER_ROWS = 40;
-/** How long the fake exchange is unreachable in the outage test. */
-const OUTAGE_MS = 12_000;
+/**
+ * How long the fake exchange is unreachable in the outage test: several failed re-dials (the
+ * backoff starts at 0.5 s) and ample time to show reconnecting (within about 0.4 s, seen), short
+ * enough that the next re-dial, and so live again, comes soon after it.
+ */
+const OUTAGE_MS = 6_000;
 const ALERT_PRICE = 100_000;
 
 interface Kline {
