@@ -38,6 +38,10 @@ export interface Layers {
   depth: boolean;
   ladder: boolean;
   tape: boolean;
+  /** Liquidity heatmap behind the candles; absent (a host or a saved state from before it): off. */
+  heatmap?: boolean;
+  /** Footprint cells in bars wide enough to read; absent: off. */
+  footprint?: boolean;
 }
 
 /** The indicators a panel offers and how it draws them (pure data; see indicatorCatalog.ts). */
@@ -534,6 +538,8 @@ const UNREADABLE = 'unreadable message (reading a field threw)';
 
 type Obj = Record<string, unknown>;
 const LAYER_KEYS = ['volume', 'depth', 'ladder', 'tape'] as const;
+/** Layers off unless present (see {@link Layers}). */
+const OPTIONAL_LAYER_KEYS = ['heatmap', 'footprint'] as const;
 
 /** A value for a drop reason: never throws, never long. */
 function shown(x: unknown): string {
@@ -570,6 +576,7 @@ function isStr(x: unknown): x is string {
 function checkLayers(x: unknown): string | null {
   if (!isObj(x)) return 'layers is not an object';
   for (const k of LAYER_KEYS) if (!isBool(x[k])) return `layers.${k} is not a boolean`;
+  for (const k of OPTIONAL_LAYER_KEYS) if (x[k] !== undefined && !isBool(x[k])) return `layers.${k} is not a boolean`;
   return null;
 }
 function checkStatus(x: unknown): string | null {
@@ -823,7 +830,7 @@ function readWebviewMessage(x: unknown): WebviewMessage | ProtocolError {
     case 'setLayer': {
       const layer = x.layer;
       const on = x.on;
-      if ((LAYER_KEYS as readonly unknown[]).includes(layer) && isBool(on)) return { v, type, layer: layer as keyof Layers, on };
+      if (((LAYER_KEYS as readonly unknown[]).includes(layer) || (OPTIONAL_LAYER_KEYS as readonly unknown[]).includes(layer)) && isBool(on)) return { v, type, layer: layer as keyof Layers, on };
       break;
     }
     case 'setGrouping': {

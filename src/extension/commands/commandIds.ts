@@ -15,6 +15,8 @@ export const COMMANDS = {
   toggleLadder: 'orderscope.toggleLadder',
   toggleTape: 'orderscope.toggleTape',
   toggleVolume: 'orderscope.toggleVolume',
+  toggleHeatmap: 'orderscope.toggleHeatmap',
+  toggleFootprint: 'orderscope.toggleFootprint',
   togglePinnedFullRate: 'orderscope.togglePinnedFullRate',
   addToStatusBar: 'orderscope.addToStatusBar',
   removeFromStatusBar: 'orderscope.removeFromStatusBar',

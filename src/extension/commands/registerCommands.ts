@@ -13,6 +13,8 @@ const LAYER_COMMANDS: readonly [CommandId, keyof Layers, string][] = [
   [COMMANDS.toggleLadder, 'ladder', 'price ladder'],
   [COMMANDS.toggleTape, 'tape', 'trade tape'],
   [COMMANDS.toggleVolume, 'volume', 'volume'],
+  [COMMANDS.toggleHeatmap, 'heatmap', 'liquidity heatmap'],
+  [COMMANDS.toggleFootprint, 'footprint', 'footprint'],
 ];
 
 /** The market a command argument names (a status-bar item, a watchlist row or its tree item), if any. */

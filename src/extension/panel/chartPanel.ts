@@ -119,7 +119,7 @@ export class ChartPanel implements vscode.Disposable {
 
   setLayer(layer: keyof Layers, on: boolean): void {
     this.view = { ...this.view, layers: { ...this.view.layers, [layer]: on } };
-    this.builder?.updateSettings({ layers: this.view.layers });
+    this.builder?.updateSettings(layerSettings(this.view.layers));
     this.scheduler?.resetView();
   }
 
@@ -309,7 +309,7 @@ export class ChartPanel implements vscode.Disposable {
     };
     this.builder = new FrameBuilder(market, facts, {
       panel: { ...this.target },
-      layers: this.view.layers,
+      ...layerSettings(this.view.layers),
       ticksPerRow: this.view.ticksPerRow,
       bookRows: this.settings.ladderRows,
       windowPercent: this.settings.depthWindowPercent,
@@ -532,3 +532,7 @@ export function chartTitle(target: MarketId): string {
   return `${target.symbol} · ${target.exchange}`;
 }
 
+/** The builder's settings for the panel's layers: the heatmap and footprint layers are what it sends of them. */
+function layerSettings(layers: Layers): { layers: Layers; heatmap: boolean; footprint: boolean } {
+  return { layers, heatmap: layers.heatmap === true, footprint: layers.footprint === true };
+}
