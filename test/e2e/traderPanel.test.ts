@@ -218,6 +218,8 @@ describe.skipIf(!hasSharedData(...CAPTURES))('the chart panel as a trader uses i
       expect(many.tradeMarks.held).toBeGreaterThan(few.tradeMarks.held);
       const heard = await panel('big trades drawn on the candles, the sound settings received, big trades ticking', (s) => s.tradeMarks.visible > 0 && s.sound.settings.bigTrades && s.sound.ticks > 0);
       expect(heard.tape.big).toBeGreaterThan(0);
+      // The tape's empty box shows the setting's threshold, whole.
+      expect(await wb.webviewFrame().locator('.tape-threshold input').getAttribute('placeholder')).toBe(String(low));
       expect(heard.sound.settings).toEqual({ bigTrades: true, alerts: false, volume: 0.5 });
       await wb.screenshot('3-big-trades');
       console.log(

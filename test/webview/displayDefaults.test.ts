@@ -94,4 +94,34 @@ describe.skipIf(!hasSharedData(SPOT) || !hasChromium())('display defaults from t
     expect(await thresholdBox.getAttribute('placeholder')).toBe('0.25');
     await panel.close();
   });
+
+  it('the tape\'s box shows the whole threshold, the setting\'s or a typed one, however many digits it has', async () => {
+    const market = new Market({ sequenceRule: binanceRule, timeframe: '1s', indicators: [] });
+    const feed = new CaptureFeed(market, [sharedDataPath(SPOT)]);
+    await feed.feed(5_000);
+    const builder = new FrameBuilder(market, FACTS, { initBars: market.candles.count, display: { depthOverlayWidth: 140, largeTradeThreshold: 0.000125 } });
+    const panel = await PanelPage.open(browser, server, { width: 1400 });
+    const host = new HarnessHost(market, builder, panel, []);
+    await panel.load();
+    await host.settled();
+    await panel.until((x) => x.tape.threshold === 0.000125);
+    const box = panel.page.locator('.tape-threshold input');
+    /** The text the box shows (its value, else its placeholder), the width that text needs and the width it has, CSS px. */
+    const room = () =>
+      box.evaluate((input: HTMLInputElement) => {
+        const style = getComputedStyle(input);
+        const ctx = document.createElement('canvas').getContext('2d')!;
+        ctx.font = `${style.fontSize} ${style.fontFamily}`;
+        const text = input.value || input.placeholder;
+        return { text, needs: ctx.measureText(text).width, has: input.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight) };
+      });
+    let shown = await room();
+    expect(shown.text).toBe('0.000125');
+    expect(shown.has).toBeGreaterThanOrEqual(shown.needs);
+    await box.fill('12500000');
+    shown = await room();
+    expect(shown.text).toBe('12500000');
+    expect(shown.has).toBeGreaterThanOrEqual(shown.needs);
+    await panel.close();
+  });
 });
