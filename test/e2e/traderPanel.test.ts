@@ -126,6 +126,7 @@ describe.skipIf(!hasSharedData(...CAPTURES))('the chart panel as a trader uses i
     expect(failed.openFailure).toMatch(new RegExp(`^${UNKNOWN_SYMBOL.replace('/', '\\/')} on binance could not be opened — `));
     const frame = wb.webviewFrame();
     expect(await frame.locator('.open-failure-title').textContent()).toBe(`${UNKNOWN_SYMBOL} on binance could not be opened`);
+    expect(await frame.locator('.open-failure-detail').textContent()).toBe(`binance does not list symbol ${UNKNOWN_SYMBOL}`);
     expect(await frame.locator('.panel').isVisible()).toBe(false);
     expect(await frame.locator('.badge').textContent()).toBe('error');
     await wb.screenshot('1-unknown-symbol');
