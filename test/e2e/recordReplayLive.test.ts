@@ -81,6 +81,24 @@ async function lastKline(ex: FakeExchange): Promise<Kline> {
   return { openTime, open: Number(open), high: Number(high), low: Number(low), close: Number(close) };
 }
 
+/** The exchange's newest trade, as `/api/v3/trades` gives it. */
+interface RecentTrade {
+  price: string;
+  qty: string;
+  isBuyerMaker: boolean;
+}
+
+async function newestTrade(ex: FakeExchange): Promise<RecentTrade> {
+  const response = await fetch(`${ex.httpUrl}/api/v3/trades?symbol=BTCUSDT&limit=1`);
+  const [trade] = (await response.json()) as RecentTrade[];
+  return trade!;
+}
+
+/** A tape row ([time, price, size, side]) shows `trade` (the taker's side: a buyer maker is a sell). */
+function isTapeRowOf(row: string[] | undefined, trade: RecentTrade): boolean {
+  return row !== undefined && Number(row[1]) === Number(trade.price) && Number(row[2]) === Number(trade.qty) && row[3] === (trade.isBuyerMaker ? 'sell' : 'buy');
+}
+
 /** Numbers equal to 1e-9 relative (the panel sums float sizes; the reference is exact). */
 function closeRows(shown: number[][], expected: number[][]): boolean {
   return shown.length === expected.length && shown.every((row, r) => row.every((x, c) => Math.abs(x - expected[r]![c]!) <= 1e-9 * Math.max(1, Math.abs(expected[r]![c]!))));
@@ -131,14 +149,16 @@ describe.skipIf(!hasSharedData(...CAPTURES))('a recording of a live binance char
 
   /**
    * With the exchange paused: waits until the panel shows exactly the exchange's state (its book's
-   * best 40 levels a side in the model and the ladder, the last bar equal to its kline) and
-   * returns that snapshot: what the user saw when the recording stopped.
+   * best 40 levels a side in the model and the ladder, the last bar equal to its kline, its newest
+   * trade on top of the tape) and returns that snapshot: what the user saw when the recording
+   * stopped. (The last trades often print at the close: the bar can be final before the tape is.)
    */
   async function panelEqualToPausedExchange(): Promise<PanelSnapshot> {
     const reference = groupBook(ex.bookSnapshot('BTCUSDT'), '0.01', 1, LADDER_ROWS);
     const bidText = rowsAsText(reference.bids, 2, 5);
     const askText = rowsAsText(reference.asks, 2, 5);
     const kline = await lastKline(ex);
+    const trade = await newestTrade(ex);
     const shown = await waitForPanel(
       workbench,
       'the live panel equal to the paused exchange',
@@ -149,7 +169,8 @@ describe.skipIf(!hasSharedData(...CAPTURES))('a recording of a live binance char
         JSON.stringify(s.ladder.bids) === JSON.stringify(bidText.slice(0, s.ladder.bids.length)) &&
         JSON.stringify(s.ladder.asks) === JSON.stringify(askText.slice(0, s.ladder.asks.length)) &&
         s.candles.last?.time === kline.openTime &&
-        s.candles.last.close === kline.close,
+        s.candles.last.close === kline.close &&
+        isTapeRowOf(s.tape.rows[0], trade),
     );
     expect(shown.candles.last).toEqual({ time: kline.openTime, open: kline.open, high: kline.high, low: kline.low, close: kline.close });
     return shown;
