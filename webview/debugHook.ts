@@ -47,6 +47,10 @@ export function installDebugHook(win: Window, app: PanelApp): void {
         tape: app.tape.shown(),
         /** Big trades on the candles (threshold, held, drawn, each with where it is drawn) and the sounds played. */
         tradeMarks: app.marks.describe(),
+        /** The liquidity heatmap: columns held, what the last paint showed, repaints it asked for. */
+        heatmap: { held: model.heatmap.count, ...app.heatmap.renderer.geometry, requests: app.heatmap.updateRequests },
+        /** The footprint: bars held, what the last paint showed, repaints it asked for. */
+        footprint: { held: model.footprint.size, ...app.footprint.renderer.geometry, requests: app.footprint.updateRequests, barSpacing: app.chart.chart.timeScale().options().barSpacing },
         sound: app.sound.describe(),
         badge: { text: badge.textContent, className: badge.className, title: badge.title },
         /** The in-panel message of a market the host could not open ('' when none). */

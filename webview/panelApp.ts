@@ -6,9 +6,11 @@
 import { INDICATOR_KINDS, ProtocolError, parseHostMessage, type DisplayDefaults, type IndicatorKind, type Layers } from '../src/engine/protocol';
 import { AlertLines } from './chart/alertLines';
 import { ChartView } from './chart/chartView';
+import { FootprintPrimitive, type FootprintStyle } from './chart/footprintPrimitive';
+import { HeatmapPrimitive, type HeatmapStyle } from './chart/heatmapPrimitive';
 import { TradeMarks } from './chart/tradeMarks';
-import { timeFormatters } from './format/localTime';
-import { amountFormatter, priceFormatter } from './format/numberFormat';
+import { timeFormatters, timeframeMs } from './format/localTime';
+import { amountFormatter, compactNumber, priceFormatter } from './format/numberFormat';
 import { FrameLoop } from './frameLoop';
 import type { HostLink } from './host/hostLink';
 import { LadderView, type LadderFormat } from './ladder/ladderView';
@@ -19,7 +21,7 @@ import type { ViewState } from './state/viewState';
 import { PanelSound, pageSoundHost } from './sound/panelSound';
 import { TapeView } from './tape/tapeView';
 import { TradeThreshold } from './tape/tradeThreshold';
-import { readTheme, watchTheme } from './theme/theme';
+import { readTheme, watchTheme, type Theme } from './theme/theme';
 import { Toolbar } from './toolbar/toolbar';
 import { ToolbarOverflow } from './toolbar/toolbarOverflow';
 
@@ -38,6 +40,9 @@ export class PanelApp {
   readonly bigTrades: TradeThreshold;
   /** Big trades on the candles. */
   readonly marks: TradeMarks;
+  /** The liquidity heatmap behind the candles and the footprint over them (layers, off by default). */
+  readonly heatmap: HeatmapPrimitive;
+  readonly footprint: FootprintPrimitive;
   readonly sound: PanelSound;
   readonly loop: FrameLoop;
   readonly openFailure: OpenFailureView;
@@ -145,6 +150,11 @@ export class PanelApp {
     this.marks = new TradeMarks(this.chart.chart);
     this.marks.applyStyle({ up: theme.up, down: theme.down, edge: theme.background });
     this.chart.priceSeries.attachPrimitive(this.marks);
+    const styles = this.orderFlowStyles(theme);
+    this.heatmap = new HeatmapPrimitive(doc, this.model.heatmap, this.model.bars, () => timeframeMs(this.model.timeframe), styles.heatmap);
+    this.chart.priceSeries.attachPrimitive(this.heatmap);
+    this.footprint = new FootprintPrimitive(this.model.footprint, this.model.bars, () => (this.model.market?.tickSize ?? NaN) * this.model.book.ticksPerRow, styles.footprint);
+    this.chart.priceSeries.attachPrimitive(this.footprint);
     this.sound = new PanelSound(pageSoundHost(doc.defaultView!));
     for (const gesture of ['pointerdown', 'keydown']) doc.addEventListener(gesture, () => this.sound.unlock(), { capture: true });
     this.bigTrades = new TradeThreshold(this.model.trades, this.state.bigTrade);
@@ -183,6 +193,9 @@ export class PanelApp {
       this.chart.applyTheme(next);
       this.alerts.applyStyle({ line: next.foreground, text: next.background });
       this.marks.applyStyle({ up: next.up, down: next.down, edge: next.background });
+      const styles = this.orderFlowStyles(next);
+      this.heatmap.style = styles.heatmap;
+      this.footprint.style = styles.footprint;
       this.loop.request();
     });
   }
@@ -258,7 +271,7 @@ export class PanelApp {
       this.chart.restoreRangeAfterInit(this.state.range !== null && this.state.rangeKey === key ? this.state.range : null);
     } else {
       // The host answered an intent (or re-sent its view): what it sends is what is shown.
-      this.update({ timeframe: model.timeframe, ticksPerRow: model.book.ticksPerRow });
+      this.update({ timeframe: model.timeframe, ticksPerRow: model.book.ticksPerRow, layers: { ...model.layers } });
     }
     this.showLayers(this.state.layers ?? model.layers);
     this.toolbar.showIndicators((kind) => this.indicatorOn(kind));
@@ -300,7 +313,8 @@ export class PanelApp {
     if (s.ticksPerRow !== null && s.ticksPerRow !== model.book.ticksPerRow) this.post({ type: 'setGrouping', ticksPerRow: s.ticksPerRow });
     if (s.layers !== null) {
       for (const layer of Object.keys(s.layers) as (keyof Layers)[]) {
-        if (s.layers[layer] !== model.layers[layer]) this.post({ type: 'setLayer', layer, on: s.layers[layer] });
+        const on = s.layers[layer] === true;
+        if (on !== (model.layers[layer] === true)) this.post({ type: 'setLayer', layer, on });
       }
     }
     for (const kind of INDICATOR_KINDS) {
@@ -323,6 +337,8 @@ export class PanelApp {
   private showLayers(layers: Layers): void {
     this.toolbar.showLayers(layers);
     this.chart.setLayers(layers.volume, layers.depth);
+    this.heatmap.style = { ...this.heatmap.style, visible: layers.heatmap === true };
+    this.footprint.style = { ...this.footprint.style, visible: layers.footprint === true };
     this.root.classList.toggle('no-ladder', !layers.ladder);
     this.root.classList.toggle('no-tape', !layers.tape);
   }
@@ -350,6 +366,8 @@ export class PanelApp {
     return (
       chart ||
       this.marks.needsSync(model.trades, this.bigTrades, this.chartKey()) ||
+      this.heatmap.needsSync() ||
+      this.footprint.needsSync() ||
       this.sound.pending(model.trades) ||
       this.wantedCvdMin() !== this.sentCvdMin ||
       model.book.ticksPerRow !== this.drawnTicksPerRow ||
@@ -367,6 +385,8 @@ export class PanelApp {
     if (!model.pace.saving || this.chart.needsDraw()) this.chart.draw();
     this.bigTrades.update();
     this.marks.sync(model.trades, this.bigTrades, model.bars, this.chartKey());
+    this.heatmap.sync();
+    this.footprint.sync();
     this.sound.hear(model.trades, this.bigTrades.value);
     this.askCvdMin();
     if (layers.ladder) this.ladder.draw();
@@ -375,6 +395,24 @@ export class PanelApp {
       this.drawnStatusAt = model.statusAt;
       this.toolbar.badge.show(model.status, model.statusAt);
     }
+  }
+
+  /** The heatmap's and the footprint's colours and fonts (each keeps whether it is shown). */
+  private orderFlowStyles(theme: Theme): { heatmap: HeatmapStyle; footprint: FootprintStyle } {
+    return {
+      heatmap: { visible: this.heatmap?.style.visible ?? false, muted: theme.muted, fontFamily: theme.fontFamily, fontSize: theme.fontSize, size: compactNumber },
+      footprint: {
+        visible: this.footprint?.style.visible ?? false,
+        background: theme.background,
+        foreground: theme.foreground,
+        muted: theme.muted,
+        up: theme.up,
+        down: theme.down,
+        upFill: theme.upFill,
+        downFill: theme.downFill,
+        fontFamily: theme.fontFamily,
+      },
+    };
   }
 
   /** The market and timeframe shown (the marks' bars). */

@@ -14,6 +14,8 @@ import {
   type StatusInfo,
 } from '../../src/engine/protocol';
 import { BookModel } from './bookModel';
+import { FootprintCells } from './footprintCells';
+import { HeatmapColumns } from './heatmapColumns';
 import { IndicatorStore } from './indicatorStore';
 import { checkMessageNumbers } from './messageNumbers';
 import { SeriesColumns } from './seriesColumns';
@@ -27,7 +29,7 @@ export class PanelModel {
   /** The host's key for this panel (its market as the host names it). */
   panel: MarketId | null = null;
   timeframe = '';
-  layers: Layers = { volume: true, depth: true, ladder: true, tape: true };
+  layers: Layers = { volume: true, depth: true, ladder: true, tape: true, heatmap: false, footprint: false };
   hasOlder = false;
   /** Why nothing older can be paged in (null while `hasOlder`). */
   historyEnd: HistoryEnd | null = null;
@@ -37,6 +39,10 @@ export class PanelModel {
   readonly indicators = new IndicatorStore();
   readonly book = new BookModel();
   readonly trades = new TradeRing(500);
+  /** Liquidity heatmap columns (while the heatmap layer is on). */
+  readonly heatmap = new HeatmapColumns();
+  /** Footprint cells per bar (while the footprint layer is on). */
+  readonly footprint = new FootprintCells();
   status: StatusInfo = { state: 'connecting', detail: '', value: 0 };
   /** performance.now() when `status` arrived (to age a stale badge locally). */
   statusAt = 0;
@@ -66,7 +72,7 @@ export class PanelModel {
         this.market = message.market;
         this.panel = message.panel;
         this.timeframe = message.timeframe;
-        this.layers = { ...message.layers };
+        this.layers = { ...message.layers, heatmap: message.layers.heatmap === true, footprint: message.layers.footprint === true };
         this.hasOlder = message.hasOlder;
         this.historyEnd = message.historyEnd;
         this.historyFailed = null;
@@ -77,6 +83,9 @@ export class PanelModel {
         this.trades.clear();
         this.trades.pushPacked(message.trades);
         this.setStatus(message.status, now);
+        // The next heatmap and footprint diffs reset (the host starts them over with each init).
+        this.heatmap.clear();
+        this.footprint.clear();
         this.generation++;
         break;
       case 'frame':
@@ -85,6 +94,8 @@ export class PanelModel {
         if (message.book !== null) this.book.apply(message.book);
         this.trades.pushPacked(message.trades);
         if (message.status !== null) this.setStatus(message.status, now);
+        if (message.heatmap !== undefined) this.heatmap.apply(message.heatmap);
+        if (message.footprint !== undefined) this.footprint.apply(message.footprint);
         this.lastStats = message.stats;
         this.framesApplied++;
         break;

@@ -67,7 +67,7 @@ export function parseViewState(x: unknown): ViewState {
   if (typeof x !== 'object' || x === null) return s;
   const o = x as Record<string, unknown>;
   if (typeof o.timeframe === 'string' && o.timeframe.length <= 8) s.timeframe = o.timeframe;
-  if (isLayers(o.layers)) s.layers = { volume: o.layers.volume, depth: o.layers.depth, ladder: o.layers.ladder, tape: o.layers.tape };
+  if (isLayers(o.layers)) s.layers = { volume: o.layers.volume, depth: o.layers.depth, ladder: o.layers.ladder, tape: o.layers.tape, heatmap: o.layers.heatmap === true, footprint: o.layers.footprint === true };
   if (Number.isInteger(o.ticksPerRow) && (o.ticksPerRow as number) >= 1 && (o.ticksPerRow as number) <= 1_000_000) s.ticksPerRow = o.ticksPerRow as number;
   if (typeof o.indicators === 'object' && o.indicators !== null) {
     for (const kind of INDICATOR_KINDS) {

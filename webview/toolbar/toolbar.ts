@@ -12,7 +12,7 @@ import { StatusBadge } from './statusBadge';
 /** Ticks per ladder row offered by the grouping control. */
 export const GROUPINGS = [1, 2, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 10000];
 
-const LAYER_LABELS: Record<keyof Layers, string> = { volume: 'Volume', depth: 'Depth', ladder: 'Ladder', tape: 'Tape' };
+const LAYER_LABELS: Record<keyof Layers, string> = { volume: 'Volume', depth: 'Depth', heatmap: 'Heatmap', footprint: 'Footprint', ladder: 'Ladder', tape: 'Tape' };
 
 export interface ToolbarEvents {
   symbol(): void;
@@ -132,7 +132,7 @@ export class Toolbar {
   }
 
   showLayers(layers: Layers): void {
-    for (const [layer, b] of this.layerButtons) b.setAttribute('aria-pressed', String(layers[layer]));
+    for (const [layer, b] of this.layerButtons) b.setAttribute('aria-pressed', String(layers[layer] === true));
     this.depthSelect.disabled = !layers.depth;
   }
 

@@ -91,9 +91,13 @@ export class HarnessHost {
       case 'setGrouping':
         this.builder.updateSettings({ ticksPerRow: m.ticksPerRow });
         return this.later(() => this.builder.buildInit(this.status));
-      case 'setLayer':
-        this.builder.updateSettings({ layers: { ...this.builder.settings.layers, [m.layer]: m.on } });
+      case 'setLayer': {
+        const layers = { ...this.builder.settings.layers, [m.layer]: m.on };
+        this.builder.updateSettings({ layers, heatmap: layers.heatmap === true, footprint: layers.footprint === true });
+        // The heatmap and the footprint start over with an init (as the panel controller does for every layer).
+        if (m.layer === 'heatmap' || m.layer === 'footprint') this.later(() => this.builder.buildInit(this.status));
         return;
+      }
       case 'setIndicator': {
         if (m.kind === 'imbalance' || m.kind === 'cvd') {
           // The order-flow metrics are always computed; the builder sends the chosen ones.
