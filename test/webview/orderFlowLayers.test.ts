@@ -58,7 +58,7 @@ interface FootprintShown {
   requests: number;
   paints: number;
   barSpacing: number;
-  newest: { time: number; x: number; rows: [number, string, string][]; poc: number } | null;
+  shown: { time: number; rows: [number, string, string][]; poc: number }[];
 }
 type Snapshot = PanelSnapshot & { heatmap: HeatmapShown; footprint: FootprintShown; viewState: { layers: Record<string, boolean> | null } };
 
@@ -133,17 +133,27 @@ function footprintByHand(market: Market, barTime: number, step: number): { rows:
   const tape = market.tape;
   const trades = new Float64Array(tape.countSince(0) * TRADE_STRIDE);
   tape.copySince(0, trades);
-  const rows = new Map<number, [number, number]>();
+  // Per price first, then per row from the lowest price up: the order the cells add in, so the
+  // sums agree to the last bit (a different order can round a printed digit the other way).
+  const ticks = new Map<number, [number, number]>();
   for (let i = 0; i < trades.length; i += TRADE_STRIDE) {
     if (trades[i]! < barTime || trades[i]! >= barTime + MINUTE) continue;
-    const row = Math.floor(trades[i + 1]! / step + 1e-9) * step;
-    const cell = rows.get(row) ?? [0, 0];
+    const cell = ticks.get(trades[i + 1]!) ?? [0, 0];
     if (trades[i + 3]! > 0) cell[1] += trades[i + 2]!;
     else cell[0] += trades[i + 2]!;
+    ticks.set(trades[i + 1]!, cell);
+  }
+  const rows = new Map<number, [number, number]>();
+  for (const [price, [sell, buy]] of [...ticks.entries()].sort((a, b) => a[0] - b[0])) {
+    const row = Math.floor(price / step + 1e-9) * step;
+    const cell = rows.get(row) ?? [0, 0];
+    cell[0] += sell;
+    cell[1] += buy;
     rows.set(row, cell);
   }
   const sorted = [...rows.entries()].sort((a, b) => b[0] - a[0]);
-  const poc = sorted.reduce((best, row) => (row[1][0] + row[1][1] > best[1][0] + best[1][1] ? row : best))[0];
+  // On a tie the lowest row (as the panel scans from the bottom).
+  const poc = sorted.reduce((best, row) => (row[1][0] + row[1][1] >= best[1][0] + best[1][1] ? row : best))[0];
   return { rows: sorted.map(([price, [sell, buy]]) => [price, footprintAmount(sell), footprintAmount(buy)]), poc };
 }
 
@@ -253,15 +263,17 @@ describe.skipIf(!hasSharedData(SPOT) || !hasChromium())('the liquidity heatmap a
         expect([s.footprint.drawn, s.footprint.bars, s.footprint.textCells]).toEqual([false, 0, 0]);
         // Wide enough for a bar's numbers: a quarter of a wide panel, a third of a narrow one.
         await zoomTo(p.panel, width >= 1200 ? 260 : 150, p.snapshot);
-        s = await p.until((x) => x.footprint.barSpacing >= 60 && x.footprint.drawn && x.footprint.newest !== null);
+        s = await p.until((x) => x.footprint.barSpacing >= 60 && x.footprint.drawn && x.footprint.shown.length > 0);
         await screenshot(p.panel, `footprint-${look}.png`);
         expect(s.footprint.bars).toBeGreaterThanOrEqual(2);
         expect(s.footprint.textCells).toBeGreaterThan(20);
-        const newest = s.footprint.newest!;
+        // Every bar in view shows its own trades, summed at the step: each row, and the point of control.
         const step = FACTS.tickSize * FOOTPRINT_VIEW.ticksPerRow;
-        const byHand = footprintByHand(p.market, newest.time, step);
-        expect(newest.rows).toEqual(byHand.rows);
-        expect(newest.poc).toBe(byHand.poc);
+        for (const bar of s.footprint.shown) {
+          const byHand = footprintByHand(p.market, bar.time, step);
+          expect(bar.rows, `bar ${bar.time}`).toEqual(byHand.rows);
+          expect(bar.poc, `bar ${bar.time}`).toBe(byHand.poc);
+        }
       } finally {
         await p.close();
       }

@@ -61,8 +61,8 @@ export class FootprintGeometry {
   textCells = 0;
   imbalances = 0;
   paints = 0;
-  /** The newest bar drawn as cells: its open time and rows, top (highest price) first: [row price, sell text, buy text]. */
-  newest: { time: number; x: number; rows: [number, string, string][]; poc: number } | null = null;
+  /** The bars drawn as cells, oldest first: open time, rows top (highest price) first as [row price, sell text, buy text], the POC's row price. */
+  shown: { time: number; rows: [number, string, string][]; poc: number }[] = [];
 }
 
 class FootprintRenderer implements IPrimitivePaneRenderer {
@@ -83,7 +83,7 @@ class FootprintRenderer implements IPrimitivePaneRenderer {
     const { chart, series, style } = this.owner;
     g.drawn = false;
     g.bars = g.partialBars = g.noFootprintBars = g.textCells = g.imbalances = 0;
-    g.newest = null;
+    g.shown = [];
     if (!style.visible || chart === null || series === null || this.bars.length === 0) return;
     const ts = chart.timeScale();
     const spacing = ts.options().barSpacing;
@@ -217,7 +217,7 @@ class FootprintRenderer implements IPrimitivePaneRenderer {
       ctx.textBaseline = 'bottom';
       ctx.fillText('partial', centre, yTop - 3);
     }
-    if (g.newest === null || time > g.newest.time) g.newest = { time, x: centre, rows, poc: this.rowPrice[poc]! };
+    g.shown.push({ time, rows, poc: this.rowPrice[poc]! });
   }
 
   private growRows(): void {
