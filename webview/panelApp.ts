@@ -400,7 +400,7 @@ export class PanelApp {
   /** The heatmap's and the footprint's colours and fonts (each keeps whether it is shown). */
   private orderFlowStyles(theme: Theme): { heatmap: HeatmapStyle; footprint: FootprintStyle } {
     return {
-      heatmap: { visible: this.heatmap?.style.visible ?? false, muted: theme.muted, fontFamily: theme.fontFamily, fontSize: theme.fontSize, size: compactNumber },
+      heatmap: { visible: this.heatmap?.style.visible ?? false, muted: theme.muted, background: theme.background, fontFamily: theme.fontFamily, fontSize: theme.fontSize, size: compactNumber },
       footprint: {
         visible: this.footprint?.style.visible ?? false,
         background: theme.background,

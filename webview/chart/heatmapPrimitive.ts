@@ -40,6 +40,8 @@ export interface HeatmapStyle {
   visible: boolean;
   /** Hatch colour of gap columns and the legend's text. */
   muted: string;
+  /** Behind the legend (it sits over the columns). */
+  background: string;
   fontFamily: string;
   fontSize: number;
   /** Formats a size for the legend. */
@@ -280,6 +282,11 @@ class HeatmapRenderer implements IPrimitivePaneRenderer {
     const x = LEGEND_MARGIN * hpr;
     const y = height - (LEGEND_MARGIN + LEGEND_HEIGHT + font + 4) * vpr;
     const w = LEGEND_WIDTH * hpr;
+    const pad = 4 * hpr;
+    ctx.globalAlpha = 0.85;
+    ctx.fillStyle = style.background;
+    ctx.fillRect(x - pad, y - (font + 4) * vpr - pad, w + 2 * pad, (font + 4 + LEGEND_HEIGHT + 2 + font) * vpr + 2 * pad);
+    ctx.globalAlpha = 1;
     for (let i = 0; i < LEVELS; i++) {
       const t = this.table;
       ctx.fillStyle = `rgba(${t[i * 4]},${t[i * 4 + 1]},${t[i * 4 + 2]},${t[i * 4 + 3]! / 255})`;
