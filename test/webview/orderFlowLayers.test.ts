@@ -5,7 +5,9 @@
  *   book had size and hatched grey where it had none (a resync), a legend of the sizes in view;
  *   the toolbar choice survives a reload (the panel asks a fresh host for it again);
  * - footprint: at wide bars, each bar's "sell × buy" rows at the ladder's step equal the trades of
- *   that bar summed by hand; at narrow bars plain candles (no cell drawn);
+ *   that bar summed by hand, its point of control too; at narrow bars plain candles (no cell
+ *   drawn); bars from the exchange's history say they have no footprint, a bar whose candle
+ *   counts trades from before the capture that its footprint is partial;
  * - both off (the default): frames carry neither and neither asks the chart for a repaint.
  * Screenshots of both, dark and light, 800 and 1400 px wide, in test-artifacts/.
  */
@@ -15,6 +17,7 @@ import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { binanceRule } from '../../src/engine/book/sequenceRule';
+import { CandleField } from '../../src/engine/candles/candleSeries';
 import { FrameBuilder } from '../../src/engine/frame/frameBuilder';
 import { Market } from '../../src/engine/market';
 import { TRADE_STRIDE, type FrameMessage, type WebviewMessage } from '../../src/engine/protocol';
@@ -63,11 +66,20 @@ interface FootprintShown {
 type Snapshot = PanelSnapshot & { heatmap: HeatmapShown; footprint: FootprintShown; viewState: { layers: Record<string, boolean> | null } };
 
 /** A market fed the capture's first 20,000 events (about 200 s), a builder with the view's rows, a panel showing it. */
-async function openPanel(browser: Browser, server: HarnessServer, theme: HarnessTheme, width: number, view: { timeframe: string; ticksPerRow: number }) {
+async function openPanel(
+  browser: Browser,
+  server: HarnessServer,
+  theme: HarnessTheme,
+  width: number,
+  view: { timeframe: string; ticksPerRow: number },
+  /** Runs on the market before the panel opens (the exchange's history arriving). */
+  before: (market: Market) => void = () => {},
+) {
   // The tape holds every trade of the capture (the footprint is checked against them).
   const market = new Market({ sequenceRule: binanceRule, timeframe: view.timeframe, tapeCapacity: 60_000 });
   const feed = new CaptureFeed(market, [sharedDataPath(SPOT)]);
   await feed.feed(20_000);
+  before(market);
   const builder = new FrameBuilder(market, FACTS, { ticksPerRow: view.ticksPerRow, initBars: 400, metrics: { imbalance: false, cvd: false } });
   const panel = await PanelPage.open(browser, server, { theme, width, height: 720 });
   const host = new HarnessHost(market, builder, panel, []);
@@ -155,6 +167,19 @@ function footprintByHand(market: Market, barTime: number, step: number): { rows:
   // On a tie the lowest row (as the panel scans from the bottom).
   const poc = sorted.reduce((best, row) => (row[1][0] + row[1][1] >= best[1][0] + best[1][1] ? row : best))[0];
   return { rows: sorted.map(([price, [sell, buy]]) => [price, footprintAmount(sell), footprintAmount(buy)]), poc };
+}
+
+/**
+ * The exchange's 1 m history: three bars before the capture (their trades were never seen: no
+ * footprint) and the capture's first minute, whose candle counts the trades before the capture
+ * began (its footprint is partial).
+ */
+function exchangeHistory(market: Market): void {
+  const first = market.candles.firstSeq;
+  const open = market.candles.value(first, CandleField.OpenTime);
+  const bar = (k: number) => market.candles.value(first, k);
+  const older = [3, 2, 1].map((k) => [open - k * MINUTE, 61_750, 61_770, 61_730, 61_750, 20]);
+  market.mergeHistoryRows([...older, [open, bar(CandleField.Open), bar(CandleField.High), bar(CandleField.Low), bar(CandleField.Close), bar(CandleField.Volume) + 5]]);
 }
 
 const LOOKS: [string, HarnessTheme, number][] = [
@@ -250,7 +275,7 @@ describe.skipIf(!hasSharedData(SPOT) || !hasChromium())('the liquidity heatmap a
     }, 90_000);
 
     it(`footprint (${look}): turned on in the toolbar, wide bars show each bar's sell × buy rows, narrow bars plain candles`, async () => {
-      const p = await openPanel(browser, server, theme, width, FOOTPRINT_VIEW);
+      const p = await openPanel(browser, server, theme, width, FOOTPRINT_VIEW, exchangeHistory);
       try {
         const on = await clickLayer(p.panel, 'footprint');
         expect(on).toMatchObject({ type: 'setLayer', layer: 'footprint', on: true });
@@ -274,6 +299,21 @@ describe.skipIf(!hasSharedData(SPOT) || !hasChromium())('the liquidity heatmap a
           expect(bar.rows, `bar ${bar.time}`).toEqual(byHand.rows);
           expect(bar.poc, `bar ${bar.time}`).toBe(byHand.poc);
         }
+
+        // Back at the oldest bars: those from the exchange's history say they have no footprint,
+        // the capture's first minute that its footprint is partial.
+        const box = (await p.panel.page.locator('.chart').boundingBox())!;
+        // Dragged right a bar at a time until the oldest bars from the exchange's history are in view.
+        for (let k = 0; k < 20 && (await p.snapshot()).visibleRange!.from > 1.2; k++) {
+          await p.panel.page.mouse.move(box.x + 100, box.y + box.height * 0.4);
+          await p.panel.page.mouse.down();
+          await p.panel.page.mouse.move(box.x + 100 + s.footprint.barSpacing, box.y + box.height * 0.4, { steps: 5 });
+          await p.panel.page.mouse.up();
+        }
+        await p.panel.page.mouse.move(box.x + box.width + 200, box.y + 5);
+        s = await p.until((x) => x.footprint.drawn && x.footprint.noFootprintBars > 0);
+        await screenshot(p.panel, `footprint-history-${look}.png`);
+        expect(s.footprint.partialBars).toBe(1);
       } finally {
         await p.close();
       }
