@@ -465,13 +465,15 @@ export class MarketSession implements FeedSink {
     this.restartPending = false;
     if (want === this.feedDemand && this.feed !== undefined && redial === undefined && !restart) return;
     if (want !== undefined && want === this.refusedDemand) return;
-    const replacing = this.feed !== undefined && this.hadData;
+    // A swap of a running feed (more or less demand, a re-dial) keeps what the views show until
+    // the new feed delivers: no "connecting" blip, and silence still counts from the last data.
+    // Set before the old feed closes: closing a live feed's sockets takes a while (0.4-1 s seen),
+    // and the shared tick re-derives the status meanwhile, with no data counted yet.
+    const replacing = want !== undefined && this.feed !== undefined && this.hadData;
+    this.replacedBy = replacing ? (redial !== undefined ? 'redial' : 'demand') : undefined;
     await this.closeFeed();
     if (restart) this.engine = undefined;
     if (want === undefined) return;
-    // A swap of a running feed (more or less demand, a re-dial) keeps what the views show until
-    // the new feed delivers: no "connecting" blip, and silence still counts from the last data.
-    this.replacedBy = replacing ? (redial !== undefined ? 'redial' : 'demand') : undefined;
     const feed = this.createFeed(this.key, want);
     this.feed = feed;
     this.feedDemand = want;
