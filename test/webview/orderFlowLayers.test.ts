@@ -18,6 +18,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { binanceRule } from '../../src/engine/book/sequenceRule';
 import { CandleField } from '../../src/engine/candles/candleSeries';
+import type { Timeframe } from '../../src/engine/candles/timeframe';
 import { FrameBuilder } from '../../src/engine/frame/frameBuilder';
 import { Market } from '../../src/engine/market';
 import { TRADE_STRIDE, type FrameMessage, type WebviewMessage } from '../../src/engine/protocol';
@@ -34,9 +35,9 @@ const FACTS = { exchange: 'binance', symbol: 'BTC/USDT', tickSize: 0.01, pricePr
 const ROOT = repoRoot(__dirname);
 const ARTIFACTS = join(ROOT, 'test-artifacts');
 /** One heatmap row: 100 ticks ($1.00) on 1 s bars. */
-const HEATMAP_VIEW = { timeframe: '1s', ticksPerRow: 100 };
+const HEATMAP_VIEW = { timeframe: '1s' as Timeframe, ticksPerRow: 100 };
 /** One footprint row: 500 ticks ($5.00) on 1 m bars (the capture's minutes trade over $20-$60). */
-const FOOTPRINT_VIEW = { timeframe: '1m', ticksPerRow: 500 };
+const FOOTPRINT_VIEW = { timeframe: '1m' as Timeframe, ticksPerRow: 500 };
 const MINUTE = 60_000;
 
 interface HeatmapShown {
@@ -56,6 +57,8 @@ interface FootprintShown {
   held: number;
   drawn: boolean;
   bars: number;
+  partialBars: number;
+  noFootprintBars: number;
   textCells: number;
   imbalances: number;
   requests: number;
@@ -63,7 +66,7 @@ interface FootprintShown {
   barSpacing: number;
   shown: { time: number; rows: [number, string, string][]; poc: number }[];
 }
-type Snapshot = PanelSnapshot & { heatmap: HeatmapShown; footprint: FootprintShown; viewState: { layers: Record<string, boolean> | null } };
+type Snapshot = PanelSnapshot & { heatmap: HeatmapShown; footprint: FootprintShown; paneWidth: number; viewState: { layers: Record<string, boolean> | null } };
 
 /** A market fed the capture's first 20,000 events (about 200 s), a builder with the view's rows, a panel showing it. */
 async function openPanel(
@@ -71,7 +74,7 @@ async function openPanel(
   server: HarnessServer,
   theme: HarnessTheme,
   width: number,
-  view: { timeframe: string; ticksPerRow: number },
+  view: { timeframe: Timeframe; ticksPerRow: number },
   /** Runs on the market before the panel opens (the exchange's history arriving). */
   before: (market: Market) => void = () => {},
 ) {
@@ -177,7 +180,7 @@ function footprintByHand(market: Market, barTime: number, step: number): { rows:
 function exchangeHistory(market: Market): void {
   const first = market.candles.firstSeq;
   const open = market.candles.value(first, CandleField.OpenTime);
-  const bar = (k: number) => market.candles.value(first, k);
+  const bar = (field: CandleField) => market.candles.value(first, field);
   const older = [3, 2, 1].map((k) => [open - k * MINUTE, 61_750, 61_770, 61_730, 61_750, 20]);
   market.mergeHistoryRows([...older, [open, bar(CandleField.Open), bar(CandleField.High), bar(CandleField.Low), bar(CandleField.Close), bar(CandleField.Volume) + 5]]);
 }
@@ -231,6 +234,12 @@ describe.skipIf(!hasSharedData(SPOT) || !hasChromium())('the liquidity heatmap a
         let frames = await p.play(9000);
         await p.until((x) => x.framesApplied >= frames.length && x.heatmap.drawn);
         await screenshot(p.panel, `heatmap-${look}.png`);
+        // Light: the heatmap asks the chart for a repaint only for frames that bring columns (and for
+        // being turned on, and the init that followed clearing it), and the chart's repaints reuse
+        // its image unless the view moved.
+        const light = await p.snapshot();
+        expect(light.heatmap.requests).toBeLessThanOrEqual(frames.filter((f) => f.heatmap !== undefined).length + 2);
+        expect(light.heatmap.builds).toBeLessThan(light.heatmap.paints);
         // The connection drops: the book resyncs and the columns from then on are gaps.
         p.market.requestResync('test: the connection dropped');
         frames = frames.concat(await p.play(1600));
