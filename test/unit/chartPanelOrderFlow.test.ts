@@ -13,6 +13,7 @@ import { EventKind, MarketEvent, TakerSide } from '../../src/engine/events';
 import type { FrameMessage } from '../../src/engine/protocol';
 import { AlertController } from '../../src/extension/alerts/alertController';
 import { ChartPanel } from '../../src/extension/panel/chartPanel';
+import { restoreFromState } from '../../src/extension/panel/chartPanelManager';
 import { readSettings } from '../../src/extension/settings/settingsModel';
 import { SessionRegistry } from '../../src/feeds/sessionRegistry';
 import { Pulse } from '../../src/extension/pulse';
@@ -94,5 +95,13 @@ describe('the heatmap and footprint layers of an open chart', () => {
     expect(chart.view.layers).toMatchObject({ heatmap: false, footprint: false });
     chart.dispose();
     await registry.dispose();
+  });
+
+  it("come back from the webview's saved state after a restart (off when it has none of them)", () => {
+    const settings = readSettings(() => undefined).settings;
+    const saved = { layers: { volume: true, depth: false, ladder: true, tape: true, heatmap: true, footprint: false } };
+    expect(restoreFromState(saved, settings).view.layers).toEqual(saved.layers);
+    const older = { layers: { volume: true, depth: true, ladder: true, tape: false } };
+    expect(restoreFromState(older, settings).view.layers).toEqual({ ...older.layers, heatmap: false, footprint: false });
   });
 });
