@@ -11,7 +11,7 @@ import { PriceGrid, tickSizeProblem } from './book/priceGrid';
 import { binanceSpotRule, type SequenceRule } from './book/sequenceRule';
 import { CandleChanges, CandleField, CandleSeries, TradeOutcome } from './candles/candleSeries';
 import type { CandleColumns } from './candles/candleColumns';
-import { barOpenTime, type Timeframe } from './candles/timeframe';
+import type { ChartTimeframe } from './candles/timeframe';
 import { EngineError } from './engineError';
 import { EventKindCounts } from './eventCounts';
 import { EventKind, type MarketEvent } from './events';
@@ -32,7 +32,7 @@ export interface MarketOptions {
   symbol: string;
   tickSize: number;
   sequenceRule: SequenceRule;
-  timeframe: Timeframe;
+  timeframe: ChartTimeframe;
   /** Bars held per series (and indicator values per indicator). */
   candleCapacity: number;
   /** Indicator options objects, e.g. `{ kind: 'ema', period: 21 }`. */
@@ -231,9 +231,7 @@ export class Market implements BookSyncListener {
     this.tape.push(time, price, amount, side);
     this.lastPrice = price;
     if (outcome === TradeOutcome.Live || outcome === TradeOutcome.NewBar || outcome === TradeOutcome.Late) {
-      const c = this.candles;
-      const barTime = outcome === TradeOutcome.Late ? barOpenTime(time, c.timeframe) : c.value(c.lastSeq, CandleField.OpenTime);
-      this.footprint.addTrade(barTime, price, amount, side);
+      this.footprint.addTrade(this.candles.lastTradeBarTime, price, amount, side);
     }
     if (outcome !== TradeOutcome.LateDropped) this.tradeLog.push(time, amount, side as 1 | -1);
     if (outcome === TradeOutcome.Live || outcome === TradeOutcome.NewBar) {
@@ -307,8 +305,11 @@ export class Market implements BookSyncListener {
     this.candles.latestHistoryOpen = clock === clock ? clock + MAX_CLOCK_LEAD_MS : Infinity;
   }
 
-  /** Switches the chart timeframe: new empty series (history comes from the feed). */
-  setTimeframe(timeframe: Timeframe): void {
+  /**
+   * Switches the chart timeframe: new empty series (history comes from the feed; bars of N trades
+   * or volume have none and start from the next trade).
+   */
+  setTimeframe(timeframe: ChartTimeframe): void {
     this.candles = new CandleSeries(timeframe, { capacity: this.options.candleCapacity });
     this.indicatorSet.reset();
     this.imbalance = new ImbalanceBars({ capacity: this.options.candleCapacity });

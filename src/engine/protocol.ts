@@ -11,7 +11,7 @@ import { INDICATOR_KINDS, type IndicatorKind } from './indicators/indicatorCatal
 export const PROTOCOL_VERSION = 1;
 
 /** The timeframes a panel may ask for (`setTimeframe`); the engine's own list. */
-export { TIMEFRAMES, TIMEFRAME_MS } from './candles/timeframe';
+export { TIMEFRAMES, TIMEFRAME_MS, CHART_TIMEFRAMES, activityRule } from './candles/timeframe';
 
 // ── Packed layouts ────────────────────────────────────────────────────────────────────────────
 

@@ -11,7 +11,7 @@
  * and closed at the end. The state shown is derived in one place (`deriveSessionStatus`) from the
  * feed's word and the session's own checks, and every view of the market reads that one status.
  */
-import { parseTimeframe, TimeframeError, type Timeframe } from '../engine/candles/timeframe';
+import { isClockTimeframe, parseChartTimeframe, TimeframeError, type ChartTimeframe, type Timeframe } from '../engine/candles/timeframe';
 import type { ExternalLevel } from '../engine/book/bookSide';
 import type { MarketEvent } from '../engine/events';
 import { Market, type MarketOptions } from '../engine/market';
@@ -105,7 +105,13 @@ export class MarketSession implements FeedSink {
   private feedStarted = false;
   /** A demand whose feed was refused (unknown symbol...): not tried again for the same demand. */
   private refusedDemand: SessionDemand | undefined;
-  private chartTimeframe: Timeframe;
+  private chartTimeframe: ChartTimeframe;
+  /**
+   * The clock timeframe the feed loads candle history for: the chart's, or while the chart shows
+   * bars of N trades or volume (no exchange has history of those) the last clock one, whose
+   * replies the session drops (`history`).
+   */
+  private feedTimeframe: Timeframe;
   private isClosed = false;
   /** Why the whole market was refused (a chart arriving later is told), or undefined. */
   private marketRefusalMessage: string | undefined;
@@ -135,9 +141,10 @@ export class MarketSession implements FeedSink {
     this.key = { exchange: key.exchange, symbol: key.symbol };
     this.options = { ...DEFAULT_MARKET_SESSION_OPTIONS, ...options, backoff: { ...DEFAULT_BACKOFF_OPTIONS, ...options.backoff } };
     checkBackoffOptions(this.options.backoff);
-    const timeframe = parseTimeframe(this.options.timeframe);
+    const timeframe = parseChartTimeframe(this.options.timeframe);
     if (timeframe instanceof TimeframeError) throw timeframe;
     this.chartTimeframe = timeframe;
+    this.feedTimeframe = isClockTimeframe(timeframe) ? timeframe : '1m';
     this.onStatus = this.statusEmitter.event;
     this.onTicker = this.tickerEmitter.event;
     this.onMarket = this.marketEmitter.event;
@@ -168,7 +175,7 @@ export class MarketSession implements FeedSink {
     return this.tickerNow;
   }
 
-  get timeframe(): Timeframe {
+  get timeframe(): ChartTimeframe {
     return this.chartTimeframe;
   }
 
@@ -300,11 +307,14 @@ export class MarketSession implements FeedSink {
    * history. Returns the error for a bad name (nothing changes then).
    */
   setTimeframe(timeframe: string): TimeframeError | undefined {
-    const parsed = parseTimeframe(timeframe);
+    const parsed = parseChartTimeframe(timeframe);
     if (parsed instanceof TimeframeError) return parsed;
     if (parsed === this.chartTimeframe) return undefined;
     this.chartTimeframe = parsed;
     this.engine?.setTimeframe(parsed);
+    // Bars of N trades or volume start from the next trade: no history to ask the feed for.
+    if (!isClockTimeframe(parsed)) return undefined;
+    this.feedTimeframe = parsed;
     if (this.feedStarted) this.feed?.changeTimeframe(parsed);
     return undefined;
   }
@@ -481,7 +491,7 @@ export class MarketSession implements FeedSink {
     for (let attempt = 1; ; attempt++) {
       let facts: MarketFacts;
       // The chart may switch timeframes while the feed opens or waits to retry.
-      const target: FeedTarget = { exchange: this.key.exchange, symbol: this.key.symbol, timeframe: this.chartTimeframe, historyBars: this.options.historyBars };
+      const target: FeedTarget = { exchange: this.key.exchange, symbol: this.key.symbol, timeframe: this.feedTimeframe, historyBars: this.options.historyBars };
       try {
         facts = await feed.open(target);
       } catch (error) {
@@ -529,7 +539,7 @@ export class MarketSession implements FeedSink {
       // The demand may have changed what the status covers (a book, or no longer).
       this.refreshStatus(Date.now());
       feed.start(new FeedChannel(this, feed));
-      if (target.timeframe !== this.chartTimeframe) feed.changeTimeframe(this.chartTimeframe);
+      if (target.timeframe !== this.feedTimeframe) feed.changeTimeframe(this.feedTimeframe);
       return;
     }
   }

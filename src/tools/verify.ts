@@ -6,19 +6,19 @@
  * ascending.
  * Problems (malformed lines, damaged files) go to stderr with file and line; the replay goes on.
  */
-import { parseTimeframe, TimeframeError, type Timeframe } from '../engine/candles/timeframe';
+import { parseChartTimeframe, TimeframeError, type ChartTimeframe } from '../engine/candles/timeframe';
 import { verifyCaptures } from './verifyCaptures';
 
-const USAGE = 'usage: npm run verify -- [--candles TF] [--footprint TF] FILE...  (TF one of 1s 1m 3m 5m 15m 30m 1h 2h 4h 1d 1w; both the same)';
+const USAGE = 'usage: npm run verify -- [--candles TF] [--footprint TF] FILE...  (TF one of 1s 1m 3m 5m 15m 30m 1h 2h 4h 1d 1w, or N trades as Nt, N volume as Nv; both the same)';
 
 async function main(argv: string[]): Promise<number> {
-  let candles: Timeframe | null = null;
-  let footprint: Timeframe | null = null;
+  let candles: ChartTimeframe | null = null;
+  let footprint: ChartTimeframe | null = null;
   const files: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     if (arg === '--candles' || arg === '--footprint') {
-      const tf = parseTimeframe(argv[++i]);
+      const tf = parseChartTimeframe(argv[++i]);
       if (tf instanceof TimeframeError) {
         process.stderr.write(`verify: ${tf.message}\n${USAGE}\n`);
         return 2;

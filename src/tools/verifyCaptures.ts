@@ -6,7 +6,7 @@
  */
 import { binanceRule } from '../engine/book/sequenceRule';
 import { CandleColumns } from '../engine/candles/candleColumns';
-import { TIMEFRAME_MS, type Timeframe } from '../engine/candles/timeframe';
+import { isClockTimeframe, TIMEFRAME_MS, type ChartTimeframe } from '../engine/candles/timeframe';
 import { CandleField } from '../engine/candles/candleSeries';
 import { MarketEvent } from '../engine/events';
 import { Market } from '../engine/market';
@@ -45,9 +45,9 @@ export interface FootprintLine {
 }
 
 export interface VerifyOptions {
-  candles: Timeframe | null;
+  candles: ChartTimeframe | null;
   /** Footprints of this timeframe (the same as `candles` when both are given). */
-  footprint: Timeframe | null;
+  footprint: ChartTimeframe | null;
   /** Called for each problem as it happens (the replay goes on). */
   onProblem: ((message: string) => void) | null;
 }
@@ -104,8 +104,10 @@ export async function verifyCaptures(paths: readonly string[], options: Partial<
     resyncs: market.sync.stats.gaps,
   };
   const c = market.candles;
-  // Closed by the exchange's clock: the newest bar too once an event came after its end.
-  const newestClosed = c.value(c.lastSeq, CandleField.OpenTime) + TIMEFRAME_MS[c.timeframe] <= market.lastEventTime;
+  // Closed by the exchange's clock: the newest bar too once an event came after its end. A bar of
+  // N trades or volume closes only when the next trade opens another: the newest one is live.
+  const tf = c.timeframe;
+  const newestClosed = isClockTimeframe(tf) && c.value(c.lastSeq, CandleField.OpenTime) + TIMEFRAME_MS[tf] <= market.lastEventTime;
   const lastClosed = newestClosed ? c.lastSeq : c.lastSeq - 1;
   const closed = new CandleColumns();
   if (c.count > 0 && lastClosed >= c.firstSeq) c.copyRange(c.firstSeq, lastClosed, closed);

@@ -24,7 +24,7 @@ import {
   type Time,
   type WhitespaceData,
 } from 'lightweight-charts';
-import { declarationOf, type IndicatorKind, type ValueFormat } from '../../src/engine/protocol';
+import { activityRule, declarationOf, type IndicatorKind, type ValueFormat } from '../../src/engine/protocol';
 import { compactNumber, priceFormatter, valueFormatter } from '../format/numberFormat';
 import { chartTime, timeFormatters, timeframeMs } from '../format/localTime';
 import { BarColumn, type PanelModel } from '../state/panelModel';
@@ -402,7 +402,8 @@ export class ChartView {
     this.clockEnd = NaN;
     this.chart.applyOptions({
       localization: { timeFormatter: formatters.crosshair },
-      timeScale: { tickMarkFormatter: formatters.tickMark, secondsVisible: model.timeframe.endsWith('s') },
+      // Bars of N trades or volume come seconds apart or less: their times need the seconds.
+      timeScale: { tickMarkFormatter: formatters.tickMark, secondsVisible: !(this.barMs >= 60e3) },
     });
     const format: PriceFormat = { type: 'price', precision: market.pricePrecision, minMove: 10 ** -market.pricePrecision };
     this.candles.history.applyOptions({ priceFormat: format });
@@ -580,11 +581,13 @@ export class ChartView {
    */
   private showHistoryNote(range: LogicalRange | null): void {
     const model = this.model;
+    const activity = activityRule(model.timeframe);
     let text = '';
     if (range !== null && model.bars.length > 0 && range.from <= 0) {
       if (this.olderRequested) text = 'loading earlier history…';
       else if (model.historyFailed !== null) text = `couldn't load earlier history: ${model.historyFailed} — scroll back to retry`;
       else if (model.historyEnd === 'memory') text = 'history limit reached';
+      else if (model.historyEnd === 'source' && activity !== null) text = `bars of ${activity.size} ${activity.unit} start from the live trades: exchanges keep no history of them`;
       else if (model.historyEnd === 'source') text = model.panel?.exchange === 'replay' ? 'start of the recording' : `no earlier history on ${model.market?.exchange ?? 'this source'}`;
     }
     if (text === this.historyNoteText) return;

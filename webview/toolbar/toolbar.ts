@@ -3,7 +3,7 @@
  * indicators, ladder grouping, the pace (a slowed or pinned panel says so) and the status badge. It only reports choices; the app turns
  * them into intents and local changes.
  */
-import { INDICATOR_CATALOG, INDICATOR_KINDS, TIMEFRAMES, type IndicatorKind, type Layers, type PaceMessage } from '../../src/engine/protocol';
+import { CHART_TIMEFRAMES, INDICATOR_CATALOG, INDICATOR_KINDS, type IndicatorKind, type Layers, type PaceMessage } from '../../src/engine/protocol';
 import { DEPTH_WIDTHS } from '../state/viewState';
 import { ReplayControls, type ReplayControlEvents } from './replayControls';
 import { StatusBadge } from './statusBadge';
@@ -53,7 +53,7 @@ export class Toolbar {
     this.symbolButton.title = 'Choose a market';
     this.symbolButton.addEventListener('click', () => events.symbol());
 
-    this.timeframeSelect = select(doc, 'timeframe', 'Timeframe', TIMEFRAMES.map((t) => [t, t]));
+    this.timeframeSelect = select(doc, 'timeframe', 'Timeframe: by the clock, or bars of N trades (t) or N volume (v)', CHART_TIMEFRAMES.map((t) => [t, t]));
     this.timeframeSelect.addEventListener('change', () => events.timeframe(this.timeframeSelect.value));
 
     const layers = doc.createElement('div');
@@ -125,7 +125,7 @@ export class Toolbar {
   }
 
   showTimeframe(timeframe: string): void {
-    if (!(TIMEFRAMES as readonly string[]).includes(timeframe) && ![...this.timeframeSelect.options].some((o) => o.value === timeframe)) {
+    if (![...this.timeframeSelect.options].some((o) => o.value === timeframe)) {
       this.timeframeSelect.append(option(this.root.ownerDocument, timeframe, timeframe));
     }
     this.timeframeSelect.value = timeframe;

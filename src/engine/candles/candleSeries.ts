@@ -15,8 +15,18 @@
  * a "covered until" trade time: trades at or before it are already counted in the exchange's
  * values for that bar and are skipped, so no trade the series has seen is counted twice. See
  * `mergeHistory`.
+ *
+ * Activity timeframes (`100t`, `10v`): bars follow the trades' arrival instead of the clock. A
+ * trade goes into the live bar until that bar is full (N trades, or volume ≥ N), and the next
+ * trade opens a new bar. A trade that crosses the volume boundary is not split: it is one print
+ * at one price by one taker, and halves of it would be two trades that never happened (wrong
+ * trade counts, a next bar opening on a trade already counted); so a volume bar holds at least N,
+ * as in flowsurface and most terminals. A bar's open time is its first trade's time, raised to
+ * 1 ms after the previous bar's when trades share a millisecond (the chart needs strictly
+ * increasing times; a burst drifts a few ms ahead, never behind). No exchange has history of
+ * such bars: history rows are refused, and the bars start from the live trades.
  */
-import { barOpenTime, TIMEFRAME_MS, type Timeframe } from './timeframe';
+import { activityRule, barOpenTime, TIMEFRAME_MS, type ChartTimeframe, type Timeframe } from './timeframe';
 import { isPrice } from '../book/levelValidity';
 import { requireInteger } from '../configCheck';
 import { CandleArrays, CandleColumns, CandleField, CANDLE_FIELD_COUNT } from './candleColumns';
@@ -98,7 +108,7 @@ export class CandleBar {
 }
 
 export class CandleSeries {
-  readonly timeframe: Timeframe;
+  readonly timeframe: ChartTimeframe;
   readonly capacity: number;
   readonly stats = new CandleSeriesStats();
   /** History rows opening after this time (ms) are refused: a far-future stamp, not a bar. */
@@ -109,7 +119,21 @@ export class CandleSeries {
    */
   sourceStartHeld = false;
 
+  /** Bar length for a clock timeframe; NaN for an activity one (no trade is in a live period). */
   private readonly periodMs: number;
+  /** The clock timeframe, null for an activity one. */
+  private readonly clock: Timeframe | null;
+  /** Activity bars: 1 by trades, 2 by volume; 0 for a clock timeframe. */
+  private readonly activityUnit: 0 | 1 | 2;
+  /** Activity bars: trades or volume that fill a bar. */
+  private readonly activitySize: number;
+  /**
+   * A volume bar is full once its summed volume is within this of the size: ten trades of 0.1
+   * sum to 0.9999999999999999, which is a full 1v bar.
+   */
+  private readonly fullVolume: number;
+  /** Open time of the bar the last accepted trade went to (NaN before any). */
+  lastTradeBarTime = NaN;
   /** Ring index of the bar with seq `firstSeq`. */
   private head = 0;
   private held = 0;
@@ -135,15 +159,27 @@ export class CandleSeries {
   private readonly rowColumns = new CandleColumns();
 
   /** Throws RangeError for a capacity that is not an integer ≥ 1 (configuration, not events). */
-  constructor(timeframe: Timeframe, options: Partial<CandleSeriesOptions> = {}) {
+  constructor(timeframe: ChartTimeframe, options: Partial<CandleSeriesOptions> = {}) {
     const { capacity } = { ...DEFAULT_CANDLE_SERIES_OPTIONS, ...options };
     this.capacity = requireInteger('CandleSeries capacity', capacity, 1);
     this.timeframe = timeframe;
-    this.periodMs = TIMEFRAME_MS[timeframe];
+    const rule = activityRule(timeframe);
+    this.clock = rule === null ? (timeframe as Timeframe) : null;
+    this.periodMs = rule === null ? TIMEFRAME_MS[timeframe as Timeframe] : NaN;
+    this.activityUnit = rule === null ? 0 : rule.unit === 'trades' ? 1 : 2;
+    this.activitySize = rule === null ? NaN : rule.size;
+    this.fullVolume = this.activitySize * (1 - 1e-9);
+    // The trades are the only source of activity bars: nothing older can ever be paged in.
+    this.sourceStartHeld = rule !== null;
     this.bars = new CandleArrays(capacity);
     this.openTradeTime = new Float64Array(capacity);
     this.closeTradeTime = new Float64Array(capacity);
     this.coveredUntil = new Float64Array(capacity);
+  }
+
+  /** True for bars by trades or volume (no exchange history exists for them). O(1). */
+  get byActivity(): boolean {
+    return this.activityUnit !== 0;
   }
 
   /** Bars held. */
@@ -301,6 +337,7 @@ export class CandleSeries {
     ) {
       return this.rejectTrade();
     }
+    if (this.activityUnit !== 0) return this.ingestActivityTrade(timeMs, price, amount, takerSide);
     const held = this.held;
     if (held > 0) {
       const bars = this.bars;
@@ -329,6 +366,7 @@ export class CandleSeries {
         if (takerSide === 1) bars.takerBuyVolume[live] += amount;
         bars.tradeCount[live] += 1;
         this.stats.trades++;
+        this.lastTradeBarTime = liveOpen;
         this.markChanged(this.first + held - 1);
         return TradeOutcome.Live;
       }
@@ -384,7 +422,12 @@ export class CandleSeries {
    * place; allocates only on the rebuild path or when its reused validation buffer grows.
    */
   mergeHistory(history: CandleColumns): number {
-    const rows = this.validate(history);
+    if (this.clock === null) {
+      // Klines are clock bars: none of them is a bar of N trades or volume.
+      this.stats.historyRejected += history.count;
+      return 0;
+    }
+    const rows = this.validate(history, this.clock);
     if (rows.count === 0) return 0;
     this.revision++;
     const newestIndex = this.held > 0 ? this.ringIndex(this.held - 1) : -1;
@@ -446,11 +489,12 @@ export class CandleSeries {
    * covered in the live bar, a new bar, or a late trade.
    */
   private ingestOtherTrade(timeMs: number, price: number, amount: number, takerSide: number): TradeOutcome {
+    const clock = this.clock!; // only clock series come here
     const liveOpen = this.held > 0 ? this.bars.openTime[this.ringIndex(this.held - 1)] : -Infinity;
     // Position of the trade's bar: the live bar, or an older held one (a late trade).
     let pos = this.held - 1;
     if (!(timeMs >= liveOpen && timeMs < liveOpen + this.periodMs)) {
-      const barTime = barOpenTime(timeMs, this.timeframe);
+      const barTime = barOpenTime(timeMs, clock);
       if (barTime > liveOpen) {
         this.openTradeBar(barTime, timeMs, price, amount, takerSide);
         return TradeOutcome.NewBar;
@@ -469,10 +513,37 @@ export class CandleSeries {
     this.revision++;
     this.addTrade(index, timeMs, price, amount, takerSide);
     this.stats.trades++;
+    this.lastTradeBarTime = this.bars.openTime[index];
     this.markChanged(this.first + pos);
     if (pos === this.held - 1) return TradeOutcome.Live;
     this.stats.late++;
     return TradeOutcome.Late;
+  }
+
+  /**
+   * {@link ingestTrade} for an activity series: into the live bar unless it is full, else a new
+   * bar (see the file comment). Never late, covered or dropped. O(1); allocates nothing.
+   */
+  private ingestActivityTrade(timeMs: number, price: number, amount: number, takerSide: number): TradeOutcome {
+    const held = this.held;
+    if (held > 0) {
+      const live = this.ringIndex(held - 1);
+      const bars = this.bars;
+      const full = this.activityUnit === 1 ? bars.tradeCount[live] >= this.activitySize : bars.volume[live] >= this.fullVolume;
+      if (!full) {
+        this.revision++;
+        this.addTrade(live, timeMs, price, amount, takerSide);
+        this.stats.trades++;
+        this.lastTradeBarTime = bars.openTime[live];
+        this.markChanged(this.first + held - 1);
+        return TradeOutcome.Live;
+      }
+      const after = bars.openTime[live] + 1;
+      this.openTradeBar(timeMs > after ? timeMs : after, timeMs, price, amount, takerSide);
+      return TradeOutcome.NewBar;
+    }
+    this.openTradeBar(timeMs, timeMs, price, amount, takerSide);
+    return TradeOutcome.NewBar;
   }
 
   private ringIndex(pos: number): number {
@@ -517,6 +588,7 @@ export class CandleSeries {
     this.closeTradeTime[i] = timeMs;
     this.coveredUntil[i] = -Infinity;
     this.stats.trades++;
+    this.lastTradeBarTime = barTime;
   }
 
   /** Adds a trade to bar `i` (the caller bumps the price revision). */
@@ -572,7 +644,7 @@ export class CandleSeries {
   }
 
   /** Valid rows of `history` copied into the reused buffer. */
-  private validate(history: CandleColumns): CandleColumns {
+  private validate(history: CandleColumns, clock: Timeframe): CandleColumns {
     const out = this.validRows;
     out.clear();
     let previous = -Infinity;
@@ -591,7 +663,7 @@ export class CandleSeries {
         t < Infinity &&
         t <= this.latestHistoryOpen &&
         t > previous &&
-        barOpenTime(t, this.timeframe) === t &&
+        barOpenTime(t, clock) === t &&
         isPrice(l) &&
         h < Infinity &&
         l <= o &&

@@ -5,8 +5,8 @@
  * sized CVD counts trades from the oldest one the log holds: its bars before that are NaN (not
  * drawn), never a guess, and {@link SizedCvd.coveredFrom} says where the count starts.
  */
-import { barOpenTime } from '../candles/timeframe';
-import type { CandleSeries } from '../candles/candleSeries';
+import { barOpenTime, isClockTimeframe } from '../candles/timeframe';
+import { CandleField, type CandleSeries } from '../candles/candleSeries';
 import { TakerSide } from '../events';
 import { CvdBars } from './cvdBars';
 
@@ -94,9 +94,12 @@ export class SizedCvd {
     const n = log.count;
     const seqs = new Float64Array(n);
     const order = new Int32Array(n);
+    const tf = candles.timeframe;
+    const clock = isClockTimeframe(tf) ? tf : null;
+    const activitySeqs = clock === null ? activityBarSeqs(candles, log) : null;
     let held = 0;
     for (let k = 0; k < n; k++) {
-      const seq = candles.findSeq(barOpenTime(log.time(k), candles.timeframe));
+      const seq = clock !== null ? candles.findSeq(barOpenTime(log.time(k), clock)) : activitySeqs![k]!;
       if (seq < 0) continue;
       if (this.firstTrade < 0) {
         this.firstTrade = log.total - log.count + k;
@@ -124,4 +127,22 @@ export class SizedCvd {
       }
     }
   }
+}
+
+/**
+ * Seq of each held log trade (-1: in no held bar) for bars of N trades or volume: those bars take
+ * every trade in arrival order, the log's order, so the newest bar holds the newest `tradeCount`
+ * trades, the bar before it the ones before those, and so on. O(log length); allocates the result.
+ */
+function activityBarSeqs(candles: CandleSeries, log: TradeSizeLog): Float64Array {
+  const out = new Float64Array(log.count).fill(-1);
+  let seq = candles.lastSeq;
+  let left = candles.count > 0 ? candles.value(seq, CandleField.TradeCount) : 0;
+  for (let k = log.count - 1; k >= 0; k--) {
+    while (left === 0 && seq > candles.firstSeq) left = candles.value(--seq, CandleField.TradeCount);
+    if (!(left > 0)) break;
+    out[k] = seq;
+    left--;
+  }
+  return out;
 }

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { TIMEFRAMES } from '../../engine/candles/timeframe';
+import { CHART_TIMEFRAMES, isClockTimeframe } from '../../engine/candles/timeframe';
 import type { MarketId } from '../../engine/marketId';
 import { SIMULATOR_EXCHANGE, SIMULATOR_SYMBOL } from '../../feeds/simulator/simulatorFeed';
 import type { SessionRegistry } from '../../feeds/sessionRegistry';
@@ -131,8 +131,14 @@ export async function pickExchange(router: FeedRouter, current: string): Promise
 
 export async function pickTimeframe(current: string): Promise<string | undefined> {
   const picked = await vscode.window.showQuickPick(
-    TIMEFRAMES.map((tf) => ({ label: tf, description: tf === current ? 'current' : '' })),
+    CHART_TIMEFRAMES.map((tf) => ({ label: tf, description: [tf === current ? 'current' : '', activityLabel(tf)].filter(Boolean).join(' · ') })),
     { title: 'Switch Timeframe' },
   );
   return picked?.label;
+}
+
+/** "100 trades", "10 volume": what an activity timeframe means; '' for a clock one. */
+function activityLabel(tf: (typeof CHART_TIMEFRAMES)[number]): string {
+  if (isClockTimeframe(tf)) return '';
+  return `bars of ${tf.slice(0, -1)} ${tf.endsWith('t') ? 'trades' : 'volume (base units)'}, from live trades`;
 }

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { parseTimeframe, TimeframeError } from '../../engine/candles/timeframe';
+import { parseChartTimeframe, TimeframeError } from '../../engine/candles/timeframe';
 import { CandleField } from '../../engine/candles/candleSeries';
 import { FrameBuilder } from '../../engine/frame/frameBuilder';
 import type { Market } from '../../engine/market';
@@ -109,7 +109,7 @@ export class ChartPanel implements vscode.Disposable {
 
   /** Switches the timeframe (shared by every reader of the session). */
   setTimeframe(timeframe: string): string | undefined {
-    const tf = parseTimeframe(timeframe);
+    const tf = parseChartTimeframe(timeframe);
     if (tf instanceof TimeframeError) return tf.message;
     this.view = { ...this.view, timeframe: tf };
     const problem = this.lease.session.setTimeframe(tf);
@@ -214,7 +214,7 @@ export class ChartPanel implements vscode.Disposable {
     const lease = this.registry.acquire(this.target.exchange, this.target.symbol, 'market');
     this.lease = lease;
     const session = lease.session;
-    const tf = parseTimeframe(this.view.timeframe);
+    const tf = parseChartTimeframe(this.view.timeframe);
     if (!(tf instanceof TimeframeError) && session.timeframe !== tf) session.setTimeframe(tf);
     this.sessionSubscriptions = [
       session.onMarket((market) => this.bindMarket(market)),

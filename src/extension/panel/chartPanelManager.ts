@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { TIMEFRAMES } from '../../engine/candles/timeframe';
+import { parseChartTimeframe } from '../../engine/candles/timeframe';
 import { asMarketId, marketKey, type MarketId } from '../../engine/marketId';
 import type { SessionRegistry } from '../../feeds/sessionRegistry';
 import { PANEL_INDICATORS, type OrderscopeSettings, type PanelIndicator } from '../settings/settingsModel';
@@ -147,7 +147,7 @@ export function restoreFromState(state: unknown, settings: OrderscopeSettings): 
   let timeframe: string = settings.timeframe;
   if (typeof o.rangeKey === 'string') timeframe = o.rangeKey.slice(o.rangeKey.lastIndexOf(':') + 1);
   if (typeof o.timeframe === 'string') timeframe = o.timeframe;
-  if (!(TIMEFRAMES as readonly string[]).includes(timeframe)) timeframe = settings.timeframe;
+  if (parseChartTimeframe(timeframe) !== timeframe) timeframe = settings.timeframe;
   const l = o.layers as Record<string, unknown> | undefined;
   const layers =
     l && typeof l === 'object' && ['volume', 'depth', 'ladder', 'tape'].every((k) => typeof l[k] === 'boolean')

@@ -4,7 +4,7 @@
  * A bad value yields a problem naming the setting and falls back to the default; it never throws.
  * The `contributes.configuration` schema in package.json mirrors these defaults (a test checks).
  */
-import { TIMEFRAMES, type Timeframe } from '../../engine/candles/timeframe';
+import { parseChartTimeframe, TIMEFRAME_RULE, type ChartTimeframe } from '../../engine/candles/timeframe';
 import { marketKey, type MarketId } from '../../engine/marketId';
 import { INDICATOR_KINDS, type IndicatorKind } from '../../engine/protocol';
 import { DEFAULT_INDICATOR_PARAMETERS, DEFAULT_PANEL_INDICATORS, indicatorParametersProblem, readIndicatorParameters, type IndicatorParameters, type ParameterProblem } from './indicatorParameters';
@@ -21,7 +21,7 @@ export type { IndicatorParameters };
 export interface OrderscopeSettings {
   exchange: string;
   symbol: string;
-  timeframe: Timeframe;
+  timeframe: ChartTimeframe;
   statusBarSymbols: string[];
   statusBarFormat: StatusBarFormat;
   staleAfterSeconds: number;
@@ -75,6 +75,8 @@ const numberProblem = (min: number, max: number) => (v: unknown): string | null 
   typeof v === 'number' && Number.isFinite(v) && v >= min && v <= max ? null : `must be a number from ${min} to ${max}`;
 const choiceProblem = (values: readonly string[]) => (v: unknown): string | null =>
   typeof v === 'string' && values.includes(v) ? null : `must be one of ${values.join(', ')}`;
+/** A clock or activity timeframe, spelled as the engine spells it (no blanks around). */
+const timeframeProblem = (v: unknown): string | null => (parseChartTimeframe(v) === v ? null : `must be ${TIMEFRAME_RULE}`);
 const proxyUrlProblem = (v: unknown): string | null =>
   v === '' || (typeof v === 'string' && /^(https?|socks[45]?h?):\/\/[^\s]+$/.test(v)) ? null : 'must be empty or a URL such as http://host:port or socks5://host:port';
 const symbolProblem = (v: unknown): string | null =>
@@ -96,7 +98,7 @@ function checkEndpoints(v: unknown): string | null {
 export const SETTING_SPECS = [
   { key: 'exchange', field: 'exchange', default: 'binance', check: exchangeIdProblem },
   { key: 'symbol', field: 'symbol', default: 'BTC/USDT', check: symbolProblem },
-  { key: 'timeframe', field: 'timeframe', default: '1m', check: choiceProblem(TIMEFRAMES) },
+  { key: 'timeframe', field: 'timeframe', default: '1m', check: timeframeProblem },
   {
     key: 'statusBar.symbols',
     field: 'statusBarSymbols',
