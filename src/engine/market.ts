@@ -18,6 +18,7 @@ import { EventKind, type MarketEvent } from './events';
 import { EventTimeGuard, MAX_CLOCK_LEAD_MS } from './eventTime';
 import { HeatmapStore, type HeatmapOptions } from './heatmap/heatmapStore';
 import { FootprintBars } from './footprint/footprintBars';
+import { beforeSeam, type HistoryTrades } from './footprint/historyTrades';
 import { createIndicator } from './indicators/createIndicator';
 import { INDICATOR_CATALOG } from './indicators/indicatorCatalog';
 import { IndicatorSet } from './indicators/indicatorSet';
@@ -99,6 +100,12 @@ export class Market implements BookSyncListener {
   readonly heatmap: HeatmapStore;
   /** Taker buy/sell per bar and tick, from the trades the candles counted (bars by open time). */
   readonly footprint: FootprintBars;
+  /**
+   * The first trade the footprint counted live since the timeframe was set (time ms and exchange
+   * id, NaN before it): history trades are taken only from before it (see HistoryTrades).
+   */
+  footprintSeamTime = NaN;
+  footprintSeamTradeId = NaN;
   /** Increases on every book change; readers compare it with the version they last drew. */
   bookVersion = 0;
   /** Exchange time of the newest event whose stamp was plausible (ms), NaN before any. */
@@ -190,6 +197,7 @@ export class Market implements BookSyncListener {
         if (this.acceptTradeTime(event.time)) {
           this.lastEventTime = event.time;
           this.ingestTrade(event.time, event.price, event.amount, event.takerSide);
+          this.noteFootprintSeam(event.time, event.tradeId);
         }
         break;
       case EventKind.BookTicker:
@@ -211,7 +219,32 @@ export class Market implements BookSyncListener {
 
   /** Same as a Trade event to `onEvent`: an implausible stamp is refused and counted in `badTimes`. */
   onTrade(time: number, price: number, amount: number, side: number): void {
-    if (this.acceptTradeTime(time)) this.ingestTrade(time, price, amount, side);
+    if (this.acceptTradeTime(time)) {
+      this.ingestTrade(time, price, amount, side);
+      this.noteFootprintSeam(time, -1);
+    }
+  }
+
+  /** After a trade: the first one the footprint holds since the timeframe was set is the seam. */
+  private noteFootprintSeam(time: number, tradeId: number): void {
+    if (this.footprintSeamTime === this.footprintSeamTime || this.footprint.count === 0) return;
+    this.footprintSeamTime = time;
+    this.footprintSeamTradeId = tradeId >= 0 ? tradeId : NaN;
+  }
+
+  /**
+   * Adds the trades of one bar from the exchange's history that came before the footprint's live
+   * seam to the footprint only (the candles have the bar from klines). Give bars newest first: a
+   * bar older than every footprint bar is prepended in O(1), a newer one must be held. Returns
+   * the trades added. O(count · log bars); allocates only cells.
+   */
+  backfillFootprint(trades: HistoryTrades): number {
+    let added = 0;
+    for (let i = 0; i < trades.count; i++) {
+      if (!beforeSeam(trades.time[i]!, trades.lastTradeId[i]!, this.footprintSeamTime, this.footprintSeamTradeId)) continue;
+      if (this.footprint.addHistoryTrade(trades.barOpenTime, trades.price[i]!, trades.amount[i]!, trades.side[i]!)) added++;
+    }
+    return added;
   }
 
   /** False (counted) for a trade stamped implausibly: it must not open a bar far in the future. */
@@ -315,6 +348,8 @@ export class Market implements BookSyncListener {
     this.imbalance = new ImbalanceBars({ capacity: this.options.candleCapacity });
     this.cvd = new CvdBars({ capacity: this.options.candleCapacity });
     this.footprint.clear();
+    this.footprintSeamTime = NaN;
+    this.footprintSeamTradeId = NaN;
     this.derivedStale = false;
     this.sizedStale = true;
     for (const reader of this.readers) reader.fromSeq = 0;

@@ -5,6 +5,7 @@
 import type { ExternalLevel } from '../engine/book/bookSide';
 import type { SequenceRule } from '../engine/book/sequenceRule';
 import type { MarketEvent } from '../engine/events';
+import type { HistoryTrades } from '../engine/footprint/historyTrades';
 import type { MarketFacts } from '../engine/protocol';
 import type { FeedStatus } from './sessionStatus';
 
@@ -35,6 +36,11 @@ export interface FeedSink {
   mirrorBook(bids: ArrayLike<ExternalLevel>, asks: ArrayLike<ExternalLevel>): void;
   /** The book is not the exchange's until the next snapshot/mirror (gap, checksum, reconnect). */
   bookResync(reason: string): void;
+  /**
+   * One bar's trades from the exchange's history for the footprint of `timeframe` only (bars
+   * before the live session), bars newest first. Absent: the sink takes none.
+   */
+  footprintTrades?(timeframe: string, trades: HistoryTrades): void;
   /** Candle history `[t, o, h, l, c, v, ...]` rows, oldest first, for `timeframe`. */
   history(timeframe: string, rows: ReadonlyArray<ArrayLike<unknown>>): void;
   ticker(ticker: TickerSnapshot): void;

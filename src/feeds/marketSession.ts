@@ -20,6 +20,7 @@ import { CandleField } from '../engine/candles/candleSeries';
 import { checkBackoffOptions, DEFAULT_BACKOFF_OPTIONS, type BackoffOptions } from './backoff';
 import { Emitter, type Disposable } from './eventEmitter';
 import type { Feed, FeedSink, FeedStatus, FeedTarget, TickerSnapshot } from './feed';
+import type { HistoryTrades } from '../engine/footprint/historyTrades';
 import type { MarketId } from '../engine/marketId';
 import type { FeedFactory } from './feedFactory';
 import { FeedOpenError } from './feedOpenError';
@@ -430,6 +431,11 @@ export class MarketSession implements FeedSink {
     if (timeframe === this.chartTimeframe) this.engine?.mergeHistoryRows(rows);
   }
 
+  footprintTrades(timeframe: string, trades: HistoryTrades): void {
+    // A reply for a timeframe the chart has left is dropped (its footprint was cleared).
+    if (timeframe === this.chartTimeframe) this.engine?.backfillFootprint(trades);
+  }
+
   ticker(ticker: TickerSnapshot): void {
     if (this.isClosed) return;
     const first = this.dataCount++ === 0;
@@ -624,6 +630,10 @@ class FeedChannel implements FeedSink {
 
   history(timeframe: string, rows: ReadonlyArray<ArrayLike<unknown>>): void {
     if (this.current) this.session.history(timeframe, rows);
+  }
+
+  footprintTrades(timeframe: string, trades: HistoryTrades): void {
+    if (this.current) this.session.footprintTrades(timeframe, trades);
   }
 
   ticker(ticker: TickerSnapshot): void {

@@ -288,6 +288,22 @@ export class FootprintBars {
     return true;
   }
 
+  /**
+   * Adds one trade from the exchange's history (backfill) to bar `barOpenTime`: to a held bar, or
+   * to a new oldest bar when it opens before every bar held (refused, counted in `unheld`, while
+   * the ring is full). The caller keeps out trades the footprint already counts. O(log n).
+   */
+  addHistoryTrade(barOpenTime: number, price: number, amount: number, takerSide: number): boolean {
+    if (this.held > 0 && barOpenTime < this.openTime[this.head] && isPrice(price) && amount > 0 && amount < Infinity && (takerSide === 1 || takerSide === -1)) {
+      if (this.held === this.capacity) {
+        this.stats.unheld++;
+        return false;
+      }
+      this.prependBar(barOpenTime, this.tickOf(price));
+    }
+    return this.addTrade(barOpenTime, price, amount, takerSide);
+  }
+
   /** Forgets every bar (a new timeframe). O(1). */
   clear(): void {
     this.head = 0;
@@ -310,6 +326,20 @@ export class FootprintBars {
     const slot = this.ringIndex(this.held);
     this.held++;
     this.newest = slot;
+    this.initBar(slot, openTime, tick, n);
+    return slot;
+  }
+
+  /** Puts a bar before the oldest (the ring has room) with a slab centred on `tick`. */
+  private prependBar(openTime: number, tick: number): void {
+    const span = this.high[this.head] - this.low[this.head] + 1;
+    const n = Math.min(this.maxBarCells, Math.max(MIN_BAR_CELLS, span >= 1 ? span : 0));
+    this.head = this.head === 0 ? this.capacity - 1 : this.head - 1;
+    this.held++;
+    this.initBar(this.head, openTime, tick, n);
+  }
+
+  private initBar(slot: number, openTime: number, tick: number, n: number): void {
     const v = this.cells.allocate(n);
     const p = this.cells.physical(v);
     this.cells.clear(p, p + n);
@@ -325,7 +355,6 @@ export class FootprintBars {
     this.buyTotal[slot] = 0;
     this.sellTotal[slot] = 0;
     this.barRev[slot] = 0;
-    return slot;
   }
 
   private ringIndex(pos: number): number {

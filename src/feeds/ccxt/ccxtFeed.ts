@@ -10,13 +10,16 @@
  *   is refilled from `fetchOHLCV` (see {@link CandleHistory}).
  * - candles: history through `fetchOHLCV`.
  * - ticker: the exchange's shared {@link TickerHub}.
+ * - footprint backfill: once the candle history is in and live trades flow, the footprint of the
+ *   bars before the session from `fetchTrades` (see {@link FootprintBackfill}); its progress or
+ *   failure is said in the status detail of a live feed.
  *
  * A stream the exchange cannot watch is polled through its fetch method instead, never faster
  * than the exchange's rate limit (and at most every `pollIntervalMs`), and listed in
  * `FeedStatus.polled`. Nothing reaches the sink after `close()`.
  */
 import { EventKind, MarketEvent, TakerSide } from '../../engine/events';
-import { parseTimeframe, TimeframeError, type Timeframe } from '../../engine/candles/timeframe';
+import { barOpenTime, parseTimeframe, TIMEFRAME_MS, TimeframeError, type Timeframe } from '../../engine/candles/timeframe';
 import type { MarketFacts } from '../../engine/protocol';
 import type { Feed, FeedSink, FeedTarget } from '../feed';
 import type { MarketId } from '../../engine/marketId';
@@ -27,6 +30,7 @@ import type { SessionStatus } from '../sessionStatus';
 import type { Disposable } from '../eventEmitter';
 import { CandleHistory, type OhlcvRow } from './candleHistory';
 import { ErrorAction, errorMessage } from './ccxtErrors';
+import { FootprintBackfill, type HistoryTradeLike } from './footprintBackfill';
 import type { CcxtLiveSource } from './ccxtLiveSource';
 import type { CcxtVenue } from './ccxtVenue';
 import type { CcxtExchange } from './loadCcxt';
@@ -64,6 +68,10 @@ export class CcxtFeed implements Feed {
   private watchdog: ReturnType<typeof setInterval> | undefined;
   private readonly event = new MarketEvent();
   private readonly deduper = new TradeDeduper();
+  /** The running or finished backfill of the current timeframe (undefined: not started). */
+  private backfill: FootprintBackfill | undefined;
+  /** Time of the first trade delivered since the timeframe was set (NaN before): the live seam is at or after it. */
+  private firstTradeTime = NaN;
 
   constructor(
     private readonly source: CcxtLiveSource,
@@ -165,6 +173,10 @@ export class CcxtFeed implements Feed {
     const parsed = parseTimeframe(timeframe);
     if (parsed instanceof TimeframeError || this.closed) return;
     this.timeframe = parsed;
+    // The engine's footprint starts again: a new backfill follows the next trades.
+    this.backfill?.stop();
+    this.backfill = undefined;
+    this.firstTradeTime = NaN;
     this.candles?.setTimeframe(parsed);
   }
 
@@ -188,6 +200,7 @@ export class CcxtFeed implements Feed {
 
   private async shutDown(): Promise<void> {
     this.closed = true;
+    this.backfill?.stop();
     if (this.watchdog !== undefined) clearInterval(this.watchdog);
     this.tickerSubscription?.dispose();
     await Promise.all([...this.loops.map((loop) => loop.close()), this.candles?.close()]);
@@ -355,11 +368,54 @@ export class CcxtFeed implements Feed {
       const id = Number(trade.id);
       event.tradeId = Number.isFinite(id) ? id : -1;
       sink.event(event);
+      if (this.firstTradeTime !== this.firstTradeTime) this.firstTradeTime = time;
       this.candles?.onTrade(time);
       this.stats.trades++;
       delivered = true;
     }
+    if (delivered) this.startBackfill();
     return delivered || trades.length > 0;
+  }
+
+  /**
+   * Starts the footprint backfill once per timeframe, after live trades reached the engine with
+   * the candle history merged (so the engine knows its live seam): from the newest trade's bar
+   * back past the first trade's (the seam lies between: trades the history covered are not in the
+   * footprint), then `footprintBackfillBars` more. Not when the exchange has no `fetchTrades` (those bars keep "no footprint").
+   */
+  private startBackfill(): void {
+    const venue = this.venue;
+    const options = venue?.options;
+    if (this.backfill !== undefined || venue === undefined || options === undefined || options.footprintBackfillBars === 0 || this.demand !== 'market') return;
+    if (this.candles !== undefined && this.candles.status.state !== 'live') return;
+    if (!venue.has('fetchTrades')) return;
+    const symbol = this.target!.symbol;
+    const timeframe = this.timeframe;
+    const sink = this.sink!;
+    const newest = this.deduper.newest;
+    const barMs = TIMEFRAME_MS[timeframe];
+    const newestBar = barOpenTime(newest, timeframe);
+    const sessionBars = (newestBar - barOpenTime(this.firstTradeTime, timeframe)) / barMs + 1;
+    const backfill = new FootprintBackfill(
+      barMs,
+      newestBar,
+      newest,
+      { bars: sessionBars + options.footprintBackfillBars, pageLimit: options.footprintPageLimit, maxPagesPerBar: options.footprintMaxPagesPerBar, maxAttempts: 6, backoff: options.backoff, throttledBackoff: options.throttledBackoff },
+      {
+        fetchTrades: (since, limit, until) => venue.rest.fetchTrades(symbol, since, limit, { until }) as Promise<HistoryTradeLike[]>,
+        deliver: (trades) => {
+          if (!this.closed && this.backfill === backfill) sink.footprintTrades?.(timeframe, trades);
+        },
+        classify: (error) => venue.classify(error),
+        reason: errorMessage,
+        retryAfterMs: () => venue.retryAfterMs(),
+        progressChanged: () => {
+          if (this.backfill === backfill) this.emitStatus();
+        },
+      },
+    );
+    this.backfill = backfill;
+    void backfill.run();
   }
 
   // ---------------------------------------------------------------- status
@@ -370,7 +426,9 @@ export class CcxtFeed implements Feed {
     for (const loop of this.loops) streams.push(loop.status);
     if (this.candles !== undefined) streams.push(this.candles.status);
     if (this.tickerStatus !== undefined) streams.push(this.tickerStatus);
-    const status = aggregateStatus(streams, this.polled);
+    let status = aggregateStatus(streams, this.polled);
+    const note = this.backfill?.note ?? '';
+    if (note !== '' && status.state === 'live') status = { ...status, detail: `${status.detail}; ${note}` };
     if (this.lastStatus !== undefined && sameStatus(this.lastStatus, status)) return;
     this.lastStatus = status;
     this.sink.status(status);

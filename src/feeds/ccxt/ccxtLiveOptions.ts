@@ -34,6 +34,15 @@ export interface CcxtLiveOptions {
   bookDepth: Readonly<Record<string, number>>;
   /** Bars per `fetchOHLCV` request. */
   historyPageLimit: number;
+  /**
+   * Bars before the live session whose footprint is filled from `fetchTrades` (newest first,
+   * counting the session's first bar); 0 turns the backfill off.
+   */
+  footprintBackfillBars: number;
+  /** Trades per `fetchTrades` request of the backfill. */
+  footprintPageLimit: number;
+  /** Requests per bar at most: a busier bar is left without footprint (bounds the backfill's time). */
+  footprintMaxPagesPerBar: number;
   /** Polling period of a stream the exchange cannot stream, ms; never faster than its `rateLimit`. */
   pollIntervalMs: number;
   /** A stream silent this long shows as stale (with the age). Trades are exempt: markets go quiet. */
@@ -69,6 +78,9 @@ export const DEFAULT_CCXT_LIVE_OPTIONS: Readonly<CcxtLiveOptions> = {
   keepAliveMs: 15_000,
   bookDepth: { binance: 5000, binanceus: 5000 },
   historyPageLimit: 1000,
+  footprintBackfillBars: 120,
+  footprintPageLimit: 1000,
+  footprintMaxPagesPerBar: 50,
   pollIntervalMs: 1500,
   staleAfterMs: 10_000,
   reconnectAfterMs: 60_000,
@@ -91,6 +103,10 @@ export function resolveCcxtLiveOptions(options: Partial<CcxtLiveOptions>): CcxtL
   for (const key of ['keepAliveMs', 'historyPageLimit', 'pollIntervalMs', 'staleAfterMs', 'reconnectAfterMs', 'quietReconnectAfterMs', 'watchdogIntervalMs'] as const) {
     const value = merged[key];
     if (!(value > 0 && value < Infinity)) throw new RangeError(`ccxt live option ${key} must be a positive number, got ${String(value)}`);
+  }
+  if (!(Number.isInteger(merged.footprintBackfillBars) && merged.footprintBackfillBars >= 0)) throw new RangeError(`ccxt live option footprintBackfillBars must be a whole number ≥ 0, got ${String(merged.footprintBackfillBars)}`);
+  for (const key of ['footprintPageLimit', 'footprintMaxPagesPerBar'] as const) {
+    if (!(Number.isInteger(merged[key]) && merged[key] >= 1)) throw new RangeError(`ccxt live option ${key} must be a whole number ≥ 1, got ${String(merged[key])}`);
   }
   if (!(merged.venueIdleMs >= 0 && merged.venueIdleMs < Infinity)) throw new RangeError(`ccxt live option venueIdleMs must be a number ≥ 0, got ${String(merged.venueIdleMs)}`);
   checkBackoffOptions(merged.backoff);
