@@ -1,0 +1,80 @@
+/**
+ * A chart of 100-trade bars in headless Chromium on the real Binance capture: the toolbar offers
+ * and shows `100t`, the bars are drawn at increasing times with a readable axis (seconds shown),
+ * and at the oldest bar the panel says the bars start from the live trades; nothing older is
+ * asked for. Screenshot to test-artifacts/activity-bars-100t.png.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { binanceRule } from '../../src/engine/book/sequenceRule';
+import { CandleField } from '../../src/engine/candles/candleSeries';
+import { FrameBuilder } from '../../src/engine/frame/frameBuilder';
+import { Market } from '../../src/engine/market';
+import { hasSharedData, sharedDataPath } from '../support/sharedData';
+import { CaptureFeed } from './support/captureFeed';
+import { HarnessHost } from './support/harnessHost';
+import { repoRoot, startHarnessServer, type HarnessServer } from './support/harnessServer';
+import { PanelPage, hasChromium, launchChromium } from './support/panelPage';
+
+const SPOT = 'binance/spot/btcusdt_20240808.gz';
+const FACTS = { exchange: 'binance', symbol: 'BTC/USDT', tickSize: 0.01, pricePrecision: 2, amountPrecision: 5 };
+const ROOT = repoRoot(__dirname);
+const ARTIFACTS = join(ROOT, 'test-artifacts');
+
+describe.skipIf(!hasSharedData(SPOT) || !hasChromium())('a chart of 100-trade bars', () => {
+  let browser: Browser;
+  let server: HarnessServer;
+
+  beforeAll(async () => {
+    execFileSync(process.execPath, [join(ROOT, 'scripts', 'build.mjs'), '--only', 'webview'], { cwd: ROOT, stdio: 'inherit' });
+    [browser, server] = await Promise.all([launchChromium(), startHarnessServer(ROOT)]);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it('draws the bars at increasing times, offers 100t, and says at the oldest bar that they start from the live trades', async () => {
+    const market = new Market({ sequenceRule: binanceRule, timeframe: '100t', indicators: [{ kind: 'ema', period: 21 }] });
+    const feed = new CaptureFeed(market, [sharedDataPath(SPOT)]);
+    await feed.feed(60_000);
+    const c = market.candles;
+    expect(c.count).toBeGreaterThan(30);
+    const builder = new FrameBuilder(market, FACTS, { ticksPerRow: 10, initBars: c.count, bookRows: 40, metrics: { imbalance: false, cvd: true } });
+    const panel = await PanelPage.open(browser, server, { width: 1000, height: 600 });
+    const host = new HarnessHost(market, builder, panel, []);
+    try {
+      await panel.load();
+      await host.settled();
+      let s = await panel.until((x) => x.generation >= 1 && x.candles.count > 0);
+      expect(s.timeframe).toBe('100t');
+      expect(s.candles.count).toBe(c.count);
+      expect(s.candles.last!.time).toBe(c.value(c.lastSeq, CandleField.OpenTime));
+      expect(s.legend).toContain('100t');
+      expect(s.hasOlder).toBe(false);
+      expect(s.renderErrors).toBe(0);
+      expect(await panel.page.locator('select.timeframe').inputValue()).toBe('100t');
+      const offered = await panel.page.locator('select.timeframe option').allTextContents();
+      expect(offered).toEqual(expect.arrayContaining(['1m', '100t', '500t', '1000t', '1v', '10v', '100v']));
+      // Zoom out until the oldest bar is in view: the note says why nothing is older.
+      for (let k = 0; k < 12 && !((s.visibleRange?.from ?? 1) <= 0); k++) {
+        const box = (await panel.page.locator('.chart').boundingBox())!;
+        await panel.page.mouse.move(box.x + box.width / 2, box.y + box.height * 0.4);
+        await panel.page.mouse.wheel(0, 400);
+        s = await panel.snapshot();
+      }
+      s = await panel.until((x) => x.historyNote !== null);
+      expect(s.historyNote).toBe('bars of 100 trades start from the live trades: exchanges keep no history of them');
+      mkdirSync(ARTIFACTS, { recursive: true });
+      await panel.page.screenshot({ path: join(ARTIFACTS, 'activity-bars-100t.png') });
+      expect(panel.received.filter((m) => m.type === 'loadOlder')).toHaveLength(0);
+      expect(panel.refused).toEqual([]);
+    } finally {
+      await panel.close();
+    }
+  });
+});
