@@ -12,6 +12,7 @@ import { FrameBuilder } from '../../src/engine/frame/frameBuilder';
 import { Market } from '../../src/engine/market';
 import { BAR_STRIDE, type StatusInfo } from '../../src/engine/protocol';
 import { readSettings } from '../../src/extension/settings/settingsModel';
+import type { Feed } from '../../src/feeds/feed';
 import { SessionRegistry } from '../../src/feeds/sessionRegistry';
 import { ScriptedFeed } from '../support/scriptedFeed';
 
@@ -67,7 +68,8 @@ describe('activity timeframes', () => {
     // The feed opened on a clock timeframe (a kline fetcher refuses `100t`); its history is not the chart's.
     expect(feed.target!.timeframe).toBe('1m');
     let olderAsked = 0;
-    feed.loadOlder = async () => {
+    // A feed that could page older klines: it must not be asked.
+    (feed as Feed).loadOlder = async () => {
       olderAsked++;
       return [];
     };
