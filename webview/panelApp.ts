@@ -149,11 +149,14 @@ export class PanelApp {
     });
     this.marks = new TradeMarks(this.chart.chart);
     this.marks.applyStyle({ up: theme.up, down: theme.down, edge: theme.background });
+    this.marks.repaint = this.chart.repaint.request;
     this.chart.priceSeries.attachPrimitive(this.marks);
     const styles = this.orderFlowStyles(theme);
     this.heatmap = new HeatmapPrimitive(doc, this.model.heatmap, this.model.bars, () => timeframeMs(this.model.timeframe), styles.heatmap);
+    this.heatmap.repaint = this.chart.repaint.request;
     this.chart.priceSeries.attachPrimitive(this.heatmap);
     this.footprint = new FootprintPrimitive(this.model.footprint, this.model.bars, () => (this.model.market?.tickSize ?? NaN) * this.model.book.ticksPerRow, styles.footprint);
+    this.footprint.repaint = this.chart.repaint.request;
     this.chart.priceSeries.attachPrimitive(this.footprint);
     this.sound = new PanelSound(pageSoundHost(doc.defaultView!));
     for (const gesture of ['pointerdown', 'keydown']) doc.addEventListener(gesture, () => this.sound.unlock(), { capture: true });
@@ -382,6 +385,23 @@ export class PanelApp {
     if (model.generation === 0) return;
     if (model.book.ticksPerRow !== this.drawnTicksPerRow) this.showGrouping();
     const layers = this.state.layers ?? model.layers;
+    this.chart.beginDraw();
+    try {
+      this.drawParts();
+    } finally {
+      this.chart.endDraw();
+    }
+    if (layers.ladder) this.ladder.draw();
+    if (layers.tape) this.tape.draw();
+    if (model.statusAt !== this.drawnStatusAt) {
+      this.drawnStatusAt = model.statusAt;
+      this.toolbar.badge.show(model.status, model.statusAt);
+    }
+  }
+
+  /** The chart and what is drawn on it (its primitives' repaints settle after). */
+  private drawParts(): void {
+    const model = this.model;
     if (!model.pace.saving || this.chart.needsDraw()) this.chart.draw();
     this.bigTrades.update();
     this.marks.sync(model.trades, this.bigTrades, model.bars, this.chartKey());
@@ -389,12 +409,6 @@ export class PanelApp {
     this.footprint.sync();
     this.sound.hear(model.trades, this.bigTrades.value);
     this.askCvdMin();
-    if (layers.ladder) this.ladder.draw();
-    if (layers.tape) this.tape.draw();
-    if (model.statusAt !== this.drawnStatusAt) {
-      this.drawnStatusAt = model.statusAt;
-      this.toolbar.badge.show(model.status, model.statusAt);
-    }
   }
 
   /** The heatmap's and the footprint's colours and fonts (each keeps whether it is shown). */

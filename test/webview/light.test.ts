@@ -45,8 +45,9 @@ interface Rig {
 
 /**
  * Page script: counts reads of layout (sizes, positions, computed style) made while an
- * animation-frame callback runs, where the panel writes its DOM: such a read after a write
- * forces a synchronous layout. Each read's stack is kept (to say where it came from).
+ * animation-frame callback or a timer task runs (the panel draws in a task, the chart paints in
+ * a frame): such a read after a write forces a synchronous layout. Each read's stack is kept (to
+ * say where it came from).
  */
 const COUNT_LAYOUT_READS = `
 (() => {
@@ -55,6 +56,8 @@ const COUNT_LAYOUT_READS = `
   let inFrame = 0;
   const raf = window.requestAnimationFrame.bind(window);
   window.requestAnimationFrame = (cb) => raf((t) => { inFrame++; try { cb(t); } finally { inFrame--; } });
+  const timeout = window.setTimeout.bind(window);
+  window.setTimeout = (cb, ms, ...rest) => typeof cb !== 'function' ? timeout(cb, ms, ...rest) : timeout((...a) => { inFrame++; try { cb(...a); } finally { inFrame--; } }, ms, ...rest);
   const note = (name) => { if (inFrame > 0) reads.push(name + ' ' + (new Error().stack || '').split('\\n').slice(2, 5).join(' | ')); };
   const getters = [
     [HTMLElement.prototype, ['offsetWidth', 'offsetHeight', 'offsetTop', 'offsetLeft', 'innerText']],
@@ -382,6 +385,43 @@ describe.skipIf(!hasSharedData(SPOT) || !hasChromium())('a panel that costs litt
       expect(s.ladderDraws).toBeGreaterThan(20);
       expect(s.tapeDraws).toBeGreaterThan(20);
       expect(await panel.page.evaluate(() => (window as unknown as { __layoutReads: string[] }).__layoutReads)).toEqual([]);
+    } finally {
+      r.feed.close();
+      await panel.close();
+    }
+  });
+
+  it('puts each update on screen in one animation frame (the panel draws in a task, the chart paints in the next frame, the ack follows in it)', async () => {
+    // Each animation frame the page runs callbacks in, by its timestamp: a frame of the whole
+    // window in VS Code, so an update that takes two costs twice.
+    const COUNT_FRAMES = `
+      (() => {
+        const stamps = new Set();
+        window.__frameStamps = stamps;
+        const raf = window.requestAnimationFrame.bind(window);
+        window.requestAnimationFrame = (cb) => raf((t) => { stamps.add(t); cb(t); });
+      })();
+    `;
+    const r = await rig(browser, server, COUNT_FRAMES);
+    const { panel } = r;
+    try {
+      await quiescent(panel);
+      const frameCount = (): Promise<number> => panel.page.evaluate(() => (window as unknown as { __frameStamps: Set<number> }).__frameStamps.size);
+      const s0 = await snapshot(panel);
+      const f0 = await frameCount();
+      const updates = 12;
+      for (let k = 0; k < updates; k++) {
+        await r.feed.feed(60);
+        await r.host.sendFrame();
+      }
+      await frames(panel, 1);
+      const s1 = await snapshot(panel);
+      // Every update drew the chart (new trades move the live candle) and was acknowledged.
+      expect(s1.draws - s0.draws).toBe(updates);
+      expect(s1.redraws.series - s0.redraws.series).toBeGreaterThanOrEqual(updates);
+      // One frame each, plus the one the count itself waits for (two each when the panel drew
+      // inside a frame and the chart painted in the next).
+      expect((await frameCount()) - f0).toBeLessThanOrEqual(updates + 2);
     } finally {
       r.feed.close();
       await panel.close();

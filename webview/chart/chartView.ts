@@ -33,6 +33,7 @@ import type { SavedRange } from '../state/viewState';
 import type { Theme } from '../theme/theme';
 import { DepthPrimitive } from './depthPrimitive';
 import type { DepthStyle } from './depthRenderer';
+import { LightRepaint } from './lightRepaint';
 import { Legend, type LegendLine } from './legend';
 import { countedFromNote, isSizedCvd } from './countedFromNote';
 import { PaneLabel } from './paneLabel';
@@ -162,6 +163,7 @@ export class ChartView {
       price: () => (bars.length > 0 ? bars.value(lastRow(), BarColumn.Close) : NaN),
       rising: () => bars.length > 0 && bars.value(lastRow(), BarColumn.Close) >= bars.value(lastRow(), BarColumn.Open),
     });
+    this.depth.repaint = this.repaint.request;
     live.attachPrimitive(this.depth);
     this.legend = new Legend(doc);
     container.append(this.legend.root);
@@ -197,6 +199,10 @@ export class ChartView {
 
   /** Set by the app: asks for a draw on the next animation frame (crosshair moved, resized). */
   requestDraw: () => void = () => {};
+  /** The primitives' repaints, made light (see LightRepaint). */
+  readonly repaint = new LightRepaint(() => this.requestDraw());
+  /** Whether the draw under way changed a series (then the chart repaints its primitives anyway). */
+  private seriesUpdated = false;
 
   /** Layers that change the chart (volume pane, depth overlay). */
   setLayers(volume: boolean, depth: boolean): void {
@@ -267,7 +273,22 @@ export class ChartView {
     const model = this.model;
     this.takeBook();
     if (this.legendStale || model.generation !== this.generation || this.layoutKey === '' || model.indicators.layoutVersion !== this.layoutVersion) return true;
-    return this.pendingRange !== null || model.historyPages !== this.historyPages || this.seriesChanged();
+    return this.pendingRange !== null || model.historyPages !== this.historyPages || this.seriesChanged() || this.repaint.waiting;
+  }
+
+  /** The panel's draw starts (primitives' repaints asked for in it are settled at {@link endDraw}). */
+  beginDraw(): void {
+    this.repaint.beginDraw();
+    this.seriesUpdated = false;
+  }
+
+  /** The panel's draw ends: one light repaint for the primitives that asked, unless a series changed. */
+  endDraw(): void {
+    this.repaint.endDraw(
+      this.seriesUpdated,
+      () => this.candles.touchNewest(this.model.bars),
+      () => this.candles.live.applyOptions({}),
+    );
   }
 
   private seriesChanged(): boolean {
@@ -284,13 +305,14 @@ export class ChartView {
     this.ensureLayout();
     if (this.seriesChanged()) this.seriesRedraws++;
     const bars = model.bars.takeChanges(this.changes);
-    this.candles.sync(model.bars, bars);
-    this.volume?.sync(model.bars, bars);
+    let updated = this.candles.sync(model.bars, bars);
+    if (this.volume?.sync(model.bars, bars)) updated = true;
     for (const held of model.indicators.list) {
       const changes = held.rows.takeChanges(this.indicatorChanges);
       const view = this.indicatorViews.find((v) => v.id === held.id);
-      if (view !== undefined) for (const output of view.outputs) output.split.sync(held.rows, changes);
+      if (view !== undefined) for (const output of view.outputs) if (output.split.sync(held.rows, changes)) updated = true;
     }
+    if (updated) this.seriesUpdated = true;
     // After the bars (the first placement of the view is on real bars), before the next frame's.
     this.ensureClock();
     this.takeBook();
@@ -461,6 +483,7 @@ export class ChartView {
       const c = this.theme.palette[colour++ % this.theme.palette.length]!;
       const accent = this.theme.palette[(colour + 2) % this.theme.palette.length]!;
       const view: IndicatorView = { id: s.id, kind: s.kind, pane: p, colour: c, outputs: [], warmupBars: s.warmupBars, label: onPane ? new PaneLabel(this.paneLabelStyle(s.id, c)) : null };
+      if (view.label !== null) view.label.repaint = this.repaint.request;
       const format = this.valueFormat(draw.values);
       const priceFormat = this.priceFormatOf(draw.values);
       // The outputs the catalog draws, found by name among those the engine sent.

@@ -60,6 +60,8 @@ export class DepthPrimitive implements ISeriesPrimitive<Time> {
   updateRequests = 0;
   private series: ISeriesApi<SeriesType> | null = null;
   private requestUpdate: (() => void) | null = null;
+  /** Asks the chart for a light repaint (see LightRepaint); without one, the primitive's full update. */
+  repaint: (() => void) | null = null;
   private readonly views: readonly IPrimitivePaneView[];
   private readonly labels: readonly PriceTag[];
 
@@ -125,7 +127,7 @@ export class DepthPrimitive implements ISeriesPrimitive<Time> {
   private request(): void {
     if (this.requestUpdate === null) return;
     this.updateRequests++;
-    this.requestUpdate();
+    (this.repaint ?? this.requestUpdate)();
   }
 
   priceToY(price: number): number | null {

@@ -241,6 +241,8 @@ export class FootprintPrimitive implements ISeriesPrimitive<Time> {
   /** Chart repaints this primitive asked for. */
   updateRequests = 0;
   private requestUpdate: (() => void) | null = null;
+  /** Asks the chart for a light repaint (see LightRepaint); without one, the primitive's full update. */
+  repaint: (() => void) | null = null;
   private readonly views: readonly IPrimitivePaneView[];
   private drawnVersion = -1;
   private drawnVisible = false;
@@ -286,6 +288,6 @@ export class FootprintPrimitive implements ISeriesPrimitive<Time> {
     this.drawnVersion = this.cells.version;
     if (this.requestUpdate === null) return;
     this.updateRequests++;
-    this.requestUpdate();
+    (this.repaint ?? this.requestUpdate)();
   }
 }

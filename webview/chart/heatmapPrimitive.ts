@@ -313,6 +313,8 @@ export class HeatmapPrimitive implements ISeriesPrimitive<Time> {
   /** Chart repaints this primitive asked for. */
   updateRequests = 0;
   private requestUpdate: (() => void) | null = null;
+  /** Asks the chart for a light repaint (see LightRepaint); without one, the primitive's full update. */
+  repaint: (() => void) | null = null;
   private readonly views: readonly IPrimitivePaneView[];
   private drawnVersion = -1;
   private drawnVisible = false;
@@ -359,6 +361,6 @@ export class HeatmapPrimitive implements ISeriesPrimitive<Time> {
     this.drawnVersion = this.columns.version;
     if (this.requestUpdate === null) return;
     this.updateRequests++;
-    this.requestUpdate();
+    (this.repaint ?? this.requestUpdate)();
   }
 }

@@ -25,6 +25,8 @@ export class PaneLabel implements IPanePrimitive<Time> {
   /** Why the pane is blank ('' while it is not). */
   note = '';
   private requestUpdate: (() => void) | null = null;
+  /** Asks the chart for a light repaint (see LightRepaint); without one, the primitive's full update. */
+  repaint: (() => void) | null = null;
   private readonly views: readonly IPanePrimitivePaneView[];
 
   constructor(public style: PaneLabelStyle) {
@@ -48,7 +50,7 @@ export class PaneLabel implements IPanePrimitive<Time> {
   setNote(note: string): void {
     if (note === this.note) return;
     this.note = note;
-    this.requestUpdate?.();
+    if (this.requestUpdate !== null) (this.repaint ?? this.requestUpdate)();
   }
 
   private draw(target: RenderTarget): void {

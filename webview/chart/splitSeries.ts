@@ -49,14 +49,15 @@ export class SplitSeries<S extends SeriesType> {
   ) {}
 
   /**
-   * Brings both series up to `rows` given what changed since the last sync. O(live rows) for
+   * Brings both series up to `rows` given what changed since the last sync; returns whether it changed them. O(live rows) for
    * changes to the live part (usually one `update()`); O(rows) otherwise.
    */
-  sync(rows: SeriesColumns, changes: RowChanges): void {
+  sync(rows: SeriesColumns, changes: RowChanges): boolean {
     const n = rows.length;
     const from = changes.from;
     const full = changes.restructured || this.stale || n < this.liveTo || from < this.liveFrom || n - this.liveFrom > LIVE_MAX;
     this.stale = false;
+    let changed = true;
     if (full) {
       this.historyCount = Math.max(0, n - 1);
       this.liveFrom = Math.max(0, this.historyCount - this.overlap);
@@ -70,12 +71,25 @@ export class SplitSeries<S extends SeriesType> {
       this.counts.liveSetData++;
     } else {
       // The newest row changed, and new rows follow it: appends, normally one update.
+      changed = false;
       for (let i = Math.max(from, this.liveFrom); i < n; i++) {
         this.live.update(this.build(rows, i));
         this.counts.liveUpdates++;
+        changed = true;
       }
     }
     this.liveTo = n;
+    return changed;
+  }
+
+  /**
+   * Re-sends the newest row as it is: a light update of the chart, which repaints every pane and
+   * primitive once (see LightRepaint). False when there is no row. O(1).
+   */
+  touchNewest(rows: SeriesColumns): boolean {
+    if (this.liveTo <= this.liveFrom || rows.length !== this.liveTo) return false;
+    this.live.update(this.build(rows, this.liveTo - 1));
+    return true;
   }
 
   /** Forces a full redraw at the next sync (styling baked into items changed). */

@@ -88,6 +88,8 @@ export class TradeMarks implements ISeriesPrimitive<Time> {
   private seenTotal = 0;
   private key = '';
   private requestUpdate: (() => void) | null = null;
+  /** Asks the chart for a light repaint (see LightRepaint); without one, the primitive's full update. */
+  repaint: (() => void) | null = null;
   private readonly views: readonly IPrimitivePaneView[];
 
   constructor(readonly chart: IChartApi) {
@@ -136,7 +138,7 @@ export class TradeMarks implements ISeriesPrimitive<Time> {
     this.seenTotal = trades.total;
     this.thresholdVersion = threshold.version;
     this.key = key;
-    this.requestUpdate?.();
+    if (this.requestUpdate !== null) (this.repaint ?? this.requestUpdate)();
   }
 
   barTime(k: number): number {
