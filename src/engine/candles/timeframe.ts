@@ -7,7 +7,7 @@
  * are no clock unit, so the two kinds cannot be confused). Exchanges have no history of these.
  */
 
-/** Every supported timeframe, shortest first. */
+/** Every clock timeframe, shortest first (the ones exchanges have klines of). */
 export const TIMEFRAMES = ['1s', '1m', '3m', '5m', '15m', '30m', '1h', '2h', '4h', '1d', '1w'] as const;
 export type Timeframe = (typeof TIMEFRAMES)[number];
 
@@ -86,7 +86,7 @@ export class TimeframeError extends Error {
 }
 
 /**
- * Reads a timeframe setting. Surrounding blanks are ignored; case matters (`1M` is not `1m`).
+ * Reads a clock timeframe (what a kline fetcher can load). Surrounding blanks are ignored; case matters (`1M` is not `1m`).
  * Returns the timeframe, or a {@link TimeframeError} naming the bad value (never throws).
  * O(1); allocates only the error.
  */
