@@ -76,6 +76,13 @@ export interface Feed {
   /** Asks for candle history of another timeframe (the user switched). */
   changeTimeframe(timeframe: string): void;
   /**
+   * The chart shows bars of N trades or volume (`true`), or bars by the clock again (`false`,
+   * followed by `changeTimeframe`). No exchange history serves the former and the session drops
+   * the history it is given meanwhile, so a feed that fetches history (footprint trades of past
+   * bars) stops doing so. Absent: the feed fetches little or nothing (a recording, a simulation).
+   */
+  pauseHistory?(paused: boolean): void;
+  /**
    * Up to `bars` candle rows of `timeframe` opening before `before` (ms), oldest first, ending
    * next to `before` (the user scrolled back past the bars held): an exchange's `fetchOHLCV`
    * paged backwards, a recording's earlier part, a simulation's generated past. `'none'`: the

@@ -314,7 +314,9 @@ export class MarketSession implements FeedSink {
     this.chartTimeframe = parsed;
     this.engine?.setTimeframe(parsed);
     // Bars of N trades or volume start from the next trade: no history to ask the feed for.
-    if (!isClockTimeframe(parsed)) return undefined;
+    const clock = isClockTimeframe(parsed);
+    if (this.feedStarted) this.feed?.pauseHistory?.(!clock);
+    if (!clock) return undefined;
     this.feedTimeframe = parsed;
     if (this.feedStarted) this.feed?.changeTimeframe(parsed);
     return undefined;
@@ -545,6 +547,7 @@ export class MarketSession implements FeedSink {
       // The demand may have changed what the status covers (a book, or no longer).
       this.refreshStatus(Date.now());
       feed.start(new FeedChannel(this, feed));
+      if (!isClockTimeframe(this.chartTimeframe)) feed.pauseHistory?.(true);
       if (target.timeframe !== this.feedTimeframe) feed.changeTimeframe(this.feedTimeframe);
       return;
     }

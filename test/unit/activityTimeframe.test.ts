@@ -51,11 +51,14 @@ describe('activity timeframes', () => {
     }
   });
 
-  it('never make the session ask its feed for klines, and a clock timeframe afterwards asks again', async () => {
+  it('never make the session ask its feed for klines or history, and a clock timeframe afterwards asks again', async () => {
     const feeds: ScriptedFeed[] = [];
+    /** What the feed was told of history it may skip (a live exchange's footprint trades). */
+    const paused: boolean[] = [];
     const registry = new SessionRegistry({
       createFeed: (key, demand) => {
         const feed = new ScriptedFeed(key, demand);
+        (feed as Feed).pauseHistory = (p) => paused.push(p);
         feeds.push(feed);
         return feed;
       },
@@ -92,8 +95,10 @@ describe('activity timeframes', () => {
     expect(await session.loadOlder()).toEqual({ end: 'source' });
     expect(olderAsked).toBe(0);
     expect(feed.timeframes).toEqual([]);
+    expect(paused).toEqual([true, true]);
     expect(session.setTimeframe('5m')).toBeUndefined();
     expect(feed.timeframes).toEqual(['5m']);
+    expect(paused).toEqual([true, true, false]);
     expect(session.setTimeframe('0t')).toBeInstanceOf(TimeframeError);
     lease.release();
     await registry.dispose();

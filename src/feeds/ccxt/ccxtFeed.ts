@@ -72,6 +72,8 @@ export class CcxtFeed implements Feed {
   private backfill: FootprintBackfill | undefined;
   /** Time of the first trade delivered since the timeframe was set (NaN before): the live seam is at or after it. */
   private firstTradeTime = NaN;
+  /** The chart shows bars of N trades or volume: no footprint backfill (see Feed.pauseHistory). */
+  private historyPaused = false;
 
   constructor(
     private readonly source: CcxtLiveSource,
@@ -178,6 +180,14 @@ export class CcxtFeed implements Feed {
     this.backfill = undefined;
     this.firstTradeTime = NaN;
     this.candles?.setTimeframe(parsed);
+  }
+
+  /** See Feed.pauseHistory: a running footprint backfill stops, and none starts while paused. */
+  pauseHistory(paused: boolean): void {
+    this.historyPaused = paused;
+    if (!paused) return;
+    this.backfill?.stop();
+    this.backfill = undefined;
   }
 
   /** Older bars through `fetchOHLCV` paged backwards (see {@link CandleHistory.fetchOlder}). */
@@ -386,7 +396,7 @@ export class CcxtFeed implements Feed {
   private startBackfill(): void {
     const venue = this.venue;
     const options = venue?.options;
-    if (this.backfill !== undefined || venue === undefined || options === undefined || options.footprintBackfillBars === 0 || this.demand !== 'market') return;
+    if (this.backfill !== undefined || this.historyPaused || venue === undefined || options === undefined || options.footprintBackfillBars === 0 || this.demand !== 'market') return;
     if (this.candles !== undefined && this.candles.status.state !== 'live') return;
     if (!venue.has('fetchTrades')) return;
     const symbol = this.target!.symbol;
