@@ -11,6 +11,7 @@ export class EventKindCounts {
   depthSnapshots = 0;
   trades = 0;
   bookTickers = 0;
+  bookResyncs = 0;
 
   /** Counts one event of `kind`. O(1); no allocation. */
   count(kind: EventKind): void {
@@ -27,6 +28,9 @@ export class EventKindCounts {
         break;
       case EventKind.BookTicker:
         this.bookTickers++;
+        break;
+      case EventKind.BookResync:
+        this.bookResyncs++;
         break;
     }
   }

@@ -17,6 +17,11 @@ export const EventKind = {
   Trade: 3,
   /** Exchange-written best bid/ask with update id `finalId`. */
   BookTicker: 4,
+  /**
+   * From `time` on the book is not the exchange's until the next snapshot (a recording's gap: the
+   * live book resynced there). No other field.
+   */
+  BookResync: 5,
 } as const;
 export type EventKind = (typeof EventKind)[keyof typeof EventKind];
 

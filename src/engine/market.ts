@@ -204,6 +204,10 @@ export class Market implements BookSyncListener {
         byKind.bookTickers++;
         this.onBookTicker(event.finalId, event.bestBid, event.bestBidSize, event.bestAsk, event.bestAskSize);
         break;
+      case EventKind.BookResync:
+        byKind.bookResyncs++;
+        this.requestResync('the recorded book resynced here');
+        break;
       default:
         this.stats.rejected++;
     }

@@ -20,8 +20,9 @@ import { createGunzip } from 'node:zlib';
 import { BinanceDecoder, DecodeResult } from './exchanges/binance/binanceDecoder';
 import { DecimalReader } from './wire/decimalReader';
 import { isCaptureMetadata } from './recordedMarketFacts';
+import { bookGapTime, isBookGap } from './recordedBookGap';
 import { EventKindCounts } from '../engine/eventCounts';
-import { MarketEvent } from '../engine/events';
+import { EventKind, MarketEvent } from '../engine/events';
 import { regularFileProblemSync } from './regularFile';
 
 /** A line that could not be used. The replay skips it and goes on. */
@@ -93,6 +94,7 @@ const DEFAULTS: CaptureReaderOptions = { onError: null, chunkBytes: 256 * 1024 }
 export const CaptureLineReason = {
   NoReceiveTime: 'no "<receive_ns> " prefix',
   BadReceiveTime: 'receive time is not an unsigned number',
+  BadBookGap: 'a book gap line without a readable exchange time',
 } as const;
 
 const CARRIAGE_RETURN = 13;
@@ -239,6 +241,16 @@ export class CaptureReader {
     if (this.lineInFile === 1 && isCaptureMetadata(text, space + 1)) {
       this.counts.metadata++;
       return false;
+    }
+    // An Orderscope recording's book gap (the live book resynced there).
+    if (isBookGap(text, space + 1)) {
+      const time = bookGapTime(text, space + 1, end);
+      if (!(time === time)) return this.malformed(text, start, end, CaptureLineReason.BadBookGap);
+      event.reset(EventKind.BookResync);
+      event.time = time;
+      event.receiveNs = receiveNs;
+      this.counts.byKind.count(event.kind);
+      return true;
     }
     const result = this.decoder.decodeRange(text, space + 1, end, receiveNs, event);
     if (result === DecodeResult.Event) {

@@ -16,6 +16,10 @@
  * later mirror as a depthUpdate with `U` = `u` = previous + 1 holding only the levels that
  * changed (0 = removed). That chain satisfies the Binance spot rule, so it replays as a book.
  *
+ * A book gap (`bookResync`, or a replayed `BookResync` event) is written as a gap line
+ * (`recordedBookGap.ts`) at the exchange clock's time: the replay's book goes unshowable there
+ * until the next snapshot, as the live one did.
+ *
  * Writing: `event` formats the line and buffers it; a timer hands the buffer to a gzip stream
  * every `flushIntervalMs` and sync-flushes gzip, so a killed process leaves a file that reads up
  * to its last flush (the reader then reports the truncation). Lines count as written once the
@@ -30,9 +34,10 @@ import { pipeline } from 'node:stream';
 import { constants as zlibConstants, createGzip, type Gzip } from 'node:zlib';
 import type { ExternalLevel } from '../../engine/book/bookSide';
 import { BookChanges, OrderBook } from '../../engine/book/orderBook';
-import { LevelList, type MarketEvent } from '../../engine/events';
+import { EventKind, LevelList, type MarketEvent } from '../../engine/events';
 import { BinanceJsonWriter } from '../exchanges/binance/binanceJson';
 import { captureMetadataJson } from '../recordedMarketFacts';
+import { bookGapJson } from '../recordedBookGap';
 import { decimalText } from '../wire/decimalText';
 import { ExchangeClock, localReceiveNs } from './exchangeClock';
 import { DatabaseOwnerRecord, describeOwner, liveOwner } from './staleSqliteLock';
@@ -129,6 +134,10 @@ export class CaptureRecorder implements Recorder {
     this.stats.events++;
     this.clock.observe(event.time);
     if (event.symbol !== '') this.lastSymbol = event.symbol;
+    if (event.kind === EventKind.BookResync) {
+      this.writeGap(event.time, event.receiveNs);
+      return;
+    }
     const message = this.writer.message(event, this.clock.now());
     if (message === null) {
       this.stats.rejected++;
@@ -162,9 +171,16 @@ export class CaptureRecorder implements Recorder {
     this.push(`${decimalText(localReceiveNs())} ${message}\n`);
   }
 
-  /** The next mirrored book is written as a snapshot (the capture format has no resync line). O(1). */
+  /** Writes a gap line; the next mirrored book is written as a snapshot. O(1). */
   bookResync(_reason: string): void {
+    this.stats.events++;
     this.mirrorNeedsSnapshot = true;
+    this.writeGap(this.clock.now(), NaN);
+  }
+
+  private writeGap(timeMs: number, receiveNs: number): void {
+    const ns = receiveNs >= 0 && receiveNs < Infinity ? receiveNs : localReceiveNs();
+    this.push(`${decimalText(ns)} ${bookGapJson(timeMs)}\n`);
   }
 
   async flush(): Promise<void> {
