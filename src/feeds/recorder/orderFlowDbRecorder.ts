@@ -15,6 +15,9 @@
  *   quiet book is not held back). Nothing is written while the book is resyncing (it is not the
  *   exchange's book then). The recorder rebuilds the book itself from the diffs and snapshots it
  *   is given (with the exchange's sequence rule) or mirrors the feed's book.
+ * - `orderscope_book_gaps`: one row where the book stopped being the exchange's (a resync, or a
+ *   replayed `BookResync` event), after the book row written before it, so a replay's book goes
+ *   unshowable there until the next `book` row, as the live one did (`recordedBookGap.ts`).
  * - Times as ISO-8601 UTC text with milliseconds (`orderFlowTime.ts`); levels as JSON
  *   (`orderFlowLevels.ts`); `instrument` the `symbol` option, else the events' symbol.
  *
@@ -42,7 +45,7 @@ import { binanceRule } from '../../engine/book/sequenceRule';
 import { EventKind, type MarketEvent } from '../../engine/events';
 import { ExchangeClock } from './exchangeClock';
 import { LevelTextWriter } from './orderFlowLevels';
-import { MARKET_FACTS_SCHEMA_SQL, MARKET_FACTS_TABLE, ORDER_FLOW_SCHEMA_SQL, orderFlowSchemaProblem } from './orderFlowSchema';
+import { BOOK_GAPS_SCHEMA_SQL, BOOK_GAPS_TABLE, MARKET_FACTS_SCHEMA_SQL, MARKET_FACTS_TABLE, ORDER_FLOW_SCHEMA_SQL, orderFlowSchemaProblem } from './orderFlowSchema';
 import { formatOrderFlowTime, MAX_ORDER_FLOW_TIME_MS } from './orderFlowTime';
 import { dirname } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -81,6 +84,7 @@ export class OrderFlowDbRecorder implements Recorder {
   private insertBook!: Statement;
   private insertTrade!: Statement;
   private insertTrades!: Statement;
+  private insertGap!: Statement;
   private readonly timer: NodeJS.Timeout;
   private readonly clock = new ExchangeClock();
   private closed = false;
@@ -104,6 +108,8 @@ export class OrderFlowDbRecorder implements Recorder {
   private bookTimes: number[] = [];
   private bookBids: string[] = [];
   private bookAsks: string[] = [];
+  /** Whether each buffered book row is a gap (the book stopped being the exchange's there). */
+  private bookGaps: boolean[] = [];
 
   // The recorder's own copy of the book, and the sampling state.
   private readonly book = new OrderBook(2048);
@@ -149,6 +155,7 @@ export class OrderFlowDbRecorder implements Recorder {
     const tradeInsert = 'INSERT INTO trades(instrument, trade_id, price, size, side, timestamp) VALUES ';
     this.insertTrade = db.prepare(`${tradeInsert}(?, ?, ?, ?, ?, ?)`);
     this.insertTrades = db.prepare(tradeInsert + Array.from({ length: TRADE_BATCH }, () => '(?, ?, ?, ?, ?, ?)').join(', '));
+    this.insertGap = db.prepare(`INSERT INTO ${BOOK_GAPS_TABLE}(instrument, timestamp, after_book_id) VALUES (?, ?, (SELECT coalesce(max(id), 0) FROM book))`);
   }
 
   /** A statement whose step failed repeats that error until finalized: make them anew. */
@@ -158,7 +165,7 @@ export class OrderFlowDbRecorder implements Recorder {
   }
 
   private finalizeStatements(): void {
-    for (const statement of [this.insertBook, this.insertTrade, this.insertTrades]) {
+    for (const statement of [this.insertBook, this.insertTrade, this.insertTrades, this.insertGap]) {
       try {
         statement.finalize();
       } catch {
@@ -186,6 +193,7 @@ export class OrderFlowDbRecorder implements Recorder {
       const db = new sqlite.Database(path);
       try {
         db.exec(ORDER_FLOW_SCHEMA_SQL);
+        db.exec(BOOK_GAPS_SCHEMA_SQL);
         const problem = orderFlowSchemaProblem(db);
         if (problem !== null) throw new RecorderError(path, problem);
         if (resolved.facts !== null) writeMarketFacts(db, resolved.symbol !== '' ? resolved.symbol : resolved.facts.symbol, resolved.facts);
@@ -239,6 +247,9 @@ export class OrderFlowDbRecorder implements Recorder {
       case EventKind.BookTicker:
         this.stats.skipped++;
         return;
+      case EventKind.BookResync:
+        this.bookResync('the recorded book resynced here');
+        return;
       default:
         this.stats.rejected++;
     }
@@ -263,6 +274,7 @@ export class OrderFlowDbRecorder implements Recorder {
   bookResync(reason: string): void {
     if (this.closed) return;
     if (this.dirty) this.writeBookRow();
+    if (this.sync.isShowable()) this.writeGap(this.clock.now());
     this.sync.requestResync(reason);
     this.rowSinceShowable = false;
   }
@@ -372,6 +384,19 @@ export class OrderFlowDbRecorder implements Recorder {
     this.bookTimes.push(this.changeTime);
     this.bookBids.push(this.levelText.format(this.bidRows.prices, this.bidRows.sizes, this.bidRows.count));
     this.bookAsks.push(this.levelText.format(this.askRows.prices, this.askRows.sizes, this.askRows.count));
+    this.bookGaps.push(false);
+  }
+
+  /** Buffers a gap row at exchange time `time`, in order with the book rows. */
+  private writeGap(time: number): void {
+    if (this.bookTimes.length >= MAX_PENDING_BOOK_ROWS) {
+      this.overflow();
+      return;
+    }
+    this.bookTimes.push(time);
+    this.bookBids.push('');
+    this.bookAsks.push('');
+    this.bookGaps.push(true);
   }
 
   private onTimer(): void {
@@ -395,7 +420,14 @@ export class OrderFlowDbRecorder implements Recorder {
       db.exec('BEGIN');
       const bookValues = this.bookValues;
       bookValues[0] = instrument;
+      let gaps = 0;
       for (let i = 0; i < books; i++) {
+        if (this.bookGaps[i]) {
+          // After the book rows inserted so far: the replay places it by their ids.
+          this.insertGap.run([instrument, this.timeText(this.bookTimes[i]!)]);
+          gaps++;
+          continue;
+        }
         bookValues[1] = this.bookBids[i]!;
         bookValues[2] = this.bookAsks[i]!;
         bookValues[3] = this.timeText(this.bookTimes[i]!);
@@ -413,10 +445,11 @@ export class OrderFlowDbRecorder implements Recorder {
       }
       db.exec('COMMIT');
       const stats = this.stats;
-      stats.bookRows += books;
+      // Gap rows are no book rows and were never pending (like the market facts, they describe the recording).
+      stats.bookRows += books - gaps;
       stats.tradeRows += trades;
-      stats.written += books + trades;
-      stats.pending -= books + trades;
+      stats.written += books - gaps + trades;
+      stats.pending -= books - gaps + trades;
       stats.flushes++;
       stats.diskFull = false;
       stats.lastError = '';
@@ -485,6 +518,7 @@ export class OrderFlowDbRecorder implements Recorder {
     this.bookTimes.length = 0;
     this.bookBids.length = 0;
     this.bookAsks.length = 0;
+    this.bookGaps.length = 0;
   }
 
   /** Bind values of buffered trade `i` into `out` from `at`. */

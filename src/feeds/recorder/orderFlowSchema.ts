@@ -18,7 +18,14 @@
  *        tick_size REAL NOT NULL, price_precision INTEGER NOT NULL, amount_precision INTEGER NOT NULL)
  * ```
  *
- * A database without it (the tool's own, an older recording) is still an order-flow recording.
+ * and one for the book's gaps: where the live book stopped being the exchange's (a resync) until
+ * the next `book` row, placed after book row `after_book_id` (see `recordedBookGap.ts`):
+ *
+ * ```sql
+ * orderscope_book_gaps(id INTEGER PRIMARY KEY, instrument TEXT, timestamp TEXT NOT NULL, after_book_id INTEGER NOT NULL)
+ * ```
+ *
+ * A database without them (the tool's own, an older recording) is still an order-flow recording.
  */
 import type { Database } from 'node-sqlite3-wasm';
 
@@ -31,6 +38,10 @@ export const MARKET_FACTS_TABLE = 'orderscope_market_facts';
 export const MARKET_FACTS_SCHEMA_SQL =
   `CREATE TABLE IF NOT EXISTS ${MARKET_FACTS_TABLE}(instrument TEXT PRIMARY KEY, exchange TEXT NOT NULL, symbol TEXT NOT NULL, ` +
   'tick_size REAL NOT NULL, price_precision INTEGER NOT NULL, amount_precision INTEGER NOT NULL);';
+
+/** The optional book-gaps table; created when absent by the recorder. */
+export const BOOK_GAPS_TABLE = 'orderscope_book_gaps';
+export const BOOK_GAPS_SCHEMA_SQL = `CREATE TABLE IF NOT EXISTS ${BOOK_GAPS_TABLE}(id INTEGER PRIMARY KEY, instrument TEXT, timestamp TEXT NOT NULL, after_book_id INTEGER NOT NULL);`;
 
 /** Columns each table must have (extra columns are allowed and ignored). */
 export const ORDER_FLOW_COLUMNS: Readonly<Record<'book' | 'trades', readonly string[]>> = {

@@ -4,7 +4,9 @@
  * Both tables are streamed in id order with one row of lookahead each and merged by timestamp,
  * so the trades inside each book row's window [its time, the next row's time) come after that
  * row, in order (a trade at the very time of a snapshot comes after it). Memory is constant: two
- * open statements and two lookahead rows.
+ * open statements and two lookahead rows (three with the optional `orderscope_book_gaps` table:
+ * each gap is a BookResync event after the book row it names and after the trades up to its time,
+ * so the replay's book is unshowable from there to the next book row, as the live one was).
  *
  * The replay registers as an owner of the file (`recorder/staleSqliteLock.ts`): a lock whose
  * owners are all provably dead is recovered at open, one held by a live process is never taken
@@ -21,7 +23,7 @@ import type { MarketFacts } from '../../engine/protocol';
 import type { TickerSnapshot } from '../feed';
 import { recordedMarketFacts } from '../recordedMarketFacts';
 import { LevelTextParser } from '../recorder/orderFlowLevels';
-import { MARKET_FACTS_TABLE, orderFlowSchemaProblem } from '../recorder/orderFlowSchema';
+import { BOOK_GAPS_TABLE, MARKET_FACTS_TABLE, orderFlowSchemaProblem } from '../recorder/orderFlowSchema';
 import { parseOrderFlowTime } from '../recorder/orderFlowTime';
 import { DatabaseOwnerRecord, describeDeadOwners, SqliteLockedError, withLockRecovery } from '../recorder/staleSqliteLock';
 import { matchInstrument } from './instrumentMatch';
@@ -56,6 +58,16 @@ class TradeRow {
   side: TakerSide = TakerSide.Buy;
 }
 
+/** The next book gap row. Reused. */
+class GapRow {
+  id = 0;
+  time = NaN;
+  /** Id of the last book row before the gap. */
+  afterBookId = 0;
+}
+
+type TableName = 'book' | 'trades' | typeof BOOK_GAPS_TABLE;
+
 /** One table read in id order, one row ahead. */
 class TableCursor {
   /** Id of the last row taken from the table. */
@@ -64,7 +76,7 @@ class TableCursor {
   private rows: Iterator<Row> | null;
 
   constructor(
-    readonly table: 'book' | 'trades',
+    readonly table: TableName,
     private readonly statement: Statement,
     instrument: string | null,
     readonly firstId: number,
@@ -119,12 +131,15 @@ export class OrderFlowDbSource implements ReplaySource {
   private owner: DatabaseOwnerRecord | null = null;
   private books: TableCursor | null = null;
   private trades: TableCursor | null = null;
+  private gaps: TableCursor | null = null;
   private readonly nextBook = new BookRow();
   private readonly nextTrade = new TradeRow();
+  private readonly nextGap = new GapRow();
   private hasBook = false;
   private hasTrade = false;
+  private hasGap = false;
   /** The table and row id of the last item handed out. */
-  private itemTable: 'book' | 'trades' = 'book';
+  private itemTable: TableName = 'book';
   private itemId = 0;
   private readonly levels = new LevelTextParser();
 
@@ -202,10 +217,14 @@ export class OrderFlowDbSource implements ReplaySource {
         tradeFirst,
         tradeLast,
       );
+      if (hasTable(db, BOOK_GAPS_TABLE)) {
+        this.gaps = new TableCursor(BOOK_GAPS_TABLE, db.prepare(`SELECT id, timestamp, after_book_id FROM ${BOOK_GAPS_TABLE} WHERE ${where} ORDER BY id`), instrument, 0, 0);
+      }
       const samplePrices: number[] = [];
       const sampleSizes: number[] = [];
       this.loadBook();
       this.loadTrade();
+      this.loadGap();
       if (this.hasBook) {
         for (const list of [this.nextBook.bids, this.nextBook.asks]) {
           for (let i = 0; i < list.count; i++) {
@@ -228,12 +247,22 @@ export class OrderFlowDbSource implements ReplaySource {
   }
 
   async fill(): Promise<boolean> {
-    return this.hasBook || this.hasTrade;
+    return this.hasBook || this.hasTrade || this.hasGap;
   }
 
   next(event: MarketEvent): ReplayItem {
     const book = this.nextBook;
     const trade = this.nextTrade;
+    const gap = this.nextGap;
+    if (this.hasGap && (!this.hasBook || book.id > gap.afterBookId) && (!this.hasTrade || trade.time > gap.time)) {
+      event.reset(EventKind.BookResync);
+      event.time = gap.time;
+      this.time = gap.time;
+      this.itemTable = BOOK_GAPS_TABLE;
+      this.itemId = gap.id;
+      this.loadGap();
+      return ReplayItem.Event;
+    }
     if (this.hasBook && (!this.hasTrade || !(trade.time < book.time))) {
       event.reset(EventKind.DepthSnapshot);
       event.finalId = book.id;
@@ -279,8 +308,9 @@ export class OrderFlowDbSource implements ReplaySource {
   close(): void {
     this.books?.finalize();
     this.trades?.finalize();
-    this.books = this.trades = null;
-    this.hasBook = this.hasTrade = false;
+    this.gaps?.finalize();
+    this.books = this.trades = this.gaps = null;
+    this.hasBook = this.hasTrade = this.hasGap = false;
     try {
       if (this.db?.isOpen) this.db.close();
     } catch {
@@ -347,6 +377,25 @@ export class OrderFlowDbSource implements ReplaySource {
     }
   }
 
+  /** Advances the gap lookahead to the next usable row. */
+  private loadGap(): void {
+    const cursor = this.gaps;
+    this.hasGap = false;
+    if (cursor === null) return;
+    const out = this.nextGap;
+    for (let row = this.takeRow(cursor); row !== null; row = this.takeRow(cursor)) {
+      out.id = cursor.lastId;
+      out.time = parseOrderFlowTime(row.timestamp);
+      out.afterBookId = Number(row.after_book_id);
+      if (!(out.time === out.time) || !Number.isInteger(out.afterBookId)) {
+        this.rowProblem(cursor, 'unreadable timestamp or after_book_id');
+        continue;
+      }
+      this.hasGap = true;
+      return;
+    }
+  }
+
   /** Advances the trade lookahead to the next usable row. */
   private loadTrade(): void {
     const cursor = this.trades;
@@ -406,7 +455,7 @@ export class OrderFlowDbSource implements ReplaySource {
 }
 
 /** A problem with row `id` of `table`: `file: book row id N: reason`. */
-function rowProblem(file: string, table: 'book' | 'trades', id: number, reason: string): ReplayProblem {
+function rowProblem(file: string, table: TableName, id: number, reason: string): ReplayProblem {
   return { file, line: id, reason, message: `${file}: ${table} row id ${id}: ${reason}` };
 }
 
@@ -450,4 +499,10 @@ function sortBestFirst(list: LevelList, isBid: boolean): void {
     prices[j + 1] = p;
     sizes[j + 1] = s;
   }
+}
+
+/** Whether `db` has table `name`. */
+function hasTable(db: Database, name: string): boolean {
+  const row = db.get("SELECT name FROM sqlite_master WHERE type = 'table' AND name = ?", [name]);
+  return row !== null && row !== undefined;
 }
