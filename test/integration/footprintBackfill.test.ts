@@ -142,7 +142,7 @@ describe.skipIf(!dataPresent)('footprint backfill (fake Binance, real ccxt)', ()
   }, 60_000);
 
   test('without fetchTrades the bars before the session keep "no footprint" and nothing is asked', async () => {
-    const { ex, session } = await open({ has: { fetchTrades: false } });
+    const { ex, session, statuses } = await open({ has: { fetchTrades: false } });
     ex.resume();
     const market = session.market!;
     await waitFor('live trades in the footprint', () => market.footprintSeamTime === market.footprintSeamTime && market.footprint.count > 3, 10_000);
@@ -153,5 +153,7 @@ describe.skipIf(!dataPresent)('footprint backfill (fake Binance, real ccxt)', ()
     expect(before.length).toBeGreaterThan(30);
     for (const bar of before) expect(market.footprint.coverage(bar, candleVolume(session, bar)), `bar ${bar}`).toBe('none');
     expect(ex.requestLog.filter((request) => request.path.startsWith('/api/v3/aggTrades'))).toEqual([]);
+    // and the status says why
+    expect(statuses.at(-1)!.detail).toBe('live; no footprint before the session: binance offers no trade history');
   }, 30_000);
 });

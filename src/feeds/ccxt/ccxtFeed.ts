@@ -72,6 +72,8 @@ export class CcxtFeed implements Feed {
   private backfill: FootprintBackfill | undefined;
   /** Time of the first trade delivered since the timeframe was set (NaN before): the live seam is at or after it. */
   private firstTradeTime = NaN;
+  /** Why no backfill runs where one would (the exchange has no trade history), for the status detail. */
+  private noBackfillNote = '';
   /** The chart shows bars of N trades or volume: no footprint backfill (see Feed.pauseHistory). */
   private historyPaused = false;
 
@@ -398,7 +400,13 @@ export class CcxtFeed implements Feed {
     const options = venue?.options;
     if (this.backfill !== undefined || this.historyPaused || venue === undefined || options === undefined || options.footprintBackfillBars === 0 || this.demand !== 'market') return;
     if (this.candles !== undefined && this.candles.status.state !== 'live') return;
-    if (!venue.has('fetchTrades')) return;
+    if (!venue.has('fetchTrades')) {
+      if (this.noBackfillNote === '') {
+        this.noBackfillNote = `no footprint before the session: ${venue.id} offers no trade history`;
+        this.emitStatus();
+      }
+      return;
+    }
     const symbol = this.target!.symbol;
     const timeframe = this.timeframe;
     const sink = this.sink!;
@@ -437,7 +445,7 @@ export class CcxtFeed implements Feed {
     if (this.candles !== undefined) streams.push(this.candles.status);
     if (this.tickerStatus !== undefined) streams.push(this.tickerStatus);
     let status = aggregateStatus(streams, this.polled);
-    const note = this.backfill?.note ?? '';
+    const note = this.backfill?.note ?? this.noBackfillNote;
     if (note !== '' && status.state === 'live') status = { ...status, detail: `${status.detail}; ${note}` };
     if (this.lastStatus !== undefined && sameStatus(this.lastStatus, status)) return;
     this.lastStatus = status;
