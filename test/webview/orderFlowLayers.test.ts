@@ -52,6 +52,8 @@ interface HeatmapShown {
   gaps: number[];
   requests: number;
   paints: number;
+  /** Times its picture was rebuilt (a repaint of the same columns and view reuses it). */
+  builds: number;
 }
 interface FootprintShown {
   held: number;

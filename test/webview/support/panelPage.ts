@@ -187,7 +187,8 @@ export interface PanelSnapshot {
   badge: { text: string; className: string; title: string };
   candles: { count: number; historyCount: number; liveCount: number; firstTime: number | null; last: { time: number; open: number; high: number; low: number; close: number } | null };
   volume: { count: number; last: number | null } | null;
-  indicators: { id: string; kind: string; pane: number; outputs: (number | null)[]; count: number }[];
+  /** paneLabel: what the indicator's own pane says (its title, why it is blank); null for an overlay. */
+  indicators: { id: string; kind: string; pane: number; outputs: (number | null)[]; count: number; paneLabel: { title: string; note: string } | null }[];
   panes: number;
   visibleRange: { from: number; to: number } | null;
   /** A remembered range waits to be applied (until the chart knows its width). */
