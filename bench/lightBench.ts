@@ -94,6 +94,8 @@ interface Measured {
 /** How to reach a state and its baseline (the same window, no chart open) from wherever the last left off. */
 interface StateSpec {
   activity: Activity;
+  /** The fake exchange paused through both windows of each pair (nothing reaches the chart or the tickers). */
+  paused?: boolean;
   /** Where the pointer moves, in the state and in its baseline. */
   area: Locator | null;
   baselineArea: Locator | null;
@@ -239,7 +241,8 @@ export async function runLightBench(): Promise<LightFigures> {
     const renderersAtStart = renderers().length;
 
     /** CPU of each group over one window of `activity`, after SETTLE_MS of it; the panel's draws in it. */
-    const windowOf = async (activity: Activity, area: Locator | null): Promise<{ cpu: Record<Group, number>; drawsPerSec: number | null }> => {
+    const windowOf = async (activity: Activity, area: Locator | null, paused = false): Promise<{ cpu: Record<Group, number>; drawsPerSec: number | null }> => {
+      if (paused) ex.pause();
       const doing = act(wb, activity, SETTLE_MS + WINDOW_MS + 300, area);
       await page.waitForTimeout(SETTLE_MS);
       const draws0 = await panelDraws(wb);
@@ -249,6 +252,7 @@ export async function runLightBench(): Promise<LightFigures> {
       const percent = cpuPercent(before, readCpu(groups), performance.now() - started);
       const draws1 = await panelDraws(wb);
       await doing;
+      if (paused) ex.resume();
       const wallMs = performance.now() - started;
       return {
         cpu: Object.fromEntries(GROUPS.map((g) => [g, percent.get(g) ?? 0])) as Record<Group, number>,
@@ -280,9 +284,9 @@ export async function runLightBench(): Promise<LightFigures> {
       for (let k = 0; k < REPEATS; k++) {
         await closeChart();
         await spec.toBaseline();
-        const b = await windowOf(spec.activity, spec.baselineArea);
+        const b = await windowOf(spec.activity, spec.baselineArea, spec.paused);
         await spec.toState();
-        const st = await windowOf(spec.activity, spec.area);
+        const st = await windowOf(spec.activity, spec.area, spec.paused);
         for (const g of GROUPS) {
           diffs[g].push(st.cpu[g] - b.cpu[g]);
           baselines[g].push(b.cpu[g]);
@@ -405,6 +409,7 @@ export async function runLightBench(): Promise<LightFigures> {
     };
 
     const results = new Map<string, Measured>();
+    let cornerIdle: Measured | null = null;
     const key = (state: State, saving: boolean) => `${state}:${saving ? 'on' : 'off'}`;
     for (const saving of [true, false]) {
       if (!saving) await applySettings(TICKER_ENTRIES, false);
@@ -421,6 +426,9 @@ export async function runLightBench(): Promise<LightFigures> {
       await runCommand(wb, 'File: New Untitled Text File');
       await runCommand(wb, 'View: Move Editor into Right Group');
       results.set(key('Corner', saving), await paired(`Corner-${saving ? 'saving' : 'full'}`, specs.Corner, true));
+      // The same with nothing arriving: what the visible webview costs by itself (VS Code's
+      // webview host, the compositing of its frame) while the user types elsewhere.
+      if (saving) cornerIdle = await paired('Corner-idle', { ...specs.Corner, paused: true }, false);
       // Back to one group: the second group's editor (never typed in) closes with its group.
       await closeChart();
       await groupEditor(1).click();
@@ -469,6 +477,9 @@ export async function runLightBench(): Promise<LightFigures> {
         );
       }
     }
+    if (cornerIdle !== null) {
+      console.log(`  ${'Corner, nothing arriving'.padEnd(30)}${GROUPS.map((g) => pad(pct(cornerIdle!.above[g]), 14)).join('')}   ${cornerIdle.drawsPerSec === null ? '-' : cornerIdle.drawsPerSec.toFixed(1)}   (the exchange paused in both windows: the visible webview's own cost)`);
+    }
     console.log('  saving on / off (above baseline):');
     for (const { state } of STATES) {
       const ratio = (group: Group) => {
@@ -506,6 +517,10 @@ export async function runLightBench(): Promise<LightFigures> {
       figures[`hostCpuCornerPct${suffix}`] = round1(above('Corner', saving, 'host'));
       figures[`hostCpuHiddenPct${suffix}`] = round1(above('Hidden', saving, 'host'));
       figures[`hostCpuTickersPct${suffix}`] = round1(above('Tickers', saving, 'host'));
+    }
+    if (cornerIdle !== null) {
+      figures.panelCpuCornerIdlePct = round1(cornerIdle.above.renderer);
+      figures.gpuCpuCornerIdlePct = round1(cornerIdle.above.gpu);
     }
     return figures;
   } finally {
