@@ -138,7 +138,10 @@ describe.skipIf(!dataPresent)('footprint backfill (fake Binance, real ccxt)', ()
     expect(refused.path).toMatch(/^\/api\/v3\/aggTrades/);
     const after = ex.requestLog.filter((request) => request.at > refused.at + 50);
     expect(after.filter((request) => request.at < refused.at + 1000)).toEqual([]);
-    expect(after.filter((request) => request.path.startsWith('/api/v3/aggTrades')).length).toBeGreaterThan(BARS);
+    // How many requests came before the 429 depends on timing (the throttle is armed after the
+    // first is seen); that the backfill went on after the Retry-After is what matters, and every
+    // bar above being complete says it finished.
+    expect(after.filter((request) => request.at >= refused.at + 1000 && request.path.startsWith('/api/v3/aggTrades')).length).toBeGreaterThan(0);
   }, 60_000);
 
   test('without fetchTrades the bars before the session keep "no footprint" and nothing is asked', async () => {
