@@ -51,6 +51,8 @@ export function installDebugHook(win: Window, app: PanelApp): void {
         heatmap: { held: model.heatmap.count, ...app.heatmap.renderer.geometry, requests: app.heatmap.updateRequests },
         /** The footprint: bars held, what the last paint showed, repaints it asked for. */
         footprint: { held: model.footprint.size, ...app.footprint.renderer.geometry, requests: app.footprint.updateRequests, barSpacing: app.chart.chart.timeScale().options().barSpacing },
+        /** The volume profile: what it sums (bars, rows, POC, value area), what the last paint drew, repaints it asked for. */
+        profile: { ...app.profile.renderer.geometry, ...app.profile.renderer.shown(), requests: app.profile.updateRequests },
         sound: app.sound.describe(),
         badge: { text: badge.textContent, className: badge.className, title: badge.title },
         /** The in-panel message of a market the host could not open ('' when none). */

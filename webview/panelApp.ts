@@ -7,6 +7,7 @@ import { INDICATOR_KINDS, ProtocolError, parseHostMessage, type DisplayDefaults,
 import { AlertLines } from './chart/alertLines';
 import { ChartView } from './chart/chartView';
 import { FootprintPrimitive, type FootprintStyle } from './chart/footprintPrimitive';
+import { ProfilePrimitive, type ProfileStyle } from './chart/profilePrimitive';
 import { HeatmapPrimitive, type HeatmapStyle } from './chart/heatmapPrimitive';
 import { TradeMarks } from './chart/tradeMarks';
 import { timeFormatters, timeframeMs } from './format/localTime';
@@ -21,7 +22,7 @@ import type { ViewState } from './state/viewState';
 import { PanelSound, pageSoundHost } from './sound/panelSound';
 import { TapeView } from './tape/tapeView';
 import { TradeThreshold } from './tape/tradeThreshold';
-import { readTheme, watchTheme, type Theme } from './theme/theme';
+import { readTheme, watchTheme, withAlpha, type Theme } from './theme/theme';
 import { Toolbar } from './toolbar/toolbar';
 import { ToolbarOverflow } from './toolbar/toolbarOverflow';
 
@@ -43,6 +44,8 @@ export class PanelApp {
   /** The liquidity heatmap behind the candles and the footprint over them (layers, off by default). */
   readonly heatmap: HeatmapPrimitive;
   readonly footprint: FootprintPrimitive;
+  /** The volume profile on the price-axis side (a layer, off by default). */
+  readonly profile: ProfilePrimitive;
   readonly sound: PanelSound;
   readonly loop: FrameLoop;
   readonly openFailure: OpenFailureView;
@@ -88,6 +91,11 @@ export class PanelApp {
         this.post({ type: 'setTimeframe', timeframe });
       },
       layer: (layer, on) => this.setLayer(layer, on),
+      profileMode: (profileMode) => {
+        this.update({ profileMode });
+        this.profile.mode = profileMode;
+        this.loop.request();
+      },
       depthWidth: (depthWidth) => {
         this.update({ depthWidth });
         this.chart.settingsChanged();
@@ -158,6 +166,17 @@ export class PanelApp {
     this.footprint = new FootprintPrimitive(this.model.footprint, this.model.bars, () => (this.model.market?.tickSize ?? NaN) * this.model.book.ticksPerRow, styles.footprint);
     this.footprint.repaint = this.chart.repaint.request;
     this.chart.priceSeries.attachPrimitive(this.footprint);
+    this.profile = new ProfilePrimitive(
+      this.model.footprint,
+      this.model.bars,
+      () => (this.model.market?.tickSize ?? NaN) * this.model.book.ticksPerRow,
+      // The depth overlay's width as drawn (the chart narrows it in a narrow pane).
+      () => (this.chart.depth.style.visible ? this.chart.depth.style.width : 0),
+      styles.profile,
+    );
+    this.profile.repaint = this.chart.repaint.request;
+    this.profile.mode = this.state.profileMode;
+    this.chart.priceSeries.attachPrimitive(this.profile);
     this.sound = new PanelSound(pageSoundHost(doc.defaultView!));
     for (const gesture of ['pointerdown', 'keydown']) doc.addEventListener(gesture, () => this.sound.unlock(), { capture: true });
     this.bigTrades = new TradeThreshold(this.model.trades, this.state.bigTrade);
@@ -190,6 +209,7 @@ export class PanelApp {
       },
     );
     this.toolbar.showDepthWidth(this.depthWidth());
+    this.toolbar.showProfileMode(this.state.profileMode);
     if (this.state.layers !== null) this.showLayers(this.state.layers);
     watchTheme(doc, () => {
       const next = readTheme(doc);
@@ -199,6 +219,7 @@ export class PanelApp {
       const styles = this.orderFlowStyles(next);
       this.heatmap.style = styles.heatmap;
       this.footprint.style = styles.footprint;
+      this.profile.style = styles.profile;
       this.loop.request();
     });
   }
@@ -342,6 +363,7 @@ export class PanelApp {
     this.chart.setLayers(layers.volume, layers.depth);
     this.heatmap.style = { ...this.heatmap.style, visible: layers.heatmap === true };
     this.footprint.style = { ...this.footprint.style, visible: layers.footprint === true };
+    this.profile.style = { ...this.profile.style, visible: layers.profile === true };
     this.root.classList.toggle('no-ladder', !layers.ladder);
     this.root.classList.toggle('no-tape', !layers.tape);
   }
@@ -371,6 +393,7 @@ export class PanelApp {
       this.marks.needsSync(model.trades, this.bigTrades, this.chartKey()) ||
       this.heatmap.needsSync() ||
       this.footprint.needsSync() ||
+      this.profile.needsSync() ||
       this.sound.pending(model.trades) ||
       this.wantedCvdMin() !== this.sentCvdMin ||
       model.book.ticksPerRow !== this.drawnTicksPerRow ||
@@ -407,13 +430,23 @@ export class PanelApp {
     this.marks.sync(model.trades, this.bigTrades, model.bars, this.chartKey());
     this.heatmap.sync();
     this.footprint.sync();
+    this.profile.sync();
     this.sound.hear(model.trades, this.bigTrades.value);
     this.askCvdMin();
   }
 
-  /** The heatmap's and the footprint's colours and fonts (each keeps whether it is shown). */
-  private orderFlowStyles(theme: Theme): { heatmap: HeatmapStyle; footprint: FootprintStyle } {
+  /** The heatmap's, the footprint's and the profile's colours and fonts (each keeps whether it is shown). */
+  private orderFlowStyles(theme: Theme): { heatmap: HeatmapStyle; footprint: FootprintStyle; profile: ProfileStyle } {
     return {
+      profile: {
+        visible: this.profile?.style.visible ?? false,
+        foreground: theme.foreground,
+        muted: theme.muted,
+        up: theme.up,
+        down: theme.down,
+        valueAreaFill: withAlpha(theme.foreground, 0.08),
+        fontFamily: theme.fontFamily,
+      },
       heatmap: { visible: this.heatmap?.style.visible ?? false, muted: theme.muted, background: theme.background, fontFamily: theme.fontFamily, fontSize: theme.fontSize, size: compactNumber },
       footprint: {
         visible: this.footprint?.style.visible ?? false,

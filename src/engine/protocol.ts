@@ -42,7 +42,12 @@ export interface Layers {
   heatmap?: boolean;
   /** Footprint cells in bars wide enough to read; absent: off. */
   footprint?: boolean;
+  /** Volume profile on the price-axis side (summed footprint cells); absent: off. */
+  profile?: boolean;
 }
+
+/** The value area rule, shared so the panel's volume profile finds it as the engine does (pure). */
+export { findValueArea, ValueArea } from './footprint/valueArea';
 
 /** The indicators a panel offers and how it draws them (pure data; see indicatorCatalog.ts). */
 export {
@@ -539,7 +544,7 @@ const UNREADABLE = 'unreadable message (reading a field threw)';
 type Obj = Record<string, unknown>;
 const LAYER_KEYS = ['volume', 'depth', 'ladder', 'tape'] as const;
 /** Layers off unless present (see {@link Layers}). */
-const OPTIONAL_LAYER_KEYS = ['heatmap', 'footprint'] as const;
+const OPTIONAL_LAYER_KEYS = ['heatmap', 'footprint', 'profile'] as const;
 
 /** A value for a drop reason: never throws, never long. */
 function shown(x: unknown): string {

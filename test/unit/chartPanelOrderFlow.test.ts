@@ -99,9 +99,9 @@ describe('the heatmap and footprint layers of an open chart', () => {
 
   it("come back from the webview's saved state after a restart (off when it has none of them)", () => {
     const settings = readSettings(() => undefined).settings;
-    const saved = { layers: { volume: true, depth: false, ladder: true, tape: true, heatmap: true, footprint: false } };
+    const saved = { layers: { volume: true, depth: false, ladder: true, tape: true, heatmap: true, footprint: false, profile: true } };
     expect(restoreFromState(saved, settings).view.layers).toEqual(saved.layers);
     const older = { layers: { volume: true, depth: true, ladder: true, tape: false } };
-    expect(restoreFromState(older, settings).view.layers).toEqual({ ...older.layers, heatmap: false, footprint: false });
+    expect(restoreFromState(older, settings).view.layers).toEqual({ ...older.layers, heatmap: false, footprint: false, profile: false });
   });
 });

@@ -4,6 +4,7 @@
  * it), so every field is checked and falls back to its default on its own.
  */
 import { INDICATOR_KINDS, type IndicatorKind, type Layers, type MarketId } from '../../src/engine/protocol';
+import { PROFILE_MODES, type ProfileMode } from './priceProfile';
 
 /** Where the chart was looking. */
 export interface SavedRange {
@@ -38,6 +39,8 @@ export interface ViewState {
   bigCvd: boolean;
   /** Depth overlay width, CSS px, picked in this panel's toolbar; null = the host's default (`depth.overlayWidth`). */
   depthWidth: number | null;
+  /** Which bars the volume profile sums (picked in this panel's toolbar). */
+  profileMode: ProfileMode;
   /** Symbol the saved range belongs to (`exchange:symbol:timeframe`). */
   rangeKey: string;
   /** The user pinned the panel to full frame rate (the host restores it from here after a reload). */
@@ -55,6 +58,7 @@ export const DEFAULT_VIEW_STATE: Readonly<ViewState> = {
   bigTrade: null,
   bigCvd: false,
   depthWidth: null,
+  profileMode: 'visible',
   rangeKey: '',
   pinned: false,
 };
@@ -67,7 +71,7 @@ export function parseViewState(x: unknown): ViewState {
   if (typeof x !== 'object' || x === null) return s;
   const o = x as Record<string, unknown>;
   if (typeof o.timeframe === 'string' && o.timeframe.length <= 8) s.timeframe = o.timeframe;
-  if (isLayers(o.layers)) s.layers = { volume: o.layers.volume, depth: o.layers.depth, ladder: o.layers.ladder, tape: o.layers.tape, heatmap: o.layers.heatmap === true, footprint: o.layers.footprint === true };
+  if (isLayers(o.layers)) s.layers = { volume: o.layers.volume, depth: o.layers.depth, ladder: o.layers.ladder, tape: o.layers.tape, heatmap: o.layers.heatmap === true, footprint: o.layers.footprint === true, profile: o.layers.profile === true };
   if (Number.isInteger(o.ticksPerRow) && (o.ticksPerRow as number) >= 1 && (o.ticksPerRow as number) <= 1_000_000) s.ticksPerRow = o.ticksPerRow as number;
   if (typeof o.indicators === 'object' && o.indicators !== null) {
     for (const kind of INDICATOR_KINDS) {
@@ -80,6 +84,7 @@ export function parseViewState(x: unknown): ViewState {
   if (typeof o.bigTrade === 'number' && Number.isFinite(o.bigTrade) && o.bigTrade >= 0) s.bigTrade = o.bigTrade;
   if (typeof o.bigCvd === 'boolean') s.bigCvd = o.bigCvd;
   if ((DEPTH_WIDTHS as readonly unknown[]).includes(o.depthWidth)) s.depthWidth = o.depthWidth as number;
+  if ((PROFILE_MODES as readonly unknown[]).includes(o.profileMode)) s.profileMode = o.profileMode as ProfileMode;
   if (typeof o.rangeKey === 'string') s.rangeKey = o.rangeKey;
   if (typeof o.pinned === 'boolean') s.pinned = o.pinned;
   const panel = o.panel as Record<string, unknown> | null | undefined;

@@ -5,6 +5,7 @@
  */
 import { CHART_TIMEFRAMES, INDICATOR_CATALOG, INDICATOR_KINDS, type IndicatorKind, type Layers, type PaceMessage } from '../../src/engine/protocol';
 import { DEPTH_WIDTHS } from '../state/viewState';
+import type { ProfileMode } from '../state/priceProfile';
 import { ReplayControls, type ReplayControlEvents } from './replayControls';
 import { StatusBadge } from './statusBadge';
 
@@ -12,13 +13,14 @@ import { StatusBadge } from './statusBadge';
 /** Ticks per ladder row offered by the grouping control. */
 export const GROUPINGS = [1, 2, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 10000];
 
-const LAYER_LABELS: Record<keyof Layers, string> = { volume: 'Volume', depth: 'Depth', heatmap: 'Heatmap', footprint: 'Footprint', ladder: 'Ladder', tape: 'Tape' };
+const LAYER_LABELS: Record<keyof Layers, string> = { volume: 'Volume', depth: 'Depth', heatmap: 'Heatmap', footprint: 'Footprint', profile: 'Profile', ladder: 'Ladder', tape: 'Tape' };
 
 export interface ToolbarEvents {
   symbol(): void;
   timeframe(timeframe: string): void;
   layer(layer: keyof Layers, on: boolean): void;
   depthWidth(px: number): void;
+  profileMode(mode: ProfileMode): void;
   indicator(kind: IndicatorKind, on: boolean): void;
   grouping(ticksPerRow: number): void;
   /** Pin this panel to the full frame rate while it is not watched (or unpin it). */
@@ -38,6 +40,7 @@ export class Toolbar {
   private readonly timeframeSelect: HTMLSelectElement;
   private readonly layerButtons = new Map<keyof Layers, HTMLButtonElement>();
   private readonly depthSelect: HTMLSelectElement;
+  private readonly profileModeSelect: HTMLSelectElement;
   private readonly indicatorBoxes = new Map<IndicatorKind, HTMLInputElement>();
   private readonly groupingSelect: HTMLSelectElement;
   /** The pace: hidden at full rate; "4 fps" while slowed; "pinned" while pinned. */
@@ -70,7 +73,14 @@ export class Toolbar {
     }
     this.depthSelect = select(doc, 'depth-width', 'Depth overlay width', DEPTH_WIDTHS.map((w) => [String(w), `${w}px`]));
     this.depthSelect.addEventListener('change', () => events.depthWidth(Number(this.depthSelect.value)));
-    layers.append(this.depthSelect);
+    this.profileModeSelect = select(doc, 'profile-mode', 'Volume profile of the bars in view, or of the UTC day of the last bar in view', [
+      ['visible', 'In view'],
+      ['session', 'UTC day'],
+    ]);
+    // Shown while the profile is (see showLayers).
+    this.profileModeSelect.hidden = true;
+    this.profileModeSelect.addEventListener('change', () => events.profileMode(this.profileModeSelect.value as ProfileMode));
+    layers.append(this.depthSelect, this.profileModeSelect);
 
     const indicators = doc.createElement('details');
     indicators.className = 'indicators';
@@ -134,6 +144,11 @@ export class Toolbar {
   showLayers(layers: Layers): void {
     for (const [layer, b] of this.layerButtons) b.setAttribute('aria-pressed', String(layers[layer] === true));
     this.depthSelect.disabled = !layers.depth;
+    this.profileModeSelect.hidden = layers.profile !== true;
+  }
+
+  showProfileMode(mode: ProfileMode): void {
+    this.profileModeSelect.value = mode;
   }
 
   /** Shows the overlay width; one the list lacks (the setting's) is added to it. */

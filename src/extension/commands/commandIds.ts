@@ -17,6 +17,7 @@ export const COMMANDS = {
   toggleVolume: 'orderscope.toggleVolume',
   toggleHeatmap: 'orderscope.toggleHeatmap',
   toggleFootprint: 'orderscope.toggleFootprint',
+  toggleProfile: 'orderscope.toggleProfile',
   togglePinnedFullRate: 'orderscope.togglePinnedFullRate',
   addToStatusBar: 'orderscope.addToStatusBar',
   removeFromStatusBar: 'orderscope.removeFromStatusBar',

@@ -15,6 +15,7 @@ const LAYER_COMMANDS: readonly [CommandId, keyof Layers, string][] = [
   [COMMANDS.toggleVolume, 'volume', 'volume'],
   [COMMANDS.toggleHeatmap, 'heatmap', 'liquidity heatmap'],
   [COMMANDS.toggleFootprint, 'footprint', 'footprint'],
+  [COMMANDS.toggleProfile, 'profile', 'volume profile'],
 ];
 
 /** The market a command argument names (a status-bar item, a watchlist row or its tree item), if any. */

@@ -532,7 +532,7 @@ export function chartTitle(target: MarketId): string {
   return `${target.symbol} · ${target.exchange}`;
 }
 
-/** The builder's settings for the panel's layers: the heatmap and footprint layers are what it sends of them. */
+/** The builder's settings for the panel's layers: the heatmap and footprint layers are what it sends of them (the volume profile sums footprint cells, so it needs them too). */
 function layerSettings(layers: Layers): { layers: Layers; heatmap: boolean; footprint: boolean } {
-  return { layers, heatmap: layers.heatmap === true, footprint: layers.footprint === true };
+  return { layers, heatmap: layers.heatmap === true, footprint: layers.footprint === true || layers.profile === true };
 }

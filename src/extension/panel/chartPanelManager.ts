@@ -151,7 +151,7 @@ export function restoreFromState(state: unknown, settings: OrderscopeSettings): 
   const l = o.layers as Record<string, unknown> | undefined;
   const layers =
     l && typeof l === 'object' && ['volume', 'depth', 'ladder', 'tape'].every((k) => typeof l[k] === 'boolean')
-      ? { volume: l.volume as boolean, depth: l.depth as boolean, ladder: l.ladder as boolean, tape: l.tape as boolean, heatmap: l.heatmap === true, footprint: l.footprint === true }
+      ? { volume: l.volume as boolean, depth: l.depth as boolean, ladder: l.ladder as boolean, tape: l.tape as boolean, heatmap: l.heatmap === true, footprint: l.footprint === true, profile: l.profile === true }
       : { volume: true, depth: true, ladder: true, tape: true };
   const ticksPerRow = Number.isInteger(o.ticksPerRow) && (o.ticksPerRow as number) >= 1 ? (o.ticksPerRow as number) : settings.ticksPerRow;
   const indicators = new Set<PanelIndicator>(settings.indicators);

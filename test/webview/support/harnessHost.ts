@@ -93,9 +93,10 @@ export class HarnessHost {
         return this.later(() => this.builder.buildInit(this.status));
       case 'setLayer': {
         const layers = { ...this.builder.settings.layers, [m.layer]: m.on };
-        this.builder.updateSettings({ layers, heatmap: layers.heatmap === true, footprint: layers.footprint === true });
+        // The volume profile sums footprint cells: either layer has the builder send them (as chartPanel.ts's layerSettings).
+        this.builder.updateSettings({ layers, heatmap: layers.heatmap === true, footprint: layers.footprint === true || layers.profile === true });
         // The heatmap and the footprint start over with an init (as the panel controller does for every layer).
-        if (m.layer === 'heatmap' || m.layer === 'footprint') this.later(() => this.builder.buildInit(this.status));
+        if (m.layer === 'heatmap' || m.layer === 'footprint' || m.layer === 'profile') this.later(() => this.builder.buildInit(this.status));
         return;
       }
       case 'setIndicator': {

@@ -1,0 +1,96 @@
+/**
+ * The volume profile layer of an open chart (the same real session and stand-in webview panel as
+ * chartPanelOrderFlow.test.ts): the profile sums footprint cells, so the webview's
+ * `setLayer('profile')` has the frames carry footprint diffs, and they stop only when neither
+ * the profile nor the footprint is on.
+ */
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+
+vi.mock('vscode', async () => (await import('../support/chartPanelHarness')).vscodeModule());
+
+import type * as vscode from 'vscode';
+import { EventKind, MarketEvent, TakerSide } from '../../src/engine/events';
+import type { FrameMessage } from '../../src/engine/protocol';
+import { AlertController } from '../../src/extension/alerts/alertController';
+import { ChartPanel } from '../../src/extension/panel/chartPanel';
+import { readSettings } from '../../src/extension/settings/settingsModel';
+import { SessionRegistry } from '../../src/feeds/sessionRegistry';
+import { Pulse } from '../../src/extension/pulse';
+import { fakeFocus, fakeWebviewPanel, silentLog as log } from '../support/chartPanelHarness';
+import { ScriptedFeed } from '../support/scriptedFeed';
+
+const BIDS = [[100, 1], [99.5, 2], [99, 3]];
+const ASKS = [[101, 1], [101.5, 1], [103, 1]];
+
+describe('the volume profile layer of an open chart', () => {
+  beforeEach(() => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'performance', 'Date'] });
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('has the frames carry footprint cells while it (or the footprint) is on, and the view keeps it', async () => {
+    let feed: ScriptedFeed | undefined;
+    const registry = new SessionRegistry({ createFeed: (key, demand) => (feed = new ScriptedFeed(key, demand)) });
+    const pulse = new Pulse((error) => {
+      throw error;
+    });
+    const webview = fakeWebviewPanel();
+    const view = { timeframe: '1m', layers: { volume: true, depth: true, ladder: true, tape: true }, ticksPerRow: 1, indicators: [], pinned: false };
+    const settings = readSettings(() => undefined).settings;
+    const alerts = new AlertController({ get: () => undefined, update: async () => undefined } as unknown as vscode.Memento, registry, log);
+    const chart = new ChartPanel(webview.panel, { exchange: 'fake', symbol: 'BTC/USDT' }, view, registry, settings, {} as vscode.Uri, log, { pulse, focus: fakeFocus(), alerts });
+    for (let i = 0; i < 50 && feed?.sink === undefined; i++) await vi.advanceTimersByTimeAsync(1);
+    const sink = feed!.sink!;
+    sink.status({ state: 'live', detail: '', value: 0 });
+    sink.mirrorBook(BIDS, ASKS);
+    webview.send({ type: 'ready' });
+    await vi.advanceTimersByTimeAsync(200);
+    const trade = new MarketEvent();
+    let clock = Date.now();
+    /** Trades and book changes for `seconds` of market time, frames sent as they go. */
+    const play = async (seconds: number): Promise<FrameMessage[]> => {
+      const from = webview.posted.length;
+      for (let k = 0; k < seconds * 4; k++) {
+        clock += 250;
+        trade.reset(EventKind.Trade);
+        trade.time = clock;
+        trade.price = 100 + (k % 3) * 0.5;
+        trade.amount = 0.5;
+        trade.takerSide = k % 2 === 0 ? TakerSide.Buy : TakerSide.Sell;
+        sink.event(trade);
+        sink.mirrorBook([[100, 1 + (k % 4)], ...BIDS.slice(1)], ASKS);
+        await vi.advanceTimersByTimeAsync(250);
+      }
+      return webview.posted.slice(from).filter((m): m is FrameMessage => m.type === 'frame');
+    };
+    const lastInit = () => webview.posted.filter((m) => m.type === 'init').at(-1);
+
+    let frames = await play(4);
+    expect(frames.some((f) => 'footprint' in f)).toBe(false);
+
+    webview.send({ type: 'setLayer', layer: 'profile', on: true });
+    await vi.advanceTimersByTimeAsync(200);
+    expect(chart.view.layers.profile).toBe(true);
+    expect(lastInit()).toMatchObject({ layers: { profile: true } });
+    frames = await play(4);
+    expect(frames.some((f) => f.footprint !== undefined && f.footprint.cells.length > 0)).toBe(true);
+
+    // The footprint on as well, then the profile off: the cells keep coming for the footprint.
+    webview.send({ type: 'setLayer', layer: 'footprint', on: true });
+    webview.send({ type: 'setLayer', layer: 'profile', on: false });
+    await vi.advanceTimersByTimeAsync(200);
+    frames = await play(4);
+    expect(frames.some((f) => f.footprint !== undefined && f.footprint.cells.length > 0)).toBe(true);
+
+    webview.send({ type: 'setLayer', layer: 'footprint', on: false });
+    await vi.advanceTimersByTimeAsync(200);
+    frames = await play(4);
+    expect(frames.length).toBeGreaterThan(3);
+    expect(frames.some((f) => 'footprint' in f)).toBe(false);
+    expect(chart.view.layers).toMatchObject({ footprint: false, profile: false });
+    chart.dispose();
+    await registry.dispose();
+  });
+});

@@ -1,0 +1,110 @@
+/**
+ * The panel's volume profile (webview/state/priceProfile.ts) on random trades, fed the way the
+ * panel gets them (engine footprint → footprint diff → the panel's cells): a range's profile is
+ * the sum of its bars' cells at the step (checked against the trades summed by hand), equal row
+ * for row to the engine's buildVolumeProfile of the same bars, with the same point of control
+ * (the row with the most volume) and value area.
+ */
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { FootprintBars } from '../../src/engine/footprint/footprintBars';
+import { collectFootprintChanges, FootprintCellRows } from '../../src/engine/footprint/footprintChanges';
+import { buildVolumeProfile, VolumeProfile } from '../../src/engine/footprint/volumeProfile';
+import { FOOTPRINT_CELL_STRIDE } from '../../src/engine/protocol';
+import { FootprintCells } from '../../webview/state/footprintCells';
+import { PriceProfile, rowOf, sumPriceProfile } from '../../webview/state/priceProfile';
+
+const MINUTE = 60_000;
+const T0 = 1_723_161_240_000;
+const TICK = 0.01;
+const BARS = 12;
+
+const trade = fc.record({
+  bar: fc.integer({ min: 0, max: BARS - 1 }),
+  tick: fc.integer({ min: 6_174_000, max: 6_176_000 }),
+  amount: fc.integer({ min: 1, max: 500_000 }).map((n) => n / 100_000),
+  buy: fc.boolean(),
+});
+
+/** The bars' open times as the panel's series holds them (every bar, with cells or not). */
+const barTimes = { time: (i: number): number => T0 + i * MINUTE };
+
+function setUp(trades: { bar: number; tick: number; amount: number; buy: boolean }[]): { fp: FootprintBars; cells: FootprintCells } {
+  const fp = new FootprintBars(TICK);
+  // Bars open in time order (an older bar must be held before a trade can land in it).
+  for (const t of [...trades].sort((a, b) => a.bar - b.bar)) fp.addTrade(barTimes.time(t.bar), fp.priceOf(t.tick), t.amount, t.buy ? 1 : -1);
+  const rows = new FootprintCellRows();
+  collectFootprintChanges(fp, -1, -Infinity, rows);
+  const cells = new FootprintCells();
+  cells.apply({ reset: true, cells: rows.data.slice(0, rows.count * FOOTPRINT_CELL_STRIDE), partialBars: new Float64Array(0) });
+  return { fp, cells };
+}
+
+describe('the panel volume profile', () => {
+  it('is the sum of its bars, row for row the engine profile, with its POC and value area', () => {
+    fc.assert(
+      fc.property(
+        fc.array(trade, { minLength: 0, maxLength: 300 }),
+        fc.constantFrom(1, 5, 10, 100, 500),
+        fc.integer({ min: 0, max: BARS - 1 }),
+        fc.integer({ min: 0, max: BARS - 1 }),
+        fc.constantFrom(0.7, 0.5, 0.9),
+        (trades, ticksPerRow, a, b, share) => {
+          const [first, last] = [Math.min(a, b), Math.max(a, b)];
+          const { fp, cells } = setUp(trades);
+          const step = TICK * ticksPerRow;
+          const profile = new PriceProfile(4);
+          const summed = sumPriceProfile(cells, barTimes, first, last, step, profile, share);
+
+          // By hand: the trades of those bars, per row.
+          const byHand = new Map<number, [number, number]>();
+          const inRange = trades.filter((t) => t.bar >= first && t.bar <= last);
+          for (const t of inRange) {
+            const row = Math.floor(t.tick / ticksPerRow);
+            const cell = byHand.get(row) ?? [0, 0];
+            cell[t.buy ? 0 : 1] += t.amount;
+            byHand.set(row, cell);
+          }
+          expect(summed).toBe(new Set(inRange.map((t) => t.bar)).size);
+          for (let r = 0; r < profile.count; r++) {
+            const [buy, sell] = byHand.get(profile.firstRow + r) ?? [0, 0];
+            expect(profile.buy[r]).toBeCloseTo(buy, 9);
+            expect(profile.sell[r]).toBeCloseTo(sell, 9);
+          }
+          const handRows = [...byHand.keys()];
+          expect(profile.count).toBe(handRows.length === 0 ? 0 : Math.max(...handRows) - Math.min(...handRows) + 1);
+
+          // The engine's profile of the same bars: the same rows, POC and value area.
+          const engine = new VolumeProfile();
+          expect(buildVolumeProfile(fp, barTimes.time(first), barTimes.time(last), ticksPerRow, engine, share)).toBe(summed);
+          expect(profile.count).toBe(engine.rows.count);
+          if (profile.count === 0) {
+            expect(profile.pocRow).toBe(-1);
+            return;
+          }
+          expect(profile.firstRow * ticksPerRow).toBe(engine.rows.firstTick);
+          expect(Array.from(profile.buy.subarray(0, profile.count))).toEqual(Array.from(engine.rows.buy.subarray(0, engine.rows.count)));
+          expect(Array.from(profile.sell.subarray(0, profile.count))).toEqual(Array.from(engine.rows.sell.subarray(0, engine.rows.count)));
+          expect(profile.pocRow).toBe(engine.rows.pocRow);
+          expect([profile.valueArea.lowRow, profile.valueArea.highRow]).toEqual([engine.valueArea.lowRow, engine.valueArea.highRow]);
+          // The POC holds the most volume; a row's lower price is its first tick's.
+          const totals = Array.from(profile.buy.subarray(0, profile.count), (x, r) => x + profile.sell[r]!);
+          expect(totals[profile.pocRow]).toBe(Math.max(...totals));
+          expect(rowOf(profile.priceOf(profile.pocRow), step)).toBe(profile.firstRow + profile.pocRow);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('passes the value area share on (the engine rule at another share)', () => {
+    const { fp, cells } = setUp(Array.from({ length: 50 }, (_, k) => ({ bar: k % 3, tick: 6_175_000 + ((k * 37) % 23), amount: 1 + (k % 7), buy: k % 2 === 0 })));
+    for (const share of [0.3, 0.7, 1]) {
+      const profile = new PriceProfile();
+      sumPriceProfile(cells, barTimes, 0, 2, TICK, profile, share);
+      const engine = new VolumeProfile();
+      buildVolumeProfile(fp, barTimes.time(0), barTimes.time(2), 1, engine, share);
+      expect([profile.valueArea.lowRow, profile.valueArea.highRow, profile.valueArea.volume]).toEqual([engine.valueArea.lowRow, engine.valueArea.highRow, engine.valueArea.volume]);
+    }
+  });
+});

@@ -1,0 +1,237 @@
+/**
+ * The volume profile in a real panel (headless Chromium, the real FrameBuilder on the real Binance
+ * spot capture), as a user turns it on in the toolbar: the host starts sending footprint cells;
+ * the profile beside the price axis sums the bars in view, each row at the ladder's step equal to
+ * those bars' trades summed by hand; its point of control is the row with the most volume (and is
+ * drawn); the value area holds 70 % of the volume around it; scrolling sums the new bars in view;
+ * the "UTC day" mode sums the whole day. Screenshots dark and light, 800 and 1400 px wide, in
+ * test-artifacts/.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { binanceRule } from '../../src/engine/book/sequenceRule';
+import type { Timeframe } from '../../src/engine/candles/timeframe';
+import { FrameBuilder } from '../../src/engine/frame/frameBuilder';
+import { Market } from '../../src/engine/market';
+import { TRADE_STRIDE, type FrameMessage } from '../../src/engine/protocol';
+import { hasSharedData, sharedDataPath } from '../support/sharedData';
+import { CaptureFeed } from './support/captureFeed';
+import { HarnessHost } from './support/harnessHost';
+import { repoRoot, startHarnessServer, type HarnessServer } from './support/harnessServer';
+import { PanelPage, hasChromium, launchChromium, type PanelSnapshot } from './support/panelPage';
+import { DARK, LIGHT, type HarnessTheme } from './support/vscodeThemes';
+
+const SPOT = 'binance/spot/btcusdt_20240808.gz';
+const FACTS = { exchange: 'binance', symbol: 'BTC/USDT', tickSize: 0.01, pricePrecision: 2, amountPrecision: 5 };
+const ROOT = repoRoot(__dirname);
+const ARTIFACTS = join(ROOT, 'test-artifacts');
+/** 1 s bars (hundreds of them, so scrolling moves the bars in view), rows of 100 ticks ($1.00). */
+const VIEW = { timeframe: '1s' as Timeframe, ticksPerRow: 100 };
+const SECOND = 1000;
+const DAY = 86_400_000;
+const STEP = FACTS.tickSize * VIEW.ticksPerRow;
+
+interface ProfileShown {
+  drawn: boolean;
+  paints: number;
+  sums: number;
+  mode: string;
+  firstIndex: number;
+  lastIndex: number;
+  firstTime: number;
+  lastTime: number;
+  bars: number;
+  step: number;
+  rows: [number, number, number][];
+  poc: number;
+  valueAreaLow: number;
+  valueAreaHigh: number;
+  left: number;
+  right: number;
+  rowsDrawn: number;
+  pocTop: number;
+  pocBottom: number;
+  requests: number;
+}
+type Snapshot = PanelSnapshot & { profile: ProfileShown; paneWidth: number };
+
+/** The trades of bars opening in [firstTime, lastTime] summed per row: [row price, sells, buys], highest first (rows between without trades read 0). */
+function profileByHand(market: Market, firstTime: number, lastTime: number): [number, number, number][] {
+  const tape = market.tape;
+  const trades = new Float64Array(tape.countSince(0) * TRADE_STRIDE);
+  tape.copySince(0, trades);
+  const rows = new Map<number, [number, number]>();
+  for (let i = 0; i < trades.length; i += TRADE_STRIDE) {
+    if (trades[i]! < firstTime || trades[i]! >= lastTime + SECOND) continue;
+    const row = Math.floor(trades[i + 1]! / STEP + 1e-9);
+    const cell = rows.get(row) ?? [0, 0];
+    if (trades[i + 3]! > 0) cell[1] += trades[i + 2]!;
+    else cell[0] += trades[i + 2]!;
+    rows.set(row, cell);
+  }
+  if (rows.size === 0) return [];
+  const keys = [...rows.keys()];
+  const out: [number, number, number][] = [];
+  for (let r = Math.max(...keys); r >= Math.min(...keys); r--) {
+    const [sell, buy] = rows.get(r) ?? [0, 0];
+    out.push([r * STEP, sell, buy]);
+  }
+  return out;
+}
+
+/** The shown profile equals the trades of its bars summed by hand; its POC is the fullest row; its value area holds 70 % around the POC. */
+function expectSummedByHand(market: Market, p: ProfileShown): void {
+  const byHand = profileByHand(market, p.firstTime, p.lastTime);
+  expect(p.rows.length, 'rows').toBe(byHand.length);
+  for (let k = 0; k < byHand.length; k++) {
+    expect(p.rows[k]![0]).toBeCloseTo(byHand[k]![0], 6);
+    expect(p.rows[k]![1], `sells at ${byHand[k]![0]}`).toBeCloseTo(byHand[k]![1], 6);
+    expect(p.rows[k]![2], `buys at ${byHand[k]![0]}`).toBeCloseTo(byHand[k]![2], 6);
+  }
+  const totals = p.rows.map(([, sell, buy]) => sell + buy);
+  const max = Math.max(...totals);
+  const pocAt = p.rows.findIndex(([price]) => price === p.poc);
+  expect(pocAt).toBeGreaterThanOrEqual(0);
+  expect(totals[pocAt]).toBe(max);
+  const inArea = p.rows.filter(([price]) => price >= p.valueAreaLow - 1e-9 && price <= p.valueAreaHigh + 1e-9);
+  const areaVolume = inArea.reduce((sum, [, sell, buy]) => sum + sell + buy, 0);
+  const total = totals.reduce((a, b) => a + b, 0);
+  expect(p.valueAreaLow).toBeLessThanOrEqual(p.poc);
+  expect(p.valueAreaHigh).toBeGreaterThanOrEqual(p.poc);
+  expect(areaVolume / total).toBeGreaterThanOrEqual(0.7 - 1e-9);
+  expect(inArea.length).toBeLessThan(p.rows.length);
+}
+
+async function clickLayer(panel: PanelPage, layer: string): Promise<void> {
+  const button = panel.page.locator(`.toolbar button[data-layer="${layer}"]`);
+  const inMenu = !(await button.isVisible());
+  if (inMenu) await panel.page.click('.toolbar details.more > summary');
+  await panel.expectMessage(() => button.click(), (m) => m.type === 'setLayer' && m.layer === layer && m.on);
+  if (inMenu) await panel.page.click('.toolbar details.more > summary');
+}
+
+async function screenshot(panel: PanelPage, name: string): Promise<void> {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  await panel.page.screenshot({ path: join(ARTIFACTS, name) });
+}
+
+function rgb(hex: string): number[] {
+  const n = parseInt(hex.slice(1, 7), 16);
+  return [(n >> 16) & 255, (n >> 8) & 255, n & 255];
+}
+
+const LOOKS: [string, HarnessTheme, number][] = [
+  ['dark-1400', DARK, 1400],
+  ['light-800', LIGHT, 800],
+  ['light-1400', LIGHT, 1400],
+  ['dark-800', DARK, 800],
+];
+
+describe.skipIf(!hasSharedData(SPOT) || !hasChromium())('the volume profile in Chromium', () => {
+  let browser: Browser;
+  let server: HarnessServer;
+
+  beforeAll(async () => {
+    execFileSync(process.execPath, [join(ROOT, 'scripts', 'build.mjs'), '--only', 'webview'], { cwd: ROOT, stdio: 'inherit' });
+    [browser, server] = await Promise.all([launchChromium(), startHarnessServer(ROOT)]);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  for (const [look, theme, width] of LOOKS) {
+    it(`(${look}) turned on in the toolbar: the bars in view summed by hand, its POC the fullest row, scrolling and the UTC day sum other bars`, async () => {
+      // The tape holds every trade of the capture (the profile is checked against them).
+      const market = new Market({ sequenceRule: binanceRule, timeframe: VIEW.timeframe, tapeCapacity: 60_000 });
+      const feed = new CaptureFeed(market, [sharedDataPath(SPOT)]);
+      await feed.feed(20_000);
+      const builder = new FrameBuilder(market, FACTS, { ticksPerRow: VIEW.ticksPerRow, initBars: 400, metrics: { imbalance: false, cvd: false } });
+      const panel = await PanelPage.open(browser, server, { theme, width, height: 720 });
+      const host = new HarnessHost(market, builder, panel, []);
+      const snapshot = async (): Promise<Snapshot> => (await panel.snapshot()) as Snapshot;
+      const until = async (test: (s: Snapshot) => boolean): Promise<Snapshot> => (await panel.until((s) => test(s as Snapshot))) as Snapshot;
+      try {
+        await panel.load();
+        await host.settled();
+        expect((await snapshot()).profile.drawn).toBe(false);
+        await clickLayer(panel, 'profile');
+        await host.settled();
+        expect(host.builder.settings.footprint).toBe(true);
+        expect(await panel.page.getAttribute('.toolbar button[data-layer="profile"]', 'aria-pressed')).toBe('true');
+        const frames: FrameMessage[] = [];
+        for (let fed = 0; fed < 25_000 && !feed.done; fed += 1000) {
+          await feed.feed(1000);
+          const frame = await host.sendFrame();
+          if (frame !== null) frames.push(frame);
+        }
+        let s = await until((x) => x.framesApplied >= frames.length && x.profile.drawn && x.profile.bars > 0);
+        await panel.page.mouse.move(0, 0);
+        await screenshot(panel, `profile-${look}.png`);
+
+        // The bars in view (those whose centre is in the visible logical range), each with cells.
+        const expectInView = (x: Snapshot): void => {
+          expect(x.profile.mode).toBe('visible');
+          expect(x.profile.firstIndex).toBe(Math.max(0, Math.round(x.visibleRange!.from)));
+          expect(x.profile.lastIndex).toBe(Math.min(x.modelBars - 1, Math.round(x.visibleRange!.to)));
+        };
+        expectInView(s);
+        expect(s.profile.lastIndex - s.profile.firstIndex).toBeGreaterThan(50);
+        expect(s.profile.step).toBeCloseTo(STEP, 9);
+        expectSummedByHand(market, s.profile);
+        expect(s.profile.rowsDrawn).toBeGreaterThan(10);
+        // Beside the price axis, left of the depth overlay.
+        expect(s.profile.right).toBeCloseTo(s.paneWidth - s.depth.style.width, 0);
+        // The POC row is drawn: its middle is not the background.
+        const [poc] = await panel.chartPixels([[(s.profile.left + s.profile.right) / 2, (s.profile.pocTop + s.profile.pocBottom) / 2]]);
+        const bg = rgb(theme.vars['--vscode-editor-background']!);
+        expect(Math.max(...bg.map((c, i) => Math.abs(c - poc![i]!)))).toBeGreaterThan(20);
+
+        // Scrolled back: other bars in view, summed again.
+        const before = s.profile;
+        const box = (await panel.page.locator('.chart').boundingBox())!;
+        await panel.page.mouse.move(box.x + 200, box.y + box.height * 0.4);
+        await panel.page.mouse.down();
+        await panel.page.mouse.move(box.x + 200 + width / 3, box.y + box.height * 0.4, { steps: 8 });
+        await panel.page.mouse.up();
+        await panel.page.mouse.move(0, 0);
+        s = await until((x) => x.profile.drawn && x.profile.firstIndex < before.firstIndex - 20);
+        expectInView(s);
+        expect(s.profile.sums).toBeGreaterThan(before.sums);
+        expect(s.profile.rows).not.toEqual(before.rows);
+        expectSummedByHand(market, s.profile);
+        // A repaint of the same bars (the panel a little lower) does not sum again.
+        const sums = s.profile.sums;
+        const paints = s.profile.paints;
+        await panel.page.setViewportSize({ width, height: 700 });
+        s = await until((x) => x.profile.paints > paints);
+        expect(s.profile.sums).toBe(sums);
+        await screenshot(panel, `profile-scrolled-${look}.png`);
+
+        // The UTC day of the last bar in view (the capture runs over midnight): every trade of that day held.
+        const modeSelect = panel.page.locator('.toolbar select.profile-mode');
+        const inMenu = !(await modeSelect.isVisible());
+        if (inMenu) await panel.page.click('.toolbar details.more > summary');
+        await modeSelect.selectOption('session');
+        if (inMenu) await panel.page.click('.toolbar details.more > summary');
+        await panel.page.mouse.move(0, 0);
+        const inView = s.profile;
+        s = await until((x) => x.profile.mode === 'session' && x.profile.drawn);
+        const dayStart = Math.floor(inView.lastTime / DAY) * DAY;
+        expect(s.profile.firstTime).toBeGreaterThanOrEqual(dayStart);
+        expect(s.profile.lastTime).toBeLessThan(dayStart + DAY);
+        expect(s.profile.firstIndex).toBeLessThanOrEqual(inView.firstIndex);
+        expect(s.profile.lastIndex).toBeGreaterThanOrEqual(inView.lastIndex);
+        expectSummedByHand(market, { ...s.profile, firstTime: dayStart, lastTime: dayStart + DAY - SECOND });
+        await screenshot(panel, `profile-day-${look}.png`);
+      } finally {
+        feed.close();
+        await panel.close();
+      }
+    }, 90_000);
+  }
+});

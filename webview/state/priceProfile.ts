@@ -1,0 +1,119 @@
+/**
+ * The panel's volume profile: the footprint cells of a run of bars summed per price row at the
+ * ladder's step (taker buys and sells), with its point of control and value area. The panel
+ * holds cells by price (see FootprintCells) where the engine holds them by tick, so the summing
+ * is done here; the value area is the engine's own rule (findValueArea, through the protocol),
+ * and a test holds this against the engine's buildVolumeProfile on the same trades.
+ */
+import { findValueArea, ValueArea } from '../../src/engine/protocol';
+import type { FootprintCells } from './footprintCells';
+
+/** Which bars the panel's profile sums: those in view, or the UTC day of the last one in view. */
+export type ProfileMode = 'visible' | 'session';
+export const PROFILE_MODES: readonly ProfileMode[] = ['visible', 'session'];
+
+/** The usual value area: 70 % of the volume (the engine's DEFAULT_VALUE_AREA_SHARE). */
+export const VALUE_AREA_SHARE = 0.7;
+
+/** Caller-owned profile, reused from sum to sum. */
+export class PriceProfile {
+  /** Rows in use, lowest price first; row r spans `(firstRow + r) × step` to the next row. */
+  count = 0;
+  firstRow = 0;
+  step = NaN;
+  /** Row with the most volume (lowest on a tie), -1 when empty. */
+  pocRow = -1;
+  /** Bars with cells that were summed. */
+  bars = 0;
+  buy: Float64Array;
+  sell: Float64Array;
+  readonly valueArea = new ValueArea();
+
+  constructor(rows = 256) {
+    this.buy = new Float64Array(rows);
+    this.sell = new Float64Array(rows);
+  }
+
+  /** Lower price edge of row `r`. */
+  priceOf(r: number): number {
+    return (this.firstRow + r) * this.step;
+  }
+
+  /** Sets `rows` rows, all zero (grows by doubling when needed). O(rows). */
+  reset(rows: number, firstRow: number, step: number): void {
+    if (rows > this.buy.length) {
+      let n = this.buy.length;
+      while (n < rows) n *= 2;
+      this.buy = new Float64Array(n);
+      this.sell = new Float64Array(n);
+    } else {
+      this.buy.fill(0, 0, rows);
+      this.sell.fill(0, 0, rows);
+    }
+    this.count = rows;
+    this.firstRow = firstRow;
+    this.step = step;
+    this.pocRow = -1;
+  }
+}
+
+/** The row index of `price` at `step` (the footprint's grouping: a price on a row's edge is in that row). */
+export function rowOf(price: number, step: number): number {
+  return Math.floor(price / step + 1e-9);
+}
+
+/**
+ * Sums the cells of bars `first..last` (indices into `bars`, whose `time(i)` is a bar's open
+ * time) at `step` into `out`, then its POC and the value area holding `share` of the volume.
+ * Returns the bars summed. O(Σ cells of those bars + rows); allocates only when `out` grows.
+ */
+export function sumPriceProfile(
+  cells: FootprintCells,
+  bars: { time(i: number): number },
+  first: number,
+  last: number,
+  step: number,
+  out: PriceProfile,
+  share = VALUE_AREA_SHARE,
+): number {
+  let low = Infinity;
+  let high = -Infinity;
+  let summed = 0;
+  if (step > 0) {
+    for (let i = first; i <= last; i++) {
+      const bar = cells.bar(bars.time(i));
+      if (bar === undefined || bar.count === 0) continue;
+      low = Math.min(low, rowOf(bar.prices[0]!, step));
+      high = Math.max(high, rowOf(bar.prices[bar.count - 1]!, step));
+      summed++;
+    }
+  }
+  out.bars = summed;
+  if (summed === 0) {
+    out.reset(0, 0, step);
+    findValueArea(out.buy, out.sell, 0, -1, share, out.valueArea);
+    return 0;
+  }
+  out.reset(high - low + 1, low, step);
+  for (let i = first; i <= last; i++) {
+    const bar = cells.bar(bars.time(i));
+    if (bar === undefined) continue;
+    for (let c = 0; c < bar.count; c++) {
+      const r = rowOf(bar.prices[c]!, step) - low;
+      out.buy[r] += bar.buys[c]!;
+      out.sell[r] += bar.sells[c]!;
+    }
+  }
+  let best = -1;
+  let bestTotal = 0;
+  for (let r = 0; r < out.count; r++) {
+    const total = out.buy[r]! + out.sell[r]!;
+    if (total > bestTotal) {
+      bestTotal = total;
+      best = r;
+    }
+  }
+  out.pocRow = best;
+  findValueArea(out.buy, out.sell, out.count, best, share, out.valueArea);
+  return summed;
+}
