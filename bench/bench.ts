@@ -143,12 +143,25 @@ const sections: BenchSection[] = [
   },
   {
     id: 'panel',
-    name: 'chart panel in headless Chromium: 1000 trades/s + 10 book updates/s, pointer over the chart (ack-paced frames vs naive per-message update + full JSON)',
+    name: 'chart panel in headless Chromium: 1000 trades/s + 10 book updates/s, pointer over the chart (ack-paced frames vs naive per-message update + full JSON); then heatmap + footprint on',
     run: async () => {
       const f = await runPanelBench();
       printFigure('panel fps, 10k bars', `${f.panelFps10k} (p99 ${f.panelP99Ms10k} ms)`, '≥ 55 fps, p99 ≤ 20 ms', f.panelFps10k! >= 55 && f.panelP99Ms10k! <= 20);
       printFigure('panel fps, 100k bars', `${f.panelFps100k}`, '≥ 50 fps', f.panelFps100k! >= 50);
       printFigure('frame build p99', `${f.frameBuildP99Ms} ms`, '≤ 0.5 ms', f.frameBuildP99Ms! <= 0.5);
+      printFigure(
+        'panel fps, 10k bars, heatmap + footprint on, bars ≥ 60 px (footprint cells drawn)',
+        `${f.panelFpsOrderFlow10k} (p99 ${f.panelP99MsOrderFlow10k} ms; layers off: ${f.panelFps10k}, p99 ${f.panelP99Ms10k} ms)`,
+        '≥ 55 fps, p99 ≤ 20 ms',
+        f.panelFpsOrderFlow10k! >= 55 && f.panelP99MsOrderFlow10k! <= 20,
+      );
+      printFigure(
+        'panel fps, 10k bars, heatmap + footprint on, default zoom',
+        `${f.panelFpsOrderFlowWide10k} (p99 ${f.panelP99MsOrderFlowWide10k} ms)`,
+        '≥ 55 fps, p99 ≤ 20 ms',
+        f.panelFpsOrderFlowWide10k! >= 55 && f.panelP99MsOrderFlowWide10k! <= 20,
+      );
+      printFigure('frame build p99, heatmap + footprint on', `${f.frameBuildP99MsOrderFlow} ms (off: ${f.frameBuildP99Ms} ms)`, '≤ 0.5 ms', f.frameBuildP99MsOrderFlow! <= 0.5);
       printFigure('median frame bytes / init bytes', `${f.bytesPerFrameRatio}`, '≤ 0.05', f.bytesPerFrameRatio! <= 0.05);
       console.log(`  naive baseline: ${f.naivePanelFps10k} fps at 10k bars, frame/init bytes ${f.naiveBytesPerFrameRatio}`);
       return f;

@@ -7,6 +7,12 @@
  * the capture itself spans minutes). Frame rate and frame times come from requestAnimationFrame
  * timestamps in the page.
  *
+ * The order-flow variant (issue 12) is the same 10k-bar run with the liquidity heatmap and the
+ * footprint on in the frame builder and in the panel: frames carry heatmap columns (one per 1 s
+ * slice of the market's clock, which the re-timed trades advance in real time) and footprint cells,
+ * and the panel draws them. It runs at the default zoom and zoomed in until the bars are at least
+ * FOOTPRINT_MIN_SPACING wide (below that the footprint draws no cells).
+ *
  * The naive peer, measured in the same run: one candlestick series (no history/live split)
  * with `update()` per trade message, 1000 messages/s posted inside the page (cheaper transport
  * than ours); and, for bytes, the full state as JSON for every frame. Last, a blank page with
@@ -20,6 +26,7 @@ import { FrameBuilder } from '../src/engine/frame/frameBuilder';
 import { Market } from '../src/engine/market';
 import type { HostMessage } from '../src/engine/protocol';
 import { FrameScheduler } from '../src/extension/panel/frameScheduler';
+import { FOOTPRINT_MIN_SPACING } from '../webview/chart/footprintPrimitive';
 import { CaptureReader } from '../src/feeds/captureReader';
 import { repoRoot, startHarnessServer, type HarnessServer } from '../test/webview/support/harnessServer';
 import { PanelPage, launchChromium } from '../test/webview/support/panelPage';
@@ -37,6 +44,13 @@ const PANEL = { bookRows: 40, ticksPerRow: 10, metrics: { imbalance: false, cvd:
 const INDICATORS = [{ kind: 'ema', period: 21 }, { kind: 'bollinger' }, { kind: 'rsi' }, { kind: 'macd' }];
 /** The stream starts this far into the live minute, so a bar closes mid-measurement (as one does every minute). */
 const START_INTO_BAR_MS = 52_000;
+/**
+ * The heatmap and the footprint on, in the builder's frames and in the panel's layers, and the
+ * panel's visible-range volume profile (drawn from the footprint cells; a panel without that layer ignores it).
+ */
+const ORDER_FLOW = { heatmap: true, footprint: true, layers: { volume: true, depth: true, ladder: true, tape: true, heatmap: true, footprint: true, profile: true } };
+/** Bar width of the zoomed order-flow run: footprint cells with room for their numbers. */
+const ORDER_FLOW_ZOOM_PX = 80;
 
 export interface PanelRun {
   fps: number;
@@ -46,6 +60,33 @@ export interface PanelRun {
   initBytes: number;
   /** JSON of the full state (what a naive host would send per frame). */
   fullStateJsonBytes: number;
+  /** With the order-flow layers on: what the frames carried and the panel drew by the end. */
+  orderFlow: OrderFlowShown | null;
+}
+
+/** The order-flow layers' part of a run: proof that they were fed and drawn. */
+interface OrderFlowShown {
+  framesWithHeatmap: number;
+  framesWithFootprint: number;
+  heatmapColumnsHeld: number;
+  heatmapBuilds: number;
+  heatmapSizedPixels: number;
+  footprintBarsHeld: number;
+  /** Bars drawn as cells in the last paint (0 when the bars are narrower than FOOTPRINT_MIN_SPACING). */
+  footprintBarsDrawn: number;
+  footprintTextCells: number;
+  barSpacing: number;
+  /** The debug hook's picture of the volume profile, or null when the panel has none. */
+  profile: unknown;
+}
+
+/** The debug hook's order-flow parts (see webview/debugHook.ts). */
+interface OrderFlowSnapshot {
+  paneWidth: number;
+  depth: { style: { width: number } };
+  heatmap: { held: number; builds: number; sizedPixels: number };
+  footprint: { held: number; bars: number; textCells: number; barSpacing: number };
+  profile?: unknown;
 }
 
 export async function runPanelBench(): Promise<Record<string, number>> {
@@ -59,6 +100,10 @@ export async function runPanelBench(): Promise<Record<string, number>> {
     log('panel, 10k bars', run10k);
     const run100k = await runPanel(browser, server, 100_000);
     log('panel, 100k bars', run100k);
+    const orderFlowWide = await runPanel(browser, server, 10_000, RUN_MS, 0);
+    log('panel, 10k bars, heatmap + footprint on, default zoom', orderFlowWide);
+    const orderFlow = await runPanel(browser, server, 10_000, RUN_MS, ORDER_FLOW_ZOOM_PX);
+    log(`panel, 10k bars, heatmap + footprint on, zoomed to ≥ ${ORDER_FLOW_ZOOM_PX} px bars`, orderFlow);
     const naive = await runNaive(browser, server, 10_000);
     console.log(`  naive (1 series, update() per message), 10k bars: ${naive.fps.toFixed(1)} fps, p99 frame ${naive.p99Ms.toFixed(1)} ms`);
     const idle = await runIdle(browser, server);
@@ -70,6 +115,11 @@ export async function runPanelBench(): Promise<Record<string, number>> {
       panelFps100k: round(run100k.fps, 1),
       panelP99Ms100k: round(run100k.p99Ms, 1),
       frameBuildP99Ms: round(percentile(builds, 0.99), 3),
+      panelFpsOrderFlow10k: round(orderFlow.fps, 1),
+      panelP99MsOrderFlow10k: round(orderFlow.p99Ms, 1),
+      panelFpsOrderFlowWide10k: round(orderFlowWide.fps, 1),
+      panelP99MsOrderFlowWide10k: round(orderFlowWide.p99Ms, 1),
+      frameBuildP99MsOrderFlow: round(percentile([...orderFlowWide.buildMs, ...orderFlow.buildMs], 0.99), 3),
       bytesPerFrameRatio: round(median(run10k.frameBytes) / run10k.initBytes, 5),
       naivePanelFps10k: round(naive.fps, 1),
       naivePanelP99Ms10k: round(naive.p99Ms, 1),
@@ -88,25 +138,41 @@ function log(name: string, r: PanelRun): void {
     `  ${name}: ${r.fps.toFixed(1)} fps, p99 frame ${r.p99Ms.toFixed(1)} ms; ${r.buildMs.length} frames sent, build p99 ${percentile(r.buildMs, 0.99).toFixed(3)} ms; ` +
       `median frame ${median(r.frameBytes)} B vs init ${r.initBytes} B (full-state JSON ${r.fullStateJsonBytes} B)`,
   );
+  const o = r.orderFlow;
+  if (o === null) return;
+  console.log(
+    `    frames with heatmap columns ${o.framesWithHeatmap}, with footprint cells ${o.framesWithFootprint}; at the end: ${o.heatmapColumnsHeld} heatmap columns held ` +
+      `(${o.heatmapBuilds} image builds, ${o.heatmapSizedPixels} coloured pixel columns), footprint ${o.footprintBarsHeld} bars held, ` +
+      `${o.footprintBarsDrawn} drawn as cells (${o.footprintTextCells} with numbers) at ${o.barSpacing.toFixed(1)} px a bar; ` +
+      `volume profile: ${o.profile === null ? 'not in this panel' : JSON.stringify(o.profile).slice(0, 200)}`,
+  );
 }
 
-/** The app, fed by the engine through the scheduler, in real time. */
-async function runPanel(browser: Browser, server: HarnessServer, bars: number, runMs = RUN_MS): Promise<PanelRun> {
+/**
+ * The app, fed by the engine through the scheduler, in real time. `orderFlowBarPx`: null, the
+ * heatmap and footprint off (the defaults); a number, both on, zoomed in until the bars are at
+ * least that wide (0: the default zoom).
+ */
+async function runPanel(browser: Browser, server: HarnessServer, bars: number, runMs = RUN_MS, orderFlowBarPx: number | null = null): Promise<PanelRun> {
   const market = new Market({ sequenceRule: binanceRule, timeframe: '1m', candleCapacity: bars + 100, indicators: INDICATORS });
   const replay = new Replay(market);
   const base = seedHistory(market, bars) + START_INTO_BAR_MS;
   await replay.prepareBook();
-  const builder = new FrameBuilder(market, FACTS, { ...PANEL, initBars: bars });
+  const settings = orderFlowBarPx === null ? { ...PANEL, initBars: bars } : { ...PANEL, ...ORDER_FLOW, initBars: bars };
+  const builder = new FrameBuilder(market, FACTS, settings);
   const panel = await PanelPage.open(browser, server, { width: 1280, height: 720 });
   const buildMs: number[] = [];
   const frameBytes: number[] = [];
   let initBytes = 0;
   let measuring = false;
+  const carried = { heatmap: 0, footprint: 0 };
   const post = (message: HostMessage): void => {
     if (message.type === 'init') initBytes = messageBytes(message);
     if (message.type === 'frame' && measuring) {
       buildMs.push(message.stats.buildMs);
       frameBytes.push(messageBytes(message));
+      if (message.heatmap !== undefined && message.heatmap.columns.length > 0) carried.heatmap++;
+      if (message.footprint !== undefined && message.footprint.cells.length > 0) carried.footprint++;
     }
     panel.send(message).catch(() => {}); // a send racing the page's close at the end
   };
@@ -120,6 +186,7 @@ async function runPanel(browser: Browser, server: HarnessServer, bars: number, r
     await panel.load();
     await panel.until((s) => s.candles.count === bars, 60_000);
     await settle(panel.page);
+    if (orderFlowBarPx !== null && orderFlowBarPx > 0) await zoomTo(panel, orderFlowBarPx);
     const stopMouse = jitterMouse(panel.page);
     const started = performance.now();
     const fed = { trades: 0, depth: 0 };
@@ -157,8 +224,25 @@ async function runPanel(browser: Browser, server: HarnessServer, bars: number, r
     const times = await stopRecorder!();
     await stopMouse();
     scheduler.dispose();
-    const fullState = new FrameBuilder(market, FACTS, { ...PANEL, initBars: bars }).buildInit({ state: 'live', detail: '', value: 0 });
-    return { ...frameStats(times), buildMs, frameBytes, initBytes, fullStateJsonBytes: jsonBytes(fullState) };
+    const fullState = new FrameBuilder(market, FACTS, settings).buildInit({ state: 'live', detail: '', value: 0 });
+    let orderFlow: OrderFlowShown | null = null;
+    if (orderFlowBarPx !== null) {
+      const s = (await panel.snapshot()) as unknown as OrderFlowSnapshot;
+      orderFlow = {
+        framesWithHeatmap: carried.heatmap,
+        framesWithFootprint: carried.footprint,
+        heatmapColumnsHeld: s.heatmap.held,
+        heatmapBuilds: s.heatmap.builds,
+        heatmapSizedPixels: s.heatmap.sizedPixels,
+        footprintBarsHeld: s.footprint.held,
+        footprintBarsDrawn: s.footprint.bars,
+        footprintTextCells: s.footprint.textCells,
+        barSpacing: s.footprint.barSpacing,
+        profile: s.profile ?? null,
+      };
+      if (orderFlowBarPx >= FOOTPRINT_MIN_SPACING && orderFlow.footprintBarsDrawn === 0) throw new Error(`the zoomed order-flow run drew no footprint cells (${orderFlow.barSpacing} px a bar)`);
+    }
+    return { ...frameStats(times), buildMs, frameBytes, initBytes, fullStateJsonBytes: jsonBytes(fullState), orderFlow };
   } finally {
     scheduler.dispose();
     replay.close();
@@ -334,6 +418,21 @@ async function recordFrames(page: Page): Promise<() => Promise<number[]>> {
       w.__recording = false;
       return w.__frames;
     });
+}
+
+/** Zooms in with the mouse wheel at the newest bar (it stays in view) until the bars are at least `px` wide. */
+async function zoomTo(panel: PanelPage, px: number): Promise<void> {
+  const box = (await panel.page.locator('.chart').boundingBox())!;
+  const shown = async (): Promise<OrderFlowSnapshot> => (await panel.snapshot()) as unknown as OrderFlowSnapshot;
+  const s = await shown();
+  // The newest bar sits left of the depth overlay and the gap kept beside it.
+  await panel.page.mouse.move(box.x + s.paneWidth - s.depth.style.width - 30, box.y + box.height * 0.4);
+  for (let k = 0; k < 40 && (await shown()).footprint.barSpacing < px; k++) {
+    await panel.page.mouse.wheel(0, -200);
+    await new Promise((done) => setTimeout(done, 30));
+  }
+  const reached = (await shown()).footprint.barSpacing;
+  if (reached < px) throw new Error(`zooming reached ${reached} px a bar, not ${px}`);
 }
 
 /** Moves the pointer over the chart every ~16 ms with a little jitter until stopped. */
