@@ -4,7 +4,7 @@
  * the profile beside the price axis sums the bars in view, each row at the ladder's step equal to
  * those bars' trades summed by hand; its point of control is the row with the most volume (and is
  * drawn); the value area holds 70 % of the volume around it; scrolling sums the new bars in view;
- * the "UTC day" mode sums the whole day. Screenshots dark and light, 800 and 1400 px wide, in
+ * the "UTC day" mode sums the whole day; both survive a reload. Screenshots dark and light, 800 and 1400 px wide, in
  * test-artifacts/.
  */
 import { execFileSync } from 'node:child_process';
@@ -228,6 +228,20 @@ describe.skipIf(!hasSharedData(SPOT) || !hasChromium())('the volume profile in C
         expect(s.profile.lastIndex).toBeGreaterThanOrEqual(inView.lastIndex);
         expectSummedByHand(market, { ...s.profile, firstTime: dayStart, lastTime: dayStart + DAY - SECOND });
         await screenshot(panel, `profile-day-${look}.png`);
+
+        // A reload with a host that starts afresh (footprint cells off): the panel asks for the profile again, in its mode.
+        host.builder = new FrameBuilder(market, FACTS, { ticksPerRow: VIEW.ticksPerRow, initBars: 400, metrics: { imbalance: false, cvd: false } });
+        const since = panel.received.length;
+        await panel.reload();
+        expect(await panel.next((m) => m.type === 'setLayer' && m.layer === 'profile', since)).toMatchObject({ on: true });
+        await host.settled();
+        expect(host.builder.settings.footprint).toBe(true);
+        expect(await panel.page.getAttribute('.toolbar button[data-layer="profile"]', 'aria-pressed')).toBe('true');
+        // The cells come with the next frame (the builder's first footprint diff after its init).
+        await feed.feed(200);
+        expect(await host.sendFrame()).not.toBeNull();
+        s = await until((x) => x.profile.drawn && x.profile.bars > 0);
+        expect(s.profile.mode).toBe('session');
       } finally {
         feed.close();
         await panel.close();
