@@ -108,4 +108,14 @@ describe('the panel volume profile', () => {
       expect([profile.valueArea.lowRow, profile.valueArea.highRow, profile.valueArea.volume]).toEqual([engine.valueArea.lowRow, engine.valueArea.highRow, engine.valueArea.volume]);
     }
   });
+
+  it('counts the bars whose footprint is partial (the panel says so)', () => {
+    const { cells } = setUp([0, 1, 2].map((bar) => ({ bar, tick: 6_175_000, amount: 1, buy: true })));
+    cells.apply({ reset: false, cells: new Float64Array(0), partialBars: new Float64Array([barTimes.time(1)]) });
+    const profile = new PriceProfile();
+    expect(sumPriceProfile(cells, barTimes, 0, 2, TICK, profile)).toBe(3);
+    expect(profile.partialBars).toBe(1);
+    sumPriceProfile(cells, barTimes, 2, 2, TICK, profile);
+    expect(profile.partialBars).toBe(0);
+  });
 });

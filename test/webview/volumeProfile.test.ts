@@ -45,6 +45,7 @@ interface ProfileShown {
   lastTime: number;
   bars: number;
   step: number;
+  label: string;
   rows: [number, number, number][];
   poc: number;
   valueAreaLow: number;
@@ -180,6 +181,8 @@ describe.skipIf(!hasSharedData(SPOT) || !hasChromium())('the volume profile in C
           expect(x.profile.lastIndex).toBe(Math.min(x.modelBars - 1, Math.round(x.visibleRange!.to)));
         };
         expectInView(s);
+        // Every bar in view has its footprint (the capture's trades), none partial.
+        expect(s.profile.label).toBe('Profile: in view');
         expect(s.profile.lastIndex - s.profile.firstIndex).toBeGreaterThan(50);
         expect(s.profile.step).toBeCloseTo(STEP, 9);
         expectSummedByHand(market, s.profile);
@@ -221,6 +224,7 @@ describe.skipIf(!hasSharedData(SPOT) || !hasChromium())('the volume profile in C
         await panel.page.mouse.move(0, 0);
         const inView = s.profile;
         s = await until((x) => x.profile.mode === 'session' && x.profile.drawn);
+        expect(s.profile.label).toBe('Profile: UTC day');
         const dayStart = Math.floor(inView.lastTime / DAY) * DAY;
         expect(s.profile.firstTime).toBeGreaterThanOrEqual(dayStart);
         expect(s.profile.lastTime).toBeLessThan(dayStart + DAY);

@@ -48,6 +48,8 @@ export class ProfileGeometry {
   lastTime = NaN;
   bars = 0;
   step = NaN;
+  /** What the profile says above itself: its mode, and the bars it lacks (no footprint, or a partial one). */
+  label = '';
   /** The drawn area, CSS px from the pane's left, and the rows drawn at the last paint. */
   left = 0;
   right = 0;
@@ -132,6 +134,12 @@ class ProfileRenderer implements IPrimitivePaneRenderer {
     g.lastTime = lastTime;
     g.bars = sumPriceProfile(this.cells, bars, first, last, step, this.profile);
     g.sums++;
+    const without = first <= last ? last - first + 1 - g.bars : 0;
+    const partial = this.profile.partialBars;
+    g.label =
+      (mode === 'session' ? 'Profile: UTC day' : 'Profile: in view') +
+      (without > 0 ? ` · ${without} bar${without === 1 ? '' : 's'} without footprint` : '') +
+      (partial > 0 ? ` · ${partial} partial` : '');
   }
 
   /** The rows held, top (highest price) first, as [row's lower price, sells, buys], with the POC's and the value area's row prices (NaN when empty). For the debug hook. */
@@ -146,6 +154,12 @@ class ProfileRenderer implements IPrimitivePaneRenderer {
   private drawRows(ctx: CanvasRenderingContext2D, series: ISeriesApi<SeriesType>, right: number, width: number, height: number): void {
     const p = this.profile;
     const style = this.owner.style;
+    // Said even when nothing is summed (bars without a footprint say why the profile is empty).
+    ctx.font = `10px ${style.fontFamily}`;
+    ctx.fillStyle = style.muted;
+    ctx.textAlign = 'right';
+    ctx.textBaseline = 'top';
+    ctx.fillText(this.geometry.label, right - 4, 4);
     if (p.pocRow < 0) return;
     const max = p.buy[p.pocRow]! + p.sell[p.pocRow]!;
     const va = p.valueArea;
@@ -183,11 +197,6 @@ class ProfileRenderer implements IPrimitivePaneRenderer {
       ctx.lineWidth = 1;
       ctx.strokeRect(Math.round(right - width) + 0.5, Math.round(pocTop) + 0.5, Math.round(width) - 1, Math.max(1, Math.round(pocBottom - pocTop) - 1));
     }
-    ctx.font = `10px ${style.fontFamily}`;
-    ctx.fillStyle = style.muted;
-    ctx.textAlign = 'right';
-    ctx.textBaseline = 'top';
-    ctx.fillText(this.owner.mode === 'session' ? 'Profile: UTC day' : 'Profile: in view', right - 4, 4);
   }
 }
 

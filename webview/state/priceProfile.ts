@@ -23,8 +23,9 @@ export class PriceProfile {
   step = NaN;
   /** Row with the most volume (lowest on a tie), -1 when empty. */
   pocRow = -1;
-  /** Bars with cells that were summed. */
+  /** Bars with cells that were summed, and those of them whose footprint lacks part of their volume. */
   bars = 0;
+  partialBars = 0;
   buy: Float64Array;
   sell: Float64Array;
   readonly valueArea = new ValueArea();
@@ -79,16 +80,19 @@ export function sumPriceProfile(
   let low = Infinity;
   let high = -Infinity;
   let summed = 0;
+  let partial = 0;
   if (step > 0) {
     for (let i = first; i <= last; i++) {
       const bar = cells.bar(bars.time(i));
       if (bar === undefined || bar.count === 0) continue;
+      if (bar.partial) partial++;
       low = Math.min(low, rowOf(bar.prices[0]!, step));
       high = Math.max(high, rowOf(bar.prices[bar.count - 1]!, step));
       summed++;
     }
   }
   out.bars = summed;
+  out.partialBars = partial;
   if (summed === 0) {
     out.reset(0, 0, step);
     findValueArea(out.buy, out.sell, 0, -1, share, out.valueArea);
