@@ -295,7 +295,7 @@ export class PanelApp {
       this.chart.restoreRangeAfterInit(this.state.range !== null && this.state.rangeKey === key ? this.state.range : null);
     } else {
       // The host answered an intent (or re-sent its view): what it sends is what is shown.
-      this.update({ timeframe: model.timeframe, ticksPerRow: model.book.ticksPerRow, layers: { ...model.layers } });
+      this.update({ timeframe: model.timeframe, ticksPerRow: model.book.ticksPerRow, layers: everyLayer(model.layers) });
     }
     this.showLayers(this.state.layers ?? model.layers);
     this.toolbar.showIndicators((kind) => this.indicatorOn(kind));
@@ -351,7 +351,7 @@ export class PanelApp {
   }
 
   private setLayer(layer: keyof Layers, on: boolean): void {
-    const layers = { ...(this.state.layers ?? this.model.layers), [layer]: on };
+    const layers = everyLayer({ ...(this.state.layers ?? this.model.layers), [layer]: on });
     this.update({ layers });
     this.post({ type: 'setLayer', layer, on });
     this.showLayers(layers);
@@ -522,4 +522,12 @@ export class PanelApp {
   indicatorOn(kind: IndicatorKind): boolean {
     return this.state.indicators[kind] ?? this.model.indicators.list.some((s) => s.kind === kind);
   }
+}
+
+/**
+ * Every layer named, the optional ones (heatmap, footprint, profile) false when absent: the saved
+ * view states the same layers whether a toolbar click or the host's init wrote it last.
+ */
+function everyLayer(layers: Layers): Layers {
+  return { ...layers, heatmap: layers.heatmap === true, footprint: layers.footprint === true, profile: layers.profile === true };
 }
