@@ -9,7 +9,8 @@
  * candles. Drawn at each paint (only bars in view; text only); the app asks for a repaint only
  * when the cells changed.
  */
-import type { IChartApi, IPrimitivePaneRenderer, IPrimitivePaneView, ISeriesApi, ISeriesPrimitive, PrimitivePaneViewZOrder, SeriesAttachedParameter, SeriesType, Time } from 'lightweight-charts';
+import type { IChartApi, IPrimitivePaneRenderer, ISeriesApi, SeriesType } from 'lightweight-charts';
+import { SeriesPanePrimitive } from './seriesPanePrimitive';
 import type { FootprintCells } from '../state/footprintCells';
 import { BarColumn } from '../state/panelModel';
 import type { SeriesColumns } from '../state/seriesColumns';
@@ -233,17 +234,9 @@ class FootprintRenderer implements IPrimitivePaneRenderer {
   }
 }
 
-export class FootprintPrimitive implements ISeriesPrimitive<Time> {
+export class FootprintPrimitive extends SeriesPanePrimitive {
   style: FootprintStyle;
   readonly renderer: FootprintRenderer;
-  chart: IChartApi | null = null;
-  series: ISeriesApi<SeriesType> | null = null;
-  /** Chart repaints this primitive asked for. */
-  updateRequests = 0;
-  private requestUpdate: (() => void) | null = null;
-  /** Asks the chart for a light repaint (see LightRepaint); without one, the primitive's full update. */
-  repaint: (() => void) | null = null;
-  private readonly views: readonly IPrimitivePaneView[];
   private drawnVersion = -1;
   private drawnVisible = false;
 
@@ -254,26 +247,13 @@ export class FootprintPrimitive implements ISeriesPrimitive<Time> {
     readonly rowStep: () => number,
     style: FootprintStyle,
   ) {
+    super('top');
     this.style = style;
     this.renderer = new FootprintRenderer(this, cells, bars);
-    const renderer = this.renderer;
-    this.views = [{ zOrder: (): PrimitivePaneViewZOrder => 'top', renderer: () => renderer }];
   }
 
-  attached(param: SeriesAttachedParameter<Time>): void {
-    this.chart = param.chart;
-    this.series = param.series;
-    this.requestUpdate = param.requestUpdate;
-  }
-
-  detached(): void {
-    this.chart = null;
-    this.series = null;
-    this.requestUpdate = null;
-  }
-
-  paneViews(): readonly IPrimitivePaneView[] {
-    return this.views;
+  protected paneRenderer(): IPrimitivePaneRenderer {
+    return this.renderer;
   }
 
   /** Whether the cells or the layer changed since the last {@link sync}. O(1). */
@@ -286,8 +266,6 @@ export class FootprintPrimitive implements ISeriesPrimitive<Time> {
     if (!this.needsSync()) return;
     this.drawnVisible = this.style.visible;
     this.drawnVersion = this.cells.version;
-    if (this.requestUpdate === null) return;
-    this.updateRequests++;
-    (this.repaint ?? this.requestUpdate)();
+    this.askRepaint();
   }
 }

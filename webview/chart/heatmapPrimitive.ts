@@ -11,7 +11,8 @@
  * changed; any other repaint draws the cached image with one `drawImage`. The app asks the chart
  * for a repaint only when the columns changed ({@link HeatmapPrimitive.sync}).
  */
-import type { IChartApi, IPrimitivePaneRenderer, IPrimitivePaneView, ISeriesApi, ISeriesPrimitive, Logical, PrimitivePaneViewZOrder, SeriesAttachedParameter, SeriesType, Time } from 'lightweight-charts';
+import type { IChartApi, IPrimitivePaneRenderer, ISeriesApi, Logical, SeriesType } from 'lightweight-charts';
+import { SeriesPanePrimitive } from './seriesPanePrimitive';
 import type { HeatmapColumns } from '../state/heatmapColumns';
 import type { SeriesColumns } from '../state/seriesColumns';
 
@@ -305,17 +306,9 @@ class HeatmapRenderer implements IPrimitivePaneRenderer {
   }
 }
 
-export class HeatmapPrimitive implements ISeriesPrimitive<Time> {
+export class HeatmapPrimitive extends SeriesPanePrimitive {
   style: HeatmapStyle;
   readonly renderer: HeatmapRenderer;
-  chart: IChartApi | null = null;
-  series: ISeriesApi<SeriesType> | null = null;
-  /** Chart repaints this primitive asked for. */
-  updateRequests = 0;
-  private requestUpdate: (() => void) | null = null;
-  /** Asks the chart for a light repaint (see LightRepaint); without one, the primitive's full update. */
-  repaint: (() => void) | null = null;
-  private readonly views: readonly IPrimitivePaneView[];
   private drawnVersion = -1;
   private drawnVisible = false;
 
@@ -327,26 +320,13 @@ export class HeatmapPrimitive implements ISeriesPrimitive<Time> {
     readonly barMs: () => number,
     style: HeatmapStyle,
   ) {
+    super('bottom');
     this.style = style;
     this.renderer = new HeatmapRenderer(this, columns, bars);
-    const renderer = this.renderer;
-    this.views = [{ zOrder: (): PrimitivePaneViewZOrder => 'bottom', renderer: () => renderer }];
   }
 
-  attached(param: SeriesAttachedParameter<Time>): void {
-    this.chart = param.chart;
-    this.series = param.series;
-    this.requestUpdate = param.requestUpdate;
-  }
-
-  detached(): void {
-    this.chart = null;
-    this.series = null;
-    this.requestUpdate = null;
-  }
-
-  paneViews(): readonly IPrimitivePaneView[] {
-    return this.views;
+  protected paneRenderer(): IPrimitivePaneRenderer {
+    return this.renderer;
   }
 
   /** Whether the columns or the layer changed since the last {@link sync}. O(1). */
@@ -359,8 +339,6 @@ export class HeatmapPrimitive implements ISeriesPrimitive<Time> {
     if (!this.needsSync()) return;
     this.drawnVisible = this.style.visible;
     this.drawnVersion = this.columns.version;
-    if (this.requestUpdate === null) return;
-    this.updateRequests++;
-    (this.repaint ?? this.requestUpdate)();
+    this.askRepaint();
   }
 }

@@ -7,7 +7,8 @@
  * are faint. The sum is redone only when the bars in view, the cells, the step or the mode change;
  * a paint with none of them changed only draws the held rows.
  */
-import type { IChartApi, IPrimitivePaneRenderer, IPrimitivePaneView, ISeriesApi, ISeriesPrimitive, PrimitivePaneViewZOrder, SeriesAttachedParameter, SeriesType, Time } from 'lightweight-charts';
+import type { IPrimitivePaneRenderer, ISeriesApi, SeriesType } from 'lightweight-charts';
+import { SeriesPanePrimitive } from './seriesPanePrimitive';
 import type { FootprintCells } from '../state/footprintCells';
 import { PriceProfile, sumPriceProfile, type ProfileMode } from '../state/priceProfile';
 import type { SeriesColumns } from '../state/seriesColumns';
@@ -200,18 +201,10 @@ class ProfileRenderer implements IPrimitivePaneRenderer {
   }
 }
 
-export class ProfilePrimitive implements ISeriesPrimitive<Time> {
+export class ProfilePrimitive extends SeriesPanePrimitive {
   style: ProfileStyle;
   mode: ProfileMode = 'visible';
   readonly renderer: ProfileRenderer;
-  chart: IChartApi | null = null;
-  series: ISeriesApi<SeriesType> | null = null;
-  /** Chart repaints this primitive asked for. */
-  updateRequests = 0;
-  private requestUpdate: (() => void) | null = null;
-  /** Asks the chart for a light repaint (see LightRepaint); without one, the primitive's full update. */
-  repaint: (() => void) | null = null;
-  private readonly views: readonly IPrimitivePaneView[];
   private drawnVersion = -1;
   private drawnVisible = false;
   private drawnMode: ProfileMode = 'visible';
@@ -225,27 +218,14 @@ export class ProfilePrimitive implements ISeriesPrimitive<Time> {
     readonly reservedRight: () => number,
     style: ProfileStyle,
   ) {
+    // 'normal', as the depth overlay beside it: on the pane's main canvas (under the crosshair).
+    super('normal');
     this.style = style;
     this.renderer = new ProfileRenderer(this, cells, bars);
-    const renderer = this.renderer;
-    // 'normal', as the depth overlay beside it: on the pane's main canvas (under the crosshair).
-    this.views = [{ zOrder: (): PrimitivePaneViewZOrder => 'normal', renderer: () => renderer }];
   }
 
-  attached(param: SeriesAttachedParameter<Time>): void {
-    this.chart = param.chart;
-    this.series = param.series;
-    this.requestUpdate = param.requestUpdate;
-  }
-
-  detached(): void {
-    this.chart = null;
-    this.series = null;
-    this.requestUpdate = null;
-  }
-
-  paneViews(): readonly IPrimitivePaneView[] {
-    return this.views;
+  protected paneRenderer(): IPrimitivePaneRenderer {
+    return this.renderer;
   }
 
   /** Whether the cells, the mode or the layer changed since the last {@link sync}. O(1). */
@@ -259,8 +239,6 @@ export class ProfilePrimitive implements ISeriesPrimitive<Time> {
     this.drawnVisible = this.style.visible;
     this.drawnVersion = this.cells.version;
     this.drawnMode = this.mode;
-    if (this.requestUpdate === null) return;
-    this.updateRequests++;
-    (this.repaint ?? this.requestUpdate)();
+    this.askRepaint();
   }
 }
