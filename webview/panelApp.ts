@@ -3,7 +3,7 @@
  * frame, acknowledged), turns toolbar choices into intents, and keeps the user's choices and the
  * chart's range in the persisted view state.
  */
-import { INDICATOR_KINDS, ProtocolError, parseHostMessage, type DisplayDefaults, type IndicatorKind, type Layers } from '../src/engine/protocol';
+import { DEFAULT_DISPLAY, INDICATOR_KINDS, ProtocolError, parseHostMessage, type DisplayDefaults, type IndicatorKind, type Layers } from '../src/engine/protocol';
 import { AlertLines } from './chart/alertLines';
 import { ChartView } from './chart/chartView';
 import { FootprintPrimitive, type FootprintStyle } from './chart/footprintPrimitive';
@@ -74,7 +74,7 @@ export class PanelApp {
    * The settings' defaults from the last init (each init carries them; these stand until the
    * first): followed wherever the user has not chosen in this panel.
    */
-  private display: DisplayDefaults = { depthOverlayWidth: 140, largeTradeThreshold: 0 };
+  private display: DisplayDefaults = DEFAULT_DISPLAY;
 
   constructor(
     doc: Document,

@@ -190,7 +190,31 @@ export interface DisplayDefaults {
   depthOverlayWidth: number;
   /** The tape highlights trades of at least this amount, base units; 0: automatic (`orderscope.tape.largeTradeThreshold`). */
   largeTradeThreshold: number;
+  /** What a footprint cell shows (`orderscope.footprint.display`). */
+  footprintDisplay: FootprintDisplay;
+  /** A diagonal imbalance: one side at least this many times the other (`orderscope.footprint.imbalanceRatio`). */
+  imbalanceRatio: number;
+  /** The volume profile's value area holds this percent of its volume (`orderscope.profile.valueAreaPercent`). */
+  valueAreaPercent: number;
 }
+
+/** A footprint cell as "sell × buy" (bid × ask), as buy − sell, or as their sum. */
+export type FootprintDisplay = 'bidAsk' | 'delta' | 'total';
+export const FOOTPRINT_DISPLAYS: readonly FootprintDisplay[] = ['bidAsk', 'delta', 'total'];
+/** The bounds both sides accept for the imbalance ratio and the value area. */
+export const MIN_IMBALANCE_RATIO = 1.1;
+export const MAX_IMBALANCE_RATIO = 100;
+export const MIN_VALUE_AREA_PERCENT = 10;
+export const MAX_VALUE_AREA_PERCENT = 100;
+
+/** What a panel shows before (or without) the host's settings. */
+export const DEFAULT_DISPLAY: Readonly<DisplayDefaults> = {
+  depthOverlayWidth: 140,
+  largeTradeThreshold: 0,
+  footprintDisplay: 'bidAsk',
+  imbalanceRatio: 3,
+  valueAreaPercent: 70,
+};
 
 /** The widest depth overlay a panel is told to draw, CSS px. */
 export const MAX_DEPTH_OVERLAY_WIDTH = 1000;
@@ -612,6 +636,9 @@ function checkDisplay(x: unknown): string | null {
   if (!isObj(x)) return 'display is not an object';
   if (!isCount(x.depthOverlayWidth, MAX_DEPTH_OVERLAY_WIDTH) || x.depthOverlayWidth === 0) return `display.depthOverlayWidth is not a whole number from 1 to ${MAX_DEPTH_OVERLAY_WIDTH}`;
   if (!isFiniteNum(x.largeTradeThreshold) || x.largeTradeThreshold < 0) return 'display.largeTradeThreshold is not a number ≥ 0';
+  if (!(FOOTPRINT_DISPLAYS as readonly unknown[]).includes(x.footprintDisplay)) return `display.footprintDisplay is not one of ${FOOTPRINT_DISPLAYS.join(', ')}`;
+  if (!isFiniteNum(x.imbalanceRatio) || x.imbalanceRatio < MIN_IMBALANCE_RATIO || x.imbalanceRatio > MAX_IMBALANCE_RATIO) return `display.imbalanceRatio is not a number from ${MIN_IMBALANCE_RATIO} to ${MAX_IMBALANCE_RATIO}`;
+  if (!isFiniteNum(x.valueAreaPercent) || x.valueAreaPercent < MIN_VALUE_AREA_PERCENT || x.valueAreaPercent > MAX_VALUE_AREA_PERCENT) return `display.valueAreaPercent is not a number from ${MIN_VALUE_AREA_PERCENT} to ${MAX_VALUE_AREA_PERCENT}`;
   return null;
 }
 function checkMarket(x: unknown): string | null {

@@ -75,15 +75,35 @@ describe('settings applied to an open chart', () => {
     await close();
   });
 
-  it("the init carries the overlay width and tape threshold settings (the webview's defaults), and a change re-sends them at once", async () => {
-    const { chart, lastInit, close } = await openPanel({ 'depth.overlayWidth': 200, 'tape.largeTradeThreshold': 2.5 });
-    expect(lastInit().display).toEqual({ depthOverlayWidth: 200, largeTradeThreshold: 2.5 });
+  it("the init carries the display settings (overlay width, tape threshold, footprint display and imbalance ratio, value area: the webview's defaults), and a change re-sends them at once", async () => {
+    const { chart, lastInit, close } = await openPanel({
+      'depth.overlayWidth': 200,
+      'tape.largeTradeThreshold': 2.5,
+      'footprint.display': 'delta',
+      'footprint.imbalanceRatio': 2.5,
+      'profile.valueAreaPercent': 80,
+    });
+    expect(lastInit().display).toEqual({ depthOverlayWidth: 200, largeTradeThreshold: 2.5, footprintDisplay: 'delta', imbalanceRatio: 2.5, valueAreaPercent: 80 });
     expect(parseHostMessage(lastInit())).not.toBeInstanceOf(ProtocolError);
-    chart.applySettings(settings({ 'depth.overlayWidth': 80 }), new Set(['depthOverlayWidth', 'largeTradeThreshold']));
+    chart.applySettings(settings({ 'depth.overlayWidth': 80, 'footprint.display': 'total' }), new Set(['depthOverlayWidth', 'largeTradeThreshold', 'footprintDisplay', 'imbalanceRatio', 'valueAreaPercent']));
     await vi.advanceTimersByTimeAsync(200);
-    expect(lastInit().display).toEqual({ depthOverlayWidth: 80, largeTradeThreshold: 0 });
+    expect(lastInit().display).toEqual({ depthOverlayWidth: 80, largeTradeThreshold: 0, footprintDisplay: 'total', imbalanceRatio: 3, valueAreaPercent: 70 });
+    // A change of one display setting alone re-sends them too.
+    chart.applySettings(settings({ 'profile.valueAreaPercent': 60 }), new Set(['valueAreaPercent']));
+    await vi.advanceTimersByTimeAsync(200);
+    expect(lastInit().display.valueAreaPercent).toBe(60);
     // The webview refuses an init whose defaults it could not use.
-    const bad = [undefined, { depthOverlayWidth: 0, largeTradeThreshold: 0 }, { depthOverlayWidth: 120.5, largeTradeThreshold: 0 }, { depthOverlayWidth: 120, largeTradeThreshold: -1 }];
+    const good = lastInit().display;
+    const bad = [
+      undefined,
+      { ...good, depthOverlayWidth: 0 },
+      { ...good, depthOverlayWidth: 120.5 },
+      { ...good, largeTradeThreshold: -1 },
+      { ...good, footprintDisplay: 'ladder' },
+      { ...good, imbalanceRatio: 1 },
+      { ...good, valueAreaPercent: 0 },
+      { depthOverlayWidth: 120, largeTradeThreshold: 0 },
+    ];
     for (const display of bad) expect(parseHostMessage({ ...lastInit(), display }), JSON.stringify(display)).toBeInstanceOf(ProtocolError);
     await close();
   });

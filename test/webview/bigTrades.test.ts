@@ -13,7 +13,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FrameBuilder } from '../../src/engine/frame/frameBuilder';
 import { Market } from '../../src/engine/market';
-import { PROTOCOL_VERSION, type WebviewMessage } from '../../src/engine/protocol';
+import { DEFAULT_DISPLAY, PROTOCOL_VERSION, type WebviewMessage } from '../../src/engine/protocol';
 import { TICK_GAP_MS } from '../../webview/sound/panelSound';
 import { HarnessHost } from './support/harnessHost';
 import { repoRoot, startHarnessServer, type HarnessServer } from './support/harnessServer';
@@ -113,7 +113,7 @@ describe.skipIf(!hasChromium())('big trades: marks, the one threshold and sound,
 
   async function open(theme: HarnessTheme, largeTradeThreshold: number, tradeLogCapacity?: number) {
     const market = tradedMarket(40, tradeLogCapacity);
-    const builder = new FrameBuilder(market, FACTS, { initBars: 200, tapeRows: 200, metrics: { imbalance: false, cvd: true }, display: { depthOverlayWidth: 80, largeTradeThreshold } });
+    const builder = new FrameBuilder(market, FACTS, { initBars: 200, tapeRows: 200, metrics: { imbalance: false, cvd: true }, display: { ...DEFAULT_DISPLAY, depthOverlayWidth: 80, largeTradeThreshold } });
     const panel = await PanelPage.open(browser, server, { theme, width: 1100, height: 620 });
     await panel.page.addInitScript(AUDIO_STUB);
     const host = new HarnessHost(market, builder, panel, []);

@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { binanceRule } from '../../src/engine/book/sequenceRule';
 import { FrameBuilder } from '../../src/engine/frame/frameBuilder';
 import { Market } from '../../src/engine/market';
-import type { DisplayDefaults } from '../../src/engine/protocol';
+import { DEFAULT_DISPLAY, type DisplayDefaults } from '../../src/engine/protocol';
 import { hasSharedData, sharedDataPath } from '../support/sharedData';
 import { CaptureFeed } from './support/captureFeed';
 import { HarnessHost } from './support/harnessHost';
@@ -42,7 +42,7 @@ describe.skipIf(!hasSharedData(SPOT) || !hasChromium())('display defaults from t
     const market = new Market({ sequenceRule: binanceRule, timeframe: '1s', indicators: [] });
     const feed = new CaptureFeed(market, [sharedDataPath(SPOT)]);
     await feed.feed(20_000);
-    const builder = new FrameBuilder(market, FACTS, { initBars: market.candles.count, display: { depthOverlayWidth: 200, largeTradeThreshold: 0.5 } });
+    const builder = new FrameBuilder(market, FACTS, { initBars: market.candles.count, display: { ...DEFAULT_DISPLAY, depthOverlayWidth: 200, largeTradeThreshold: 0.5 } });
     // Wide enough that the overlay's cap (a quarter of the chart pane) is above every width used.
     const panel = await PanelPage.open(browser, server, { width: 2000 });
     const host = new HarnessHost(market, builder, panel, []);
@@ -62,7 +62,7 @@ describe.skipIf(!hasSharedData(SPOT) || !hasChromium())('display defaults from t
     expect(await widthSelect.inputValue()).toBe('200');
 
     // A width the toolbar does not list (the setting's default) is shown as it is.
-    await settingsChange({ depthOverlayWidth: 120, largeTradeThreshold: 2 });
+    await settingsChange({ ...DEFAULT_DISPLAY, depthOverlayWidth: 120, largeTradeThreshold: 2 });
     // The tape takes a new threshold when it next draws, the overlay its width at once: wait for both.
     s = await panel.until((x) => x.depth.style.width === 120 && x.tape.threshold === 2);
     expect(shown(s)).toEqual({ width: 120, threshold: 2 });
@@ -70,7 +70,7 @@ describe.skipIf(!hasSharedData(SPOT) || !hasChromium())('display defaults from t
     expect(s.viewState.depthWidth).toBeNull();
 
     // 0: the tape's automatic threshold (a multiple of the median trade).
-    await settingsChange({ depthOverlayWidth: 120, largeTradeThreshold: 0 });
+    await settingsChange({ ...DEFAULT_DISPLAY, depthOverlayWidth: 120, largeTradeThreshold: 0 });
     s = await panel.until((x) => x.tape.threshold !== 2);
     expect(s.tape.threshold).toBeGreaterThan(0);
     expect(s.tape.threshold).toBeLessThan(Infinity);
@@ -79,7 +79,7 @@ describe.skipIf(!hasSharedData(SPOT) || !hasChromium())('display defaults from t
     await widthSelect.selectOption('280');
     await thresholdBox.fill('3');
     await thresholdBox.dispatchEvent('change');
-    await settingsChange({ depthOverlayWidth: 80, largeTradeThreshold: 0.25 });
+    await settingsChange({ ...DEFAULT_DISPLAY, depthOverlayWidth: 80, largeTradeThreshold: 0.25 });
     s = await panel.until((x) => x.depth.style.width === 280 && x.tape.threshold === 3);
     await panel.reload();
     await host.settled();
@@ -99,7 +99,7 @@ describe.skipIf(!hasSharedData(SPOT) || !hasChromium())('display defaults from t
     const market = new Market({ sequenceRule: binanceRule, timeframe: '1s', indicators: [] });
     const feed = new CaptureFeed(market, [sharedDataPath(SPOT)]);
     await feed.feed(5_000);
-    const builder = new FrameBuilder(market, FACTS, { initBars: market.candles.count, display: { depthOverlayWidth: 140, largeTradeThreshold: 0.000125 } });
+    const builder = new FrameBuilder(market, FACTS, { initBars: market.candles.count, display: { ...DEFAULT_DISPLAY, depthOverlayWidth: 140, largeTradeThreshold: 0.000125 } });
     const panel = await PanelPage.open(browser, server, { width: 1400 });
     const host = new HarnessHost(market, builder, panel, []);
     await panel.load();

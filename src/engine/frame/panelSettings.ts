@@ -1,4 +1,4 @@
-import type { DisplayDefaults, Layers, MarketId } from '../protocol';
+import { DEFAULT_DISPLAY, type DisplayDefaults, type Layers, type MarketId } from '../protocol';
 
 /** What one panel shows; a plain object merged over {@link DEFAULT_PANEL_SETTINGS}. */
 export interface PanelSettings {
@@ -42,5 +42,5 @@ export const DEFAULT_PANEL_SETTINGS: Readonly<PanelSettings> = {
   footprint: false,
   heatmap: false,
   cvdMinAmount: 0,
-  display: { depthOverlayWidth: 140, largeTradeThreshold: 0 },
+  display: DEFAULT_DISPLAY,
 };

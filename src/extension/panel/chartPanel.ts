@@ -46,9 +46,12 @@ export interface PanelSurroundings {
  * One chart panel: a webview fed by the frame scheduler from a market session it leases.
  * Every message from the webview is validated; malformed ones are dropped and counted.
  */
+/** The settings the panel's display defaults carry (a change re-sends them). */
+const DISPLAY_SETTINGS = ['depthOverlayWidth', 'largeTradeThreshold', 'footprintDisplay', 'imbalanceRatio', 'valueAreaPercent'] as const satisfies readonly (keyof OrderscopeSettings)[];
+
 export class ChartPanel implements vscode.Disposable {
   /** The settings an open panel applies live. */
-  static readonly SETTINGS = ['maxFps', 'backgroundFps', 'powerSaving', 'ladderRows', 'indicatorParameters', 'depthWindowPercent', 'depthOverlayWidth', 'largeTradeThreshold', 'soundBigTrades', 'soundAlerts', 'soundVolume'] as const satisfies readonly (keyof OrderscopeSettings)[];
+  static readonly SETTINGS = ['maxFps', 'backgroundFps', 'powerSaving', 'ladderRows', 'indicatorParameters', 'depthWindowPercent', ...DISPLAY_SETTINGS, 'soundBigTrades', 'soundAlerts', 'soundVolume'] as const satisfies readonly (keyof OrderscopeSettings)[];
   target: MarketId;
   view: ChartView;
   /** Messages from the webview dropped as malformed. */
@@ -140,7 +143,7 @@ export class ChartPanel implements vscode.Disposable {
     if (keys.has('ladderRows')) this.builder?.updateSettings({ bookRows: settings.ladderRows });
     if (keys.has('indicatorParameters')) this.applyIndicators();
     if (keys.has('depthWindowPercent')) this.builder?.updateSettings({ windowPercent: settings.depthWindowPercent });
-    const display = keys.has('depthOverlayWidth') || keys.has('largeTradeThreshold');
+    const display = DISPLAY_SETTINGS.some((key) => keys.has(key));
     if (display) this.builder?.updateSettings({ display: this.display() });
     if (keys.has('soundBigTrades') || keys.has('soundAlerts') || keys.has('soundVolume')) this.postSound();
     if (keys.has('ladderRows') || keys.has('indicatorParameters') || keys.has('depthWindowPercent') || display) this.scheduler?.resetView();
@@ -364,7 +367,14 @@ export class ChartPanel implements vscode.Disposable {
 
   /** The settings' defaults for the panel's own choices (its toolbar's and tape's win once made). */
   private display(): DisplayDefaults {
-    return { depthOverlayWidth: this.settings.depthOverlayWidth, largeTradeThreshold: this.settings.largeTradeThreshold };
+    const s = this.settings;
+    return {
+      depthOverlayWidth: s.depthOverlayWidth,
+      largeTradeThreshold: s.largeTradeThreshold,
+      footprintDisplay: s.footprintDisplay,
+      imbalanceRatio: s.imbalanceRatio,
+      valueAreaPercent: s.valueAreaPercent,
+    };
   }
 
   private metrics(): { imbalance: boolean; cvd: boolean } {

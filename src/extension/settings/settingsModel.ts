@@ -6,7 +6,7 @@
  */
 import { parseChartTimeframe, TIMEFRAME_RULE, type ChartTimeframe } from '../../engine/candles/timeframe';
 import { marketKey, type MarketId } from '../../engine/marketId';
-import { INDICATOR_KINDS, type IndicatorKind } from '../../engine/protocol';
+import { FOOTPRINT_DISPLAYS, INDICATOR_KINDS, MAX_IMBALANCE_RATIO, MAX_VALUE_AREA_PERCENT, MIN_IMBALANCE_RATIO, MIN_VALUE_AREA_PERCENT, type FootprintDisplay, type IndicatorKind } from '../../engine/protocol';
 import { DEFAULT_INDICATOR_PARAMETERS, DEFAULT_PANEL_INDICATORS, indicatorParametersProblem, readIndicatorParameters, type IndicatorParameters, type ParameterProblem } from './indicatorParameters';
 
 export const STATUS_BAR_FORMATS = ['price', 'priceAndChange', 'compact'] as const;
@@ -37,6 +37,9 @@ export interface OrderscopeSettings {
   indicators: PanelIndicator[];
   indicatorParameters: IndicatorParameters;
   largeTradeThreshold: number;
+  footprintDisplay: FootprintDisplay;
+  imbalanceRatio: number;
+  valueAreaPercent: number;
   /** A tick for each big trade (at or above a chart's trade-size threshold), played by visible charts. */
   soundBigTrades: boolean;
   /** A chime when a price alert fires, played by an open chart. */
@@ -125,6 +128,9 @@ export const SETTING_SPECS = [
   },
   { key: 'indicatorParameters', field: 'indicatorParameters', default: DEFAULT_INDICATOR_PARAMETERS, check: indicatorParametersProblem, read: readIndicatorParameters },
   { key: 'tape.largeTradeThreshold', field: 'largeTradeThreshold', default: 0, check: numberProblem(0, 1e12) },
+  { key: 'footprint.display', field: 'footprintDisplay', default: 'bidAsk', check: choiceProblem(FOOTPRINT_DISPLAYS) },
+  { key: 'footprint.imbalanceRatio', field: 'imbalanceRatio', default: 3, check: numberProblem(MIN_IMBALANCE_RATIO, MAX_IMBALANCE_RATIO) },
+  { key: 'profile.valueAreaPercent', field: 'valueAreaPercent', default: 70, check: numberProblem(MIN_VALUE_AREA_PERCENT, MAX_VALUE_AREA_PERCENT) },
   { key: 'sound.bigTrades', field: 'soundBigTrades', default: false, check: booleanProblem },
   { key: 'sound.alerts', field: 'soundAlerts', default: false, check: booleanProblem },
   { key: 'sound.volume', field: 'soundVolume', default: 50, check: wholeNumberProblem(0, 100) },
