@@ -8,6 +8,7 @@ import { AlertLines } from './chart/alertLines';
 import { ChartView } from './chart/chartView';
 import { FootprintPrimitive, type FootprintStyle } from './chart/footprintPrimitive';
 import { ProfilePrimitive, type ProfileStyle } from './chart/profilePrimitive';
+import { fixedRangeInView, type ProfileMode } from './state/priceProfile';
 import { HeatmapPrimitive, type HeatmapStyle } from './chart/heatmapPrimitive';
 import { TradeMarks } from './chart/tradeMarks';
 import { timeFormatters, timeframeMs } from './format/localTime';
@@ -91,11 +92,7 @@ export class PanelApp {
         this.post({ type: 'setTimeframe', timeframe });
       },
       layer: (layer, on) => this.setLayer(layer, on),
-      profileMode: (profileMode) => {
-        this.update({ profileMode });
-        this.profile.mode = profileMode;
-        this.loop.request();
-      },
+      profileMode: (profileMode) => this.setProfileMode(profileMode),
       depthWidth: (depthWidth) => {
         this.update({ depthWidth });
         this.chart.settingsChanged();
@@ -176,6 +173,7 @@ export class PanelApp {
     );
     this.profile.repaint = this.chart.repaint.request;
     this.profile.mode = this.state.profileMode;
+    this.profile.fixedRange = this.state.profileRange;
     this.chart.priceSeries.attachPrimitive(this.profile);
     this.sound = new PanelSound(pageSoundHost(doc.defaultView!));
     for (const gesture of ['pointerdown', 'keydown']) doc.addEventListener(gesture, () => this.sound.unlock(), { capture: true });
@@ -281,6 +279,7 @@ export class PanelApp {
     this.alerts.setMarket(price, (x) => Number((Math.round(x / market.tickSize) * market.tickSize).toFixed(market.pricePrecision)));
     this.showGrouping();
     this.tape.setFormat({ price, amount, clock });
+    this.profile.timeText = clock;
     const first = this.inits === 0;
     this.inits++;
     // Saved on every init, so a reload restores the market the host shows now (after a switch too).
@@ -312,6 +311,7 @@ export class PanelApp {
     this.display = display;
     this.toolbar.showDepthWidth(this.depthWidth());
     this.bigTrades.setSetting(display.largeTradeThreshold);
+    this.profile.valueAreaShare = display.valueAreaPercent / 100;
     this.tape.showSetting(display.largeTradeThreshold);
     if (this.depthWidth() !== width) this.chart.settingsChanged();
   }
@@ -348,6 +348,18 @@ export class PanelApp {
     }
     if (s.timeframe === null) this.update({ timeframe: model.timeframe });
     if (s.ticksPerRow === null) this.update({ ticksPerRow: model.book.ticksPerRow });
+  }
+
+  /** Shows the profile in `mode`; 'fixed' (chosen again too) fixes the bars in view now. */
+  private setProfileMode(mode: ProfileMode): void {
+    const range = mode === 'fixed' ? fixedRangeInView(this.chart.chart.timeScale().getVisibleLogicalRange(), this.model.bars) : this.state.profileRange;
+    // No bars in view: nothing to fix, the profile stays as it was.
+    if (mode === 'fixed' && range === null) return this.toolbar.showProfileMode(this.state.profileMode);
+    this.update({ profileMode: mode, profileRange: range });
+    this.profile.mode = mode;
+    this.profile.fixedRange = range;
+    this.toolbar.showProfileMode(mode);
+    this.loop.request();
   }
 
   private setLayer(layer: keyof Layers, on: boolean): void {
@@ -445,6 +457,8 @@ export class PanelApp {
         up: theme.up,
         down: theme.down,
         valueAreaFill: withAlpha(theme.foreground, 0.08),
+        fixedRangeFill: withAlpha(theme.foreground, 0.05),
+        fixedRangeEdge: withAlpha(theme.foreground, 0.3),
         fontFamily: theme.fontFamily,
       },
       heatmap: { visible: this.heatmap?.style.visible ?? false, muted: theme.muted, background: theme.background, fontFamily: theme.fontFamily, fontSize: theme.fontSize, size: compactNumber },

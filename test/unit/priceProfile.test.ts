@@ -12,7 +12,8 @@ import { collectFootprintChanges, FootprintCellRows } from '../../src/engine/foo
 import { buildVolumeProfile, VolumeProfile } from '../../src/engine/footprint/volumeProfile';
 import { FOOTPRINT_CELL_STRIDE } from '../../src/engine/protocol';
 import { FootprintCells } from '../../webview/state/footprintCells';
-import { PriceProfile, rowOf, sumPriceProfile } from '../../webview/state/priceProfile';
+import { fixedRangeInView, parseFixedProfileRange, PriceProfile, rowOf, sumPriceProfile } from '../../webview/state/priceProfile';
+import { parseViewState } from '../../webview/state/viewState';
 
 const MINUTE = 60_000;
 const T0 = 1_723_161_240_000;
@@ -117,5 +118,66 @@ describe('the panel volume profile', () => {
     expect(profile.partialBars).toBe(1);
     sumPriceProfile(cells, barTimes, 2, 2, TICK, profile);
     expect(profile.partialBars).toBe(0);
+  });
+
+  it('holds the value area at the setting\'s percent (60 %, 85 %), as a plain reference finds it', () => {
+    /**
+     * The value area by hand, on plain arrays: from the fullest row (the lowest on a tie), add the
+     * fuller neighbour (the upper on a tie) until the area holds `share` of all the volume.
+     */
+    const reference = (totals: number[], share: number): [number, number] => {
+      const all = totals.reduce((a, b) => a + b, 0);
+      let poc = 0;
+      for (let r = 1; r < totals.length; r++) if (totals[r]! > totals[poc]!) poc = r;
+      let [low, high, held] = [poc, poc, totals[poc]!];
+      while (held < all * share && (low > 0 || high < totals.length - 1)) {
+        const below = low > 0 ? totals[low - 1]! : -1;
+        const above = high < totals.length - 1 ? totals[high + 1]! : -1;
+        if (above >= below) held += totals[++high]!;
+        else held += totals[--low]!;
+      }
+      return [low, high];
+    };
+    fc.assert(
+      fc.property(fc.array(trade, { minLength: 1, maxLength: 200 }), fc.constantFrom(1, 10, 100), fc.constantFrom(60, 85), (trades, ticksPerRow, percent) => {
+        const { cells } = setUp(trades);
+        const profile = new PriceProfile();
+        sumPriceProfile(cells, barTimes, 0, BARS - 1, TICK * ticksPerRow, profile, percent / 100);
+        const totals = Array.from(profile.buy.subarray(0, profile.count), (x, r) => x + profile.sell[r]!);
+        const [low, high] = reference(totals, percent / 100);
+        expect([profile.valueArea.lowRow, profile.valueArea.highRow]).toEqual([low, high]);
+        // It holds the percent of all the volume, its POC inside.
+        const all = totals.reduce((a, b) => a + b, 0);
+        expect(profile.valueArea.volume).toBeCloseTo(totals.slice(low, high + 1).reduce((a, b) => a + b, 0), 9);
+        expect(profile.valueArea.volume).toBeGreaterThanOrEqual((all * percent) / 100 - 1e-9);
+        expect(profile.pocRow).toBeGreaterThanOrEqual(low);
+        expect(profile.pocRow).toBeLessThanOrEqual(high);
+      }),
+      { numRuns: 200 },
+    );
+  });
+});
+
+describe('the fixed-range profile', () => {
+  const bars = { length: BARS, time: barTimes.time };
+
+  it('fixes the bars whose centre is in view, from the first to the last (none when the view holds no bar)', () => {
+    expect(fixedRangeInView({ from: 2.4, to: 7.6 }, bars)).toEqual({ fromTime: barTimes.time(2), toTime: barTimes.time(8) });
+    // Past the newest bar (the space right of it) and before the oldest: clamped to the bars held.
+    expect(fixedRangeInView({ from: -5, to: BARS + 9 }, bars)).toEqual({ fromTime: barTimes.time(0), toTime: barTimes.time(BARS - 1) });
+    expect(fixedRangeInView({ from: BARS + 1, to: BARS + 9 }, bars)).toBeNull();
+    expect(fixedRangeInView(null, bars)).toBeNull();
+    expect(fixedRangeInView({ from: 0, to: 3 }, { length: 0, time: barTimes.time })).toBeNull();
+  });
+
+  it('is read back from the saved view only when it is a range of finite times, else the profile shows the bars in view', () => {
+    const range = { fromTime: barTimes.time(1), toTime: barTimes.time(4) };
+    expect(parseViewState({ profileMode: 'fixed', profileRange: range })).toMatchObject({ profileMode: 'fixed', profileRange: range });
+    for (const bad of [null, 'x', { fromTime: 5, toTime: 4 }, { fromTime: NaN, toTime: 4 }, { fromTime: 1 }, { fromTime: '1', toTime: 2 }, { fromTime: 1, toTime: Infinity }]) {
+      expect(parseFixedProfileRange(bad), JSON.stringify(bad)).toBeNull();
+      expect(parseViewState({ profileMode: 'fixed', profileRange: bad })).toMatchObject({ profileMode: 'visible', profileRange: null });
+    }
+    // Kept while another mode shows (choosing "Fixed range" fixes the view anew anyway).
+    expect(parseViewState({ profileMode: 'session', profileRange: range })).toMatchObject({ profileMode: 'session', profileRange: range });
   });
 });

@@ -4,8 +4,10 @@
  * the profile beside the price axis sums the bars in view, each row at the ladder's step equal to
  * those bars' trades summed by hand; its point of control is the row with the most volume (and is
  * drawn); the value area holds 70 % of the volume around it; scrolling sums the new bars in view;
- * the "UTC day" mode sums the whole day; both survive a reload. Screenshots dark and light, 800 and 1400 px wide, in
- * test-artifacts/.
+ * the "UTC day" mode sums the whole day; both survive a reload. A fixed range sums the bars in view
+ * when it was chosen, is shaded over the chart and stays while the user scrolls, bars arrive and the
+ * panel reloads; the value area follows the host's `profile.valueAreaPercent`. Screenshots dark and
+ * light, 800 and 1400 px wide, in test-artifacts/.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
@@ -16,7 +18,7 @@ import { binanceRule } from '../../src/engine/book/sequenceRule';
 import type { Timeframe } from '../../src/engine/candles/timeframe';
 import { FrameBuilder } from '../../src/engine/frame/frameBuilder';
 import { Market } from '../../src/engine/market';
-import { TRADE_STRIDE, type FrameMessage } from '../../src/engine/protocol';
+import { DEFAULT_DISPLAY, TRADE_STRIDE, type FrameMessage } from '../../src/engine/protocol';
 import { hasSharedData, sharedDataPath } from '../support/sharedData';
 import { CaptureFeed } from './support/captureFeed';
 import { HarnessHost } from './support/harnessHost';
@@ -46,6 +48,9 @@ interface ProfileShown {
   bars: number;
   step: number;
   label: string;
+  valueAreaShare: number;
+  shadeLeft: number;
+  shadeRight: number;
   rows: [number, number, number][];
   poc: number;
   valueAreaLow: number;
@@ -57,7 +62,7 @@ interface ProfileShown {
   pocBottom: number;
   requests: number;
 }
-type Snapshot = PanelSnapshot & { profile: ProfileShown; paneWidth: number };
+type Snapshot = PanelSnapshot & { profile: ProfileShown; paneWidth: number; footprint: { barSpacing: number }; viewState: { profileMode: string; profileRange: { fromTime: number; toTime: number } | null } };
 
 /** The trades of bars opening in [firstTime, lastTime] summed per row: [row price, sells, buys], highest first (rows between without trades read 0). */
 function profileByHand(market: Market, firstTime: number, lastTime: number): [number, number, number][] {
@@ -83,8 +88,8 @@ function profileByHand(market: Market, firstTime: number, lastTime: number): [nu
   return out;
 }
 
-/** The shown profile equals the trades of its bars summed by hand; its POC is the fullest row; its value area holds 70 % around the POC. */
-function expectSummedByHand(market: Market, p: ProfileShown): void {
+/** The shown profile equals the trades of its bars summed by hand; its POC is the fullest row; its value area holds `share` (70 %) around the POC. */
+function expectSummedByHand(market: Market, p: ProfileShown, share = 0.7): void {
   const byHand = profileByHand(market, p.firstTime, p.lastTime);
   expect(p.rows.length, 'rows').toBe(byHand.length);
   for (let k = 0; k < byHand.length; k++) {
@@ -102,8 +107,33 @@ function expectSummedByHand(market: Market, p: ProfileShown): void {
   const total = totals.reduce((a, b) => a + b, 0);
   expect(p.valueAreaLow).toBeLessThanOrEqual(p.poc);
   expect(p.valueAreaHigh).toBeGreaterThanOrEqual(p.poc);
-  expect(areaVolume / total).toBeGreaterThanOrEqual(0.7 - 1e-9);
+  expect(areaVolume / total).toBeGreaterThanOrEqual(share - 1e-9);
   expect(inArea.length).toBeLessThan(p.rows.length);
+}
+
+/** Chooses an entry of the profile's mode select (opening the "⋯" menu when it is there). */
+async function chooseProfileMode(panel: PanelPage, value: string): Promise<void> {
+  const modeSelect = panel.page.locator('.toolbar select.profile-mode');
+  const inMenu = !(await modeSelect.isVisible());
+  if (inMenu) await panel.page.click('.toolbar details.more > summary');
+  await modeSelect.selectOption(value);
+  if (inMenu) await panel.page.click('.toolbar details.more > summary');
+  await panel.page.mouse.move(0, 0);
+}
+
+/** Drags the chart right by `dx` CSS px (scrolls back in time). */
+async function dragChart(panel: PanelPage, dx: number): Promise<void> {
+  const box = (await panel.page.locator('.chart').boundingBox())!;
+  await panel.page.mouse.move(box.x + 200, box.y + box.height * 0.4);
+  await panel.page.mouse.down();
+  await panel.page.mouse.move(box.x + 200 + dx, box.y + box.height * 0.4, { steps: 8 });
+  await panel.page.mouse.up();
+  await panel.page.mouse.move(0, 0);
+}
+
+/** HH:MM:SS of a bar open time (the harness runs in UTC). */
+function clockOf(ms: number): string {
+  return new Date(ms).toISOString().slice(11, 19);
 }
 
 async function clickLayer(panel: PanelPage, layer: string): Promise<void> {
@@ -246,6 +276,109 @@ describe.skipIf(!hasSharedData(SPOT) || !hasChromium())('the volume profile in C
         expect(await host.sendFrame()).not.toBeNull();
         s = await until((x) => x.profile.drawn && x.profile.bars > 0);
         expect(s.profile.mode).toBe('session');
+      } finally {
+        feed.close();
+        await panel.close();
+      }
+    }, 90_000);
+  }
+
+  for (const [look, theme] of [['dark', DARK], ['light', LIGHT]] as [string, HarnessTheme][]) {
+    it(`(${look}) a fixed range: the bars in view when chosen, shaded, kept while scrolling, as bars arrive and after a reload; the value area follows the setting`, async () => {
+      const market = new Market({ sequenceRule: binanceRule, timeframe: VIEW.timeframe, tapeCapacity: 60_000 });
+      const feed = new CaptureFeed(market, [sharedDataPath(SPOT)]);
+      await feed.feed(20_000);
+      const newBuilder = (valueAreaPercent = 70): FrameBuilder =>
+        new FrameBuilder(market, FACTS, { ticksPerRow: VIEW.ticksPerRow, initBars: 400, metrics: { imbalance: false, cvd: false }, display: { ...DEFAULT_DISPLAY, valueAreaPercent } });
+      const panel = await PanelPage.open(browser, server, { theme, width: 1400, height: 720 });
+      const host = new HarnessHost(market, newBuilder(), panel, []);
+      const until = async (test: (s: Snapshot) => boolean): Promise<Snapshot> => (await panel.until((s) => test(s as Snapshot))) as Snapshot;
+      const feedFrames = async (trades: number): Promise<void> => {
+        for (let fed = 0; fed < trades && !feed.done; fed += 1000) {
+          await feed.feed(1000);
+          await host.sendFrame();
+        }
+      };
+      try {
+        await panel.load();
+        await host.settled();
+        await clickLayer(panel, 'profile');
+        await host.settled();
+        // Part of the capture, the rest to come as new bars.
+        await feedFrames(12_000);
+        let s = await until((x) => x.profile.drawn && x.profile.bars > 0 && x.profile.mode === 'visible');
+        // Scrolled into history first, so the bars fixed are closed ones (no trade lands in them later).
+        await dragChart(panel, 500);
+        const inView = await until((x) => x.profile.drawn && x.profile.lastIndex < x.modelBars - 30);
+
+        await chooseProfileMode(panel, 'fixed');
+        s = await until((x) => x.profile.mode === 'fixed' && x.profile.drawn);
+        // The bars that were in view, from the first to the last.
+        expect([s.profile.firstIndex, s.profile.lastIndex]).toEqual([inView.profile.firstIndex, inView.profile.lastIndex]);
+        expect(s.profile.rows).toEqual(inView.profile.rows);
+        expectSummedByHand(market, s.profile);
+        expect(s.profile.label).toBe(`Profile: ${clockOf(s.profile.firstTime)}–${clockOf(s.profile.lastTime)} (fixed)`);
+        expect(s.viewState).toMatchObject({ profileMode: 'fixed', profileRange: { fromTime: s.profile.firstTime, toTime: s.profile.lastTime } });
+        // Shaded over those bars: from the first one's left edge to the last one's right edge.
+        const bars = s.profile.lastIndex - s.profile.firstIndex + 1;
+        expect(s.profile.shadeRight - s.profile.shadeLeft).toBeGreaterThan((bars - 1.5) * s.footprint.barSpacing);
+        expect(s.profile.shadeRight - s.profile.shadeLeft).toBeLessThan((bars + 1.5) * s.footprint.barSpacing);
+        await screenshot(panel, `profile-fixed-${look}.png`);
+
+        // Scrolled further back: the same bars and rows; the shade moves with them.
+        const fixed = s.profile;
+        await dragChart(panel, 300);
+        s = await until((x) => x.profile.drawn && x.visibleRange!.from < inView.visibleRange!.from - 20 && x.profile.shadeLeft > fixed.shadeLeft + 100);
+        expect([s.profile.mode, s.profile.firstTime, s.profile.lastTime]).toEqual(['fixed', fixed.firstTime, fixed.lastTime]);
+        expect(s.profile.rows).toEqual(fixed.rows);
+        expect(s.profile.sums).toBe(fixed.sums);
+        await screenshot(panel, `profile-fixed-scrolled-${look}.png`);
+
+        // New bars arrive: still the same bars.
+        const held = s.modelBars;
+        await feedFrames(3000);
+        expect(feed.done).toBe(false);
+        s = await until((x) => x.modelBars > held && x.profile.drawn);
+        expect([s.profile.mode, s.profile.firstTime, s.profile.lastTime]).toEqual(['fixed', fixed.firstTime, fixed.lastTime]);
+        expect(s.profile.rows).toEqual(fixed.rows);
+
+        // The setting's value area (90 %) arrives with an init: the same rows, a wider value area.
+        host.builder.updateSettings({ display: { ...DEFAULT_DISPLAY, valueAreaPercent: 90 } });
+        await host.send(host.builder.buildInit(host.status));
+        await feedFrames(1000);
+        s = await until((x) => x.profile.drawn && x.profile.valueAreaShare === 0.9 && x.profile.bars > 0);
+        expect([s.profile.firstTime, s.profile.lastTime]).toEqual([fixed.firstTime, fixed.lastTime]);
+        expect(s.profile.rows).toEqual(fixed.rows);
+        expectSummedByHand(market, s.profile, 0.9);
+        expect(s.profile.valueAreaHigh - s.profile.valueAreaLow).toBeGreaterThan(fixed.valueAreaHigh - fixed.valueAreaLow);
+        // Back to 70 %: the value area drawn before.
+        host.builder.updateSettings({ display: { ...DEFAULT_DISPLAY, valueAreaPercent: 70 } });
+        await host.send(host.builder.buildInit(host.status));
+        await feedFrames(1000);
+        s = await until((x) => x.profile.drawn && x.profile.valueAreaShare === 0.7 && x.profile.bars > 0);
+        expect([s.profile.valueAreaLow, s.profile.valueAreaHigh]).toEqual([fixed.valueAreaLow, fixed.valueAreaHigh]);
+
+        // "Re-fix to view" takes the bars in view now.
+        await chooseProfileMode(panel, 'refix');
+        s = await until((x) => x.profile.drawn && x.profile.firstTime !== fixed.firstTime);
+        expect(s.profile.mode).toBe('fixed');
+        expect(s.profile.firstIndex).toBe(Math.max(0, Math.round(s.visibleRange!.from)));
+        expect(s.profile.lastIndex).toBe(Math.min(s.modelBars - 1, Math.round(s.visibleRange!.to)));
+        expectSummedByHand(market, s.profile);
+        expect(await panel.page.inputValue('.toolbar select.profile-mode')).toBe('fixed');
+        const refixed = s.profile;
+
+        // A reload with a host that starts afresh: the same fixed bars.
+        host.builder = newBuilder();
+        const since = panel.received.length;
+        await panel.reload();
+        await panel.next((m) => m.type === 'setLayer' && m.layer === 'profile', since);
+        await host.settled();
+        await feedFrames(1000);
+        s = await until((x) => x.profile.drawn && x.profile.bars > 0);
+        expect([s.profile.mode, s.profile.firstTime, s.profile.lastTime]).toEqual(['fixed', refixed.firstTime, refixed.lastTime]);
+        expectSummedByHand(market, s.profile);
+        expect(await panel.page.inputValue('.toolbar select.profile-mode')).toBe('fixed');
       } finally {
         feed.close();
         await panel.close();

@@ -1,16 +1,18 @@
 /**
  * The volume profile on the price-axis side of the main pane: the footprint cells of the bars in
- * view (or of the UTC day of the last bar in view) summed per row at the ladder's step, drawn as
- * horizontal bars growing leftwards from the right edge (left of the depth overlay when that is
- * shown), each split into taker buys (up colour) and sells (down colour). The point of control is
- * outlined; the value area (70 % of the volume) is shaded behind its rows and the rows outside it
- * are faint. The sum is redone only when the bars in view, the cells, the step or the mode change;
- * a paint with none of them changed only draws the held rows.
+ * view (or of the UTC day of the last bar in view, or of a fixed range of bars) summed per row at
+ * the ladder's step, drawn as horizontal bars growing leftwards from the right edge (left of the
+ * depth overlay when that is shown), each split into taker buys (up colour) and sells (down
+ * colour). The point of control is outlined; the value area (the setting's share of the volume,
+ * 70 % by default) is shaded behind its rows and the rows outside it are faint. A fixed range is
+ * shaded faintly over the chart, so the user sees which bars it counts. The sum is redone only
+ * when the bars summed, the cells, the step, the mode or the value area's share change; a paint
+ * with none of them changed only draws the held rows.
  */
-import type { IPrimitivePaneRenderer, ISeriesApi, SeriesType } from 'lightweight-charts';
+import type { IPrimitivePaneRenderer, ISeriesApi, Logical, SeriesType } from 'lightweight-charts';
 import { SeriesPanePrimitive } from './seriesPanePrimitive';
 import type { FootprintCells } from '../state/footprintCells';
-import { PriceProfile, sumPriceProfile, type ProfileMode } from '../state/priceProfile';
+import { PriceProfile, sumPriceProfile, VALUE_AREA_SHARE, type FixedProfileRange, type ProfileMode } from '../state/priceProfile';
 import type { SeriesColumns } from '../state/seriesColumns';
 
 type RenderTarget = Parameters<IPrimitivePaneRenderer['draw']>[0];
@@ -32,6 +34,9 @@ export interface ProfileStyle {
   down: string;
   /** Behind the value area's rows. */
   valueAreaFill: string;
+  /** Over the bars a fixed range counts, and its edges. */
+  fixedRangeFill: string;
+  fixedRangeEdge: string;
   fontFamily: string;
 }
 
@@ -49,8 +54,13 @@ export class ProfileGeometry {
   lastTime = NaN;
   bars = 0;
   step = NaN;
-  /** What the profile says above itself: its mode, and the bars it lacks (no footprint, or a partial one). */
+  /** The value area's share of the volume the rows were summed with. */
+  valueAreaShare = NaN;
+  /** What the profile says above itself: its mode (a fixed range's times), and the bars it lacks (no footprint, or a partial one). */
   label = '';
+  /** A fixed range's shade over the chart, CSS px from the pane's left (NaN when none is drawn). */
+  shadeLeft = NaN;
+  shadeRight = NaN;
   /** The drawn area, CSS px from the pane's left, and the rows drawn at the last paint. */
   left = 0;
   right = 0;
@@ -64,6 +74,7 @@ class ProfileRenderer implements IPrimitivePaneRenderer {
   readonly geometry = new ProfileGeometry();
   readonly profile = new PriceProfile();
   private summedVersion = -1;
+  private summedRange: FixedProfileRange | null = null;
 
   constructor(
     private readonly owner: ProfilePrimitive,
@@ -77,6 +88,7 @@ class ProfileRenderer implements IPrimitivePaneRenderer {
     g.drawn = false;
     g.rowsDrawn = 0;
     g.pocTop = g.pocBottom = NaN;
+    g.shadeLeft = g.shadeRight = NaN;
     if (!style.visible || chart === null || series === null || this.bars.length === 0) return;
     const step = this.owner.rowStep();
     const range = chart.timeScale().getVisibleLogicalRange();
@@ -96,17 +108,49 @@ class ProfileRenderer implements IPrimitivePaneRenderer {
     g.left = right - width;
     g.right = right;
     g.drawn = true;
+    if (g.mode === 'fixed') this.drawFixedShade(ctx, mediaSize.width, mediaSize.height);
     this.drawRows(ctx, series, right, width, mediaSize.height);
   };
 
-  /** Sums the rows again if the bars in view, the cells, the step or the mode changed. */
+  /** The fixed range's bars, shaded from the first one's left edge to the last one's right edge (clipped to the pane). */
+  private drawFixedShade(ctx: CanvasRenderingContext2D, paneWidth: number, height: number): void {
+    const g = this.geometry;
+    const chart = this.owner.chart;
+    if (chart === null || g.firstIndex > g.lastIndex) return;
+    const scale = chart.timeScale();
+    // The chart places whole bar indices only: the edges are half a bar off their centres.
+    const first = scale.logicalToCoordinate(g.firstIndex as Logical);
+    const last = scale.logicalToCoordinate(g.lastIndex as Logical);
+    if (first === null || last === null) return;
+    const half = scale.options().barSpacing / 2;
+    const from = first - half;
+    const to = last + half;
+    const left = Math.max(0, from);
+    const right = Math.min(paneWidth, to);
+    if (right <= left) return;
+    g.shadeLeft = left;
+    g.shadeRight = right;
+    const style = this.owner.style;
+    ctx.fillStyle = style.fixedRangeFill;
+    ctx.fillRect(left, 0, right - left, height);
+    ctx.fillStyle = style.fixedRangeEdge;
+    if (from >= 0) ctx.fillRect(Math.round(from), 0, 1, height);
+    if (to <= paneWidth) ctx.fillRect(Math.round(to) - 1, 0, 1, height);
+  }
+
+  /** Sums the rows again if the bars summed, the cells, the step, the mode or the value area's share changed. */
   private resum(from: number, to: number, step: number): void {
     const g = this.geometry;
     const bars = this.bars;
     let first = Math.max(0, from);
     let last = Math.min(bars.length - 1, to);
-    const mode = this.owner.mode;
-    if (mode === 'session' && last >= 0) {
+    const { mode, fixedRange, valueAreaShare: share } = this.owner;
+    if (mode === 'fixed') {
+      // The bars opening within the range, wherever the view is (none before a range is fixed).
+      last = fixedRange === null ? -1 : bars.indexAtOrBefore(fixedRange.toTime);
+      first = fixedRange === null ? 0 : bars.indexAtOrBefore(fixedRange.fromTime);
+      if (fixedRange !== null && (first < 0 || bars.time(first) < fixedRange.fromTime)) first++;
+    } else if (mode === 'session' && last >= 0) {
       // The UTC day of the last bar in view.
       const dayStart = Math.floor(bars.time(last) / DAY_MS) * DAY_MS;
       first = last;
@@ -117,8 +161,10 @@ class ProfileRenderer implements IPrimitivePaneRenderer {
     const lastTime = first <= last ? bars.time(last) : NaN;
     if (
       this.summedVersion === this.cells.version &&
+      this.summedRange === fixedRange &&
       g.mode === mode &&
       g.step === step &&
+      g.valueAreaShare === share &&
       g.firstIndex === first &&
       g.lastIndex === last &&
       Object.is(g.firstTime, firstTime) &&
@@ -127,20 +173,30 @@ class ProfileRenderer implements IPrimitivePaneRenderer {
       return;
     }
     this.summedVersion = this.cells.version;
+    this.summedRange = fixedRange;
     g.mode = mode;
     g.step = step;
+    g.valueAreaShare = share;
     g.firstIndex = first;
     g.lastIndex = last;
     g.firstTime = firstTime;
     g.lastTime = lastTime;
-    g.bars = sumPriceProfile(this.cells, bars, first, last, step, this.profile);
+    g.bars = sumPriceProfile(this.cells, bars, first, last, step, this.profile, share);
     g.sums++;
     const without = first <= last ? last - first + 1 - g.bars : 0;
     const partial = this.profile.partialBars;
     g.label =
-      (mode === 'session' ? 'Profile: UTC day' : 'Profile: in view') +
+      this.modeLabel(mode, fixedRange) +
       (without > 0 ? ` · ${without} bar${without === 1 ? '' : 's'} without footprint` : '') +
       (partial > 0 ? ` · ${partial} partial` : '');
+  }
+
+  private modeLabel(mode: ProfileMode, range: FixedProfileRange | null): string {
+    if (mode === 'session') return 'Profile: UTC day';
+    if (mode === 'visible') return 'Profile: in view';
+    if (range === null) return 'Profile: fixed (no range)';
+    const time = this.owner.timeText;
+    return `Profile: ${time(range.fromTime)}–${time(range.toTime)} (fixed)`;
   }
 
   /** The rows held, top (highest price) first, as [row's lower price, sells, buys], with the POC's and the value area's row prices (NaN when empty). For the debug hook. */
@@ -204,10 +260,18 @@ class ProfileRenderer implements IPrimitivePaneRenderer {
 export class ProfilePrimitive extends SeriesPanePrimitive {
   style: ProfileStyle;
   mode: ProfileMode = 'visible';
+  /** The bars the 'fixed' mode sums (null: none fixed yet). */
+  fixedRange: FixedProfileRange | null = null;
+  /** The value area holds this share of the volume (the host's `profile.valueAreaPercent` / 100). */
+  valueAreaShare = VALUE_AREA_SHARE;
+  /** A bar open time as the fixed range's label shows it (the panel's local clock). */
+  timeText: (ms: number) => string = String;
   readonly renderer: ProfileRenderer;
   private drawnVersion = -1;
   private drawnVisible = false;
   private drawnMode: ProfileMode = 'visible';
+  private drawnRange: FixedProfileRange | null = null;
+  private drawnShare = VALUE_AREA_SHARE;
 
   constructor(
     private readonly cells: FootprintCells,
@@ -228,17 +292,23 @@ export class ProfilePrimitive extends SeriesPanePrimitive {
     return this.renderer;
   }
 
-  /** Whether the cells, the mode or the layer changed since the last {@link sync}. O(1). */
+  /** Whether the cells, the mode, the fixed range, the value area's share or the layer changed since the last {@link sync}. O(1). */
   needsSync(): boolean {
-    return this.style.visible !== this.drawnVisible || (this.style.visible && (this.cells.version !== this.drawnVersion || this.mode !== this.drawnMode));
+    return (
+      this.style.visible !== this.drawnVisible ||
+      (this.style.visible &&
+        (this.cells.version !== this.drawnVersion || this.mode !== this.drawnMode || this.fixedRange !== this.drawnRange || this.valueAreaShare !== this.drawnShare))
+    );
   }
 
-  /** Asks the chart for a repaint when the cells, the mode or the layer changed (scrolling repaints by itself). O(1). */
+  /** Asks the chart for a repaint when any of those changed (scrolling repaints by itself). O(1). */
   sync(): void {
     if (!this.needsSync()) return;
     this.drawnVisible = this.style.visible;
     this.drawnVersion = this.cells.version;
     this.drawnMode = this.mode;
+    this.drawnRange = this.fixedRange;
+    this.drawnShare = this.valueAreaShare;
     this.askRepaint();
   }
 }

@@ -8,11 +8,28 @@
 import { findValueArea, ValueArea } from '../../src/engine/protocol';
 import type { FootprintCells } from './footprintCells';
 
-/** Which bars the panel's profile sums: those in view, or the UTC day of the last one in view. */
-export type ProfileMode = 'visible' | 'session';
-export const PROFILE_MODES: readonly ProfileMode[] = ['visible', 'session'];
+/**
+ * Which bars the panel's profile sums: those in view, the UTC day of the last one in view, or a
+ * fixed range (the bars that were in view when the user fixed it).
+ */
+export type ProfileMode = 'visible' | 'session' | 'fixed';
+export const PROFILE_MODES: readonly ProfileMode[] = ['visible', 'session', 'fixed'];
 
-/** The usual value area: 70 % of the volume (the engine's DEFAULT_VALUE_AREA_SHARE). */
+/** The bars of a fixed-range profile: open times (ms) of its first and last bar. */
+export interface FixedProfileRange {
+  fromTime: number;
+  toTime: number;
+}
+
+/** A fixed range read back from saved state, or null when it is not one. O(1). */
+export function parseFixedProfileRange(x: unknown): FixedProfileRange | null {
+  if (typeof x !== 'object' || x === null) return null;
+  const { fromTime, toTime } = x as Record<string, unknown>;
+  if (typeof fromTime !== 'number' || typeof toTime !== 'number' || !Number.isFinite(fromTime) || !Number.isFinite(toTime) || fromTime > toTime) return null;
+  return { fromTime, toTime };
+}
+
+/** The usual value area: 70 % of the volume (the engine's DEFAULT_VALUE_AREA_SHARE; the host's setting replaces it). */
 export const VALUE_AREA_SHARE = 0.7;
 
 /** Caller-owned profile, reused from sum to sum. */
@@ -120,4 +137,15 @@ export function sumPriceProfile(
   out.pocRow = best;
   findValueArea(out.buy, out.sell, out.count, best, share, out.valueArea);
   return summed;
+}
+
+/**
+ * The fixed range for the bars in view: from the first to the last bar whose centre is in the
+ * visible logical range (the 'visible' mode's bars), as their open times; null when none is in view. O(1).
+ */
+export function fixedRangeInView(view: { from: number; to: number } | null, bars: { length: number; time(i: number): number }): FixedProfileRange | null {
+  if (view === null || bars.length === 0) return null;
+  const first = Math.max(0, Math.round(view.from));
+  const last = Math.min(bars.length - 1, Math.round(view.to));
+  return first <= last ? { fromTime: bars.time(first), toTime: bars.time(last) } : null;
 }

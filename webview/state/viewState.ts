@@ -4,7 +4,7 @@
  * it), so every field is checked and falls back to its default on its own.
  */
 import { INDICATOR_KINDS, type IndicatorKind, type Layers, type MarketId } from '../../src/engine/protocol';
-import { PROFILE_MODES, type ProfileMode } from './priceProfile';
+import { PROFILE_MODES, parseFixedProfileRange, type FixedProfileRange, type ProfileMode } from './priceProfile';
 
 /** Where the chart was looking. */
 export interface SavedRange {
@@ -41,6 +41,8 @@ export interface ViewState {
   depthWidth: number | null;
   /** Which bars the volume profile sums (picked in this panel's toolbar). */
   profileMode: ProfileMode;
+  /** The bars the fixed-range profile sums (set when the user fixes it; kept while other modes are shown). */
+  profileRange: FixedProfileRange | null;
   /** Symbol the saved range belongs to (`exchange:symbol:timeframe`). */
   rangeKey: string;
   /** The user pinned the panel to full frame rate (the host restores it from here after a reload). */
@@ -59,6 +61,7 @@ export const DEFAULT_VIEW_STATE: Readonly<ViewState> = {
   bigCvd: false,
   depthWidth: null,
   profileMode: 'visible',
+  profileRange: null,
   rangeKey: '',
   pinned: false,
 };
@@ -85,6 +88,9 @@ export function parseViewState(x: unknown): ViewState {
   if (typeof o.bigCvd === 'boolean') s.bigCvd = o.bigCvd;
   if ((DEPTH_WIDTHS as readonly unknown[]).includes(o.depthWidth)) s.depthWidth = o.depthWidth as number;
   if ((PROFILE_MODES as readonly unknown[]).includes(o.profileMode)) s.profileMode = o.profileMode as ProfileMode;
+  s.profileRange = parseFixedProfileRange(o.profileRange);
+  // A fixed profile without its range would sum nothing: back to the bars in view.
+  if (s.profileMode === 'fixed' && s.profileRange === null) s.profileMode = 'visible';
   if (typeof o.rangeKey === 'string') s.rangeKey = o.rangeKey;
   if (typeof o.pinned === 'boolean') s.pinned = o.pinned;
   const panel = o.panel as Record<string, unknown> | null | undefined;

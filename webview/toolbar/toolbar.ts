@@ -13,6 +13,9 @@ import { StatusBadge } from './statusBadge';
 /** Ticks per ladder row offered by the grouping control. */
 export const GROUPINGS = [1, 2, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 10000];
 
+/** The profile select's entry that fixes the bars in view again (not a mode). */
+const REFIX = 'refix';
+
 const LAYER_LABELS: Record<keyof Layers, string> = { volume: 'Volume', depth: 'Depth', heatmap: 'Heatmap', footprint: 'Footprint', profile: 'Profile', ladder: 'Ladder', tape: 'Tape' };
 
 export interface ToolbarEvents {
@@ -20,6 +23,7 @@ export interface ToolbarEvents {
   timeframe(timeframe: string): void;
   layer(layer: keyof Layers, on: boolean): void;
   depthWidth(px: number): void;
+  /** A profile mode was chosen; 'fixed' (chosen again, or "Re-fix to view") fixes the bars in view now. */
   profileMode(mode: ProfileMode): void;
   indicator(kind: IndicatorKind, on: boolean): void;
   grouping(ticksPerRow: number): void;
@@ -41,6 +45,8 @@ export class Toolbar {
   private readonly layerButtons = new Map<keyof Layers, HTMLButtonElement>();
   private readonly depthSelect: HTMLSelectElement;
   private readonly profileModeSelect: HTMLSelectElement;
+  /** "Re-fix to view": offered while the profile is fixed (choosing "Fixed range" again does the same). */
+  private readonly refixOption: HTMLOptionElement;
   private readonly indicatorBoxes = new Map<IndicatorKind, HTMLInputElement>();
   private readonly groupingSelect: HTMLSelectElement;
   /** The pace: hidden at full rate; "4 fps" while slowed; "pinned" while pinned. */
@@ -73,13 +79,20 @@ export class Toolbar {
     }
     this.depthSelect = select(doc, 'depth-width', 'Depth overlay width', DEPTH_WIDTHS.map((w) => [String(w), `${w}px`]));
     this.depthSelect.addEventListener('change', () => events.depthWidth(Number(this.depthSelect.value)));
-    this.profileModeSelect = select(doc, 'profile-mode', 'Volume profile of the bars in view, or of the UTC day of the last bar in view', [
+    this.profileModeSelect = select(doc, 'profile-mode', 'Volume profile of the bars in view, of the UTC day of the last bar in view, or of the bars in view when fixed', [
       ['visible', 'In view'],
       ['session', 'UTC day'],
+      ['fixed', 'Fixed range'],
+      [REFIX, 'Re-fix to view'],
     ]);
+    this.refixOption = this.profileModeSelect.querySelector<HTMLOptionElement>(`option[value="${REFIX}"]`)!;
+    this.refixOption.hidden = true;
     // Shown while the profile is (see showLayers).
     this.profileModeSelect.hidden = true;
-    this.profileModeSelect.addEventListener('change', () => events.profileMode(this.profileModeSelect.value as ProfileMode));
+    this.profileModeSelect.addEventListener('change', () => {
+      const value = this.profileModeSelect.value;
+      events.profileMode(value === REFIX ? 'fixed' : (value as ProfileMode));
+    });
     layers.append(this.depthSelect, this.profileModeSelect);
 
     const indicators = doc.createElement('details');
@@ -149,6 +162,7 @@ export class Toolbar {
 
   showProfileMode(mode: ProfileMode): void {
     this.profileModeSelect.value = mode;
+    this.refixOption.hidden = mode !== 'fixed';
   }
 
   /** Shows the overlay width; one the list lacks (the setting's) is added to it. */
