@@ -160,7 +160,14 @@ export class PanelApp {
     this.heatmap = new HeatmapPrimitive(doc, this.model.heatmap, this.model.bars, () => timeframeMs(this.model.timeframe), styles.heatmap);
     this.heatmap.repaint = this.chart.repaint.request;
     this.chart.priceSeries.attachPrimitive(this.heatmap);
-    this.footprint = new FootprintPrimitive(this.model.footprint, this.model.bars, () => (this.model.market?.tickSize ?? NaN) * this.model.book.ticksPerRow, styles.footprint);
+    this.footprint = new FootprintPrimitive(
+      this.model.footprint,
+      this.model.bars,
+      () => (this.model.market?.tickSize ?? NaN) * this.model.book.ticksPerRow,
+      // The naked POCs end at the depth overlay (drawn under the footprint).
+      () => (this.chart.depth.style.visible ? this.chart.depth.style.width : 0),
+      styles.footprint,
+    );
     this.footprint.repaint = this.chart.repaint.request;
     this.chart.priceSeries.attachPrimitive(this.footprint);
     this.profile = new ProfilePrimitive(
@@ -311,6 +318,7 @@ export class PanelApp {
     this.display = display;
     this.toolbar.showDepthWidth(this.depthWidth());
     this.bigTrades.setSetting(display.largeTradeThreshold);
+    this.footprint.settings = { display: display.footprintDisplay, imbalanceRatio: display.imbalanceRatio };
     this.profile.valueAreaShare = display.valueAreaPercent / 100;
     this.tape.showSetting(display.largeTradeThreshold);
     if (this.depthWidth() !== width) this.chart.settingsChanged();

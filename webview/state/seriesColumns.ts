@@ -5,6 +5,8 @@
 export class SeriesColumns {
   /** Rows held. */
   length = 0;
+  /** Increases with every change (a reader that is not the drawer compares it). */
+  version = 0;
   private times: Float64Array;
   private values: Float64Array;
   /** Lowest row index written since the last `takeChanges`; Infinity when none. */
@@ -55,6 +57,7 @@ export class SeriesColumns {
   /** Forgets every row (a fresh `init`). O(1). */
   clear(): void {
     this.length = 0;
+    this.version++;
     this.restructured = true;
     this.dirtyFrom = Infinity;
   }
@@ -66,6 +69,7 @@ export class SeriesColumns {
    */
   write(count: number, timeAt: (k: number) => number, read: (k: number, column: number) => number): void {
     if (count === 0) return;
+    this.version++;
     if (this.length > 0 && timeAt(count - 1) < this.times[0]!) {
       this.prepend(count, timeAt, read);
       return;
