@@ -162,6 +162,8 @@ const sections: BenchSection[] = [
         f.panelFpsOrderFlowWide10k! >= 55 && f.panelP99MsOrderFlowWide10k! <= 20,
       );
       printFigure('frame build p99, heatmap + footprint on', `${f.frameBuildP99MsOrderFlow} ms (off: ${f.frameBuildP99Ms} ms)`, '≤ 0.5 ms', f.frameBuildP99MsOrderFlow! <= 0.5);
+      // Wall time counts the waits of a build whose core the browser took; CPU time is its own cost.
+      console.log(`  frame build p99 in CPU time: ${f.frameBuildCpuP99MsOrderFlow} ms with heatmap + footprint, ${f.frameBuildCpuP99Ms} ms without`);
       printFigure('median frame bytes / init bytes', `${f.bytesPerFrameRatio}`, '≤ 0.05', f.bytesPerFrameRatio! <= 0.05);
       console.log(`  naive baseline: ${f.naivePanelFps10k} fps at 10k bars, frame/init bytes ${f.naiveBytesPerFrameRatio}`);
       return f;

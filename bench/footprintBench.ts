@@ -7,7 +7,7 @@
  */
 import { barOpenTime } from '../src/engine/candles/timeframe';
 import { CELL_BYTES } from '../src/engine/footprint/cellLog';
-import { BAR_META_BYTES, DEFAULT_FOOTPRINT_OPTIONS, FootprintBars } from '../src/engine/footprint/footprintBars';
+import { BAR_META_BYTES, CHANGE_LOG_ENTRY_BYTES, DEFAULT_FOOTPRINT_OPTIONS, FootprintBars } from '../src/engine/footprint/footprintBars';
 import { medianMs } from './harness';
 import { makeTradeStream } from './tradeStream';
 
@@ -95,7 +95,7 @@ export async function runFootprintBench(count = 1_000_000): Promise<FootprintFig
     footprintRatio: footprintTradesPerSec / naiveFootprintTradesPerSec,
     footprintMB: ours.byteLength / 1e6,
     naiveFootprintMB,
-    footprintBudgetMB: (DEFAULT_FOOTPRINT_OPTIONS.bars * BAR_META_BYTES + DEFAULT_FOOTPRINT_OPTIONS.maxCells * CELL_BYTES) / 1e6,
+    footprintBudgetMB: (DEFAULT_FOOTPRINT_OPTIONS.bars * BAR_META_BYTES + DEFAULT_FOOTPRINT_OPTIONS.changeLog * CHANGE_LOG_ENTRY_BYTES + DEFAULT_FOOTPRINT_OPTIONS.maxCells * CELL_BYTES) / 1e6,
     bars: ours.count,
     trades: count,
   };

@@ -56,6 +56,8 @@ export interface PanelRun {
   fps: number;
   p99Ms: number;
   buildMs: number[];
+  /** CPU time of each build (process.cpuUsage around it): its cost without the waits of a core taken by the browser. */
+  buildCpuMs: number[];
   frameBytes: number[];
   initBytes: number;
   /** JSON of the full state (what a naive host would send per frame). */
@@ -120,6 +122,8 @@ export async function runPanelBench(): Promise<Record<string, number>> {
       panelFpsOrderFlowWide10k: round(orderFlowWide.fps, 1),
       panelP99MsOrderFlowWide10k: round(orderFlowWide.p99Ms, 1),
       frameBuildP99MsOrderFlow: round(percentile([...orderFlowWide.buildMs, ...orderFlow.buildMs], 0.99), 3),
+      frameBuildCpuP99Ms: round(percentile([...run10k.buildCpuMs, ...run100k.buildCpuMs], 0.99), 3),
+      frameBuildCpuP99MsOrderFlow: round(percentile([...orderFlowWide.buildCpuMs, ...orderFlow.buildCpuMs], 0.99), 3),
       bytesPerFrameRatio: round(median(run10k.frameBytes) / run10k.initBytes, 5),
       naivePanelFps10k: round(naive.fps, 1),
       naivePanelP99Ms10k: round(naive.p99Ms, 1),
@@ -135,7 +139,7 @@ export async function runPanelBench(): Promise<Record<string, number>> {
 
 function log(name: string, r: PanelRun): void {
   console.log(
-    `  ${name}: ${r.fps.toFixed(1)} fps, p99 frame ${r.p99Ms.toFixed(1)} ms; ${r.buildMs.length} frames sent, build p99 ${percentile(r.buildMs, 0.99).toFixed(3)} ms; ` +
+    `  ${name}: ${r.fps.toFixed(1)} fps, p99 frame ${r.p99Ms.toFixed(1)} ms; ${r.buildMs.length} frames sent, build p99 ${percentile(r.buildMs, 0.99).toFixed(3)} ms (CPU ${percentile(r.buildCpuMs, 0.99).toFixed(3)} ms); ` +
       `median frame ${median(r.frameBytes)} B vs init ${r.initBytes} B (full-state JSON ${r.fullStateJsonBytes} B)`,
   );
   const o = r.orderFlow;
@@ -160,6 +164,15 @@ async function runPanel(browser: Browser, server: HarnessServer, bars: number, r
   await replay.prepareBook();
   const settings = orderFlowBarPx === null ? { ...PANEL, initBars: bars } : { ...PANEL, ...ORDER_FLOW, initBars: bars };
   const builder = new FrameBuilder(market, FACTS, settings);
+  const buildCpuMs: number[] = [];
+  const build = builder.buildFrame.bind(builder);
+  builder.buildFrame = (...args: Parameters<FrameBuilder['buildFrame']>) => {
+    const before = process.cpuUsage();
+    const frame = build(...args);
+    const used = process.cpuUsage(before);
+    if (frame !== null && measuring) buildCpuMs.push((used.user + used.system) / 1000);
+    return frame;
+  };
   const panel = await PanelPage.open(browser, server, { width: 1280, height: 720 });
   const buildMs: number[] = [];
   const frameBytes: number[] = [];
@@ -242,7 +255,7 @@ async function runPanel(browser: Browser, server: HarnessServer, bars: number, r
       };
       if (orderFlowBarPx >= FOOTPRINT_MIN_SPACING && orderFlow.footprintBarsDrawn === 0) throw new Error(`the zoomed order-flow run drew no footprint cells (${orderFlow.barSpacing} px a bar)`);
     }
-    return { ...frameStats(times), buildMs, frameBytes, initBytes, fullStateJsonBytes: jsonBytes(fullState), orderFlow };
+    return { ...frameStats(times), buildMs, buildCpuMs, frameBytes, initBytes, fullStateJsonBytes: jsonBytes(fullState), orderFlow };
   } finally {
     scheduler.dispose();
     replay.close();

@@ -179,8 +179,9 @@ describe('FootprintBars against a Map-per-bar reference', () => {
 
   it('reads grouped rows, naked POCs, profiles and changed cells as the reference computes them', () => {
     fc.assert(
-      fc.property(tradesArb, fc.integer({ min: 1, max: 7 }), fc.integer({ min: 0, max: 400 }), (specs, step, split) => {
-        const fp = new FootprintBars(TICK, { bars: 8, maxCells: 1 << 16, initialCells: 16 });
+      // A change log of 1 or 16 trades makes most reads scan the bars; 4096 reads the log.
+      fc.property(tradesArb, fc.integer({ min: 1, max: 7 }), fc.integer({ min: 0, max: 400 }), fc.constantFrom(1, 16, 4096), (specs, step, split, changeLog) => {
+        const fp = new FootprintBars(TICK, { bars: 8, maxCells: 1 << 16, initialCells: 16, changeLog });
         const ref = new Reference(8, 1 << 16);
         feed(specs.slice(0, split), fp, ref);
         const seen = fp.revision;
@@ -267,6 +268,11 @@ describe('FootprintBars against a Map-per-bar reference', () => {
         const got = new Set<string>();
         for (let r = 0; r < out.count; r++) {
           const [time, price, buy, sell] = out.data.subarray(r * FOOTPRINT_CELL_STRIDE, (r + 1) * FOOTPRINT_CELL_STRIDE);
+          // Bars oldest first, prices ascending within a bar (the protocol's order).
+          if (r > 0) {
+            const [lastTime, lastPrice] = out.data.subarray((r - 1) * FOOTPRINT_CELL_STRIDE, r * FOOTPRINT_CELL_STRIDE);
+            expect(time > lastTime! || (time === lastTime && price! > lastPrice!)).toBe(true);
+          }
           const tick = Math.round(price / TICK);
           expect(price).toBe(Number((tick * TICK).toFixed(1)));
           const c = ref.bars.find((b) => b.time === time)!.cells.get(tick)!;

@@ -8,7 +8,7 @@ import fc from 'fast-check';
 import { binanceRule } from '../../src/engine/book/sequenceRule';
 import { CandleBar } from '../../src/engine/candles/candleSeries';
 import { Market } from '../../src/engine/market';
-import { BAR_META_BYTES, DEFAULT_FOOTPRINT_OPTIONS, FootprintBars } from '../../src/engine/footprint/footprintBars';
+import { BAR_META_BYTES, CHANGE_LOG_ENTRY_BYTES, DEFAULT_FOOTPRINT_OPTIONS, FootprintBars } from '../../src/engine/footprint/footprintBars';
 import { CELL_BYTES } from '../../src/engine/footprint/cellLog';
 import { findNakedPocs, NakedPocs } from '../../src/engine/footprint/nakedPoc';
 import { findValueArea, ValueArea } from '../../src/engine/footprint/valueArea';
@@ -92,7 +92,7 @@ describe('footprint in the market', () => {
 
 describe('FootprintBars memory and input', () => {
   it('stays within its budget however wide and many the bars, and stops allocating once the pool is full', () => {
-    const budget = DEFAULT_FOOTPRINT_OPTIONS.bars * BAR_META_BYTES + DEFAULT_FOOTPRINT_OPTIONS.maxCells * CELL_BYTES;
+    const budget = DEFAULT_FOOTPRINT_OPTIONS.bars * BAR_META_BYTES + DEFAULT_FOOTPRINT_OPTIONS.changeLog * CHANGE_LOG_ENTRY_BYTES + DEFAULT_FOOTPRINT_OPTIONS.maxCells * CELL_BYTES;
     expect(budget / 1e6).toBeLessThan(14.5);
     const fp = new FootprintBars(0.1);
     let price = 60_000;

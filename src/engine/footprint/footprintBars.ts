@@ -10,8 +10,9 @@
  * (the live bar's, usually) grows in place, an older one moves to a new slab and its abandoned
  * one is reclaimed when the log wraps.
  *
- * Memory budget (defaults): bar metadata 88 B × 20,000 bars ≈ 1.8 MB, plus cells 24 B × at most
- * 524,288 = 12.6 MB: ≈ 14.3 MB per market at most, starting at 88 B × bars + 24 B × 16,384. When
+ * Memory budget (defaults): bar metadata 88 B × 20,000 bars ≈ 1.8 MB, the change log 16 B × 4,096
+ * = 66 kB, plus cells 24 B × at most 524,288 = 12.6 MB: ≈ 14.4 MB per market at most, starting at
+ * 88 B × bars + 66 kB + 24 B × 16,384. When
  * the pool is full the oldest slabs are overwritten: their bars read as having no footprint (their
  * range and point of control stay, for the naked-POC query). One bar spans at most `maxBarCells`
  * ticks; a trade beyond that is refused (counted in `tooWide`).
@@ -33,6 +34,8 @@ export interface FootprintOptions {
   initialCells: number;
   /** Widest bar, in ticks (≤ maxCells / 4). */
   maxBarCells: number;
+  /** The newest changes remembered (16 B each), so a frame reads only what changed (see {@link FootprintBars.changeTick}). */
+  changeLog: number;
 }
 
 export const DEFAULT_FOOTPRINT_OPTIONS: Readonly<FootprintOptions> = {
@@ -40,6 +43,7 @@ export const DEFAULT_FOOTPRINT_OPTIONS: Readonly<FootprintOptions> = {
   maxCells: 1 << 19,
   initialCells: 1 << 14,
   maxBarCells: 1 << 17,
+  changeLog: 4096,
 };
 
 /** Smallest slab a bar starts with. */
@@ -47,6 +51,8 @@ const MIN_BAR_CELLS = 16;
 
 /** Bytes of metadata per bar: ten Float64 columns and two Int32. */
 export const BAR_META_BYTES = 88;
+/** Bytes per change log entry: the bar's open time and the tick. */
+export const CHANGE_LOG_ENTRY_BYTES = 16;
 
 /** Whether a bar's footprint holds all of its candle's volume. */
 export type FootprintCoverage = 'none' | 'partial' | 'complete';
@@ -101,6 +107,9 @@ export class FootprintBars {
   private readonly buyTotal: Float64Array;
   private readonly sellTotal: Float64Array;
   private readonly barRev: Float64Array;
+  /** Per revision r (at r mod changeLog): the bar and tick that trade changed. */
+  private readonly changeOpenTime: Float64Array;
+  private readonly changeTicks: Float64Array;
 
   /** Throws for a bad tick (EngineError) or options (RangeError): configuration, not events. */
   constructor(tickSize: number, options: Partial<FootprintOptions> = {}) {
@@ -126,6 +135,27 @@ export class FootprintBars {
     this.buyTotal = new Float64Array(n);
     this.sellTotal = new Float64Array(n);
     this.barRev = new Float64Array(n);
+    const log = requireInteger('FootprintBars changeLog', o.changeLog, 1);
+    this.changeOpenTime = new Float64Array(log);
+    this.changeTicks = new Float64Array(log);
+  }
+
+  /**
+   * True when the change log still holds every revision after `sinceRevision`, so the cells
+   * changed since then are read from it instead of from every bar (see changeOpenTimeOf). O(1).
+   */
+  remembersSince(sinceRevision: number): boolean {
+    return sinceRevision >= 0 && this.rev - sinceRevision <= this.changeOpenTime.length;
+  }
+
+  /** Open time of the bar revision `revision` changed (only while {@link remembersSince} holds for it). O(1). */
+  changeOpenTimeOf(revision: number): number {
+    return this.changeOpenTime[revision % this.changeOpenTime.length];
+  }
+
+  /** The tick revision `revision` changed (only while {@link remembersSince} holds for it). O(1). */
+  changeTick(revision: number): number {
+    return this.changeTicks[revision % this.changeTicks.length];
   }
 
   /** Bars held (some may have lost their cells: see {@link hasCells}). */
@@ -138,9 +168,9 @@ export class FootprintBars {
     return this.rev;
   }
 
-  /** Bytes held: bar metadata plus the cell pool as it is now. */
+  /** Bytes held: bar metadata, the change log and the cell pool as it is now. */
   get byteLength(): number {
-    return this.capacity * BAR_META_BYTES + this.cells.byteLength;
+    return this.capacity * BAR_META_BYTES + this.changeTicks.length * CHANGE_LOG_ENTRY_BYTES + this.cells.byteLength;
   }
 
   /** Ring slot of the bar at position `pos` (0 = oldest), or -1. O(1). */
@@ -275,6 +305,9 @@ export class FootprintBars {
     }
     data[at + 2] = rev;
     this.barRev[slot] = rev;
+    const logAt = rev % this.changeTicks.length;
+    this.changeOpenTime[logAt] = barOpenTime;
+    this.changeTicks[logAt] = tick;
     if (tick < this.low[slot]) this.low[slot] = tick;
     if (tick > this.high[slot]) this.high[slot] = tick;
     // Cells only grow, so the running maximum is the maximum.

@@ -26,15 +26,77 @@ export class FootprintCellRows {
     this.data[at + 3] = sell;
     this.count++;
   }
+
+  /**
+   * Sorts the rows by bar time, then price: an insertion sort, O(k²) worst case but O(k) on the
+   * nearly sorted rows a frame's trades give (k ≤ MAX_LOGGED_READ); allocates nothing.
+   */
+  sortByTimeAndPrice(): void {
+    const d = this.data;
+    const S = FOOTPRINT_CELL_STRIDE;
+    for (let i = 1; i < this.count; i++) {
+      const t = d[i * S]!;
+      const p = d[i * S + 1]!;
+      const b = d[i * S + 2]!;
+      const s = d[i * S + 3]!;
+      let j = i - 1;
+      while (j >= 0 && (d[j * S]! > t || (d[j * S] === t && d[j * S + 1]! > p))) {
+        const from = j * S;
+        d[from + S] = d[from]!;
+        d[from + S + 1] = d[from + 1]!;
+        d[from + S + 2] = d[from + 2]!;
+        d[from + S + 3] = d[from + 3]!;
+        j--;
+      }
+      d[(j + 1) * S] = t;
+      d[(j + 1) * S + 1] = p;
+      d[(j + 1) * S + 2] = b;
+      d[(j + 1) * S + 3] = s;
+    }
+  }
 }
+
+/** Changes a frame reads from the change log at most; more (a backfill's burst) scan the bars. */
+const MAX_LOGGED_READ = 512;
 
 /**
  * Writes into `out` (from row 0) every cell of a bar opening at or after `fromOpenTime` whose
  * revision is newer than `sinceRevision`, bars oldest first, prices ascending. Returns the
- * footprint's revision: the next call's `sinceRevision`. O(bars held + Σ traded ticks of the
- * changed bars); allocates only if `out` grows.
+ * footprint's revision: the next call's `sinceRevision`. A live frame reads the footprint's
+ * change log: O(k log k) for k trades since (k ≤ MAX_LOGGED_READ); otherwise O(bars held +
+ * Σ traded ticks of the changed bars). Allocates only if `out` grows.
  */
 export function collectFootprintChanges(footprint: FootprintBars, sinceRevision: number, fromOpenTime: number, out: FootprintCellRows): number {
+  const since = footprint.revision - sinceRevision;
+  if (fromOpenTime === -Infinity && since <= MAX_LOGGED_READ && footprint.remembersSince(sinceRevision)) collectLogged(footprint, sinceRevision, out);
+  else collectScanned(footprint, sinceRevision, fromOpenTime, out);
+  return footprint.revision;
+}
+
+/**
+ * From the change log: each changed cell once, at its last change (a cell whose revision is
+ * newer was changed again later in the log), then sorted. O(k log k).
+ */
+function collectLogged(footprint: FootprintBars, sinceRevision: number, out: FootprintCellRows): void {
+  out.count = 0;
+  let openTime = NaN;
+  let slot = -1;
+  for (let rev = sinceRevision + 1; rev <= footprint.revision; rev++) {
+    const time = footprint.changeOpenTimeOf(rev);
+    if (time !== openTime) {
+      openTime = time;
+      slot = footprint.find(time);
+    }
+    if (slot < 0) continue; // the bar or its cells are gone
+    const tick = footprint.changeTick(rev);
+    const cell = footprint.cellIndex(slot, tick);
+    if (cell >= 0 && footprint.cells.revision(cell) === rev) out.push(time, footprint.priceOf(tick), footprint.cells.buy(cell), footprint.cells.sell(cell));
+  }
+  out.sortByTimeAndPrice();
+}
+
+/** Every held bar changed since: O(bars held + Σ traded ticks of the changed bars). */
+function collectScanned(footprint: FootprintBars, sinceRevision: number, fromOpenTime: number, out: FootprintCellRows): void {
   out.count = 0;
   for (let pos = footprint.lowerBound(fromOpenTime); pos < footprint.count; pos++) {
     const slot = footprint.slotAt(pos);
@@ -46,5 +108,4 @@ export function collectFootprintChanges(footprint: FootprintBars, sinceRevision:
       if (footprint.cells.revision(cell) > sinceRevision) out.push(openTime, footprint.priceOf(tick), footprint.cells.buy(cell), footprint.cells.sell(cell));
     }
   }
-  return footprint.revision;
 }

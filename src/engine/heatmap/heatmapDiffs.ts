@@ -20,6 +20,8 @@ export class HeatmapDiffBuilder {
   private sentTicksPerRow = NaN;
   private readonly levels = new ColumnLevels();
   private readonly cells = new ColumnCells();
+  /** The cells being packed (reused, grown by doubling; the message gets a copy of the used part). */
+  private packed = new Float64Array(4096);
 
   /** The next diff resets (a new init). O(1). */
   reset(): void {
@@ -29,7 +31,7 @@ export class HeatmapDiffBuilder {
   /**
    * The columns closed since the last diff, or null when none closed (and no reset is due).
    * O(levels) per new column; a reset's older columns also scan the runs that ended after them.
-   * Allocates the message's arrays.
+   * Allocates the message's arrays only (its cells are packed in a reused buffer, then copied once).
    */
   next(store: HeatmapStore, grid: PriceGrid, ticksPerRow: number): HeatmapDiff | null {
     const reset = this.sentUntil !== this.sentUntil || ticksPerRow !== this.sentTicksPerRow;
@@ -43,7 +45,7 @@ export class HeatmapDiffBuilder {
     const columns = new Float64Array(Math.max(0, end - from));
     const gaps: number[] = [];
     // Cells of every column, packed after the count is known (one pass per column into `packed`).
-    let packed = new Float64Array(1024);
+    let packed = this.packed;
     let n = 0;
     const units = grid.tickUnits * ticksPerRow;
     for (let s = from; s < end; s++) {
@@ -58,7 +60,7 @@ export class HeatmapDiffBuilder {
       if (need > packed.length) {
         const grown = new Float64Array(Math.max(need, packed.length * 2));
         grown.set(packed.subarray(0, n));
-        packed = grown;
+        packed = this.packed = grown;
       }
       for (let r = 0; r < this.cells.count; r++) {
         packed[n++] = time;
