@@ -253,10 +253,11 @@ class FootprintRenderer implements IPrimitivePaneRenderer {
     // Nothing of a bar spills onto its neighbours.
     ctx.save();
     ctx.beginPath();
-    ctx.rect(x0, yTop - 1, half * 2, yBottom - yTop + 2);
+    ctx.rect(x0, yTop - 2, half * 2, yBottom - yTop + 4);
     ctx.clip();
+    // The whole clip: a candle body ending at the cells' edge (its pixels rounded outwards) would otherwise peek out as a line.
     ctx.fillStyle = style.background;
-    ctx.fillRect(x0, yTop, width, yBottom - yTop);
+    ctx.fillRect(x0, yTop - 2, width, yBottom - yTop + 4);
     ctx.fillStyle = rising ? style.up : style.down;
     ctx.fillRect(x0, yTop, 3, yBottom - yTop);
     const text = rowPx >= MIN_TEXT_ROW_PX;
