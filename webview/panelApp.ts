@@ -5,6 +5,7 @@
  */
 import { DEFAULT_DISPLAY, INDICATOR_KINDS, ProtocolError, parseHostMessage, type DisplayDefaults, type IndicatorKind, type Layers } from '../src/engine/protocol';
 import { AlertLines } from './chart/alertLines';
+import { BackfillBar } from './chart/backfillBar';
 import { ChartView } from './chart/chartView';
 import { FootprintPrimitive, type FootprintStyle } from './chart/footprintPrimitive';
 import { ProfilePrimitive, type ProfileStyle } from './chart/profilePrimitive';
@@ -52,6 +53,8 @@ export class PanelApp {
   readonly openFailure: OpenFailureView;
   /** The market's price alerts on the chart. */
   readonly alerts: AlertLines;
+  /** The footprint backfill's progress across the top of the chart (while a footprint-reading layer is on). */
+  readonly backfillBar: BackfillBar;
   readonly layout: PanelLayout;
   readonly toolbarOverflow: ToolbarOverflow;
   /** Messages dropped (malformed), and why the last one was. */
@@ -148,6 +151,8 @@ export class PanelApp {
     });
     this.alerts.applyStyle({ line: theme.foreground, text: theme.background });
     this.chart.priceSeries.attachPrimitive(this.alerts);
+    this.backfillBar = new BackfillBar(doc);
+    chartBox.append(this.backfillBar.root);
     this.ladder = new LadderView(doc, this.model.book, this.state.impactQuantity, (impactQuantity) => {
       this.update({ impactQuantity });
       this.loop.request();
@@ -384,6 +389,7 @@ export class PanelApp {
     this.heatmap.style = { ...this.heatmap.style, visible: layers.heatmap === true };
     this.footprint.style = { ...this.footprint.style, visible: layers.footprint === true };
     this.profile.style = { ...this.profile.style, visible: layers.profile === true };
+    this.backfillBar.setLayerOn(layers.footprint === true || layers.profile === true);
     this.root.classList.toggle('no-ladder', !layers.ladder);
     this.root.classList.toggle('no-tape', !layers.tape);
   }
@@ -439,6 +445,7 @@ export class PanelApp {
     if (model.statusAt !== this.drawnStatusAt) {
       this.drawnStatusAt = model.statusAt;
       this.toolbar.badge.show(model.status, model.statusAt);
+      this.backfillBar.setProgress(model.status.backfill);
     }
   }
 

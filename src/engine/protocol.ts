@@ -99,6 +99,16 @@ export interface StatusInfo {
   detail: string;
   /** Age of the last message in ms (stale), replay speed (replay), else 0. */
   value: number;
+  /** The footprint backfill of the bars before the live session: while it runs, or after it failed; absent otherwise. */
+  backfill?: BackfillProgress;
+}
+
+/** How far the footprint backfill got (the status detail says the same in words). */
+export interface BackfillProgress {
+  /** Share of its bars done, 0..1. */
+  done: number;
+  /** Why it stopped; '' while it runs. */
+  failure: string;
 }
 
 /**
@@ -111,11 +121,11 @@ export function statusShowsBook(state: ConnectionState): boolean {
 }
 
 /**
- * True when two statuses show the same badge, text and tooltip: the one equality every view uses
+ * True when two statuses show the same badge, text, tooltip and backfill progress: the one equality every view uses
  * (producers round a stale age to whole seconds, so it moves once a second). O(detail length).
  */
 export function sameStatus(a: StatusInfo, b: StatusInfo | null | undefined): boolean {
-  return b !== null && b !== undefined && a.state === b.state && a.detail === b.detail && a.value === b.value;
+  return b !== null && b !== undefined && a.state === b.state && a.detail === b.detail && a.value === b.value && a.backfill?.done === b.backfill?.done && a.backfill?.failure === b.backfill?.failure;
 }
 
 /**
@@ -614,6 +624,12 @@ function checkStatus(x: unknown): string | null {
   if (!(CONNECTION_STATES as readonly unknown[]).includes(state)) return `status.state ${shown(state)} is unknown`;
   if (!isStr(x.detail)) return 'status.detail is not a string';
   if (!isFiniteNum(x.value)) return 'status.value is not a number';
+  if (x.backfill !== undefined) {
+    if (!isObj(x.backfill)) return 'status.backfill is not an object';
+    const { done, failure } = x.backfill;
+    if (!isFiniteNum(done) || done < 0 || done > 1) return 'status.backfill.done is not a number from 0 to 1';
+    if (!isStr(failure)) return 'status.backfill.failure is not a string';
+  }
   return null;
 }
 /** The longest warm-up an indicator declares (MACD's slowest slow + signal periods). */

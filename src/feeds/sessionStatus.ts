@@ -33,7 +33,7 @@ export function sessionStatus(state: ConnectionState, detail: string, value = 0,
  * Allocates the result.
  */
 export function toSessionStatus(status: FeedStatus): SessionStatus {
-  return {
+  const session: SessionStatus = {
     state: status.state,
     detail: status.detail,
     value: status.state === 'stale' ? Math.floor(status.value / 1000) * 1000 : status.value,
@@ -41,6 +41,8 @@ export function toSessionStatus(status: FeedStatus): SessionStatus {
     attempt: typeof status.attempt === 'number' ? status.attempt : 0,
     retryAt: typeof status.retryAt === 'number' ? status.retryAt : NaN,
   };
+  if (status.backfill !== undefined) session.backfill = status.backfill;
+  return session;
 }
 
 /** What the session knows besides its feed's word, for {@link deriveSessionStatus}. */

@@ -2,7 +2,8 @@
  * Footprint backfill against the local fake Binance with a real ccxt: the bars before the live
  * session get their footprint from `fetchTrades` (aggTrades, paged by `since`), equal to the
  * footprint of the capture's own trades for those bars, the seam bar too (history before the
- * first live trade, live after it, nothing twice); a 429 with Retry-After holds every request
+ * first live trade, live after it, nothing twice); the session status carries its progress (the
+ * panel's progress bar) in step with the detail's words; a 429 with Retry-After holds every request
  * back until it passes; without `fetchTrades` those bars keep "no footprint".
  */
 import { afterEach, describe, expect, test } from 'vitest';
@@ -110,6 +111,10 @@ describe.skipIf(!dataPresent)('footprint backfill (fake Binance, real ccxt)', ()
     const market = session.market!;
     await waitFor('the backfill to end', () => market.footprintSeamTime === market.footprintSeamTime && !statuses.at(-1)!.detail.includes('footprint backfill') && statuses.some((s) => /footprint backfill \d+%/.test(s.detail)), 20_000);
     ex.pause();
+    // The panel's progress bar reads the same progress from the status, in step with the words; none once done.
+    const running = statuses.filter((s) => /footprint backfill \d+%/.test(s.detail));
+    expect(running.map((s) => Math.round(s.backfill!.done * 100))).toEqual(running.map((s) => Number(/footprint backfill (\d+)%/.exec(s.detail)![1])));
+    expect(statuses.at(-1)!.backfill).toBeUndefined();
     const seamBar = Math.floor(market.footprintSeamTime / 1000) * 1000;
     // Let the live trades of the seam bar arrive (the server is paused past it).
     await waitFor('the seam bar to close', () => market.candles.value(market.candles.lastSeq, CandleField.OpenTime) > seamBar, 10_000);

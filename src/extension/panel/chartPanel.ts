@@ -394,7 +394,7 @@ export class ChartPanel implements vscode.Disposable {
 
   private status(): StatusInfo {
     const s = this.lease.session.latestStatus;
-    return { state: s.state, detail: s.detail, value: s.value };
+    return s.backfill === undefined ? { state: s.state, detail: s.detail, value: s.value } : { state: s.state, detail: s.detail, value: s.value, backfill: s.backfill };
   }
 
   private post(message: HostMessage): void {

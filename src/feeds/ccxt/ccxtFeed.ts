@@ -446,7 +446,8 @@ export class CcxtFeed implements Feed {
     if (this.tickerStatus !== undefined) streams.push(this.tickerStatus);
     let status = aggregateStatus(streams, this.polled);
     const note = this.backfill?.note ?? this.noBackfillNote;
-    if (note !== '' && status.state === 'live') status = { ...status, detail: `${status.detail}; ${note}` };
+    const progress = this.backfill?.progress;
+    if (note !== '' && status.state === 'live') status = progress === undefined ? { ...status, detail: `${status.detail}; ${note}` } : { ...status, detail: `${status.detail}; ${note}`, backfill: progress };
     if (this.lastStatus !== undefined && sameStatus(this.lastStatus, status)) return;
     this.lastStatus = status;
     this.sink.status(status);

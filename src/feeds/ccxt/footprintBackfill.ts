@@ -13,6 +13,7 @@
  * The engine keeps out trades its live footprint already counts (see HistoryTrades).
  */
 import type { HistoryTrades } from '../../engine/footprint/historyTrades';
+import type { BackfillProgress } from '../../engine/protocol';
 import { backoffDelay, type BackoffOptions } from '../backoff';
 import { ErrorAction } from './ccxtErrors';
 
@@ -48,13 +49,15 @@ export interface FootprintBackfillHost {
   reason(error: unknown): string;
   /** Ms the exchange still asks us to wait (the REST gate). */
   retryAfterMs(): number;
-  /** `note` changed. */
+  /** `note` (and `progress`) changed. */
   progressChanged(): void;
 }
 
 export class FootprintBackfill {
   /** What the status detail says: "footprint backfill 40%", the failure, or '' (not running, done). */
   note = '';
+  /** The same for the panel's progress bar (the status's `backfill`): undefined when the note is ''. */
+  progress: BackfillProgress | undefined;
   /** Counters for diagnostics and tests. */
   readonly stats = { requests: 0, failures: 0, bars: 0, trades: 0, abandonedBars: 0 };
   private stopped = false;
@@ -78,7 +81,8 @@ export class FootprintBackfill {
     const { bars } = this.options;
     try {
       for (let k = 0; k < bars && !this.stopped; k++) {
-        this.setNote(`footprint backfill ${Math.floor((100 * k) / bars)}%`);
+        const percent = Math.floor((100 * k) / bars);
+        this.setNote(`footprint backfill ${percent}%`, { done: percent / 100, failure: '' });
         const open = this.seamBarOpen - k * this.barMs;
         const until = k === 0 ? Math.min(open + this.barMs - 1, this.seamUntil) : open + this.barMs - 1;
         const trades = await this.fetchBar(open, until);
@@ -91,10 +95,11 @@ export class FootprintBackfill {
         this.stats.trades += trades.count;
         if (trades.count > 0) this.host.deliver(trades);
       }
-      if (!this.stopped) this.setNote('');
+      if (!this.stopped) this.setNote('', undefined);
     } catch (error) {
       if (this.stopped) return;
-      this.setNote(`footprint backfill failed: ${this.host.reason(error)}`);
+      const reason = this.host.reason(error);
+      this.setNote(`footprint backfill failed: ${reason}`, { done: this.progress?.done ?? 0, failure: reason });
     }
   }
 
@@ -177,9 +182,10 @@ export class FootprintBackfill {
     });
   }
 
-  private setNote(note: string): void {
+  private setNote(note: string, progress: BackfillProgress | undefined): void {
     if (note === this.note) return;
     this.note = note;
+    this.progress = progress;
     this.host.progressChanged();
   }
 }
