@@ -2,7 +2,8 @@
  * A chart of 100-trade bars in headless Chromium on the real Binance capture: the toolbar offers
  * and shows `100t`, the bars are drawn at increasing times with a readable axis (seconds shown),
  * and at the oldest bar the panel says the bars start from the live trades; nothing older is
- * asked for. Screenshot to test-artifacts/activity-bars-100t.png.
+ * asked for. The liquidity heatmap draws behind such bars too, each column inside the bar that
+ * was trading at its time. Screenshots to test-artifacts/activity-bars-100t*.png.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
@@ -74,6 +75,52 @@ describe.skipIf(!hasSharedData(SPOT) || !hasChromium())('a chart of 100-trade ba
       mkdirSync(ARTIFACTS, { recursive: true });
       await panel.page.screenshot({ path: join(ARTIFACTS, 'activity-bars-100t.png') });
       expect(panel.received.filter((m) => m.type === 'loadOlder')).toHaveLength(0);
+      expect(panel.refused).toEqual([]);
+    } finally {
+      await panel.close();
+    }
+  });
+
+  it('draws the liquidity heatmap behind 100-trade bars, each column inside the bar trading at its time', async () => {
+    const market = new Market({ sequenceRule: binanceRule, timeframe: '100t' });
+    const feed = new CaptureFeed(market, [sharedDataPath(SPOT)]);
+    await feed.feed(60_000);
+    const c = market.candles;
+    const builder = new FrameBuilder(market, FACTS, {
+      ticksPerRow: 100,
+      initBars: c.count,
+      bookRows: 40,
+      metrics: { imbalance: false, cvd: false },
+      heatmap: true,
+      layers: { volume: true, depth: true, ladder: true, tape: true, heatmap: true },
+    });
+    const panel = await PanelPage.open(browser, server, { width: 1000, height: 600 });
+    const host = new HarnessHost(market, builder, panel, []);
+    type Heatmap = { held: number; first: number | null; drawn: boolean; sizedPixels: number; left: number; right: number };
+    type Shown = { heatmap: Heatmap; footprint: { barSpacing: number } };
+    try {
+      await panel.load();
+      await host.settled();
+      await host.sendFrame(); // the heatmap's columns come in frames
+      const s = (await panel.until((x) => {
+        const h = (x as unknown as Shown).heatmap;
+        return h.held > 0 && h.drawn && h.sizedPixels > 0;
+      })) as unknown as Shown;
+      const h = s.heatmap;
+      // The columns held (the newest minute) span from the bar trading at the first one's time to
+      // the end of the newest bar, which holds every column after its open.
+      const times: number[] = [];
+      for (let seq = c.firstSeq; seq <= c.lastSeq; seq++) times.push(c.value(seq, CandleField.OpenTime));
+      let j = times.length - 1;
+      while (j > 0 && times[j]! > h.first!) j--;
+      const newestEnd = h.first! + h.held * 1000;
+      const share = (h.first! - times[j]!) / ((j + 1 < times.length ? times[j + 1]! : newestEnd) - times[j]!);
+      const expectedBars = times.length - j - share;
+      expect(times.length - j).toBeGreaterThan(3); // the minute spans several bars
+      expect((h.right - h.left) / s.footprint.barSpacing).toBeCloseTo(expectedBars, 0);
+      expect(Math.abs(h.right - h.left - expectedBars * s.footprint.barSpacing)).toBeLessThan(2);
+      mkdirSync(ARTIFACTS, { recursive: true });
+      await panel.page.screenshot({ path: join(ARTIFACTS, 'activity-bars-100t-heatmap.png') });
       expect(panel.refused).toEqual([]);
     } finally {
       await panel.close();

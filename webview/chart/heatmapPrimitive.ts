@@ -137,12 +137,22 @@ class HeatmapRenderer implements IPrimitivePaneRenderer {
   /**
    * x (bitmap px) of time `t`: its bar's slot on the time scale plus its share of the bar (the
    * chart places whole logical indexes only; a bar spans half a spacing either side of its centre).
+   * A bar's time span is the timeframe's; bars of N trades or volume (`barMs` NaN) last until the
+   * next bar opens, the newest until the newest column's end. O(log bars).
    */
   private x(chart: IChartApi, t: number, barMs: number, spacing: number, hpr: number): number {
     const bars = this.bars;
     const i = Math.max(0, bars.indexAtOrBefore(t));
     const centre = chart.timeScale().logicalToCoordinate(i as Logical) ?? NaN;
-    return (centre + ((t - bars.time(i)) / barMs - 0.5) * spacing) * hpr;
+    const start = bars.time(i);
+    const span = barMs > 0 ? barMs : (i + 1 < bars.length ? bars.time(i + 1) : this.columnsEnd()) - start;
+    return (centre + ((t - start) / Math.max(1, span) - 0.5) * spacing) * hpr;
+  }
+
+  /** End of the newest column held, ms. O(1). */
+  private columnsEnd(): number {
+    const cols = this.columns;
+    return cols.count > 0 ? cols.time(cols.count - 1) + cols.sliceMs : NaN;
   }
 
   private build(chart: IChartApi, series: ISeriesApi<SeriesType>, width: number, height: number, hpr: number, vpr: number, topPrice: number, bottomPrice: number): void {
@@ -156,7 +166,7 @@ class HeatmapRenderer implements IPrimitivePaneRenderer {
     g.min = NaN;
     g.max = NaN;
     this.gapRuns = [];
-    if (!(barMs > 0) || !(cols.rowStep > 0)) return;
+    if (!(cols.rowStep > 0)) return;
     const step = cols.rowStep;
     // Rows in view (bucket index = price / step), merged so the image has at most one row per bitmap pixel.
     const rowLo = Math.floor(Math.min(topPrice, bottomPrice) / step + 1e-9);
@@ -174,8 +184,8 @@ class HeatmapRenderer implements IPrimitivePaneRenderer {
     const firstBar = Math.max(0, Math.floor(range.from));
     const lastBar = Math.min(bars.length - 1, Math.ceil(range.to));
     const fromTime = firstBar <= lastBar ? bars.time(Math.min(firstBar, bars.length - 1)) : bars.lastTime();
-    // The last bar's span and the clock's future beyond it.
-    const toTime = bars.time(bars.length - 1) + Math.max(1, range.to - (bars.length - 1) + 1) * barMs;
+    // The last bar's span and the clock's future beyond it (bars by activity: every column after the newest bar's open is in it).
+    const toTime = barMs > 0 ? bars.time(bars.length - 1) + Math.max(1, range.to - (bars.length - 1) + 1) * barMs : Infinity;
     let min = Infinity;
     let max = 0;
     let left = Infinity;
@@ -316,7 +326,7 @@ export class HeatmapPrimitive extends SeriesPanePrimitive {
     readonly doc: Document,
     private readonly columns: HeatmapColumns,
     bars: SeriesColumns,
-    /** Duration of one bar, ms. */
+    /** Duration of one bar, ms; NaN for bars of N trades or volume. */
     readonly barMs: () => number,
     style: HeatmapStyle,
   ) {
