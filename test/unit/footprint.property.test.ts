@@ -2,13 +2,12 @@
  * FootprintBars against a plain reference (per bar a Map of tick → {buy, sell}) on random trades:
  * new lows and highs far from the first price (slab shifts and moves), gaps between bars, late
  * trades, bar rollover, the bar ring wrapping and the cell pool wrapping. Then what readers get
- * from it: grouped rows, points of control, naked POCs, volume profiles and changed cells.
+ * from it: grouped rows, points of control, volume profiles and changed cells (the panel's naked POCs: nakedPocs.property.test.ts).
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { FootprintBars } from '../../src/engine/footprint/footprintBars';
 import { FootprintRows, readFootprintRows } from '../../src/engine/footprint/footprintRows';
-import { findNakedPocs, NakedPocs } from '../../src/engine/footprint/nakedPoc';
 import { buildVolumeProfile, VolumeProfile } from '../../src/engine/footprint/volumeProfile';
 import { collectFootprintChanges, FootprintCellRows } from '../../src/engine/footprint/footprintChanges';
 import { FOOTPRINT_CELL_STRIDE } from '../../src/engine/protocol';
@@ -177,7 +176,7 @@ describe('FootprintBars against a Map-per-bar reference', () => {
     expect(lost).toBeGreaterThan(0); // the pool did wrap in some runs
   });
 
-  it('reads grouped rows, naked POCs, profiles and changed cells as the reference computes them', () => {
+  it('reads grouped rows, profiles and changed cells as the reference computes them', () => {
     fc.assert(
       // A change log of 1 or 16 trades makes most reads scan the bars; 4096 reads the log.
       fc.property(tradesArb, fc.integer({ min: 1, max: 7 }), fc.integer({ min: 0, max: 400 }), fc.constantFrom(1, 16, 4096), (specs, step, split, changeLog) => {
@@ -222,18 +221,6 @@ describe('FootprintBars against a Map-per-bar reference', () => {
             expect(rows.firstTick + rows.pocRow * step).toBe(best);
           }
         }
-
-        // Naked POCs: no later bar's range contains the POC.
-        const naked = new NakedPocs();
-        findNakedPocs(fp, naked);
-        const expected: number[] = [];
-        for (let i = ref.bars.length - 2; i >= 0; i--) {
-          const bar = ref.bars[i];
-          if (bar.cells.size === 0) continue;
-          const poc = refPoc(bar);
-          if (!ref.bars.slice(i + 1).some((b) => b.cells.size > 0 && b.low <= poc && poc <= b.high)) expected.push(bar.time);
-        }
-        expect(Array.from(naked.barOpenTime.subarray(0, naked.count))).toEqual(expected);
 
         // The profile of a range is the sum of its footprints.
         if (ref.bars.length > 0) {

@@ -1,7 +1,7 @@
 /**
  * Footprint as a chart relies on it: fed by the market beside the candles (its sums are the
  * candle's volume and taker-buy volume), bars from history marked as having no footprint, the
- * memory budget held, the value area and naked POCs of known cases, bad trades counted.
+ * memory budget held, the value area of known cases, bad trades counted.
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
@@ -10,7 +10,6 @@ import { CandleBar } from '../../src/engine/candles/candleSeries';
 import { Market } from '../../src/engine/market';
 import { BAR_META_BYTES, CHANGE_LOG_ENTRY_BYTES, DEFAULT_FOOTPRINT_OPTIONS, FootprintBars } from '../../src/engine/footprint/footprintBars';
 import { CELL_BYTES } from '../../src/engine/footprint/cellLog';
-import { findNakedPocs, NakedPocs } from '../../src/engine/footprint/nakedPoc';
 import { findValueArea, ValueArea } from '../../src/engine/footprint/valueArea';
 import { buildVolumeProfile, TimeRange, utcSessionRange, VolumeProfile } from '../../src/engine/footprint/volumeProfile';
 
@@ -145,7 +144,7 @@ describe('FootprintBars memory and input', () => {
   });
 });
 
-describe('value area and naked POCs', () => {
+describe('value area and profiles', () => {
   it('grows from the POC towards the larger neighbour until it holds the share', () => {
     //                          rows: 0  1  2   3   4  5  6
     const buy = new Float64Array([1, 2, 5, 10, 4, 3, 1]);
@@ -161,23 +160,6 @@ describe('value area and naked POCs', () => {
     // Equal neighbours: the upper one first.
     findValueArea(new Float64Array([3, 5, 3]), new Float64Array(3), 3, 1, 0.7, area);
     expect([area.lowRow, area.highRow, area.volume]).toEqual([1, 2, 8]);
-  });
-
-  it('a POC stays naked until a later bar trades through it', () => {
-    const fp = new FootprintBars(1);
-    const bar = (k: number, trades: [number, number][]) => trades.forEach(([p, q]) => fp.addTrade(T0 + k * MINUTE, p, q, 1));
-    bar(0, [[100, 5], [101, 1], [102, 1]]); // POC 100
-    bar(1, [[104, 1], [105, 3], [106, 1]]); // POC 105
-    bar(2, [[101, 2], [102, 1], [103, 1]]); // POC 101, trades through nothing of bar 1's
-    bar(3, [[106, 1], [107, 1]]); // the live bar
-    const naked = new NakedPocs();
-    findNakedPocs(fp, naked);
-    // Bar 2's 101 and bar 1's 105 are naked (bar 3 spans 106..107); bar 0's 100 is too
-    // (bar 2 spans 101..103, bar 1 104..106).
-    expect(Array.from(naked.pocTick.subarray(0, naked.count))).toEqual([101, 105, 100]);
-    bar(4, [[107, 1], [100, 1]]); // comes back down through 101..105 to 100
-    findNakedPocs(fp, naked);
-    expect(naked.count).toBe(0);
   });
 
   it("a session profile covers the UTC day's bars only", () => {

@@ -14,7 +14,7 @@
  * = 66 kB, plus cells 24 B × at most 524,288 = 12.6 MB: ≈ 14.4 MB per market at most, starting at
  * 88 B × bars + 66 kB + 24 B × 16,384. When
  * the pool is full the oldest slabs are overwritten: their bars read as having no footprint (their
- * range and point of control stay, for the naked-POC query). One bar spans at most `maxBarCells`
+ * range and point of control stay). One bar spans at most `maxBarCells`
  * ticks; a trade beyond that is refused (counted in `tooWide`).
  *
  * Bars the candle series got from exchange history (klines) have no trades here: `find` returns -1
