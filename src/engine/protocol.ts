@@ -46,9 +46,6 @@ export interface Layers {
   profile?: boolean;
 }
 
-/** The value area rule, shared so the panel's volume profile finds it as the engine does (pure). */
-export { findValueArea, ValueArea } from './footprint/valueArea';
-
 /** The indicators a panel offers and how it draws them (pure data; see indicatorCatalog.ts). */
 export {
   INDICATOR_CATALOG,

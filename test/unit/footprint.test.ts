@@ -10,8 +10,7 @@ import { CandleBar } from '../../src/engine/candles/candleSeries';
 import { Market } from '../../src/engine/market';
 import { BAR_META_BYTES, CHANGE_LOG_ENTRY_BYTES, DEFAULT_FOOTPRINT_OPTIONS, FootprintBars } from '../../src/engine/footprint/footprintBars';
 import { CELL_BYTES } from '../../src/engine/footprint/cellLog';
-import { findValueArea, ValueArea } from '../../src/engine/footprint/valueArea';
-import { buildVolumeProfile, TimeRange, utcSessionRange, VolumeProfile } from '../../src/engine/footprint/volumeProfile';
+import { findValueArea, ValueArea } from '../../webview/state/valueArea';
 
 const MINUTE = 60_000;
 const T0 = Date.UTC(2024, 7, 8, 23, 50);
@@ -144,7 +143,7 @@ describe('FootprintBars memory and input', () => {
   });
 });
 
-describe('value area and profiles', () => {
+describe('value area', () => {
   it('grows from the POC towards the larger neighbour until it holds the share', () => {
     //                          rows: 0  1  2   3   4  5  6
     const buy = new Float64Array([1, 2, 5, 10, 4, 3, 1]);
@@ -160,19 +159,5 @@ describe('value area and profiles', () => {
     // Equal neighbours: the upper one first.
     findValueArea(new Float64Array([3, 5, 3]), new Float64Array(3), 3, 1, 0.7, area);
     expect([area.lowRow, area.highRow, area.volume]).toEqual([1, 2, 8]);
-  });
-
-  it("a session profile covers the UTC day's bars only", () => {
-    const fp = new FootprintBars(1);
-    const day = Date.UTC(2024, 7, 8);
-    fp.addTrade(day - MINUTE, 50, 7, 1); // the day before
-    fp.addTrade(day, 100, 2, 1);
-    fp.addTrade(day + 60 * MINUTE, 101, 3, -1);
-    fp.addTrade(day + 24 * 60 * MINUTE, 200, 9, 1); // the next day
-    const range = utcSessionRange(day + 5 * 3_600_000, new TimeRange());
-    const profile = new VolumeProfile();
-    expect(buildVolumeProfile(fp, range.from, range.to, 1, profile)).toBe(2);
-    expect([profile.rows.firstTick, profile.rows.count, profile.rows.pocRow]).toEqual([100, 2, 1]);
-    expect([profile.rows.buy[0], profile.rows.sell[1]]).toEqual([2, 3]);
   });
 });

@@ -4,9 +4,8 @@
  * traded range (its candle's low to high) has reached. The newest bar, still trading, has none;
  * nor has a partial footprint (its POC is not known). Found from the newest bar to the oldest,
  * keeping the union of the later bars' ranges as disjoint intervals: price can leave a level and
- * gap back past it, so a running min/max of later lows and highs would not be exact. The same
- * idea as the engine's nakedPoc.ts, at the panel's rows (the webview uses no engine code but the
- * protocol). Recomputed only when the cells, the bars or the step changed.
+ * gap back past it, so a running min/max of later lows and highs would not be exact. Recomputed
+ * only when the cells, the bars or the step changed.
  */
 import type { BarCells, FootprintCells } from './footprintCells';
 import { BarColumn } from './panelModel';

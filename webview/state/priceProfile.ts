@@ -2,10 +2,10 @@
  * The panel's volume profile: the footprint cells of a run of bars summed per price row at the
  * ladder's step (taker buys and sells), with its point of control and value area. The panel
  * holds cells by price (see FootprintCells) where the engine holds them by tick, so the summing
- * is done here; the value area is the engine's own rule (findValueArea, through the protocol),
- * and a test holds this against the engine's buildVolumeProfile on the same trades.
+ * is done here (test/unit/priceProfile.test.ts holds it against the trades summed by hand).
  */
-import { findValueArea, ValueArea } from '../../src/engine/protocol';
+import { DEFAULT_DISPLAY } from '../../src/engine/protocol';
+import { findValueArea, ValueArea } from './valueArea';
 import type { FootprintCells } from './footprintCells';
 
 /**
@@ -29,8 +29,8 @@ export function parseFixedProfileRange(x: unknown): FixedProfileRange | null {
   return { fromTime, toTime };
 }
 
-/** The usual value area: 70 % of the volume (the engine's DEFAULT_VALUE_AREA_SHARE; the host's setting replaces it). */
-export const VALUE_AREA_SHARE = 0.7;
+/** The usual value area (70 % of the volume) until the host's `profile.valueAreaPercent` arrives. */
+export const VALUE_AREA_SHARE = DEFAULT_DISPLAY.valueAreaPercent / 100;
 
 /** Caller-owned profile, reused from sum to sum. */
 export class PriceProfile {
@@ -148,4 +148,14 @@ export function fixedRangeInView(view: { from: number; to: number } | null, bars
   const first = Math.max(0, Math.round(view.from));
   const last = Math.min(bars.length - 1, Math.round(view.to));
   return first <= last ? { fromTime: bars.time(first), toTime: bars.time(last) } : null;
+}
+
+/**
+ * The fixed range from the bar at `time` (the one open then, or the first held after an earlier
+ * time) to the newest bar; null when no bar is held. O(log bars).
+ */
+export function fixedRangeFrom(time: number, bars: { length: number; time(i: number): number; indexAtOrBefore(time: number): number }): FixedProfileRange | null {
+  if (bars.length === 0) return null;
+  const first = Math.max(0, bars.indexAtOrBefore(time));
+  return { fromTime: bars.time(first), toTime: bars.time(bars.length - 1) };
 }
