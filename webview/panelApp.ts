@@ -9,7 +9,7 @@ import { BackfillBar } from './chart/backfillBar';
 import { ChartView } from './chart/chartView';
 import { FootprintPrimitive, type FootprintStyle } from './chart/footprintPrimitive';
 import { ProfilePrimitive, type ProfileStyle } from './chart/profilePrimitive';
-import { fixedRangeInView, type ProfileMode } from './state/priceProfile';
+import { fixedRangeFrom, fixedRangeInView, type FixedProfileRange, type ProfileMode } from './state/priceProfile';
 import { HeatmapPrimitive, type HeatmapStyle } from './chart/heatmapPrimitive';
 import { TradeMarks } from './chart/tradeMarks';
 import { timeFormatters, timeframeMs } from './format/localTime';
@@ -186,6 +186,11 @@ export class PanelApp {
     this.profile.repaint = this.chart.repaint.request;
     this.profile.mode = this.state.profileMode;
     this.profile.fixedRange = this.state.profileRange;
+    // Right-click on the chart: a fixed profile from the bar there to the newest (while the profile is shown).
+    this.alerts.addBarMenuItem('Fixed-range profile from here', () => this.profile.style.visible, (time) => {
+      const range = fixedRangeFrom(time, this.model.bars);
+      if (range !== null) this.showProfile('fixed', range);
+    });
     this.chart.priceSeries.attachPrimitive(this.profile);
     this.sound = new PanelSound(pageSoundHost(doc.defaultView!));
     for (const gesture of ['pointerdown', 'keydown']) doc.addEventListener(gesture, () => this.sound.unlock(), { capture: true });
@@ -368,6 +373,11 @@ export class PanelApp {
     const range = mode === 'fixed' ? fixedRangeInView(this.chart.chart.timeScale().getVisibleLogicalRange(), this.model.bars) : this.state.profileRange;
     // No bars in view: nothing to fix, the profile stays as it was.
     if (mode === 'fixed' && range === null) return this.toolbar.showProfileMode(this.state.profileMode);
+    this.showProfile(mode, range);
+  }
+
+  /** Shows the profile in `mode`, `range` its fixed range, and saves both. */
+  private showProfile(mode: ProfileMode, range: FixedProfileRange | null): void {
     this.update({ profileMode: mode, profileRange: range });
     this.profile.mode = mode;
     this.profile.fixedRange = range;

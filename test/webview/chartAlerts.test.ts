@@ -79,7 +79,7 @@ describe.skipIf(!hasSharedData(SPOT) || !hasChromium())('price alerts on the cha
         // Right-click: a menu item adds an alert at the pointer's price.
         const menuY = line.y! + 60;
         await panel.page.mouse.click(box.x + 200, box.y + menuY, { button: 'right' });
-        const item = panel.page.locator('.chart-menu button');
+        const item = panel.page.locator('.chart-menu button', { hasText: 'Add alert at' });
         const label = (await item.textContent())!;
         expect(label).toMatch(/^Add alert at \d+\.\d{2}$/);
         mkdirSync(ARTIFACTS, { recursive: true });

@@ -5,9 +5,10 @@
  * those bars' trades summed by hand; its point of control is the row with the most volume (and is
  * drawn); the value area holds 70 % of the volume around it; scrolling sums the new bars in view;
  * the "UTC day" mode sums the whole day; both survive a reload. A fixed range sums the bars in view
- * when it was chosen, is shaded over the chart and stays while the user scrolls, bars arrive and the
- * panel reloads; the value area follows the host's `profile.valueAreaPercent`. Screenshots dark and
- * light, 800 and 1400 px wide, in test-artifacts/.
+ * when it was chosen (or from the bar right-clicked to the newest), is shaded over the chart and
+ * stays while the user scrolls, bars arrive and the panel reloads; the value area follows the
+ * host's `profile.valueAreaPercent`. Screenshots dark and light, 800 and 1400 px wide, in
+ * test-artifacts/.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
@@ -379,6 +380,27 @@ describe.skipIf(!hasSharedData(SPOT) || !hasChromium())('the volume profile in C
         expect([s.profile.mode, s.profile.firstTime, s.profile.lastTime]).toEqual(['fixed', refixed.firstTime, refixed.lastTime]);
         expectSummedByHand(market, s.profile);
         expect(await panel.page.inputValue('.toolbar select.profile-mode')).toBe('fixed');
+
+        // Right-click on a bar: "Fixed-range profile from here" sums from that bar to the newest.
+        const box = (await panel.page.locator('.chart').boundingBox())!;
+        const x = 300;
+        const view = s.visibleRange!;
+        await panel.page.mouse.click(box.x + x, box.y + 200, { button: 'right' });
+        const item = panel.page.locator('.chart-menu button', { hasText: 'Fixed-range profile from here' });
+        await item.click();
+        s = await until((x) => x.profile.drawn && x.profile.firstTime !== refixed.firstTime);
+        expect(s.profile.mode).toBe('fixed');
+        expect(s.profile.lastIndex).toBe(s.modelBars - 1);
+        // The bar under the pointer (the pane's logical range spread over its width), to within a bar.
+        const atPointer = view.from + (x / s.paneWidth) * (view.to - view.from);
+        expect(Math.abs(s.profile.firstIndex - atPointer)).toBeLessThanOrEqual(1.5);
+        expectSummedByHand(market, s.profile);
+        expect(s.viewState.profileRange).toEqual({ fromTime: s.profile.firstTime, toTime: s.profile.lastTime });
+        // Not offered while the profile is off.
+        await panel.page.locator('.toolbar button[data-layer="profile"]').click();
+        await panel.page.mouse.click(box.x + x, box.y + 200, { button: 'right' });
+        await panel.page.locator('.chart-menu').waitFor({ state: 'visible' });
+        expect(await item.isHidden()).toBe(true);
       } finally {
         feed.close();
         await panel.close();

@@ -4,7 +4,8 @@
  * the live candle series (so the chart's scale places it on every repaint, no layout read).
  * A person edits them on the chart: right-click gives "Add alert at <price>", the key A adds one
  * at the pointer's price, dragging a line moves it, the × removes it. The host owns the alerts:
- * each edit is an intent, and the lines show what the host sends back.
+ * each edit is an intent, and the lines show what the host sends back. The same right-click menu
+ * takes other entries about the bar under the pointer (see addBarMenuItem).
  */
 import type {
   IChartApi,
@@ -130,6 +131,10 @@ export class AlertLines implements ISeriesPrimitive<Time> {
   private readonly menu: HTMLElement;
   private readonly menuItem: HTMLButtonElement;
   private menuPrice = NaN;
+  /** Entries about the bar under the pointer, each offered while its `shown()`. */
+  private readonly barItems: { button: HTMLButtonElement; shown: () => boolean }[] = [];
+  /** Open time (ms, as the chart places it) under the pointer when the menu opened; NaN when none. */
+  private menuTime = NaN;
 
   constructor(
     doc: Document,
@@ -301,8 +306,29 @@ export class AlertLines implements ISeriesPrimitive<Time> {
     this.menuItem.textContent = `Add alert at ${this.format(price)}`;
     this.menu.style.left = `${point.x}px`;
     this.menu.style.top = `${point.y}px`;
+    const time = this.chart.timeScale().coordinateToTime(point.x);
+    this.menuTime = typeof time === 'number' ? time * 1000 : NaN;
+    for (const item of this.barItems) item.button.hidden = !(this.menuTime === this.menuTime && item.shown());
     this.menu.hidden = false;
     this.menuItem.focus();
+  }
+
+  /**
+   * Another entry of the right-click menu, offered while `shown()` and the pointer is over the
+   * time scale; `act` gets the open time (ms) of the bar or clock point under the pointer.
+   */
+  addBarMenuItem(label: string, shown: () => boolean, act: (time: number) => void): void {
+    const button = this.menu.ownerDocument.createElement('button');
+    button.type = 'button';
+    button.setAttribute('role', 'menuitem');
+    button.textContent = label;
+    button.hidden = true;
+    button.addEventListener('click', () => {
+      this.hideMenu();
+      if (this.menuTime === this.menuTime) act(this.menuTime);
+    });
+    this.menu.append(button);
+    this.barItems.push({ button, shown });
   }
 
   private hideMenu(): void {
