@@ -5,11 +5,9 @@
  * share with "Footprint backfill 40%" beside it; a failed backfill says why; the bar is gone when
  * the backfill is done, and while neither the footprint nor the profile is shown.
  */
-import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { binanceRule } from '../../src/engine/book/sequenceRule';
 import { FrameBuilder } from '../../src/engine/frame/frameBuilder';
 import { Market } from '../../src/engine/market';
@@ -17,9 +15,10 @@ import type { StatusInfo } from '../../src/engine/protocol';
 import { hasSharedData, sharedDataPath } from '../support/sharedData';
 import { CaptureFeed } from './support/captureFeed';
 import { HarnessHost } from './support/harnessHost';
-import { repoRoot, startHarnessServer, type HarnessServer } from './support/harnessServer';
-import { PanelPage, hasChromium, launchChromium } from './support/panelPage';
+import { repoRoot } from './support/harnessServer';
+import { PanelPage, hasChromium } from './support/panelPage';
 import { DARK, LIGHT } from './support/vscodeThemes';
+import { useChromiumHarness } from './support/chromiumHarness';
 
 const SPOT = 'binance/spot/btcusdt_20240808.gz';
 const FACTS = { exchange: 'binance', symbol: 'BTC/USDT', tickSize: 0.01, pricePrecision: 2, amountPrecision: 5 };
@@ -34,18 +33,7 @@ function status(backfill?: StatusInfo['backfill']): StatusInfo {
 }
 
 describe.skipIf(!hasSharedData(SPOT) || !hasChromium())('the footprint backfill progress bar', () => {
-  let browser: Browser;
-  let server: HarnessServer;
-
-  beforeAll(async () => {
-    execFileSync(process.execPath, [join(ROOT, 'scripts', 'build.mjs'), '--only', 'webview'], { cwd: ROOT, stdio: 'inherit' });
-    [browser, server] = await Promise.all([launchChromium(), startHarnessServer(ROOT)]);
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const harness = useChromiumHarness();
 
   for (const [look, theme] of [['dark', DARK], ['light', LIGHT]] as const) {
     it(`(${look}) fills to the backfill's share with its words, says why it failed, and is gone when done or with no footprint layer on`, async () => {
@@ -53,7 +41,7 @@ describe.skipIf(!hasSharedData(SPOT) || !hasChromium())('the footprint backfill 
       const feed = new CaptureFeed(market, [sharedDataPath(SPOT)]);
       await feed.feed(20_000);
       const builder = new FrameBuilder(market, FACTS, { ticksPerRow: 100, initBars: 400 });
-      const panel = await PanelPage.open(browser, server, { theme, width: 1200, height: 600 });
+      const panel = await PanelPage.open(harness.browser, harness.server, { theme, width: 1200, height: 600 });
       const host = new HarnessHost(market, builder, panel, []);
       const bar = panel.page.locator('.chart .backfill-bar');
       /** The host's status changes; a frame (with some trades) carries it. */

@@ -6,19 +6,18 @@
  * default, ticks for big trades only once enabled, at the set volume, never two ticks within the
  * rate limit, and chimes for an alert. Screenshots of the marks, dark and light.
  */
-import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { FrameBuilder } from '../../src/engine/frame/frameBuilder';
 import { Market } from '../../src/engine/market';
 import { DEFAULT_DISPLAY, PROTOCOL_VERSION, type WebviewMessage } from '../../src/engine/protocol';
 import { TICK_GAP_MS } from '../../webview/sound/panelSound';
 import { HarnessHost } from './support/harnessHost';
-import { repoRoot, startHarnessServer, type HarnessServer } from './support/harnessServer';
-import { PanelPage, hasChromium, launchChromium, type PanelSnapshot } from './support/panelPage';
+import { repoRoot } from './support/harnessServer';
+import { PanelPage, hasChromium, type PanelSnapshot } from './support/panelPage';
 import { DARK, LIGHT, type HarnessTheme } from './support/vscodeThemes';
+import { useChromiumHarness } from './support/chromiumHarness';
 
 const FACTS = { exchange: 'fake', symbol: 'BTC/USDT', tickSize: 0.01, pricePrecision: 2, amountPrecision: 3 };
 const ROOT = repoRoot(__dirname);
@@ -98,23 +97,12 @@ function tradedMarket(bars: number, tradeLogCapacity?: number): Market {
 }
 
 describe.skipIf(!hasChromium())('big trades: marks, the one threshold and sound, in Chromium', () => {
-  let browser: Browser;
-  let server: HarnessServer;
-
-  beforeAll(async () => {
-    execFileSync(process.execPath, [join(ROOT, 'scripts', 'build.mjs'), '--only', 'webview'], { cwd: ROOT, stdio: 'inherit' });
-    [browser, server] = await Promise.all([launchChromium(), startHarnessServer(ROOT)]);
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const harness = useChromiumHarness();
 
   async function open(theme: HarnessTheme, largeTradeThreshold: number, tradeLogCapacity?: number) {
     const market = tradedMarket(40, tradeLogCapacity);
     const builder = new FrameBuilder(market, FACTS, { initBars: 200, tapeRows: 200, metrics: { imbalance: false, cvd: true }, display: { ...DEFAULT_DISPLAY, depthOverlayWidth: 80, largeTradeThreshold } });
-    const panel = await PanelPage.open(browser, server, { theme, width: 1100, height: 620 });
+    const panel = await PanelPage.open(harness.browser, harness.server, { theme, width: 1100, height: 620 });
     await panel.page.addInitScript(AUDIO_STUB);
     const host = new HarnessHost(market, builder, panel, []);
     // The "CVD of big trades" intent, as the panel controller answers it: a new init.

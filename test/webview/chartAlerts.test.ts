@@ -5,11 +5,9 @@
  * dragging a line posts moveAlert at the price it was dropped on; the × posts removeAlert; an
  * alert the host no longer sends (it fired) leaves the chart. Screenshots, dark and light.
  */
-import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { binanceRule } from '../../src/engine/book/sequenceRule';
 import { FrameBuilder } from '../../src/engine/frame/frameBuilder';
 import { Market } from '../../src/engine/market';
@@ -17,9 +15,10 @@ import { PROTOCOL_VERSION, type ChartAlert, type WebviewMessage } from '../../sr
 import { hasSharedData, sharedDataPath } from '../support/sharedData';
 import { CaptureFeed } from './support/captureFeed';
 import { HarnessHost } from './support/harnessHost';
-import { repoRoot, startHarnessServer, type HarnessServer } from './support/harnessServer';
-import { PanelPage, hasChromium, launchChromium, type PanelSnapshot } from './support/panelPage';
+import { repoRoot } from './support/harnessServer';
+import { PanelPage, hasChromium, type PanelSnapshot } from './support/panelPage';
 import { DARK, LIGHT, type HarnessTheme } from './support/vscodeThemes';
+import { useChromiumHarness } from './support/chromiumHarness';
 
 const SPOT = 'binance/spot/btcusdt_20240808.gz';
 const FACTS = { exchange: 'binance', symbol: 'BTC/USDT', tickSize: 0.01, pricePrecision: 2, amountPrecision: 5 };
@@ -30,18 +29,7 @@ const rgb = (hex: string): number[] => [1, 3, 5].map((i) => parseInt(hex.slice(i
 const near = (pixel: number[], colour: number[], tolerance = 12): boolean => colour.every((c, i) => Math.abs(pixel[i]! - c) <= tolerance);
 
 describe.skipIf(!hasSharedData(SPOT) || !hasChromium())('price alerts on the chart in Chromium', () => {
-  let browser: Browser;
-  let server: HarnessServer;
-
-  beforeAll(async () => {
-    execFileSync(process.execPath, [join(ROOT, 'scripts', 'build.mjs'), '--only', 'webview'], { cwd: ROOT, stdio: 'inherit' });
-    [browser, server] = await Promise.all([launchChromium(), startHarnessServer(ROOT)]);
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const harness = useChromiumHarness();
 
   for (const [name, theme, foreground] of [
     ['dark', DARK, '#d4d4d4'],
@@ -52,7 +40,7 @@ describe.skipIf(!hasSharedData(SPOT) || !hasChromium())('price alerts on the cha
       const feed = new CaptureFeed(market, [sharedDataPath(SPOT)]);
       await feed.feed(20_000);
       const builder = new FrameBuilder(market, FACTS, { initBars: 300, bookRows: 40, metrics: { imbalance: false, cvd: false } });
-      const panel = await PanelPage.open(browser, server, { theme, width: 1100, height: 560 });
+      const panel = await PanelPage.open(harness.browser, harness.server, { theme, width: 1100, height: 560 });
       try {
         const host = new HarnessHost(market, builder, panel, []);
         await panel.load();

@@ -6,10 +6,7 @@
  * then on that panel keeps the user's choice, across a reload too; clearing the tape's box
  * follows the setting again.
  */
-import { execFileSync } from 'node:child_process';
-import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { binanceRule } from '../../src/engine/book/sequenceRule';
 import { FrameBuilder } from '../../src/engine/frame/frameBuilder';
 import { Market } from '../../src/engine/market';
@@ -17,26 +14,14 @@ import { DEFAULT_DISPLAY, type DisplayDefaults } from '../../src/engine/protocol
 import { hasSharedData, sharedDataPath } from '../support/sharedData';
 import { CaptureFeed } from './support/captureFeed';
 import { HarnessHost } from './support/harnessHost';
-import { repoRoot, startHarnessServer, type HarnessServer } from './support/harnessServer';
-import { PanelPage, hasChromium, launchChromium, type PanelSnapshot } from './support/panelPage';
+import { PanelPage, hasChromium, type PanelSnapshot } from './support/panelPage';
+import { useChromiumHarness } from './support/chromiumHarness';
 
 const SPOT = 'binance/spot/btcusdt_20240808.gz';
 const FACTS = { exchange: 'binance', symbol: 'BTC/USDT', tickSize: 0.01, pricePrecision: 2, amountPrecision: 5 };
-const ROOT = repoRoot(__dirname);
 
 describe.skipIf(!hasSharedData(SPOT) || !hasChromium())('display defaults from the settings', () => {
-  let browser: Browser;
-  let server: HarnessServer;
-
-  beforeAll(async () => {
-    execFileSync(process.execPath, [join(ROOT, 'scripts', 'build.mjs'), '--only', 'webview'], { cwd: ROOT, stdio: 'inherit' });
-    [browser, server] = await Promise.all([launchChromium(), startHarnessServer(ROOT)]);
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const harness = useChromiumHarness();
 
   it('the overlay width and tape threshold follow the settings until the user chooses in the panel', async () => {
     const market = new Market({ sequenceRule: binanceRule, timeframe: '1s', indicators: [] });
@@ -44,7 +29,7 @@ describe.skipIf(!hasSharedData(SPOT) || !hasChromium())('display defaults from t
     await feed.feed(20_000);
     const builder = new FrameBuilder(market, FACTS, { initBars: market.candles.count, display: { ...DEFAULT_DISPLAY, depthOverlayWidth: 200, largeTradeThreshold: 0.5 } });
     // Wide enough that the overlay's cap (a quarter of the chart pane) is above every width used.
-    const panel = await PanelPage.open(browser, server, { width: 2000 });
+    const panel = await PanelPage.open(harness.browser, harness.server, { width: 2000 });
     const host = new HarnessHost(market, builder, panel, []);
     await panel.load();
     await host.settled();
@@ -100,7 +85,7 @@ describe.skipIf(!hasSharedData(SPOT) || !hasChromium())('display defaults from t
     const feed = new CaptureFeed(market, [sharedDataPath(SPOT)]);
     await feed.feed(5_000);
     const builder = new FrameBuilder(market, FACTS, { initBars: market.candles.count, display: { ...DEFAULT_DISPLAY, depthOverlayWidth: 140, largeTradeThreshold: 0.000125 } });
-    const panel = await PanelPage.open(browser, server, { width: 1400 });
+    const panel = await PanelPage.open(harness.browser, harness.server, { width: 1400 });
     const host = new HarnessHost(market, builder, panel, []);
     await panel.load();
     await host.settled();

@@ -11,20 +11,19 @@
  *   recompute them.
  * Screenshots of the delta mode and of the naked POCs, dark and light, in test-artifacts/.
  */
-import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { FrameBuilder } from '../../src/engine/frame/frameBuilder';
 import { Market } from '../../src/engine/market';
 import { DEFAULT_DISPLAY, type DisplayDefaults } from '../../src/engine/protocol';
 import { footprintAmount, footprintDelta } from '../../webview/chart/footprintPrimitive';
 import { contrastRatio, readableOn } from '../../webview/theme/theme';
 import { HarnessHost } from './support/harnessHost';
-import { repoRoot, startHarnessServer, type HarnessServer } from './support/harnessServer';
-import { PanelPage, hasChromium, launchChromium, type PanelSnapshot } from './support/panelPage';
+import { repoRoot } from './support/harnessServer';
+import { PanelPage, hasChromium, type PanelSnapshot } from './support/panelPage';
 import { DARK, LIGHT, type HarnessTheme } from './support/vscodeThemes';
+import { useChromiumHarness } from './support/chromiumHarness';
 
 const FACTS = { exchange: 'fake', symbol: 'BTC/USDT', tickSize: 0.01, pricePrecision: 2, amountPrecision: 3 };
 const ROOT = repoRoot(__dirname);
@@ -125,18 +124,7 @@ describe('footprint amounts', () => {
 });
 
 describe.skipIf(!hasChromium())('footprint display settings and naked points of control in Chromium', () => {
-  let browser: Browser;
-  let server: HarnessServer;
-
-  beforeAll(async () => {
-    execFileSync(process.execPath, [join(ROOT, 'scripts', 'build.mjs'), '--only', 'webview'], { cwd: ROOT, stdio: 'inherit' });
-    [browser, server] = await Promise.all([launchChromium(), startHarnessServer(ROOT)]);
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const harness = useChromiumHarness();
 
   /** A panel showing the six bars with the footprint layer on (no ladder or tape: a wide chart). */
   async function open(theme: HarnessTheme, settings: Partial<DisplayDefaults>) {
@@ -149,7 +137,7 @@ describe.skipIf(!hasChromium())('footprint display settings and naked points of 
       footprint: true,
       display: display(settings),
     });
-    const panel = await PanelPage.open(browser, server, { theme, width: 1000, height: 640 });
+    const panel = await PanelPage.open(harness.browser, harness.server, { theme, width: 1000, height: 640 });
     const host = new HarnessHost(market, builder, panel, []);
     await panel.load();
     await host.settled();

@@ -5,11 +5,9 @@
  * and the bid/ask tags on the price axis at the raw best prices, each tag saying what it is
  * ("Last …", "Bid …", "Ask …"). Screenshots of the labelled tags, dark and light.
  */
-import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { LevelRows } from '../../src/engine/book/orderBook';
 import { binanceRule } from '../../src/engine/book/sequenceRule';
 import { FrameBuilder } from '../../src/engine/frame/frameBuilder';
@@ -17,9 +15,10 @@ import { Market } from '../../src/engine/market';
 import { hasSharedData, sharedDataPath } from '../support/sharedData';
 import { CaptureFeed } from './support/captureFeed';
 import { HarnessHost } from './support/harnessHost';
-import { repoRoot, startHarnessServer, type HarnessServer } from './support/harnessServer';
-import { PanelPage, hasChromium, launchChromium } from './support/panelPage';
+import { repoRoot } from './support/harnessServer';
+import { PanelPage, hasChromium } from './support/panelPage';
 import { DARK, LIGHT, type HarnessTheme } from './support/vscodeThemes';
+import { useChromiumHarness } from './support/chromiumHarness';
 
 const SPOT = 'binance/spot/btcusdt_20240808.gz';
 const FACTS = { exchange: 'binance', symbol: 'BTC/USDT', tickSize: 0.01, pricePrecision: 2, amountPrecision: 5 };
@@ -52,18 +51,7 @@ function plainImpact(verb: string, levels: [number, number][]): string {
 }
 
 describe.skipIf(!hasSharedData(SPOT) || !hasChromium())('a grouped ladder in Chromium', () => {
-  let browser: Browser;
-  let server: HarnessServer;
-
-  beforeAll(async () => {
-    execFileSync(process.execPath, [join(ROOT, 'scripts', 'build.mjs'), '--only', 'webview'], { cwd: ROOT, stdio: 'inherit' });
-    [browser, server] = await Promise.all([launchChromium(), startHarnessServer(ROOT)]);
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const harness = useChromiumHarness();
 
   for (const [name, theme] of [
     ['dark', DARK],
@@ -74,7 +62,7 @@ describe.skipIf(!hasSharedData(SPOT) || !hasChromium())('a grouped ladder in Chr
       const feed = new CaptureFeed(market, [sharedDataPath(SPOT)]);
       await feed.feed(20_000);
       const builder = new FrameBuilder(market, FACTS, { ticksPerRow: 100, initBars: 300, bookRows: BOOK_ROWS, metrics: { imbalance: false, cvd: false } });
-      const panel = await PanelPage.open(browser, server, { theme, width: 1100, height: 560 });
+      const panel = await PanelPage.open(harness.browser, harness.server, { theme, width: 1100, height: 560 });
       try {
         const host = new HarnessHost(market, builder, panel, []);
         await panel.load();

@@ -5,20 +5,20 @@
  * failed page says so, is not asked again by itself, and is asked again when the user scrolls.
  * Screenshots go to test-artifacts/.
  */
-import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { binanceRule } from '../../src/engine/book/sequenceRule';
 import { FrameBuilder } from '../../src/engine/frame/frameBuilder';
 import { Market } from '../../src/engine/market';
 import { hasSharedData, sharedDataPath } from '../support/sharedData';
 import { CaptureFeed } from './support/captureFeed';
 import { HarnessHost } from './support/harnessHost';
-import { repoRoot, startHarnessServer, type HarnessServer } from './support/harnessServer';
-import { PanelPage, hasChromium, launchChromium, type PanelSnapshot } from './support/panelPage';
+import { repoRoot, type HarnessServer } from './support/harnessServer';
+import { PanelPage, hasChromium, type PanelSnapshot } from './support/panelPage';
 import { LIGHT } from './support/vscodeThemes';
+import { useChromiumHarness } from './support/chromiumHarness';
 
 const SPOT = 'binance/spot/btcusdt_20240808.gz';
 const FACTS = { exchange: 'binance', symbol: 'BTC/USDT', tickSize: 0.01, pricePrecision: 2, amountPrecision: 5 };
@@ -76,21 +76,10 @@ async function screenshot(panel: PanelPage, name: string): Promise<void> {
 }
 
 describe.skipIf(!hasSharedData(SPOT) || !hasChromium())('the oldest bar says why nothing older comes', () => {
-  let browser: Browser;
-  let server: HarnessServer;
-
-  beforeAll(async () => {
-    execFileSync(process.execPath, [join(ROOT, 'scripts', 'build.mjs'), '--only', 'webview'], { cwd: ROOT, stdio: 'inherit' });
-    [browser, server] = await Promise.all([launchChromium(), startHarnessServer(ROOT)]);
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const harness = useChromiumHarness();
 
   it('the source has none: "no earlier history on binance" once the oldest bar is in view, not before', async () => {
-    const { panel } = await rig(browser, server);
+    const { panel } = await rig(harness.browser, harness.server);
     try {
       const s0 = await snapshot(panel);
       expect(s0.hasOlder).toBe(false);
@@ -110,7 +99,7 @@ describe.skipIf(!hasSharedData(SPOT) || !hasChromium())('the oldest bar says why
   });
 
   it('the memory bound: "history limit reached" (light theme)', async () => {
-    const { market, panel } = await rig(browser, server, { capacity: 200, light: true });
+    const { market, panel } = await rig(harness.browser, harness.server, { capacity: 200, light: true });
     try {
       expect(market.candles.count).toBe(200);
       await scrollToOldest(panel);
@@ -123,7 +112,7 @@ describe.skipIf(!hasSharedData(SPOT) || !hasChromium())('the oldest bar says why
   });
 
   it('a page on its way says loading; a failed one says why, is not asked again by itself, and scrolling retries', async () => {
-    const { market, host, panel } = await rig(browser, server, { sourceHasMore: true });
+    const { market, host, panel } = await rig(harness.browser, harness.server, { sourceHasMore: true });
     try {
       // Its next pages fail.
       const failure = 'binance GET /api/v3/klines 429 Too Many Requests (rate limited); 3 attempts';

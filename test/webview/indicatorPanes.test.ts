@@ -6,11 +6,9 @@
  * keeps AA contrast on the background, also with a high-contrast theme whose orange is dark brown
  * on black. Screenshots go to test-artifacts/.
  */
-import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { binanceRule } from '../../src/engine/book/sequenceRule';
 import { FrameBuilder } from '../../src/engine/frame/frameBuilder';
 import { Market } from '../../src/engine/market';
@@ -18,9 +16,10 @@ import { contrastRatio } from '../../webview/theme/theme';
 import { hasSharedData, sharedDataPath } from '../support/sharedData';
 import { CaptureFeed } from './support/captureFeed';
 import { HarnessHost } from './support/harnessHost';
-import { repoRoot, startHarnessServer, type HarnessServer } from './support/harnessServer';
-import { PanelPage, hasChromium, launchChromium, type PanelSnapshot } from './support/panelPage';
+import { repoRoot } from './support/harnessServer';
+import { PanelPage, hasChromium, type PanelSnapshot } from './support/panelPage';
 import { DARK, LIGHT, type HarnessTheme } from './support/vscodeThemes';
+import { useChromiumHarness } from './support/chromiumHarness';
 
 const SPOT = 'binance/spot/btcusdt_20240808.gz';
 const FACTS = { exchange: 'binance', symbol: 'BTC/USDT', tickSize: 0.01, pricePrecision: 2, amountPrecision: 5 };
@@ -52,18 +51,7 @@ function indicator(s: PanelSnapshot, kind: string): IndicatorShown {
 }
 
 describe.skipIf(!hasSharedData(SPOT) || !hasChromium())('indicator panes: titled, say why they are blank, legible legend', () => {
-  let browser: Browser;
-  let server: HarnessServer;
-
-  beforeAll(async () => {
-    execFileSync(process.execPath, [join(ROOT, 'scripts', 'build.mjs'), '--only', 'webview'], { cwd: ROOT, stdio: 'inherit' });
-    [browser, server] = await Promise.all([launchChromium(), startHarnessServer(ROOT)]);
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const harness = useChromiumHarness();
 
   for (const [name, theme] of [['dark', DARK], ['light', LIGHT], ['high-contrast', HIGH_CONTRAST]] as const) {
     it(`a young chart: titles, "needs N bars" until there are N, legend at AA contrast (${name})`, async () => {
@@ -72,7 +60,7 @@ describe.skipIf(!hasSharedData(SPOT) || !hasChromium())('indicator panes: titled
       const feed = new CaptureFeed(market, [sharedDataPath(SPOT)]);
       await feed.feed(1500);
       const builder = new FrameBuilder(market, FACTS, { ticksPerRow: 10, initBars: market.candles.count, bookRows: 40, metrics: { imbalance: false, cvd: false } });
-      const panel = await PanelPage.open(browser, server, { theme, width: 1000, height: 700 });
+      const panel = await PanelPage.open(harness.browser, harness.server, { theme, width: 1000, height: 700 });
       const host = new HarnessHost(market, builder, panel, ['ema', 'bollinger', 'rsi', 'macd']);
       try {
         await panel.load();

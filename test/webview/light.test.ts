@@ -6,11 +6,10 @@
  * slowed panel says so in the toolbar and a click pins it. Screenshots of the pace in both
  * states and both themes go to test-artifacts/.
  */
-import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { binanceRule } from '../../src/engine/book/sequenceRule';
 import { FrameBuilder } from '../../src/engine/frame/frameBuilder';
 import { Market } from '../../src/engine/market';
@@ -18,9 +17,10 @@ import { PROTOCOL_VERSION, type FrameMessage, type PaceMessage } from '../../src
 import { hasSharedData, sharedDataPath } from '../support/sharedData';
 import { CaptureFeed } from './support/captureFeed';
 import { HarnessHost } from './support/harnessHost';
-import { repoRoot, startHarnessServer, type HarnessServer } from './support/harnessServer';
-import { PanelPage, hasChromium, launchChromium, type PanelSnapshot } from './support/panelPage';
+import { repoRoot, type HarnessServer } from './support/harnessServer';
+import { PanelPage, hasChromium, type PanelSnapshot } from './support/panelPage';
 import { LIGHT } from './support/vscodeThemes';
+import { useChromiumHarness } from './support/chromiumHarness';
 
 const SPOT = 'binance/spot/btcusdt_20240808.gz';
 const FACTS = { exchange: 'binance', symbol: 'BTC/USDT', tickSize: 0.01, pricePrecision: 2, amountPrecision: 5 };
@@ -178,21 +178,10 @@ function runningAnimations(panel: PanelPage): Promise<number> {
 }
 
 describe.skipIf(!hasSharedData(SPOT) || !hasChromium())('a panel that costs little: draws only what changed, only when seen', () => {
-  let browser: Browser;
-  let server: HarnessServer;
-
-  beforeAll(async () => {
-    execFileSync(process.execPath, [join(ROOT, 'scripts', 'build.mjs'), '--only', 'webview'], { cwd: ROOT, stdio: 'inherit' });
-    [browser, server] = await Promise.all([launchChromium(), startHarnessServer(ROOT)]);
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const harness = useChromiumHarness();
 
   it('acks a frame that changes nothing at once, without an animation frame; repaints the chart only for what the depth overlay shows', async () => {
-    const r = await rig(browser, server);
+    const r = await rig(harness.browser, harness.server);
     const { panel } = r;
     try {
       await quiescent(panel);
@@ -275,7 +264,7 @@ describe.skipIf(!hasSharedData(SPOT) || !hasChromium())('a panel that costs litt
   });
 
   it('marks a changed row without animating it while watched, not at all while nobody watches; the old path (saving off) animates a flash', async () => {
-    const r = await rig(browser, server);
+    const r = await rig(harness.browser, harness.server);
     const { panel } = r;
     try {
       const s0 = await snapshot(panel);
@@ -334,7 +323,7 @@ describe.skipIf(!hasSharedData(SPOT) || !hasChromium())('a panel that costs litt
   });
 
   it('moves the tape\'s rows down for new trades: only the new trades\' rows are written, and the tape still reads newest first', async () => {
-    const r = await rig(browser, server);
+    const r = await rig(harness.browser, harness.server);
     const { panel } = r;
     try {
       await panel.page.evaluate(() => {
@@ -366,7 +355,7 @@ describe.skipIf(!hasSharedData(SPOT) || !hasChromium())('a panel that costs litt
   });
 
   it('reads no layout while it draws: a live stream with the pointer moving over the chart', async () => {
-    const r = await rig(browser, server, COUNT_LAYOUT_READS);
+    const r = await rig(harness.browser, harness.server, COUNT_LAYOUT_READS);
     const { panel } = r;
     try {
       const box = (await panel.page.locator('.chart').boundingBox())!;
@@ -402,7 +391,7 @@ describe.skipIf(!hasSharedData(SPOT) || !hasChromium())('a panel that costs litt
         window.requestAnimationFrame = (cb) => raf((t) => { stamps.add(t); cb(t); });
       })();
     `;
-    const r = await rig(browser, server, COUNT_FRAMES);
+    const r = await rig(harness.browser, harness.server, COUNT_FRAMES);
     const { panel } = r;
     try {
       await quiescent(panel);
@@ -429,7 +418,7 @@ describe.skipIf(!hasSharedData(SPOT) || !hasChromium())('a panel that costs litt
   });
 
   it('changes each chart canvas’s size once per resize', async () => {
-    const r = await rig(browser, server);
+    const r = await rig(harness.browser, harness.server);
     const { panel } = r;
     try {
       await frames(panel);
@@ -464,7 +453,7 @@ describe.skipIf(!hasSharedData(SPOT) || !hasChromium())('a panel that costs litt
   });
 
   it('shows a slowed panel’s rate in the toolbar; a click pins it, and a pinned panel says so', async () => {
-    const r = await rig(browser, server);
+    const r = await rig(harness.browser, harness.server);
     const { panel } = r;
     const pace$ = panel.page.locator('button.pace');
     const shoot = async (name: string): Promise<void> => {

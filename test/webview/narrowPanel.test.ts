@@ -6,20 +6,19 @@
  * share of the chart's width (the chosen width is a maximum); the legend stays clear of the price
  * axis. Screenshots go to test-artifacts/.
  */
-import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { binanceRule } from '../../src/engine/book/sequenceRule';
 import { FrameBuilder } from '../../src/engine/frame/frameBuilder';
 import { Market } from '../../src/engine/market';
 import { hasSharedData, sharedDataPath } from '../support/sharedData';
 import { CaptureFeed } from './support/captureFeed';
 import { HarnessHost } from './support/harnessHost';
-import { repoRoot, startHarnessServer, type HarnessServer } from './support/harnessServer';
-import { PanelPage, hasChromium, launchChromium, type PanelSnapshot } from './support/panelPage';
+import { repoRoot } from './support/harnessServer';
+import { PanelPage, hasChromium, type PanelSnapshot } from './support/panelPage';
 import { DARK, LIGHT } from './support/vscodeThemes';
+import { useChromiumHarness } from './support/chromiumHarness';
 
 const SPOT = 'binance/spot/btcusdt_20240808.gz';
 const FACTS = { exchange: 'binance', symbol: 'BTC/USDT', tickSize: 0.01, pricePrecision: 2, amountPrecision: 5 };
@@ -37,18 +36,7 @@ interface LayoutSnapshot extends PanelSnapshot {
 }
 
 describe.skipIf(!hasSharedData(SPOT) || !hasChromium())('the panel at 500, 800 and 1400 px', () => {
-  let browser: Browser;
-  let server: HarnessServer;
-
-  beforeAll(async () => {
-    execFileSync(process.execPath, [join(ROOT, 'scripts', 'build.mjs'), '--only', 'webview'], { cwd: ROOT, stdio: 'inherit' });
-    [browser, server] = await Promise.all([launchChromium(), startHarnessServer(ROOT)]);
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const harness = useChromiumHarness();
 
   for (const [themeName, theme] of [['dark', DARK], ['light', LIGHT]] as const) {
     for (const width of [500, 800, 1400]) {
@@ -57,7 +45,7 @@ describe.skipIf(!hasSharedData(SPOT) || !hasChromium())('the panel at 500, 800 a
         const feed = new CaptureFeed(market, [sharedDataPath(SPOT)]);
         await feed.feed(20_000);
         const builder = new FrameBuilder(market, FACTS, { ticksPerRow: 10, initBars: market.candles.count, bookRows: 40, metrics: { imbalance: false, cvd: false } });
-        const panel = await PanelPage.open(browser, server, { theme, width, height: 640 });
+        const panel = await PanelPage.open(harness.browser, harness.server, { theme, width, height: 640 });
         const host = new HarnessHost(market, builder, panel, ['ema', 'rsi']);
         const page = panel.page;
         try {

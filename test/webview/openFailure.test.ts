@@ -5,37 +5,25 @@
  * A malformed `openFailed` is dropped. Headless Chromium on the real panel bundle; screenshots
  * go to test-artifacts/.
  */
-import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { PROTOCOL_VERSION } from '../../src/engine/protocol';
-import { repoRoot, startHarnessServer, type HarnessServer } from './support/harnessServer';
-import { PanelPage, hasChromium, launchChromium } from './support/panelPage';
+import { repoRoot } from './support/harnessServer';
+import { PanelPage, hasChromium } from './support/panelPage';
 import { LIGHT } from './support/vscodeThemes';
+import { useChromiumHarness } from './support/chromiumHarness';
 
 const ROOT = repoRoot(__dirname);
 const ARTIFACTS = join(ROOT, 'test-artifacts');
 const DETAIL = 'binance does not list NOPE/USDT';
 
 describe.skipIf(!hasChromium())('a market that cannot be opened says so in the panel', () => {
-  let browser: Browser;
-  let server: HarnessServer;
-
-  beforeAll(async () => {
-    execFileSync(process.execPath, [join(ROOT, 'scripts', 'build.mjs'), '--only', 'webview'], { cwd: ROOT, stdio: 'inherit' });
-    [browser, server] = await Promise.all([launchChromium(), startHarnessServer(ROOT)]);
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const harness = useChromiumHarness();
 
   for (const [name, theme] of [['dark', undefined], ['light', LIGHT]] as const) {
     it(`names the market and the reason, and its button opens the symbol picker (${name})`, async () => {
-      const panel = await PanelPage.open(browser, server, { width: 800, height: 500, ...(theme === undefined ? {} : { theme }) });
+      const panel = await PanelPage.open(harness.browser, harness.server, { width: 800, height: 500, ...(theme === undefined ? {} : { theme }) });
       try {
         await panel.load();
         // Waiting for the market: no timeframe or step to pick yet.
@@ -75,7 +63,7 @@ describe.skipIf(!hasChromium())('a market that cannot be opened says so in the p
   }
 
   it('drops a malformed openFailed', async () => {
-    const panel = await PanelPage.open(browser, server, { width: 800, height: 500 });
+    const panel = await PanelPage.open(harness.browser, harness.server, { width: 800, height: 500 });
     try {
       await panel.load();
       await panel.sendRaw({ v: PROTOCOL_VERSION, type: 'openFailed', market: { exchange: 'binance' }, detail: DETAIL });

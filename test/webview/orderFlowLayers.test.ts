@@ -11,11 +11,10 @@
  * - both off (the default): frames carry neither and neither asks the chart for a repaint.
  * Screenshots of both, dark and light, 800 and 1400 px wide, in test-artifacts/.
  */
-import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { binanceRule } from '../../src/engine/book/sequenceRule';
 import { CandleField } from '../../src/engine/candles/candleSeries';
 import type { Timeframe } from '../../src/engine/candles/timeframe';
@@ -26,9 +25,10 @@ import { footprintAmount } from '../../webview/chart/footprintPrimitive';
 import { hasSharedData, sharedDataPath } from '../support/sharedData';
 import { CaptureFeed } from './support/captureFeed';
 import { HarnessHost } from './support/harnessHost';
-import { repoRoot, startHarnessServer, type HarnessServer } from './support/harnessServer';
-import { PanelPage, hasChromium, launchChromium, type PanelSnapshot } from './support/panelPage';
+import { repoRoot, type HarnessServer } from './support/harnessServer';
+import { PanelPage, hasChromium, type PanelSnapshot } from './support/panelPage';
 import { DARK, LIGHT, type HarnessTheme } from './support/vscodeThemes';
+import { useChromiumHarness } from './support/chromiumHarness';
 
 const SPOT = 'binance/spot/btcusdt_20240808.gz';
 const FACTS = { exchange: 'binance', symbol: 'BTC/USDT', tickSize: 0.01, pricePrecision: 2, amountPrecision: 5 };
@@ -195,21 +195,10 @@ const LOOKS: [string, HarnessTheme, number][] = [
 ];
 
 describe.skipIf(!hasSharedData(SPOT) || !hasChromium())('the liquidity heatmap and the footprint in Chromium', () => {
-  let browser: Browser;
-  let server: HarnessServer;
-
-  beforeAll(async () => {
-    execFileSync(process.execPath, [join(ROOT, 'scripts', 'build.mjs'), '--only', 'webview'], { cwd: ROOT, stdio: 'inherit' });
-    [browser, server] = await Promise.all([launchChromium(), startHarnessServer(ROOT)]);
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const harness = useChromiumHarness();
 
   it('both off by default: frames carry neither, nothing of them is drawn or asked for', async () => {
-    const p = await openPanel(browser, server, DARK, 1100, HEATMAP_VIEW);
+    const p = await openPanel(harness.browser, harness.server, DARK, 1100, HEATMAP_VIEW);
     try {
       const frames = await p.play(4000);
       expect(frames.length).toBeGreaterThan(5);
@@ -228,7 +217,7 @@ describe.skipIf(!hasSharedData(SPOT) || !hasChromium())('the liquidity heatmap a
 
   for (const [look, theme, width] of LOOKS) {
     it(`heatmap (${look}): turned on in the toolbar, sized columns are coloured behind the candles, a resync is hatched, and it stays on after a reload`, async () => {
-      const p = await openPanel(browser, server, theme, width, HEATMAP_VIEW);
+      const p = await openPanel(harness.browser, harness.server, theme, width, HEATMAP_VIEW);
       try {
         const on = await clickLayer(p.panel, 'heatmap');
         expect(on).toMatchObject({ type: 'setLayer', layer: 'heatmap', on: true });
@@ -286,7 +275,7 @@ describe.skipIf(!hasSharedData(SPOT) || !hasChromium())('the liquidity heatmap a
     }, 90_000);
 
     it(`footprint (${look}): turned on in the toolbar, wide bars show each bar's sell × buy rows, narrow bars plain candles`, async () => {
-      const p = await openPanel(browser, server, theme, width, FOOTPRINT_VIEW, exchangeHistory);
+      const p = await openPanel(harness.browser, harness.server, theme, width, FOOTPRINT_VIEW, exchangeHistory);
       try {
         const on = await clickLayer(p.panel, 'footprint');
         expect(on).toMatchObject({ type: 'setLayer', layer: 'footprint', on: true });

@@ -5,11 +5,10 @@
  * ladder's cells, the tape, the depth overlay's pixels, the badge, theme changes, reloads,
  * paging, and that malformed messages are dropped. Screenshots go to test-artifacts/.
  */
-import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ImpactResult, LevelRows } from '../../src/engine/book/orderBook';
 import { binanceRule } from '../../src/engine/book/sequenceRule';
 import { CandleField } from '../../src/engine/candles/candleSeries';
@@ -19,9 +18,10 @@ import { BAR_STRIDE, PROTOCOL_VERSION, TRADE_STRIDE, type FrameMessage, type Ind
 import { hasSharedData, sharedDataPath } from '../support/sharedData';
 import { CaptureFeed } from './support/captureFeed';
 import { HarnessHost } from './support/harnessHost';
-import { repoRoot, startHarnessServer, type HarnessServer } from './support/harnessServer';
-import { PanelPage, hasChromium, launchChromium, type PanelSnapshot } from './support/panelPage';
+import { repoRoot, type HarnessServer } from './support/harnessServer';
+import { PanelPage, hasChromium, type PanelSnapshot } from './support/panelPage';
 import { LIGHT } from './support/vscodeThemes';
+import { useChromiumHarness } from './support/chromiumHarness';
 
 const SPOT = 'binance/spot/btcusdt_20240808.gz';
 const FACTS = { exchange: 'binance', symbol: 'BTC/USDT', tickSize: 0.01, pricePrecision: 2, amountPrecision: 5 };
@@ -117,21 +117,10 @@ function expectChartMatches(s: PanelSnapshot, market: Market, firstTime: number)
 }
 
 describe.skipIf(!hasSharedData(SPOT) || !hasChromium())('chart panel in Chromium, driven by the engine on the real capture', () => {
-  let browser: Browser;
-  let server: HarnessServer;
-
-  beforeAll(async () => {
-    execFileSync(process.execPath, [join(ROOT, 'scripts', 'build.mjs'), '--only', 'webview'], { cwd: ROOT, stdio: 'inherit' });
-    [browser, server] = await Promise.all([launchChromium(), startHarnessServer(ROOT)]);
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const harness = useChromiumHarness();
 
   it('shows the engine’s bars, indicators, grouped book, tape and depth overlay, frame after acknowledged frame', async () => {
-    const r = await rig(browser, server, { ticksPerRow: 10, initBars: 150 }, 6000);
+    const r = await rig(harness.browser, harness.server, { ticksPerRow: 10, initBars: 150 }, 6000);
     try {
       const firstTime = r.host.lastInit!.bars[0]!;
       const frames = await stream(r, 9000, 150);
@@ -244,7 +233,7 @@ describe.skipIf(!hasSharedData(SPOT) || !hasChromium())('chart panel in Chromium
   });
 
   it('follows theme changes live and drops malformed messages without acting on them', async () => {
-    const r = await rig(browser, server, { ticksPerRow: 10, initBars: 300 }, 9000);
+    const r = await rig(harness.browser, harness.server, { ticksPerRow: 10, initBars: 300 }, 9000);
     try {
       await stream(r, 1500, 150);
       await r.panel.applyTheme(LIGHT);
@@ -312,7 +301,7 @@ describe.skipIf(!hasSharedData(SPOT) || !hasChromium())('chart panel in Chromium
   });
 
   it('sends intents from the toolbar, and a reload comes back to the same state', async () => {
-    const r = await rig(browser, server, { ticksPerRow: 10, initBars: 300 }, 20000);
+    const r = await rig(harness.browser, harness.server, { ticksPerRow: 10, initBars: 300 }, 20000);
     try {
       await stream(r, 1500, 150);
       const { panel, host, market } = r;
@@ -384,7 +373,7 @@ describe.skipIf(!hasSharedData(SPOT) || !hasChromium())('chart panel in Chromium
       expect(Math.abs(after.visibleRange!.to - range.to)).toBeLessThanOrEqual(1);
       expect(await panel.page.inputValue('select.grouping')).toBe('1');
       expect(await panel.page.getAttribute('button[data-layer=volume]', 'aria-pressed')).toBe('false');
-      expect(new Set(server.nonces).size).toBe(server.nonces.length); // a fresh nonce per load
+      expect(new Set(harness.server.nonces).size).toBe(harness.server.nonces.length); // a fresh nonce per load
       await screenshot(panel, 'panel-after-reload.png');
 
       // VS Code restores a panel into a fresh host (default settings): the panel asks for its
@@ -413,7 +402,7 @@ describe.skipIf(!hasSharedData(SPOT) || !hasChromium())('chart panel in Chromium
   it('pages older bars in when scrolled left (loadOlder → history prepended)', async () => {
     // The whole capture; the init leaves 100 older bars on the host; the view opens at the live
     // edge, more than a page margin away from the oldest bar it holds.
-    const r = await rig(browser, server, { ticksPerRow: 10, initBars: (held) => held - 100 }, Infinity);
+    const r = await rig(harness.browser, harness.server, { ticksPerRow: 10, initBars: (held) => held - 100 }, Infinity);
     const initBars = r.host.lastInit!.bars.length / BAR_STRIDE;
     try {
       const { panel, market } = r;

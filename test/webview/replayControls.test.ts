@@ -6,11 +6,10 @@
  * malformed `replay` message is dropped. Screenshots of the toolbar (dark and light) go to
  * test-artifacts/.
  */
-import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { binanceRule } from '../../src/engine/book/sequenceRule';
 import { FrameBuilder } from '../../src/engine/frame/frameBuilder';
 import { Market } from '../../src/engine/market';
@@ -18,9 +17,10 @@ import { PROTOCOL_VERSION, type ReplayMessage, type WebviewMessage } from '../..
 import { hasSharedData, sharedDataPath } from '../support/sharedData';
 import { CaptureFeed } from './support/captureFeed';
 import { HarnessHost } from './support/harnessHost';
-import { repoRoot, startHarnessServer, type HarnessServer } from './support/harnessServer';
-import { PanelPage, hasChromium, launchChromium } from './support/panelPage';
+import { repoRoot, type HarnessServer } from './support/harnessServer';
+import { PanelPage, hasChromium } from './support/panelPage';
 import { LIGHT } from './support/vscodeThemes';
+import { useChromiumHarness } from './support/chromiumHarness';
 
 const SPOT = 'binance/spot/btcusdt_20240808.gz';
 const REPLAY_FACTS = { exchange: 'replay', symbol: 'BTCUSDT', tickSize: 0.01, pricePrecision: 2, amountPrecision: 5 };
@@ -52,21 +52,10 @@ async function rig(browser: Browser, server: HarnessServer, facts: typeof REPLAY
 const isControl = (action: string) => (m: WebviewMessage) => m.type === 'replayControl' && m.action === action;
 
 describe.skipIf(!hasSharedData(SPOT) || !hasChromium())("a replay's controls in the toolbar", () => {
-  let browser: Browser;
-  let server: HarnessServer;
-
-  beforeAll(async () => {
-    execFileSync(process.execPath, [join(ROOT, 'scripts', 'build.mjs'), '--only', 'webview'], { cwd: ROOT, stdio: 'inherit' });
-    [browser, server] = await Promise.all([launchChromium(), startHarnessServer(ROOT)]);
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const harness = useChromiumHarness();
 
   it('pause, resume, speed and a jump post their intents; the position reads time / end', async () => {
-    const panel = await rig(browser, server, REPLAY_FACTS);
+    const panel = await rig(harness.browser, harness.server, REPLAY_FACTS);
     const page = panel.page;
     try {
       const controls = page.locator('.toolbar .replay');
@@ -108,7 +97,7 @@ describe.skipIf(!hasSharedData(SPOT) || !hasChromium())("a replay's controls in 
   });
 
   it('light theme; a malformed replay message is dropped and changes nothing', async () => {
-    const panel = await rig(browser, server, REPLAY_FACTS, true);
+    const panel = await rig(harness.browser, harness.server, REPLAY_FACTS, true);
     try {
       await panel.send(replay({ paused: true, speed: 0.5 }));
       await panel.page.locator('.toolbar .replay').waitFor({ state: 'visible' });
@@ -125,7 +114,7 @@ describe.skipIf(!hasSharedData(SPOT) || !hasChromium())("a replay's controls in 
   });
 
   it('a live market has no replay controls', async () => {
-    const panel = await rig(browser, server, LIVE_FACTS);
+    const panel = await rig(harness.browser, harness.server, LIVE_FACTS);
     try {
       expect(await panel.page.locator('.toolbar .replay').isVisible()).toBe(false);
     } finally {

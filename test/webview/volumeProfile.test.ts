@@ -10,11 +10,9 @@
  * host's `profile.valueAreaPercent`. Screenshots dark and light, 800 and 1400 px wide, in
  * test-artifacts/.
  */
-import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { binanceRule } from '../../src/engine/book/sequenceRule';
 import type { Timeframe } from '../../src/engine/candles/timeframe';
 import { FrameBuilder } from '../../src/engine/frame/frameBuilder';
@@ -23,9 +21,10 @@ import { DEFAULT_DISPLAY, TRADE_STRIDE, type FrameMessage } from '../../src/engi
 import { hasSharedData, sharedDataPath } from '../support/sharedData';
 import { CaptureFeed } from './support/captureFeed';
 import { HarnessHost } from './support/harnessHost';
-import { repoRoot, startHarnessServer, type HarnessServer } from './support/harnessServer';
-import { PanelPage, hasChromium, launchChromium, type PanelSnapshot } from './support/panelPage';
+import { repoRoot } from './support/harnessServer';
+import { PanelPage, hasChromium, type PanelSnapshot } from './support/panelPage';
 import { DARK, LIGHT, type HarnessTheme } from './support/vscodeThemes';
+import { useChromiumHarness } from './support/chromiumHarness';
 
 const SPOT = 'binance/spot/btcusdt_20240808.gz';
 const FACTS = { exchange: 'binance', symbol: 'BTC/USDT', tickSize: 0.01, pricePrecision: 2, amountPrecision: 5 };
@@ -163,18 +162,7 @@ const LOOKS: [string, HarnessTheme, number][] = [
 ];
 
 describe.skipIf(!hasSharedData(SPOT) || !hasChromium())('the volume profile in Chromium', () => {
-  let browser: Browser;
-  let server: HarnessServer;
-
-  beforeAll(async () => {
-    execFileSync(process.execPath, [join(ROOT, 'scripts', 'build.mjs'), '--only', 'webview'], { cwd: ROOT, stdio: 'inherit' });
-    [browser, server] = await Promise.all([launchChromium(), startHarnessServer(ROOT)]);
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const harness = useChromiumHarness();
 
   for (const [look, theme, width] of LOOKS) {
     it(`(${look}) turned on in the toolbar: the bars in view summed by hand, its POC the fullest row, scrolling and the UTC day sum other bars`, async () => {
@@ -183,7 +171,7 @@ describe.skipIf(!hasSharedData(SPOT) || !hasChromium())('the volume profile in C
       const feed = new CaptureFeed(market, [sharedDataPath(SPOT)]);
       await feed.feed(20_000);
       const builder = new FrameBuilder(market, FACTS, { ticksPerRow: VIEW.ticksPerRow, initBars: 400, metrics: { imbalance: false, cvd: false } });
-      const panel = await PanelPage.open(browser, server, { theme, width, height: 720 });
+      const panel = await PanelPage.open(harness.browser, harness.server, { theme, width, height: 720 });
       const host = new HarnessHost(market, builder, panel, []);
       const snapshot = async (): Promise<Snapshot> => (await panel.snapshot()) as Snapshot;
       const until = async (test: (s: Snapshot) => boolean): Promise<Snapshot> => (await panel.until((s) => test(s as Snapshot))) as Snapshot;
@@ -291,7 +279,7 @@ describe.skipIf(!hasSharedData(SPOT) || !hasChromium())('the volume profile in C
       await feed.feed(20_000);
       const newBuilder = (valueAreaPercent = 70): FrameBuilder =>
         new FrameBuilder(market, FACTS, { ticksPerRow: VIEW.ticksPerRow, initBars: 400, metrics: { imbalance: false, cvd: false }, display: { ...DEFAULT_DISPLAY, valueAreaPercent } });
-      const panel = await PanelPage.open(browser, server, { theme, width: 1400, height: 720 });
+      const panel = await PanelPage.open(harness.browser, harness.server, { theme, width: 1400, height: 720 });
       const host = new HarnessHost(market, newBuilder(), panel, []);
       const until = async (test: (s: Snapshot) => boolean): Promise<Snapshot> => (await panel.until((s) => test(s as Snapshot))) as Snapshot;
       const feedFrames = async (trades: number): Promise<void> => {
