@@ -40,10 +40,28 @@ export class EventTimeGuard {
   /** First stamp of a run ahead of the clock, and how many consecutive stamps agreed with it. */
   private jumpMs = NaN;
   private jumpVotes = 0;
+  /** Newest accepted stamp; the last wall time observed, and the first one observed after the newest stamp came (NaN until then). */
+  private stampMs = NaN;
+  private wallMs = NaN;
+  private wallAtStampMs = NaN;
+  private exchangeMs = NaN;
 
   /** The market's clock (ms): NaN before any stamp or wall time. */
   get clock(): number {
     return this.clockMs;
+  }
+
+  /**
+   * The exchange's own clock (ms): the newest accepted stamp, moved on by the wall time that passed
+   * since the first observation after it came (so a quiet stream still moves on; counted from
+   * after the stamp's arrival, it never gets ahead of the exchange's time); the wall time alone
+   * before any stamp. Unlike {@link clock} it never runs ahead of the exchange's
+   * stamps by a wall clock set ahead of them (a skewed computer clock, a server replaying an old
+   * recording), so what is timed by it lines up with the candles. Never moves back, but once: from
+   * the wall time to the first stamp. O(1).
+   */
+  get exchangeClock(): number {
+    return this.exchangeMs;
   }
 
   /** Stamps refused so far. */
@@ -53,7 +71,11 @@ export class EventTimeGuard {
 
   /** A wall time (ms) the caller trusts, e.g. `Date.now()` for a live exchange. Never moves the clock back. O(1). */
   observe(wallMs: number): void {
-    if (wallMs >= MIN_EVENT_TIME_MS && wallMs <= MAX_EVENT_TIME_MS && !(wallMs <= this.clockMs)) this.clockMs = wallMs;
+    if (!(wallMs >= MIN_EVENT_TIME_MS && wallMs <= MAX_EVENT_TIME_MS)) return;
+    this.wallMs = wallMs;
+    if (this.stampMs === this.stampMs && this.wallAtStampMs !== this.wallAtStampMs) this.wallAtStampMs = wallMs;
+    if (!(wallMs <= this.clockMs)) this.clockMs = wallMs;
+    this.moveExchangeClock();
   }
 
   /** True when `timeMs` is plausible (the clock then advances to it). O(1); no allocation. */
@@ -77,6 +99,22 @@ export class EventTimeGuard {
     }
     this.jumpVotes = 0;
     if (!(timeMs <= this.clockMs)) this.clockMs = timeMs;
+    if (!(timeMs <= this.stampMs)) {
+      // The first stamp replaces the wall time, ahead or not.
+      if (this.stampMs !== this.stampMs) this.exchangeMs = NaN;
+      this.stampMs = timeMs;
+      this.wallAtStampMs = NaN;
+    }
+    this.moveExchangeClock();
     return true;
+  }
+
+  private moveExchangeClock(): void {
+    let t = this.clockMs;
+    if (this.stampMs === this.stampMs) {
+      const sinceStamp = this.wallMs - this.wallAtStampMs;
+      t = this.stampMs + (sinceStamp > 0 ? sinceStamp : 0);
+    }
+    if (!(t <= this.exchangeMs)) this.exchangeMs = t;
   }
 }

@@ -498,7 +498,9 @@ export class Market implements BookSyncListener {
    * before the book changes (gaps while it is not showable). O(1) unless a slice ended.
    */
   private sampleHeatmap(): void {
-    const clock = this.time.clock;
+    // The exchange's clock, as the candles are: a wall clock ahead of the stamps would put the
+    // columns beside the wrong bars.
+    const clock = this.time.exchangeClock;
     if (clock === clock) this.heatmap.advance(clock, this.book, this.sync.isShowable());
   }
 

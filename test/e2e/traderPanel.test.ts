@@ -4,7 +4,9 @@
  * named and taken from the raw book while the ladder groups rows; big trades and their sound
  * following settings changed while running; price alerts made, moved and removed on the chart;
  * the layout at 500, 800 and 1400 px in the dark and light themes; the status-bar pickers and
- * Switch Exchange with a chart focused.
+ * Switch Exchange with a chart focused. Then the order-flow layers (issue 12) turned on from the
+ * command palette on the live chart, with footprint.display and profile.valueAreaPercent changed
+ * while it runs.
  *
  * The tests run in order on one window; each leaves the state the next one starts from.
  */
@@ -28,6 +30,8 @@ const UNKNOWN_SYMBOL = 'NOPE/USDT';
 /** The ladder's Step chosen in the toolbar: 100 ticks of 0.01, rows of 1.00. */
 const BIG_STEP = 100;
 const LADDER_ROWS = 40;
+/** The Step of the footprint's rows in the order-flow test: 1000 ticks, rows of 10.00. */
+const FOOTPRINT_STEP = 1000;
 const DARK = 'Default Dark Modern';
 /** The light theme as the Color Theme picker names it. */
 const LIGHT = 'Light Modern';
@@ -44,6 +48,9 @@ interface TraderSnapshot extends PanelSnapshot {
   alerts: { id: string; price: number; y: number | null; tag: string; closeX: number }[];
   tradeMarks: { threshold: number; held: number; visible: number; marks: { amount: number; x: number | null; y: number | null }[] };
   sound: { settings: { bigTrades: boolean; alerts: boolean; volume: number }; ticks: number; skipped: number };
+  heatmap: { held: number; drawn: boolean; sizedPixels: number };
+  footprint: { held: number; display: string; bars: number; textCells: number; barSpacing: number; nakedPocsFound: number; shown: { time: number; rows: [number, ...string[]][]; poc: number }[] };
+  profile: { drawn: boolean; bars: number; valueAreaShare: number; rows: [number, number, number][]; valueAreaLow: number; valueAreaHigh: number; label: string };
 }
 
 describe.skipIf(!hasSharedData(...CAPTURES))('the chart panel as a trader uses it, in a real VS Code', () => {
@@ -242,7 +249,7 @@ describe.skipIf(!hasSharedData(...CAPTURES))('the chart panel as a trader uses i
       const x = box.x + box.width * 0.35;
       const y = box.y + box.height * 0.25;
       await wb.page.mouse.click(x, y, { button: 'right' });
-      const item = wb.webviewFrame().locator('.chart-menu [role="menuitem"]');
+      const item = wb.webviewFrame().locator('.chart-menu [role="menuitem"]', { hasText: 'Add alert at' });
       await item.waitFor({ state: 'visible', timeout: 10_000 });
       const menuText = (await item.textContent()) ?? '';
       expect(menuText).toMatch(/^Add alert at \d+\.\d{2}$/);
@@ -411,5 +418,52 @@ describe.skipIf(!hasSharedData(...CAPTURES))('the chart panel as a trader uses i
     await settled(wb.quickInput);
     await wb.screenshot('6-switch-exchange');
     await wb.closeQuickInput();
+  }, E2E_TIMEOUTS.testMs);
+
+  it('the heatmap, footprint and volume profile turned on from the command palette draw on the live chart; footprint.display and profile.valueAreaPercent changed while it runs apply at once', async () => {
+    const wb = app.workbench;
+    const page = wb.page;
+    // Back to the BTC/USDT chart (the fake exchange streams only BTC/USDT).
+    await page.locator('.tabs-container .tab', { hasText: 'BTC/USDT' }).click();
+    await panel('the BTC/USDT chart, live', (x) => x.market?.symbol === 'BTC/USDT' && x.candles.count > 0);
+    for (const layer of ['Toggle Liquidity Heatmap', 'Toggle Footprint', 'Toggle Volume Profile']) await wb.runCommand(`Orderscope: ${layer}`);
+    let s = await panel(
+      'heatmap columns coloured, footprint cells held, the profile in view drawn',
+      (x) => x.heatmap.held > 0 && x.heatmap.drawn && x.heatmap.sizedPixels > 0 && x.footprint.held > 0 && x.profile.drawn && x.profile.rows.length > 0,
+      30_000,
+    );
+    expect(s.profile.label).toMatch(/^Profile: in view/);
+    expect(s.profile.valueAreaShare).toBeCloseTo(0.7, 9);
+    // Zoomed in at the newest bar until bars are wide enough for the footprint's numbers.
+    const chart = (await wb.webviewFrame().locator('.chart').boundingBox())!;
+    await page.mouse.move(chart.x + s.paneWidth - s.depth.style.width - 40, chart.y + chart.height * 0.4);
+    for (let k = 0; k < 40 && s.footprint.barSpacing < 70; k++) {
+      await page.mouse.wheel(0, -300);
+      s = await panel('the zoom applied', () => true);
+    }
+    await page.mouse.move(1, 1); // no crosshair in the pictures
+    // Rows of 10.00: tall enough for their numbers on these minutes (they trade over 100 to 250).
+    await wb.webviewFrame().locator('select.grouping').selectOption(String(FOOTPRINT_STEP));
+    s = await panel('footprint cells with numbers, sell × buy', (x) => x.footprint.display === 'bidAsk' && x.footprint.bars > 0 && x.footprint.textCells > 0);
+    const bidAsk = s.footprint.shown.at(-1)!;
+    expect(bidAsk.rows.every((row) => row.length === 3)).toBe(true);
+    await wb.screenshot('7-order-flow-light');
+
+    await changeUserSettings({ 'orderscope.footprint.display': 'delta', 'orderscope.profile.valueAreaPercent': 90 });
+    s = await panel('the footprint in delta, the value area at 90 %', (x) => x.footprint.display === 'delta' && x.footprint.textCells > 0 && Math.abs(x.profile.valueAreaShare - 0.9) < 1e-9);
+    const delta = s.footprint.shown.at(-1)!;
+    // One signed number per row: buy − sell.
+    expect(delta.rows.every((row) => row.length === 2 && /^([+−]|0$)/.test(row[1]!))).toBe(true);
+    // The value area holds at least 90 % of the profile's volume.
+    const volume = (rows: [number, number, number][], low = -Infinity, high = Infinity): number => rows.filter(([price]) => price >= low && price <= high).reduce((sum, [, buy, sell]) => sum + buy + sell, 0);
+    expect(volume(s.profile.rows, s.profile.valueAreaLow, s.profile.valueAreaHigh)).toBeGreaterThanOrEqual(0.9 * volume(s.profile.rows) - 1e-9);
+    await wb.runCommand('Preferences: Color Theme');
+    await wb.pickFromQuickPick('Dark Modern', 'Dark Modern');
+    await panel('dark', (x) => x.theme.kind === 'dark');
+    await wb.screenshot('7-order-flow-delta-dark');
+    console.log(
+      `[trader] order flow: heatmap ${s.heatmap.held} columns, footprint ${s.footprint.held} bars (${s.footprint.bars} drawn at ${s.footprint.barSpacing.toFixed(0)} px, ${s.footprint.nakedPocsFound} naked POCs), ` +
+        `profile of ${s.profile.bars} bars, value area ${s.profile.valueAreaLow}..${s.profile.valueAreaHigh}; newest bar in delta: ${JSON.stringify(delta.rows.slice(0, 4))}`,
+    );
   }, E2E_TIMEOUTS.testMs);
 });

@@ -185,4 +185,45 @@ describe('history stamped far from the market clock', () => {
     expect(market.candles.stats.historyRejected).toBe(1);
     expect(lastBarOpen(market)).toBe(open);
   });
+
+  it("the exchange's clock follows the stamps, not a wall clock set ahead of them, moves on in a quiet stream and never back", () => {
+    const guard = new EventTimeGuard();
+    const WALL = T0 + 2 * 365 * DAY; // a server replaying a recording two years old
+    guard.observe(WALL);
+    expect(guard.exchangeClock).toBe(WALL); // no stamp yet: the wall clock
+    guard.accept(T0);
+    guard.accept(T0 + 400);
+    expect(guard.clock).toBe(WALL);
+    expect(guard.exchangeClock).toBe(T0 + 400);
+    // Quiet: the wall time passing since the first observation after the stamp moves it on.
+    guard.observe(WALL + 1000);
+    expect(guard.exchangeClock).toBe(T0 + 400);
+    guard.observe(WALL + 3000);
+    expect(guard.exchangeClock).toBe(T0 + 2400);
+    // A stamp older than that estimate does not move it back; a newer one takes over.
+    guard.accept(T0 + 2000);
+    expect(guard.exchangeClock).toBe(T0 + 2400);
+    guard.accept(T0 + 3100);
+    guard.observe(WALL + 3200);
+    expect(guard.exchangeClock).toBe(T0 + 3100);
+  });
+
+  it("the heatmap's columns close on the exchange's clock, beside the candles, when the wall clock is years ahead", () => {
+    const market = new Market({ tickSize: 0.5 });
+    const WALL = T0 + 2 * 365 * DAY;
+    const bids = [{ price: 99.5, amount: 1 }].map(({ price, amount }) => [price, amount] as [number, number]);
+    const asks = [[100.5, 1] as [number, number]];
+    for (let s = 0; s < 10; s++) {
+      market.observeClock(WALL + s * 1000);
+      market.mirrorBook(bids, asks);
+      market.onEvent(trade(T0 + s * 1000 + 100));
+    }
+    market.observeClock(WALL + 10_000);
+    const heatmap = market.heatmap;
+    expect(heatmap.nextSlice - heatmap.firstSlice).toBe(9);
+    // The newest closed column is the second before the newest trade's, as the candles count it.
+    expect((heatmap.nextSlice - 1) * 1000).toBe(T0 + 8000);
+    expect(heatmap.firstSlice * 1000).toBeGreaterThanOrEqual(T0);
+  });
 });
+

@@ -52,6 +52,8 @@ export const DEFAULT_HEATMAP_OPTIONS: Readonly<HeatmapOptions> = {
   maxRecords: 3_400_000,
 };
 
+/** Slices (a minute at 1 s) the clock may go back before the store starts afresh; less, it waits for the clock to catch up. */
+const CLOCK_BACK_RESTART_SLICES = 60;
 /** Offsets of a level from the origin must fit a record's Int32 code with its side bit. */
 const MAX_OFFSET = 2 ** 30 - 1;
 /** Small at first: every market keeps a heatmap, most never grow it far (36 kB of runs to start). */
@@ -140,7 +142,9 @@ export class HeatmapStore implements LevelKeys, RunSink {
       this.nextSlice = target;
       return;
     }
-    if (target - this.nextSlice > this.options.maxSlices) this.restartAt(target);
+    // A jump past everything held, or a clock set back by more than CLOCK_BACK_RESTART_SLICES (the
+    // wall time a market was timed by before its first stamp, far from the exchange's): afresh.
+    if (target - this.nextSlice > this.options.maxSlices || this.nextSlice - target > CLOCK_BACK_RESTART_SLICES) this.restartAt(target);
     while (this.nextSlice < target) this.closeSlice(book, showable);
   }
 
