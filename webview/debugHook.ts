@@ -47,8 +47,8 @@ export function installDebugHook(win: Window, app: PanelApp): void {
         tape: app.tape.shown(),
         /** Big trades on the candles (threshold, held, drawn, each with where it is drawn) and the sounds played. */
         tradeMarks: app.marks.describe(),
-        /** The liquidity heatmap: columns held (and the oldest one's time), what the last paint showed, repaints it asked for. */
-        heatmap: { held: model.heatmap.count, first: model.heatmap.count > 0 ? model.heatmap.time(0) : null, ...app.heatmap.renderer.geometry, requests: app.heatmap.updateRequests },
+        /** The liquidity heatmap: columns held (the oldest one's time, the newest one's end), what the last paint showed, repaints it asked for. */
+        heatmap: { held: model.heatmap.count, first: model.heatmap.count > 0 ? model.heatmap.time(0) : null, end: model.heatmap.count > 0 ? model.heatmap.time(model.heatmap.count - 1) + model.heatmap.span(model.heatmap.count - 1) : null, ...app.heatmap.renderer.geometry, requests: app.heatmap.updateRequests },
         /** The footprint: bars held, what the last paint showed, repaints it asked for. */
         footprint: { held: model.footprint.size, ...app.footprint.renderer.geometry, requests: app.footprint.updateRequests, barSpacing: app.chart.chart.timeScale().options().barSpacing },
         /** The volume profile: what it sums (bars, rows, POC, value area), what the last paint drew, repaints it asked for. */

@@ -286,6 +286,12 @@ export interface HeatmapDiff {
   gaps: Float64Array;
   /** The rows that hold size (HEATMAP_CELL_STRIDE per cell), columns ascending, prices ascending within one. */
   cells: Float64Array;
+  /**
+   * The first `history` columns (a reset's, before its newest) are averages over `historySpanMs`
+   * each (a bar's time), the last one cut where the next column opens; the others span `sliceMs`.
+   */
+  history: number;
+  historySpanMs: number;
 }
 
 /** Most heatmap columns one frame carries (a reset sends at most this many of the newest). */
@@ -822,6 +828,8 @@ function checkHeatmapDiff(x: unknown): string | null {
   if (!isPrice(x.rowStep)) return 'heatmap.rowStep is not a positive number';
   if (!isF64(x.columns, 1, MAX_HEATMAP_COLUMNS) || !isF64(x.gaps, 1, MAX_HEATMAP_COLUMNS)) return `heatmap columns or gaps not packed (at most ${MAX_HEATMAP_COLUMNS})`;
   for (let i = 0; i < x.columns.length; i++) if (!Number.isFinite(x.columns[i])) return `heatmap column ${i} is not a time`;
+  if (!isCount(x.history, x.columns.length)) return 'heatmap.history is not a whole number of its columns';
+  if (!isCount(x.historySpanMs, MAX_HEATMAP_SLICE_MS) || x.historySpanMs < x.sliceMs) return 'heatmap.historySpanMs is not a whole number of ms from its sliceMs to a day';
   const cells = x.cells;
   if (!isF64(cells, HEATMAP_CELL_STRIDE)) return 'heatmap cells not packed';
   for (let i = 0; i < cells.length; i += HEATMAP_CELL_STRIDE) {

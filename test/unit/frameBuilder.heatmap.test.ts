@@ -35,19 +35,24 @@ function grouped(step: number, ticks: number): Map<number, number> {
   return out;
 }
 
-/** What a panel does with the diffs: columns by open time (null: gap), cells by price. */
+/** What a panel does with the diffs: columns by open time (null: gap), cells by price; a reset's history columns apart. */
 class HeldColumns {
   columns = new Map<number, Map<number, number> | null>();
+  history = new Map<number, Map<number, number> | null>();
   sent = 0;
   apply(diff: HeatmapDiff): void {
-    if (diff.reset) this.columns.clear();
-    const gaps = new Set(diff.gaps);
-    for (const time of diff.columns) {
-      expect(this.columns.has(time), `column ${time} sent twice`).toBe(false);
-      this.columns.set(time, gaps.has(time) ? null : new Map());
-      this.sent++;
+    if (diff.reset) {
+      this.columns.clear();
+      this.history.clear();
     }
-    for (let i = 0; i < diff.cells.length; i += HEATMAP_CELL_STRIDE) this.columns.get(diff.cells[i]!)!.set(diff.cells[i + 1]!, diff.cells[i + 2]!);
+    const gaps = new Set(diff.gaps);
+    diff.columns.forEach((time, k) => {
+      const into = k < diff.history ? this.history : this.columns;
+      expect(this.columns.has(time) || this.history.has(time), `column ${time} sent twice`).toBe(false);
+      into.set(time, gaps.has(time) ? null : new Map());
+      if (k >= diff.history) this.sent++;
+    });
+    for (let i = 0; i < diff.cells.length; i += HEATMAP_CELL_STRIDE) (this.columns.get(diff.cells[i]!) ?? this.history.get(diff.cells[i]!))!.set(diff.cells[i + 1]!, diff.cells[i + 2]!);
   }
 }
 
@@ -98,7 +103,7 @@ describe('heatmap in frames', () => {
     // The first frame after an init is a reset of the newest columns.
     const first = frameOf(builder, ++id)!.heatmap!;
     expect(first.reset).toBe(true);
-    expect(first.columns.length).toBe(HEATMAP_RESET_COLUMNS);
+    expect(first.columns.length - first.history).toBe(HEATMAP_RESET_COLUMNS);
     expect(first.rowStep).toBe(1);
     held.apply(first);
     expect(frameOf(builder, ++id)?.heatmap).toBeUndefined(); // nothing closed since
@@ -128,8 +133,47 @@ describe('heatmap in frames', () => {
     expect(frameOf(builder, ++id)!.heatmap!.reset).toBe(true);
   });
 
+  it("a reset carries the slices before its newest as history columns of a bar each, every row the mean of the slices' grouped sizes, gaps left out", () => {
+    const ticks = 2;
+    const market = new Market({ tickSize: 0.5 }); // 1 m bars
+    const builder = new FrameBuilder(market, FACTS, { heatmap: true, ticksPerRow: ticks });
+    /** Slice open time → the step whose book it closed with (null: gap). */
+    const closedWith = new Map<number, number | null>();
+    market.mirrorBook(bookRows(0).bids, bookRows(0).asks);
+    market.observeClock(T0);
+    for (let step = 1; step <= 200; step++) {
+      const resync = step >= 70 && step < 75;
+      if (resync) market.requestResync('a test resync');
+      else market.mirrorBook(bookRows(step).bids, bookRows(step).asks);
+      const before = market.heatmap.nextSlice;
+      market.observeClock(T0 + step * 1000 + 300);
+      for (let s = before; s < market.heatmap.nextSlice; s++) closedWith.set(s * 1000, resync ? null : step);
+    }
+    builder.buildInit(LIVE);
+    const reset = frameOf(builder, 1)!.heatmap!;
+    const held = new HeldColumns();
+    held.apply(reset);
+    expect(reset.historySpanMs).toBe(60_000);
+    const newest = reset.columns[reset.history]!; // the first 1 s column
+    expect([...held.history.keys()]).toEqual([T0, T0 + 60_000, T0 + 120_000].filter((t) => t < newest));
+    for (const [open, cells] of held.history) {
+      // By hand: each slice of the bar before the 1 s columns, grouped, summed per price; divided by the slices with a book.
+      const sums = new Map<number, number>();
+      let withBook = 0;
+      for (let t = open; t < Math.min(open + 60_000, newest); t += 1000) {
+        const step = closedWith.get(t);
+        if (step === undefined || step === null) continue;
+        withBook++;
+        for (const [price, size] of grouped(step, ticks)) sums.set(price, (sums.get(price) ?? 0) + size);
+      }
+      expect(withBook).toBeGreaterThan(0);
+      expect([...cells!.keys()].sort((a, b) => a - b)).toEqual([...sums.keys()].sort((a, b) => a - b));
+      for (const [price, sum] of sums) expect(cells!.get(price), `${open} at ${price}`).toBeCloseTo(sum / withBook, 5);
+    }
+  });
+
   it('drops a frame whose heatmap is malformed', () => {
-    const good: HeatmapDiff = { reset: false, sliceMs: 1000, rowStep: 1, columns: new Float64Array([T0]), gaps: new Float64Array(0), cells: new Float64Array([T0, 60_000, 1.5]) };
+    const good: HeatmapDiff = { reset: false, sliceMs: 1000, rowStep: 1, columns: new Float64Array([T0]), gaps: new Float64Array(0), cells: new Float64Array([T0, 60_000, 1.5]), history: 0, historySpanMs: 1000 };
     const frame = (heatmap: unknown) => ({ v: 1, type: 'frame', id: 1, bars: new Float64Array(0), indicators: [], book: null, trades: new Float64Array(0), status: null, stats: { events: 0, rejected: 0, buildMs: 0 }, heatmap });
     expect(parseHostMessage(frame(good))).not.toBeInstanceOf(ProtocolError);
     for (const bad of [
@@ -137,6 +181,8 @@ describe('heatmap in frames', () => {
       { ...good, cells: new Float64Array([T0, 0, 1]) },
       { ...good, cells: new Float64Array([T0, 60_000]) },
       { ...good, sliceMs: 0 },
+      { ...good, history: 2 },
+      { ...good, history: 1, historySpanMs: 500 },
       { ...good, rowStep: NaN },
       { ...good, columns: [T0] },
       { ...good, columns: new Float64Array(3601) },

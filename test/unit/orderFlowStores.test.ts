@@ -17,7 +17,7 @@ function columns(from: number, count: number, cells: number, gaps: number[] = []
     if (gaps.includes(t / 1000)) continue;
     for (let r = 0; r < cells; r++) packed.push(t, 100 + r, t / 1000 + r);
   }
-  return { reset, sliceMs: 1000, rowStep: 1, columns: times, gaps: Float64Array.from(gaps.map((g) => g * 1000)), cells: Float64Array.from(packed) };
+  return { reset, sliceMs: 1000, rowStep: 1, columns: times, gaps: Float64Array.from(gaps.map((g) => g * 1000)), cells: Float64Array.from(packed), history: 0, historySpanMs: 1000 };
 }
 
 describe('heatmap columns', () => {

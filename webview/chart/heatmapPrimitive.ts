@@ -152,7 +152,7 @@ class HeatmapRenderer implements IPrimitivePaneRenderer {
   /** End of the newest column held, ms. O(1). */
   private columnsEnd(): number {
     const cols = this.columns;
-    return cols.count > 0 ? cols.time(cols.count - 1) + cols.sliceMs : NaN;
+    return cols.count > 0 ? cols.time(cols.count - 1) + cols.span(cols.count - 1) : NaN;
   }
 
   private build(chart: IChartApi, series: ISeriesApi<SeriesType>, width: number, height: number, hpr: number, vpr: number, topPrice: number, bottomPrice: number): void {
@@ -190,11 +190,11 @@ class HeatmapRenderer implements IPrimitivePaneRenderer {
     let max = 0;
     let left = Infinity;
     let right = -Infinity;
-    for (let k = cols.firstAtOrAfter(fromTime - cols.sliceMs); k < cols.count; k++) {
+    for (let k = cols.firstAtOrAfter(fromTime - cols.maxSpanMs); k < cols.count; k++) {
       const t = cols.time(k);
       if (t >= toTime) break;
       const x0f = this.x(chart, t, barMs, spacing, hpr);
-      const x1f = this.x(chart, t + cols.sliceMs, barMs, spacing, hpr);
+      const x1f = this.x(chart, t + cols.span(k), barMs, spacing, hpr);
       if (!(x1f > 0) || !(x0f < width)) continue;
       const x0 = Math.max(0, Math.round(x0f));
       const x1 = Math.min(width, Math.max(x0 + 1, Math.round(x1f)));

@@ -1,6 +1,6 @@
 /**
- * The liquidity heatmap's columns the panel holds: each column (one time slice) is a gap or a run
- * of (row price, size) cells, prices ascending. Bounded twice over: at most COLUMN_CAPACITY
+ * The liquidity heatmap's columns the panel holds: each column (one time slice, or a bar's mean
+ * in the history a reset carries) is a gap or a run of (row price, size) cells, prices ascending. Bounded twice over: at most COLUMN_CAPACITY
  * columns and CELL_CAPACITY cells (about 12 MB); the oldest columns are dropped first. Columns
  * are a ring; each column's cells are contiguous in a cell ring (a column that would wrap starts
  * over at its beginning), so a draw reads one slice of typed arrays per column.
@@ -21,9 +21,12 @@ export class HeatmapColumns {
   version = 0;
   /** Columns held. */
   count = 0;
+  /** The longest column held, ms (a history column's span, else sliceMs). */
+  maxSpanMs = NaN;
   private head = 0;
   private readonly times = new Float64Array(COLUMN_CAPACITY);
   private readonly gaps = new Uint8Array(COLUMN_CAPACITY);
+  private readonly spans = new Float64Array(COLUMN_CAPACITY);
   /** Absolute index (cells written before it, wraps included) of each column's first cell, and its cell count. */
   private readonly starts = new Float64Array(COLUMN_CAPACITY);
   private readonly lengths = new Int32Array(COLUMN_CAPACITY);
@@ -35,6 +38,7 @@ export class HeatmapColumns {
   /** Drops every column. O(1). */
   clear(): void {
     this.count = 0;
+    this.maxSpanMs = NaN;
     this.head = 0;
     this.written = 0;
     this.version++;
@@ -48,6 +52,8 @@ export class HeatmapColumns {
     if (diff.reset || diff.sliceMs !== this.sliceMs || diff.rowStep !== this.rowStep) this.clear();
     this.sliceMs = diff.sliceMs;
     this.rowStep = diff.rowStep;
+    if (!(this.maxSpanMs >= diff.sliceMs)) this.maxSpanMs = diff.sliceMs;
+    if (diff.history > 0 && diff.historySpanMs > this.maxSpanMs) this.maxSpanMs = diff.historySpanMs;
     const cells = diff.cells;
     let c = 0;
     let g = 0;
@@ -58,12 +64,15 @@ export class HeatmapColumns {
       const from = c;
       while (c < cells.length && cells[c] === time) c += HEATMAP_CELL_STRIDE;
       if (this.count > 0 && time <= this.time(this.count - 1)) continue;
-      this.append(time, gap, cells, from, c);
+      // A history column lasts its span, the newest cut where the next column opens.
+      const next = k + 1 < diff.columns.length ? diff.columns[k + 1]! : Infinity;
+      const span = k < diff.history ? Math.min(diff.historySpanMs, next - time) : diff.sliceMs;
+      this.append(time, span, gap, cells, from, c);
     }
     this.version++;
   }
 
-  private append(time: number, gap: boolean, cells: Float64Array, from: number, to: number): void {
+  private append(time: number, span: number, gap: boolean, cells: Float64Array, from: number, to: number): void {
     const n = Math.min((to - from) / HEATMAP_CELL_STRIDE, CELL_CAPACITY);
     let pos = this.written % CELL_CAPACITY;
     if (pos + n > CELL_CAPACITY) {
@@ -78,6 +87,7 @@ export class HeatmapColumns {
     }
     const slot = (this.head + this.count) % COLUMN_CAPACITY;
     this.times[slot] = time;
+    this.spans[slot] = span;
     this.gaps[slot] = gap ? 1 : 0;
     this.starts[slot] = this.written;
     this.lengths[slot] = n;
@@ -93,6 +103,11 @@ export class HeatmapColumns {
   /** Open time of the k-th column held (0 = oldest). O(1). */
   time(k: number): number {
     return this.times[(this.head + k) % COLUMN_CAPACITY]!;
+  }
+
+  /** Duration of the k-th column held, ms. O(1). */
+  span(k: number): number {
+    return this.spans[(this.head + k) % COLUMN_CAPACITY]!;
   }
 
   isGap(k: number): boolean {

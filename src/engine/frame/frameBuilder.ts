@@ -5,6 +5,7 @@
  */
 import { LevelRows } from '../book/orderBook';
 import { CandleField } from '../candles/candleSeries';
+import { TIMEFRAME_MS, type Timeframe } from '../candles/timeframe';
 import { collectFootprintChanges, FootprintCellRows } from '../footprint/footprintChanges';
 import type { Indicator, IndicatorSeries } from '../indicators/indicatorSeries';
 import type { BarChangeReader, Market } from '../market';
@@ -186,7 +187,7 @@ export class FrameBuilder {
     const statusChanged = !sameStatus(status, this.sentStatus);
     if (statusChanged) this.sentStatus = status;
     const footprint = this.settings.footprint ? this.footprintDiff() : null;
-    const heatmap = this.settings.heatmap ? this.heatmapDiffs.next(market.heatmap, market.grid, this.settings.ticksPerRow) : null;
+    const heatmap = this.settings.heatmap ? this.heatmapDiffs.next(market.heatmap, market.grid, this.settings.ticksPerRow, market.book.mid(), this.barMs()) : null;
     if (bars.length === 0 && book === null && trades.length === 0 && !statusChanged && footprint === null && heatmap === null) return null;
     const events = market.stats.byKind.events - this.sentEvents;
     this.sentEvents = market.stats.byKind.events;
@@ -204,6 +205,11 @@ export class FrameBuilder {
     if (footprint !== null) frame.footprint = footprint;
     if (heatmap !== null) frame.heatmap = heatmap;
     return frame;
+  }
+
+  /** A bar's duration, ms; NaN for bars of N trades or volume. */
+  private barMs(): number {
+    return (TIMEFRAME_MS as Readonly<Record<string, number>>)[this.market.candles.timeframe as Timeframe] ?? NaN;
   }
 
   /**
