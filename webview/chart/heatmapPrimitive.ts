@@ -1,7 +1,8 @@
 /**
  * The liquidity heatmap behind the candles: an `ISeriesPrimitive` on the candle series drawn at
  * zOrder 'bottom'. One column per time slice at its place on the time scale (a slice between two
- * bars is placed by its time within the bar), rows at the ladder's step, coloured by resting size
+ * bars is placed by its time within the bar; a reset's history columns span a bar each), rows at
+ * the ladder's step, coloured by resting size
  * on a log scale between the smallest and largest size in view (the legend at the pane's
  * bottom-left says both). Gap columns (no book) are hatched grey, never coloured.
  *
