@@ -21,7 +21,7 @@ export const MAX_HISTORY_COLUMNS = 240;
 /** Rows of a history column at most, centred on the mid (what a chart shows at that grouping). */
 export const MAX_HISTORY_ROWS = 1000;
 /** A history column's span when the bars have no fixed duration (bars of N trades or volume). */
-const ACTIVITY_HISTORY_SPAN_MS = 60_000;
+const ACTIVITY_HISTORY_SPAN_MS = 10_000;
 
 export class HeatmapDiffBuilder {
   /** Next slice the panel has not been sent; NaN: the next diff resets. */
