@@ -161,8 +161,8 @@ describe('the README pictures of the order-flow layers on the demo market', () =
   });
 
   it('heatmap: 1 s candles over the book at a 1-tick step, about 200 columns in view', async () => {
-    // A panel is sent the last minute of columns when the layer turns on, then each new one: on
-    // early. At 54:30 the simulated price is about to fall through the bids and climb back.
+    // Turned on at 54:30 and watched live (a column a second): the simulated price is about to
+    // fall through the bids and climb back through the asks.
     const p = await openPanel(browser, server, { timeframe: '1s', ticksPerRow: 1, liveMs: 54.5 * MINUTE, width: 1280, height: 720 });
     try {
       await turnOn(p.panel, 'heatmap');
