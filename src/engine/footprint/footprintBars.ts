@@ -110,6 +110,8 @@ export class FootprintBars {
   /** Per revision r (at r mod changeLog): the bar and tick that trade changed. */
   private readonly changeOpenTime: Float64Array;
   private readonly changeTicks: Float64Array;
+  /** Position of the newest revision's entry (a cursor: no division on the trade path). */
+  private changeAt = 0;
 
   /** Throws for a bad tick (EngineError) or options (RangeError): configuration, not events. */
   constructor(tickSize: number, options: Partial<FootprintOptions> = {}) {
@@ -150,12 +152,17 @@ export class FootprintBars {
 
   /** Open time of the bar revision `revision` changed (only while {@link remembersSince} holds for it). O(1). */
   changeOpenTimeOf(revision: number): number {
-    return this.changeOpenTime[revision % this.changeOpenTime.length];
+    return this.changeOpenTime[this.changePosition(revision)];
   }
 
   /** The tick revision `revision` changed (only while {@link remembersSince} holds for it). O(1). */
   changeTick(revision: number): number {
-    return this.changeTicks[revision % this.changeTicks.length];
+    return this.changeTicks[this.changePosition(revision)];
+  }
+
+  private changePosition(revision: number): number {
+    const at = this.changeAt - (this.rev - revision);
+    return at < 0 ? at + this.changeTicks.length : at;
   }
 
   /** Bars held (some may have lost their cells: see {@link hasCells}). */
@@ -305,7 +312,9 @@ export class FootprintBars {
     }
     data[at + 2] = rev;
     this.barRev[slot] = rev;
-    const logAt = rev % this.changeTicks.length;
+    let logAt = this.changeAt + 1;
+    if (logAt === this.changeTicks.length) logAt = 0;
+    this.changeAt = logAt;
     this.changeOpenTime[logAt] = barOpenTime;
     this.changeTicks[logAt] = tick;
     if (tick < this.low[slot]) this.low[slot] = tick;
