@@ -242,12 +242,10 @@ describe.skipIf(!hasSharedData(...CAPTURES))('live market from the fake exchange
   }, E2E_TIMEOUTS.testMs);
 
   it('Switch Timeframe... and Switch Symbol... (typing ETH/USDT) change the panel', async () => {
-    await app.workbench.runCommand('Orderscope: Switch Timeframe...');
-    await app.workbench.pickFromQuickPick('5m');
+    await app.workbench.runCommandAndPick('Orderscope: Switch Timeframe...', '5m');
     await waitForPanel(app.workbench, 'timeframe 5m', (s) => s.timeframe === '5m' && s.market?.symbol === 'BTC/USDT');
 
-    await app.workbench.runCommand('Orderscope: Switch Symbol...');
-    await app.workbench.pickFromQuickPick('ETH/USDT', 'ETH/USDT');
+    await app.workbench.runCommandAndPick('Orderscope: Switch Symbol...', 'ETH/USDT', 'ETH/USDT');
     await expect.poll(() => editorTabs(app.workbench), { timeout: 30_000 }).toContain('ETH/USDT · binance');
     await waitForPanel(app.workbench, 'ETH/USDT in the webview', (s) => s.market?.symbol === 'ETH/USDT');
     await app.workbench.screenshot('switched-eth');

@@ -468,8 +468,7 @@ describe.skipIf(!hasSharedData(...CAPTURES))('live markets through settings chan
       'Switch Exchange on the chart',
       { statusBar: statusBarSymbols, watchlist: START_SYMBOLS },
       async () => {
-        await workbench.runCommand('Orderscope: Switch Exchange...');
-        await workbench.pickFromQuickPick('simulator');
+        await workbench.runCommandAndPick('Orderscope: Switch Exchange...', 'simulator');
         const switchedAt = Date.now();
         await expect.poll(() => editorTabs(workbench), { timeout: 30_000 }).toContain('SIM/USDT · simulator');
         await waitForPanel(workbench, 'the simulator in the chart', (s) => s.market?.exchange === 'simulator');

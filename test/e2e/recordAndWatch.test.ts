@@ -160,8 +160,7 @@ describe('watchlist, recording and replay on the simulator, in a real VS Code', 
     const position = frame.locator('.replay-position');
     const play = frame.locator('.replay-play');
     await expect.poll(() => position.textContent(), { timeout: 30_000 }).toContain('finished');
-    await app.workbench.runCommand('Orderscope: Replay Speed...');
-    await app.workbench.pickFromQuickPick('0.5×');
+    await app.workbench.runCommandAndPick('Orderscope: Replay Speed...', '0.5×');
     await app.workbench.fillCommandInput('Orderscope: Jump to Time in Replay...', 'Jump to Time in sim-recording.db', '-1h');
     await expect.poll(() => app.workbench.page.locator('.quick-input-widget .quick-input-message').innerText()).toContain('The recording starts at');
     await app.workbench.closeQuickInput();

@@ -353,8 +353,7 @@ describe.skipIf(!hasSharedData(...CAPTURES))('the chart panel as a trader uses i
       expect(await frame.locator('.ladder').isVisible()).toBe(false);
       expect(tape.tape.rows.length).toBeGreaterThan(0);
       await frame.locator('.side-tabs [data-tab="ladder"]').click();
-      await wb.runCommand('Preferences: Color Theme');
-      await wb.pickFromQuickPick(LIGHT, LIGHT);
+      await wb.runCommandAndPick('Preferences: Color Theme', LIGHT, LIGHT);
       for (const width of [500, 800, 1400]) await expectLayout(width, 'light');
     } finally {
       await page.setViewportSize(viewport);
@@ -457,8 +456,7 @@ describe.skipIf(!hasSharedData(...CAPTURES))('the chart panel as a trader uses i
     // The value area holds at least 90 % of the profile's volume.
     const volume = (rows: [number, number, number][], low = -Infinity, high = Infinity): number => rows.filter(([price]) => price >= low && price <= high).reduce((sum, [, buy, sell]) => sum + buy + sell, 0);
     expect(volume(s.profile.rows, s.profile.valueAreaLow, s.profile.valueAreaHigh)).toBeGreaterThanOrEqual(0.9 * volume(s.profile.rows) - 1e-9);
-    await wb.runCommand('Preferences: Color Theme');
-    await wb.pickFromQuickPick('Dark Modern', 'Dark Modern');
+    await wb.runCommandAndPick('Preferences: Color Theme', 'Dark Modern', 'Dark Modern');
     await panel('dark', (x) => x.theme.kind === 'dark');
     await wb.screenshot('7-order-flow-delta-dark');
     console.log(

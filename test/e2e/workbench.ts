@@ -154,6 +154,25 @@ export class Workbench {
     await row.click({ timeout: timeoutMs });
   }
 
+  /**
+   * Runs a command that opens a quick pick and picks the row labelled `label`. The pick can close
+   * before the click lands (a webview took the focus back): then the command is run again, up to
+   * 3 times, rather than waiting 30 s on a gone row.
+   */
+  async runCommandAndPick(command: string, label: string, filterText?: string): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      await this.runCommand(command);
+      try {
+        await this.quickInput.waitFor({ state: 'visible', timeout: 10_000 });
+        if (filterText !== undefined) await this.quickInput.locator('input').fill(filterText, { timeout: 5_000 });
+        await this.pickQuickInputRow(label, 10_000);
+        return;
+      } catch (error) {
+        if (attempt >= 3 || (await this.quickInput.isVisible())) throw error;
+      }
+    }
+  }
+
   /** Waits for a quick pick (opened by a command) and picks the row labelled `label`. */
   async pickFromQuickPick(label: string, filterText?: string): Promise<void> {
     await this.quickInput.waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
