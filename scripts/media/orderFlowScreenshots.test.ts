@@ -7,11 +7,10 @@
  * to write them to test-artifacts/media/, with ORDERSCOPE_UPDATE_SCREENSHOT=1 also to media/.
  * Each picture is checked to show what its caption says before it is kept.
  */
-import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Timeframe } from '../../src/engine/candles/timeframe';
 import { MarketEvent } from '../../src/engine/events';
 import { FrameBuilder } from '../../src/engine/frame/frameBuilder';
@@ -20,8 +19,9 @@ import type { MarketFacts } from '../../src/engine/protocol';
 import { MarketSimulator } from '../../src/feeds/simulator/marketSimulator';
 import { SIMULATOR_EXCHANGE, SIMULATOR_SYMBOL } from '../../src/feeds/simulator/simulatorFeed';
 import { HarnessHost } from '../../test/webview/support/harnessHost';
-import { repoRoot, startHarnessServer, type HarnessServer } from '../../test/webview/support/harnessServer';
-import { PanelPage, launchChromium, type PanelSnapshot } from '../../test/webview/support/panelPage';
+import { useChromiumHarness } from '../../test/webview/support/chromiumHarness';
+import { repoRoot, type HarnessServer } from '../../test/webview/support/harnessServer';
+import { PanelPage, type PanelSnapshot } from '../../test/webview/support/panelPage';
 import { DARK, type HarnessTheme } from '../../test/webview/support/vscodeThemes';
 
 const ROOT = repoRoot(__dirname);
@@ -147,23 +147,12 @@ async function chartPicture(panel: PanelPage, name: string): Promise<number> {
 }
 
 describe('the README pictures of the order-flow layers on the demo market', () => {
-  let browser: Browser;
-  let server: HarnessServer;
-
-  beforeAll(async () => {
-    execFileSync(process.execPath, [join(ROOT, 'scripts', 'build.mjs'), '--only', 'webview'], { cwd: ROOT, stdio: 'inherit' });
-    [browser, server] = await Promise.all([launchChromium(), startHarnessServer(ROOT)]);
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const harness = useChromiumHarness();
 
   it('heatmap: 1 s candles over the book at a 1-tick step, about 200 columns in view', async () => {
     // Turned on at 54:30 and watched live (a column a second): the simulated price is about to
     // fall through the bids and climb back through the asks.
-    const p = await openPanel(browser, server, { timeframe: '1s', ticksPerRow: 1, liveMs: 54.5 * MINUTE, width: 1280, height: 720 });
+    const p = await openPanel(harness.browser, harness.server, { timeframe: '1s', ticksPerRow: 1, liveMs: 54.5 * MINUTE, width: 1280, height: 720 });
     try {
       await turnOn(p.panel, 'heatmap');
       await p.host.settled();
@@ -184,7 +173,7 @@ describe('the README pictures of the order-flow layers on the demo market', () =
 
   it('footprint: five 1 m bars traded live at a 1-tick step, wide enough to read', async () => {
     // 15:14 to 15:18: a climb whose 15:16 point of control no later bar traded through (an nPOC).
-    const p = await openPanel(browser, server, { timeframe: '1m', ticksPerRow: 1, liveMs: 78 * MINUTE, width: 1280, height: 720 });
+    const p = await openPanel(harness.browser, harness.server, { timeframe: '1m', ticksPerRow: 1, liveMs: 78 * MINUTE, width: 1280, height: 720 });
     try {
       await turnOn(p.panel, 'footprint');
       await p.host.settled();
