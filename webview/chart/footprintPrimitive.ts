@@ -423,9 +423,6 @@ export class FootprintPrimitive extends SeriesPanePrimitive {
   /** The host's settings (a new init may change them). */
   settings: Readonly<FootprintSettings> = { display: DEFAULT_DISPLAY.footprintDisplay, imbalanceRatio: DEFAULT_DISPLAY.imbalanceRatio };
   readonly renderer: FootprintRenderer;
-  private drawnVersion = -1;
-  private drawnVisible = false;
-  private drawnSettings: Readonly<FootprintSettings> | null = null;
 
   constructor(
     private readonly cells: FootprintCells,
@@ -445,20 +442,8 @@ export class FootprintPrimitive extends SeriesPanePrimitive {
     return this.renderer;
   }
 
-  /** Whether the cells, the settings or the layer changed since the last {@link sync}. O(1). */
-  needsSync(): boolean {
-    if (this.style.visible !== this.drawnVisible) return true;
-    if (!this.style.visible) return false;
-    const s = this.drawnSettings;
-    return this.cells.version !== this.drawnVersion || s === null || s.display !== this.settings.display || s.imbalanceRatio !== this.settings.imbalanceRatio;
-  }
-
-  /** Asks the chart for a repaint when the cells, the settings or the layer changed. O(1). */
-  sync(): void {
-    if (!this.needsSync()) return;
-    this.drawnVisible = this.style.visible;
-    this.drawnVersion = this.cells.version;
-    this.drawnSettings = this.settings;
-    this.askRepaint();
+  /** The picture depends on the cells and the host's settings. */
+  protected drawInputs(out: unknown[]): void {
+    out.push(this.cells.version, this.settings.display, this.settings.imbalanceRatio);
   }
 }

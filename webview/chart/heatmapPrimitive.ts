@@ -320,8 +320,6 @@ class HeatmapRenderer implements IPrimitivePaneRenderer {
 export class HeatmapPrimitive extends SeriesPanePrimitive {
   style: HeatmapStyle;
   readonly renderer: HeatmapRenderer;
-  private drawnVersion = -1;
-  private drawnVisible = false;
 
   constructor(
     readonly doc: Document,
@@ -340,16 +338,8 @@ export class HeatmapPrimitive extends SeriesPanePrimitive {
     return this.renderer;
   }
 
-  /** Whether the columns or the layer changed since the last {@link sync}. O(1). */
-  needsSync(): boolean {
-    return this.style.visible !== this.drawnVisible || (this.style.visible && this.columns.version !== this.drawnVersion);
-  }
-
-  /** Asks the chart for a repaint when the columns or the layer changed. O(1). */
-  sync(): void {
-    if (!this.needsSync()) return;
-    this.drawnVisible = this.style.visible;
-    this.drawnVersion = this.columns.version;
-    this.askRepaint();
+  /** The picture depends on the columns held. */
+  protected drawInputs(out: unknown[]): void {
+    out.push(this.columns.version);
   }
 }

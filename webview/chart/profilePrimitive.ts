@@ -267,11 +267,6 @@ export class ProfilePrimitive extends SeriesPanePrimitive {
   /** A bar open time as the fixed range's label shows it (the panel's local clock). */
   timeText: (ms: number) => string = String;
   readonly renderer: ProfileRenderer;
-  private drawnVersion = -1;
-  private drawnVisible = false;
-  private drawnMode: ProfileMode = 'visible';
-  private drawnRange: FixedProfileRange | null = null;
-  private drawnShare = VALUE_AREA_SHARE;
 
   constructor(
     private readonly cells: FootprintCells,
@@ -292,23 +287,8 @@ export class ProfilePrimitive extends SeriesPanePrimitive {
     return this.renderer;
   }
 
-  /** Whether the cells, the mode, the fixed range, the value area's share or the layer changed since the last {@link sync}. O(1). */
-  needsSync(): boolean {
-    return (
-      this.style.visible !== this.drawnVisible ||
-      (this.style.visible &&
-        (this.cells.version !== this.drawnVersion || this.mode !== this.drawnMode || this.fixedRange !== this.drawnRange || this.valueAreaShare !== this.drawnShare))
-    );
-  }
-
-  /** Asks the chart for a repaint when any of those changed (scrolling repaints by itself). O(1). */
-  sync(): void {
-    if (!this.needsSync()) return;
-    this.drawnVisible = this.style.visible;
-    this.drawnVersion = this.cells.version;
-    this.drawnMode = this.mode;
-    this.drawnRange = this.fixedRange;
-    this.drawnShare = this.valueAreaShare;
-    this.askRepaint();
+  /** The picture depends on the cells, the mode, the fixed range and the value area's share. */
+  protected drawInputs(out: unknown[]): void {
+    out.push(this.cells.version, this.mode, this.fixedRange, this.valueAreaShare);
   }
 }
