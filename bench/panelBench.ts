@@ -206,7 +206,10 @@ async function runPanel(browser: Browser, server: HarnessServer, bars: number, r
     await panel.load();
     await panel.until((s) => s.candles.count === bars, 60_000);
     await settle(panel.page);
-    if (orderFlowBarPx !== null && orderFlowBarPx > 0) await zoomTo(panel, orderFlowBarPx);
+    if (orderFlowBarPx !== null && orderFlowBarPx > 0) {
+      const reached = await panel.zoomToBarSpacing(orderFlowBarPx);
+      if (reached < orderFlowBarPx) throw new Error(`zooming reached ${reached} px a bar, not ${orderFlowBarPx}`);
+    }
     const stopMouse = jitterMouse(panel.page);
     const started = performance.now();
     const fed = { trades: 0, depth: 0 };
@@ -438,21 +441,6 @@ async function recordFrames(page: Page): Promise<() => Promise<number[]>> {
       w.__recording = false;
       return w.__frames;
     });
-}
-
-/** Zooms in with the mouse wheel at the newest bar (it stays in view) until the bars are at least `px` wide. */
-async function zoomTo(panel: PanelPage, px: number): Promise<void> {
-  const box = (await panel.page.locator('.chart').boundingBox())!;
-  const shown = async (): Promise<OrderFlowSnapshot> => (await panel.snapshot()) as unknown as OrderFlowSnapshot;
-  const s = await shown();
-  // The newest bar sits left of the depth overlay and the gap kept beside it.
-  await panel.page.mouse.move(box.x + s.paneWidth - s.depth.style.width - 30, box.y + box.height * 0.4);
-  for (let k = 0; k < 40 && (await shown()).footprint.barSpacing < px; k++) {
-    await panel.page.mouse.wheel(0, -200);
-    await new Promise((done) => setTimeout(done, 30));
-  }
-  const reached = (await shown()).footprint.barSpacing;
-  if (reached < px) throw new Error(`zooming reached ${reached} px a bar, not ${px}`);
 }
 
 /** Moves the pointer over the chart every ~16 ms with a little jitter until stopped. */

@@ -115,25 +115,6 @@ async function turnOn(panel: PanelPage, layer: 'heatmap' | 'footprint'): Promise
   await panel.expectMessage(() => panel.page.click(`.toolbar button[data-layer="${layer}"]`), (m) => m.type === 'setLayer' && m.layer === layer && m.on);
 }
 
-/**
- * Zooms with the mouse wheel at the newest bar until the bars are about `px` wide (in to at least,
- * out to at most), then moves the pointer off the chart (its crosshair would cover the picture).
- */
-async function zoomTo(panel: PanelPage, px: number, snapshot: () => Promise<Snapshot>): Promise<void> {
-  const box = (await panel.page.locator('.chart').boundingBox())!;
-  const s = await snapshot();
-  // The newest bar sits left of the depth overlay and the gap kept beside it.
-  await panel.page.mouse.move(box.x + s.paneWidth - s.depth.style.width - 30, box.y + box.height * 0.4);
-  const wider = s.footprint.barSpacing < px;
-  for (let k = 0; k < 60; k++) {
-    const spacing = (await snapshot()).footprint.barSpacing;
-    if (wider ? spacing >= px : spacing <= px) break;
-    await panel.page.mouse.wheel(0, wider ? -100 : 100);
-    await new Promise((done) => setTimeout(done, 30));
-  }
-  await panel.page.mouse.move(box.x + box.width + 200, box.y + 5);
-}
-
 /** Screenshots the chart (no toolbar, ladder or tape) to test-artifacts/media/ (and media/ when updating). Returns its size in bytes. */
 async function chartPicture(panel: PanelPage, name: string): Promise<number> {
   mkdirSync(ARTIFACTS, { recursive: true });
@@ -158,7 +139,7 @@ describe('the README pictures of the order-flow layers on the demo market', () =
       await p.host.settled();
       const frames = await p.play(5 * MINUTE);
       await p.until((x) => x.framesApplied >= frames && x.heatmap.drawn);
-      await zoomTo(p.panel, 4, p.snapshot);
+      await p.panel.zoomToBarSpacing(4);
       const s = await p.until((x) => x.heatmap.drawn && x.footprint.barSpacing <= 4);
       // Columns from the chart's left edge to the newest bar, every one with size.
       expect(s.heatmap.held).toBeGreaterThan(300);
@@ -179,7 +160,7 @@ describe('the README pictures of the order-flow layers on the demo market', () =
       await p.host.settled();
       const frames = await p.play(45 * SECOND);
       await p.until((x) => x.framesApplied >= frames);
-      await zoomTo(p.panel, 180, p.snapshot);
+      await p.panel.zoomToBarSpacing(180);
       // Narrowed so that a whole bar starts at the left edge (bar i's left edge is at (i - from) ×
       // spacing; the chart keeps its right edge and spacing), the legend left in place.
       const zoomed = await p.until((x) => x.visibleRange !== null);

@@ -154,19 +154,6 @@ describe.skipIf(!hasChromium())('footprint display settings and naked points of 
     return { market, builder, panel, host, snapshot, until, setDisplay };
   }
 
-  /** Zooms in with the mouse wheel at the newest bar until bars are at least `px` wide (all six stay in view). */
-  async function zoomIn(panel: PanelPage, px: number, snapshot: () => Promise<Snapshot>): Promise<void> {
-    const box = (await panel.page.locator('.chart').boundingBox())!;
-    const s = await snapshot();
-    // The newest bar sits left of the depth overlay and the gap kept beside it (24 px).
-    await panel.page.mouse.move(box.x + s.paneWidth - s.depth.style.width - 30, box.y + box.height * 0.4);
-    for (let k = 0; k < 40 && (await snapshot()).footprint.barSpacing < px; k++) {
-      await panel.page.mouse.wheel(0, -200);
-      await new Promise((done) => setTimeout(done, 30));
-    }
-    await panel.page.mouse.move(box.x + box.width + 200, box.y + 5);
-  }
-
   const barA = (s: Snapshot) => s.footprint.shown.find((b) => b.time === barTime(0));
   const naked = (s: Snapshot) => s.footprint.nakedPocTimes.slice(0, s.footprint.nakedPocsDrawn).map((t, k) => [(t - T0) / MINUTE, s.footprint.nakedPocPrices[k]]);
 
@@ -177,7 +164,7 @@ describe.skipIf(!hasChromium())('footprint display settings and naked points of 
     it(`shows sell × buy, delta or total as the setting says, switched live, at AA contrast (${name})`, async () => {
       const p = await open(theme, { footprintDisplay: 'bidAsk' });
       try {
-        await zoomIn(p.panel, 90, p.snapshot);
+        await p.panel.zoomToBarSpacing(90);
         let s = await p.until((x) => x.footprint.drawn && barA(x) !== undefined);
         expect(s.footprint.display).toBe('bidAsk');
         expect(barA(s)).toEqual({
@@ -232,7 +219,7 @@ describe.skipIf(!hasChromium())('footprint display settings and naked points of 
   it('highlights a 2.5× diagonal at an imbalance ratio of 2, not at 3', async () => {
     const p = await open(DARK, { imbalanceRatio: 3 });
     try {
-      await zoomIn(p.panel, 90, p.snapshot);
+      await p.panel.zoomToBarSpacing(90);
       let s = await p.until((x) => x.footprint.drawn && barA(x) !== undefined);
       expect(s.footprint.imbalances).toBe(0);
       await p.setDisplay({ imbalanceRatio: 2 });
@@ -266,7 +253,7 @@ describe.skipIf(!hasChromium())('footprint display settings and naked points of 
         ]);
         await screenshot(p.panel, `footprint-npoc-candles-${name}.png`);
 
-        await zoomIn(p.panel, 90, p.snapshot);
+        await p.panel.zoomToBarSpacing(90);
         s = await p.until((x) => x.footprint.drawn && barA(x) !== undefined && x.footprint.nakedPocsDrawn > 0);
         expect(naked(s)).toEqual([
           [4, 110],

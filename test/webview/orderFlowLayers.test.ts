@@ -123,20 +123,6 @@ function distance(a: number[], b: number[]): number {
   return Math.max(Math.abs(a[0]! - b[0]!), Math.abs(a[1]! - b[1]!), Math.abs(a[2]! - b[2]!));
 }
 
-/** Zooms in with the mouse wheel at the newest bar until the bars are at least `px` wide. */
-async function zoomTo(panel: PanelPage, px: number, snapshot: () => Promise<Snapshot>): Promise<void> {
-  const box = (await panel.page.locator('.chart').boundingBox())!;
-  const s = await snapshot();
-  // The newest bar sits left of the depth overlay and the gap kept beside it (24 px).
-  await panel.page.mouse.move(box.x + s.paneWidth - s.depth.style.width - 30, box.y + box.height * 0.4);
-  for (let k = 0; k < 40 && (await snapshot()).footprint.barSpacing < px; k++) {
-    await panel.page.mouse.wheel(0, -200);
-    await new Promise((done) => setTimeout(done, 30));
-  }
-  // Off the chart again: the crosshair would cover the cells in a screenshot.
-  await panel.page.mouse.move(box.x + box.width + 200, box.y + 5);
-}
-
 async function screenshot(panel: PanelPage, name: string): Promise<void> {
   mkdirSync(ARTIFACTS, { recursive: true });
   await panel.page.screenshot({ path: join(ARTIFACTS, name) });
@@ -203,7 +189,7 @@ describe.skipIf(!hasSharedData(SPOT) || !hasChromium())('the liquidity heatmap a
       const frames = await p.play(4000);
       expect(frames.length).toBeGreaterThan(5);
       expect(frames.every((f) => !('heatmap' in f) && !('footprint' in f))).toBe(true);
-      await zoomTo(p.panel, 80, p.snapshot);
+      await p.panel.zoomToBarSpacing(80);
       const s = await p.until((x) => x.footprint.barSpacing >= 60 && x.framesApplied === frames.length);
       expect(s.viewState.layers === null || (s.viewState.layers.heatmap !== true && s.viewState.layers.footprint !== true)).toBe(true);
       expect(await p.panel.page.getAttribute('.toolbar button[data-layer="heatmap"]', 'aria-pressed')).toBe('false');
@@ -287,7 +273,7 @@ describe.skipIf(!hasSharedData(SPOT) || !hasChromium())('the liquidity heatmap a
         expect(s.footprint.barSpacing).toBeLessThan(60);
         expect([s.footprint.drawn, s.footprint.bars, s.footprint.textCells]).toEqual([false, 0, 0]);
         // Wide enough for a bar's numbers: a quarter of a wide panel, a third of a narrow one.
-        await zoomTo(p.panel, width >= 1200 ? 260 : 150, p.snapshot);
+        await p.panel.zoomToBarSpacing(width >= 1200 ? 260 : 150);
         s = await p.until((x) => x.footprint.barSpacing >= 60 && x.footprint.drawn && x.footprint.shown.length > 0);
         await screenshot(p.panel, `footprint-${look}.png`);
         expect(s.footprint.bars).toBeGreaterThanOrEqual(2);

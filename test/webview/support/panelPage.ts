@@ -144,6 +144,28 @@ export class PanelPage {
     }
   }
 
+  /**
+   * Zooms with the mouse wheel at the newest bar (left of the depth overlay, so it stays in view)
+   * until the bars are at least `px` wide (or, zooming out, at most), then moves the pointer off
+   * the chart (its crosshair would cover a picture). Returns the bar width reached.
+   */
+  async zoomToBarSpacing(px: number): Promise<number> {
+    type Shown = { paneWidth: number; depth: { style: { width: number } }; footprint: { barSpacing: number } };
+    const shown = async (): Promise<Shown> => (await this.snapshot()) as unknown as Shown;
+    const box = (await this.page.locator('.chart').boundingBox())!;
+    const s = await shown();
+    await this.page.mouse.move(box.x + s.paneWidth - s.depth.style.width - 30, box.y + box.height * 0.4);
+    const wider = s.footprint.barSpacing < px;
+    let spacing = s.footprint.barSpacing;
+    for (let k = 0; k < 60 && (wider ? spacing < px : spacing > px); k++) {
+      await this.page.mouse.wheel(0, wider ? -150 : 150);
+      await new Promise((done) => setTimeout(done, 30));
+      spacing = (await shown()).footprint.barSpacing;
+    }
+    await this.page.mouse.move(box.x + box.width + 200, box.y + 5);
+    return spacing;
+  }
+
   close(): Promise<void> {
     return this.context.close();
   }
